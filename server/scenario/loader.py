@@ -40,12 +40,12 @@ def format_loc(loc: tuple[str | int, ...]) -> str:
 def _validation_problems(error: ValidationError) -> list[str]:
     problems = []
     for item in error.errors(include_url=False):
-        loc = tuple(p for p in item["loc"] if p not in ("function-after[_check_references(), Scenario]",))
         message = str(item["msg"]).removeprefix("Value error, ")
-        if not loc and "\n" in message or (not loc and ": " in message):
-            problems.extend(message.splitlines())  # cross-field checks carry their own paths
+        if item["loc"]:
+            problems.append(f"{format_loc(item['loc'])}: {message}")
         else:
-            problems.append(f"{format_loc(loc) or '(top level)'}: {message}")
+            # The checks across fields (references.py) put the path in each line themselves.
+            problems.extend(message.splitlines())
     return problems
 
 

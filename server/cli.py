@@ -1,0 +1,62 @@
+"""`parley`: the one console script. Each area of the code registers its own subcommands.
+
+A module in `COMMAND_MODULES` exposes ``register(subparsers)``, which adds its subcommands and
+sets ``func`` on each; ``func(args)`` returns the exit status. A user's mistake (a bad file, a
+wrong code, an unreachable server) is reported as one plain line on stderr with status 1 —
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+COMMAND_MODULES = (
+    "server.cli_scenarios",
+    "server.cli_server",
+    "server.bots.cli",
+    "server.replay.cli",
+    "server.analysis.cli",
+    "client.cli",
+)
+
+
+class UserError(Exception):
+    """A mistake the user can fix; its message is printed as is, with exit status 1."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="parley", description="Parley: a negotiation training game.")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name and (name + ".").startswith(exc.name + "."):
+                # That area is not built (yet): its commands are simply absent.
+                continue
+            raise
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    try:
+        status: int = args.func(args)
+    except UserError as exc:
+        print(f"parley: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

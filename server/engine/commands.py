@@ -1,0 +1,167 @@
+"""Commands: what a seat, the facilitator or the clock asks the game to do.
+
+A command is only the request. Who asks (`actor`: a delegation id, ``facilitator`` or
+``clock``) and when (`at`, seconds since the epoch) travel beside it, filled in by the runtime
+from the connection's token and its own clock — a client never chooses them, and the engine
+never reads a clock. The wire protocol carries these same models.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+FACILITATOR = "facilitator"
+CLOCK = "clock"
+
+Text = Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+class CommandBase(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---------------------------------------------------------------- seats
+
+
+class TableProposal(CommandBase):
+    """Put a package (issue -> option, possibly partial) on the table; `amends` cites another."""
+
+    type: Literal["table_proposal"] = "table_proposal"
+    terms: dict[str, str] = Field(min_length=1)
+    amends: str | None = None
+
+
+class WithdrawProposal(CommandBase):
+    type: Literal["withdraw_proposal"] = "withdraw_proposal"
+    proposal: str
+
+
+class SupportProposal(CommandBase):
+    type: Literal["support_proposal"] = "support_proposal"
+    proposal: str
+
+
+class MakeStatement(CommandBase):
+    """A public statement every seat reads."""
+
+    type: Literal["make_statement"] = "make_statement"
+    text: Text
+
+
+class SendMessage(CommandBase):
+    """A private message to one other delegation."""
+
+    type: Literal["send_message"] = "send_message"
+    to: str
+    text: Text
+
+
+class MarkReady(CommandBase):
+    """Done with this phase; when every seated delegation is ready, the phase ends."""
+
+    type: Literal["mark_ready"] = "mark_ready"
+
+
+class SignProposal(CommandBase):
+    type: Literal["sign_proposal"] = "sign_proposal"
+    proposal: str
+
+
+class DeclineProposal(CommandBase):
+    type: Literal["decline_proposal"] = "decline_proposal"
+    proposal: str
+
+
+class WalkOut(CommandBase):
+    """Leave the talks; a party walking out ends the game without agreement."""
+
+    type: Literal["walk_out"] = "walk_out"
+
+
+# ---------------------------------------------------------------- facilitator
+
+
+class StartGame(CommandBase):
+    type: Literal["start_game"] = "start_game"
+
+
+class PauseTimer(CommandBase):
+    type: Literal["pause"] = "pause"
+
+
+class ResumeTimer(CommandBase):
+    type: Literal["resume"] = "resume"
+
+
+class ExtendTimer(CommandBase):
+    type: Literal["extend"] = "extend"
+    seconds: float = Field(gt=0, le=3600)
+
+
+class AdvancePhase(CommandBase):
+    type: Literal["advance"] = "advance"
+
+
+class InjectEvent(CommandBase):
+    """Play a card of the scenario's pressure deck now, whatever its conditions say."""
+
+    type: Literal["inject_event"] = "inject_event"
+    card: str
+
+
+class Announce(CommandBase):
+    type: Literal["announce"] = "announce"
+    text: Text
+
+
+class EndGame(CommandBase):
+    type: Literal["end_game"] = "end_game"
+
+
+class SeatDelegation(CommandBase):
+    """Bring an absent delegation (the Western guarantors of Istanbul, say) to the table."""
+
+    type: Literal["seat_delegation"] = "seat_delegation"
+    delegation: str
+
+
+class SetController(CommandBase):
+    """Record who plays a seat: a human, or a bot with a strategy (the runtime decides)."""
+
+    type: Literal["set_controller"] = "set_controller"
+    delegation: str
+    controller: Literal["human", "bot"]
+    strategy: str | None = None
+
+
+class OpenDebrief(CommandBase):
+    """Show every delegation's result (and, for review, hidden tables) to everyone."""
+
+    type: Literal["open_debrief"] = "open_debrief"
+
+
+# ---------------------------------------------------------------- clock
+
+
+class Tick(CommandBase):
+    """Time has passed; ends the phase if its deadline is behind `at`."""
+
+    type: Literal["tick"] = "tick"
+
+
+SeatCommand = (
+    TableProposal | WithdrawProposal | SupportProposal | MakeStatement | SendMessage
+    | MarkReady | SignProposal | DeclineProposal | WalkOut
+)
+FacilitatorCommand = (
+    StartGame | PauseTimer | ResumeTimer | ExtendTimer | AdvancePhase | InjectEvent | Announce
+    | EndGame | SeatDelegation | SetController | OpenDebrief
+)
+Command = Annotated[SeatCommand | FacilitatorCommand | Tick, Field(discriminator="type")]
+
+SEAT_COMMANDS = frozenset(t.model_fields["type"].default for t in SeatCommand.__args__)  # type: ignore[attr-defined]
+FACILITATOR_COMMANDS = frozenset(
+    t.model_fields["type"].default for t in FacilitatorCommand.__args__  # type: ignore[attr-defined]
+)

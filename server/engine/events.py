@@ -1,0 +1,242 @@
+"""Events: everything that happened in a game, each with who may know of it.
+
+The event log is the game: state is a fold over these (`evolve.apply`), the store keeps them in
+order, a replay stops the fold anywhere. Past-tense names; each event carries its `visibility`,
+so the runtime can route it without knowing what it means.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from server.engine.phases import Phase
+from server.engine.scoring import Durability
+
+
+class Visibility(BaseModel):
+    """public: every seat and observer; seats: those delegations; facilitator: no seat at all."""
+
+    model_config = ConfigDict(frozen=True)
+    scope: Literal["public", "seats", "facilitator"]
+    seats: tuple[str, ...] = ()
+
+    def allows(self, seat: str | None) -> bool:
+        """May `seat` (a delegation id, None for an observer) know of the event?"""
+        if self.scope == "public":
+            return True
+        return self.scope == "seats" and seat is not None and seat in self.seats
+
+
+PUBLIC = Visibility(scope="public")
+FACILITATOR_ONLY = Visibility(scope="facilitator")
+
+
+def only(*seats: str) -> Visibility:
+    return Visibility(scope="seats", seats=tuple(sorted(set(seats))))
+
+
+class EventBase(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    at: float
+    visibility: Visibility = PUBLIC
+
+
+class GameCreated(EventBase):
+    """The scenario in full (hidden tables included), so a log is readable on its own."""
+
+    type: Literal["game_created"] = "game_created"
+    scenario: dict[str, Any]
+    seed: int
+    time_scale: float
+    seated: tuple[str, ...]
+    visibility: Visibility = FACILITATOR_ONLY
+
+
+class PhaseStarted(EventBase):
+    type: Literal["phase_started"] = "phase_started"
+    phase: Phase
+    round: int
+    deadline: float | None
+
+
+class PressureDrawn(EventBase):
+    """A card of the pressure deck played this round (drawn or injected)."""
+
+    type: Literal["pressure_drawn"] = "pressure_drawn"
+    card: str
+    title: str
+    kind: str
+    text: str
+    round: int
+    injected: bool = False
+    meters: dict[str, float] = {}
+    war_cost: dict[str, float] = {}
+
+
+class IntelligenceReceived(EventBase):
+    type: Literal["intelligence_received"] = "intelligence_received"
+    delegation: str
+    text: str
+    card: str | None = None
+
+
+class ReservationShifted(EventBase):
+    type: Literal["reservation_shifted"] = "reservation_shifted"
+    delegation: str
+    delta: float
+    value: float
+    cause: str
+
+
+class WarCostIncurred(EventBase):
+    """The cost of another round of war to one delegation, told only to it."""
+
+    type: Literal["war_cost_incurred"] = "war_cost_incurred"
+    costs: dict[str, float]
+    round: int
+
+
+class ProposalTabled(EventBase):
+    type: Literal["proposal_tabled"] = "proposal_tabled"
+    proposal: str
+    author: str
+    terms: dict[str, str]
+    amends: str | None = None
+    round: int
+    required: tuple[str, ...]
+
+
+class ProposalWithdrawn(EventBase):
+    type: Literal["proposal_withdrawn"] = "proposal_withdrawn"
+    proposal: str
+    delegation: str
+
+
+class ProposalSupported(EventBase):
+    type: Literal["proposal_supported"] = "proposal_supported"
+    proposal: str
+    delegation: str
+
+
+class StatementMade(EventBase):
+    type: Literal["statement_made"] = "statement_made"
+    delegation: str
+    text: str
+
+
+class MessageSent(EventBase):
+    type: Literal["message_sent"] = "message_sent"
+    sender: str
+    to: str
+    text: str
+
+
+class ReadyMarked(EventBase):
+    type: Literal["ready_marked"] = "ready_marked"
+    delegation: str
+
+
+class ProposalSigned(EventBase):
+    type: Literal["proposal_signed"] = "proposal_signed"
+    proposal: str
+    delegation: str
+
+
+class ProposalDeclined(EventBase):
+    type: Literal["proposal_declined"] = "proposal_declined"
+    proposal: str
+    delegation: str
+
+
+class AgreementSigned(EventBase):
+    type: Literal["agreement_signed"] = "agreement_signed"
+    proposal: str
+    terms: dict[str, str]
+    signatories: tuple[str, ...]
+
+
+class WalkedOut(EventBase):
+    type: Literal["walked_out"] = "walked_out"
+    delegation: str
+
+
+class TimerPaused(EventBase):
+    type: Literal["timer_paused"] = "timer_paused"
+    remaining: float | None
+
+
+class TimerResumed(EventBase):
+    type: Literal["timer_resumed"] = "timer_resumed"
+    deadline: float | None
+
+
+class TimerExtended(EventBase):
+    type: Literal["timer_extended"] = "timer_extended"
+    seconds: float
+    deadline: float | None
+    remaining: float | None
+
+
+class Announced(EventBase):
+    type: Literal["announced"] = "announced"
+    text: str
+
+
+class DelegationSeated(EventBase):
+    type: Literal["delegation_seated"] = "delegation_seated"
+    delegation: str
+
+
+class ControllerChanged(EventBase):
+    type: Literal["controller_changed"] = "controller_changed"
+    delegation: str
+    controller: Literal["human", "bot"]
+    strategy: str | None = None
+
+
+class DelegationResult(BaseModel):
+    delegation: str
+    points: float
+    red_lines_crossed: list[str]
+    reservation: float
+    result: float
+    surplus: float
+    war_cost: float
+
+
+class GameEnded(EventBase):
+    """The public outcome: terms (or none), durability with its reasons, rounds lost."""
+
+    type: Literal["game_ended"] = "game_ended"
+    reason: Literal["agreement", "walkout", "last_round", "facilitator"]
+    terms: dict[str, str] | None
+    signatories: tuple[str, ...] = ()
+    durability: Durability | None
+    rounds_lost: int
+    delay_reason: str
+
+
+class ResultScored(EventBase):
+    """One delegation's own result, told only to it (and the facilitator)."""
+
+    type: Literal["result_scored"] = "result_scored"
+    result: DelegationResult
+
+
+class DebriefOpened(EventBase):
+    """Every delegation's result, made public by the facilitator for the debrief."""
+
+    type: Literal["debrief_opened"] = "debrief_opened"
+    results: list[DelegationResult]
+
+
+Event = Annotated[
+    GameCreated | PhaseStarted | PressureDrawn | IntelligenceReceived | ReservationShifted
+    | WarCostIncurred | ProposalTabled | ProposalWithdrawn | ProposalSupported | StatementMade
+    | MessageSent | ReadyMarked | ProposalSigned | ProposalDeclined | AgreementSigned | WalkedOut
+    | TimerPaused | TimerResumed | TimerExtended | Announced | DelegationSeated
+    | ControllerChanged | GameEnded | ResultScored | DebriefOpened,
+    Field(discriminator="type"),
+]

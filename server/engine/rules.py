@@ -1,0 +1,42 @@
+"""Rule violations: a player (or facilitator) asked for something the rules forbid.
+
+These are *their* mistakes, not bugs: the command is refused, nothing changes, and the room
+carries on. Each has a stable `code` a client can switch on and a sentence a person can read.
+"""
+
+from __future__ import annotations
+
+
+class RuleViolation(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+# The stable codes, with what each means; docs/protocol.md lists the same.
+CODES: dict[str, str] = {
+    "game_over": "the game has ended",
+    "wrong_phase": "the command is not allowed in this phase",
+    "paused": "the facilitator has paused the game",
+    "not_your_seat": "the command must come from another seat or the facilitator",
+    "not_facilitator": "only the facilitator may do this",
+    "not_seated": "the delegation is not at the table",
+    "unknown_delegation": "no such delegation in this game",
+    "unknown_issue": "no such issue on the agenda",
+    "unknown_option": "no such option for that issue",
+    "unknown_proposal": "no such proposal on the table",
+    "unknown_card": "no such card in the pressure deck",
+    "not_your_proposal": "only the author may withdraw a proposal",
+    "proposal_withdrawn": "the proposal has been withdrawn",
+    "already_supported": "the delegation already supports that proposal",
+    "incomplete_proposal": "only a proposal with an option for every issue can be signed",
+    "not_signatory": "the delegation's signature is not needed on that proposal",
+    "already_voted": "the delegation has already signed or declined that proposal",
+    "already_ready": "the delegation is already marked ready",
+    "not_paused": "the timer is not paused",
+    "already_paused": "the timer is already paused",
+    "already_seated": "the delegation is already at the table",
+    "debrief_open": "the debrief is already open",
+    "game_not_over": "the debrief opens once the game has ended",
+}

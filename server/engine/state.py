@@ -1,0 +1,106 @@
+"""The state of one game: a plain, mutable record that only `evolve.apply` changes.
+
+Mutable on purpose: folding thousands of events must be cheap (the engine's benchmark and the
+replay viewer both fold whole logs). Nothing outside the engine holds a reference to it; it
+leaves the engine only through `views.view_for`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from server.engine.events import DelegationResult, GameEnded
+from server.engine.phases import Phase
+from server.scenario.model import Scenario
+
+
+@dataclass
+class Proposal:
+    id: str
+    author: str
+    terms: dict[str, str]
+    round: int
+    required: tuple[str, ...]
+    amends: str | None = None
+    supporters: set[str] = field(default_factory=set)
+    signatures: set[str] = field(default_factory=set)
+    declines: set[str] = field(default_factory=set)
+    withdrawn: bool = False
+
+    def is_complete(self, scenario: Scenario) -> bool:
+        return len(self.terms) == len(scenario.issues)
+
+    def votes_cast(self) -> set[str]:
+        return self.signatures | self.declines
+
+
+@dataclass
+class PressureRecord:
+    round: int
+    card: str
+    title: str
+    kind: str
+    text: str
+    told: tuple[str, ...] | None  # None: everyone
+    injected: bool
+    meters: dict[str, float]
+    war_cost: dict[str, float]
+
+
+@dataclass
+class Note:
+    """A statement, private message, announcement or intelligence item, in order."""
+
+    seq: int
+    at: float
+    kind: str  # statement | message | announcement | intelligence | shift
+    sender: str | None
+    to: tuple[str, ...] | None  # None: public
+    text: str
+    round: int
+
+
+@dataclass
+class Negotiation:
+    scenario: Scenario
+    seed: int
+    time_scale: float
+    seated: set[str]
+    reservation: dict[str, float]
+    war_cost: dict[str, float]
+    meters: dict[str, float]
+    phase: Phase = Phase.LOBBY
+    round: int = 0
+    deadline: float | None = None
+    paused_remaining: float | None = None
+    walked_out: set[str] = field(default_factory=set)
+    controllers: dict[str, str] = field(default_factory=dict)
+    proposals: dict[str, Proposal] = field(default_factory=dict)
+    ready: set[str] = field(default_factory=set)
+    pressure: list[PressureRecord] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    cards_played: set[str] = field(default_factory=set)
+    agreement: str | None = None
+    ending: GameEnded | None = None
+    results: dict[str, DelegationResult] = field(default_factory=dict)
+    debrief_open: bool = False
+    rounds_lost: int = 0
+    seq: int = 0  # events applied so far
+
+    @property
+    def paused(self) -> bool:
+        return self.paused_remaining is not None
+
+    @property
+    def ended(self) -> bool:
+        return self.phase is Phase.ENDED
+
+    def in_play(self) -> set[str]:
+        """Delegations at the table now: seated and not walked out."""
+        return self.seated - self.walked_out
+
+    def open_proposals(self) -> list[Proposal]:
+        return [p for p in self.proposals.values() if not p.withdrawn]
+
+    def signable_proposals(self) -> list[Proposal]:
+        return [p for p in self.open_proposals() if p.is_complete(self.scenario)]

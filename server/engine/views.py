@@ -1,0 +1,105 @@
+"""The one way state leaves the engine: `view_for(state, seat)`.
+
+A seat sees the public table and its own hidden constraints — never another delegation's
+points, red lines, reservation value, intelligence, private messages or result (until the
+facilitator opens the debrief, which makes the *results* public). An observer (seat None) sees
+only the public table; the facilitator (`FACILITATOR`) sees everything.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from server.engine.commands import FACILITATOR
+from server.engine.state import Negotiation, Note, Proposal
+from server.scenario.model import Delegation, Scenario
+
+Seat = str | None  # a delegation id, FACILITATOR, or None for an observer
+
+
+def _can_read(seat: Seat, audience: tuple[str, ...] | None) -> bool:
+    return audience is None or seat == FACILITATOR or (seat is not None and seat in audience)
+
+
+def public_scenario(scenario: Scenario, ended: bool) -> dict[str, Any]:
+    view = scenario.model_dump(mode="json", by_alias=True, include={
+        "id", "title", "briefing", "rounds", "phases", "issues", "meters"})
+    view["delegations"] = [
+        d.model_dump(mode="json", include={"id", "name", "code", "kind", "brief", "absent"})
+        for d in scenario.delegations
+    ]
+    view["cards"] = [{"id": c.id, "title": c.title, "kind": c.kind} for c in scenario.pressure.cards]
+    if ended:
+        view["history"] = scenario.history.model_dump(mode="json")
+    return view
+
+
+def hidden_view(state: Negotiation, delegation: Delegation) -> dict[str, Any]:
+    hidden = delegation.hidden
+    received = [n.text for n in state.notes if n.kind == "intelligence" and n.to == (delegation.id,)]
+    return {
+        "delegation": delegation.id,
+        "points": hidden.points,
+        "red_lines": [r.model_dump(mode="json") for r in hidden.red_lines],
+        "reservation": state.reservation[delegation.id],
+        "starting_reservation": hidden.reservation,
+        "war_cost": state.war_cost[delegation.id],
+        "signature_required": delegation.signs,
+        "intelligence": [*hidden.intelligence, *received],
+    }
+
+
+def proposal_view(p: Proposal) -> dict[str, Any]:
+    return {"id": p.id, "author": p.author, "terms": p.terms, "round": p.round, "amends": p.amends,
+            "required": list(p.required), "supporters": sorted(p.supporters),
+            "signatures": sorted(p.signatures), "declines": sorted(p.declines),
+            "withdrawn": p.withdrawn}
+
+
+def note_view(n: Note) -> dict[str, Any]:
+    return {"seq": n.seq, "at": n.at, "kind": n.kind, "sender": n.sender,
+            "to": list(n.to) if n.to is not None else None, "text": n.text, "round": n.round}
+
+
+def notes_for(state: Negotiation, seat: Seat) -> list[dict[str, Any]]:
+    return [note_view(n) for n in state.notes if _can_read(seat, n.to)]
+
+
+def view_for(state: Negotiation, seat: Seat, include_notes: bool = True) -> dict[str, Any]:
+    """Everything `seat` may know now, as JSON-ready data."""
+    s = state
+    view: dict[str, Any] = {
+        "seat": seat,
+        "seq": s.seq,
+        "scenario": public_scenario(s.scenario, s.ended),
+        "phase": s.phase.value,
+        "round": s.round,
+        "deadline": s.deadline,
+        "paused_remaining": s.paused_remaining,
+        "seated": sorted(s.seated),
+        "walked_out": sorted(s.walked_out),
+        "controllers": dict(sorted(s.controllers.items())),
+        "ready": sorted(s.ready),
+        "meters": dict(s.meters),
+        "proposals": [proposal_view(p) for p in s.proposals.values()],
+        "agreement": s.agreement,
+        "pressure": [
+            {"round": r.round, "card": r.card, "title": r.title, "kind": r.kind, "text": r.text,
+             "injected": r.injected, "meters": r.meters, "war_cost": r.war_cost}
+            for r in s.pressure if _can_read(seat, r.told)
+        ],
+        "ending": s.ending.model_dump(mode="json", exclude={"visibility"}) if s.ending else None,
+        "debrief_open": s.debrief_open,
+        "results": {d: r.model_dump(mode="json") for d, r in sorted(s.results.items())
+                    if s.debrief_open or _can_read(seat, (d,))},
+        "you": None,
+        "hidden": None,
+    }
+    delegation = s.scenario.delegation(seat) if seat and seat != FACILITATOR else None
+    if delegation is not None:
+        view["you"] = hidden_view(s, delegation)
+    if seat == FACILITATOR:
+        view["hidden"] = {d.id: hidden_view(s, d) for d in s.scenario.delegations}
+    if include_notes:
+        view["notes"] = notes_for(s, seat)
+    return view

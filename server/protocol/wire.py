@@ -1,0 +1,306 @@
+"""The wire protocol: every message between a client and the server, as pydantic models.
+
+One JSON object per websocket text frame, with a ``type``. Client messages and server messages
+each form a discriminated union on ``type``; `parse_client` / `parse_server` validate a frame
+with adapters built once. The Textual client and the bots import this module and nothing else
+of the server (it brings the engine's command models with it: a client sends exactly the
+command the engine handles).
+
+A session, in short (see docs/protocol.md for the whole story):
+
+    -> hello {protocol: 1}                      <- welcome {protocol: 1}
+    -> join {id: "c1", code: "UA-7KQ4", name}   <- joined {reply_to: "c1", token, view}
+    -> command {id: "c2", command: {type: "table_proposal", terms: {...}}}
+                                                <- update {seq, events, view} (to every seat)
+                                                <- ack {reply_to: "c2", seq}
+    after a drop, on a new connection:
+    -> hello, then resume {id, token, last_seq} <- joined {..., view} + update {events missed}
+
+Every command a client sends carries an ``id`` of its choosing; the reply (``ack`` or
+``error``) names it in ``reply_to``; the same id sent again (after a reconnect, say) is applied
+once and answered with the first reply.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+from server.engine.commands import Command
+
+PROTOCOL_VERSION = 1
+MAX_FRAME_BYTES = 64 * 1024
+
+CommandId = Annotated[str, Field(min_length=1, max_length=64)]
+
+
+class Message(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# ================================================================ client -> server
+
+
+class Hello(Message):
+    """First frame of every connection. Reply: `Welcome`, or `Error(protocol_mismatch)` and close."""
+
+    type: Literal["hello"] = "hello"
+    protocol: int
+    client: str = ""
+
+
+class Join(Message):
+    """Take the seat behind a join code. Reply: `Joined` (with the seat token), or `Error`."""
+
+    type: Literal["join"] = "join"
+    id: CommandId
+    code: Annotated[str, Field(min_length=1, max_length=32)]
+    name: Annotated[str, Field(max_length=60)] = ""
+
+
+class Resume(Message):
+    """Come back to a seat (or a facilitator's class) with its token after a drop.
+
+    Reply: `Joined` (seat) or `ClassState` (facilitator), then an `Update` with the events
+    missed since `last_seq` — or a fresh view when the gap is too large."""
+
+    type: Literal["resume"] = "resume"
+    id: CommandId
+    token: Annotated[str, Field(min_length=1, max_length=128)]
+    last_seq: int = 0
+
+
+class Watch(Message):
+    """Watch a room's public view as an observer. Reply: `Watching`, then `Update`s."""
+
+    type: Literal["watch"] = "watch"
+    id: CommandId
+    room: str
+
+
+class OpenClass(Message):
+    """Open a class of `rooms` rooms from a scenario. Reply: `ClassOpened`."""
+
+    type: Literal["open_class"] = "open_class"
+    id: CommandId
+    scenario: str = Field(description="A bundled scenario's id.")
+    rooms: int = Field(default=1, ge=1, le=100)
+    bots: list[str] | Literal["all"] = Field(
+        default_factory=list, description="Delegation ids whose seats bots take, or 'all'.")
+    time_scale: float = Field(default=1.0, gt=0, le=10)
+    seed: int | None = None
+    start: bool = Field(default=False, description="Start every room at once.")
+
+
+class SendCommand(Message):
+    """A game command: a seat acts for itself; the facilitator names the `room`.
+
+    Reply: `Ack` once its events are stored (and sent as `Update`s), or `Error`."""
+
+    type: Literal["command"] = "command"
+    id: CommandId
+    room: str | None = None
+    command: Command
+
+
+class AssignBot(Message):
+    """Facilitator: give a seat to a bot (`strategy` None: the default). Reply: `Ack`."""
+
+    type: Literal["assign_bot"] = "assign_bot"
+    id: CommandId
+    room: str
+    delegation: str
+    strategy: str | None = None
+
+
+class ReleaseBot(Message):
+    """Facilitator: take a seat back from its bot, for a human to rejoin. Reply: `Ack`."""
+
+    type: Literal["release_bot"] = "release_bot"
+    id: CommandId
+    room: str
+    delegation: str
+
+
+class ViewAs(Message):
+    """Facilitator: one delegation's private view of a room. Reply: `SeatView`."""
+
+    type: Literal["view_as"] = "view_as"
+    id: CommandId
+    room: str
+    delegation: str
+
+
+class Ping(Message):
+    """Reply: `Pong` with the same id."""
+
+    type: Literal["ping"] = "ping"
+    id: CommandId
+
+
+ClientMessage = Annotated[
+    Hello | Join | Resume | Watch | OpenClass | SendCommand | AssignBot | ReleaseBot | ViewAs | Ping,
+    Field(discriminator="type"),
+]
+
+
+# ================================================================ server -> client
+
+
+class Welcome(Message):
+    type: Literal["welcome"] = "welcome"
+    protocol: int = PROTOCOL_VERSION
+    server: str = "parley"
+
+
+class Joined(Message):
+    """You hold a seat. Keep `token` to come back with `Resume`."""
+
+    type: Literal["joined"] = "joined"
+    reply_to: str
+    token: str
+    room: str
+    delegation: str
+    name: str = ""
+    view: dict[str, Any]
+
+
+class Watching(Message):
+    type: Literal["watching"] = "watching"
+    reply_to: str
+    room: str
+    view: dict[str, Any]
+
+
+class SeatInfo(Message):
+    delegation: str
+    code: str
+    name: str | None = Field(default=None, description="Who holds the seat now, if anyone.")
+    connected: bool = False
+    controller: str = "human"
+
+
+class RoomInfo(Message):
+    room: str
+    seats: list[SeatInfo]
+    view: dict[str, Any] | None = Field(default=None, description="The facilitator's view.")
+
+
+class ClassOpened(Message):
+    type: Literal["class_opened"] = "class_opened"
+    reply_to: str
+    class_: str = Field(alias="class")
+    scenario: str
+    facilitator_token: str
+    rooms: list[RoomInfo]
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class ClassState(Message):
+    """The facilitator's whole class: every room, its seats and its full view."""
+
+    type: Literal["class_state"] = "class_state"
+    reply_to: str | None = None
+    class_: str = Field(alias="class")
+    scenario: str
+    rooms: list[RoomInfo]
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Update(Message):
+    """Events of one room, as this connection may see them, and its view after them.
+
+    `seq` is the room's last event number; `events` may be empty (a view refresh: someone
+    connected, say). `fresh` is true when events were skipped and `view` replaces all."""
+
+    type: Literal["update"] = "update"
+    room: str
+    seq: int
+    events: list[dict[str, Any]]
+    view: dict[str, Any]
+    fresh: bool = False
+
+
+class PresenceChanged(Message):
+    """Who is connected to a room changed (sent to the room's seats and facilitator)."""
+
+    type: Literal["presence"] = "presence"
+    room: str
+    seats: list[SeatInfo]
+
+
+class SeatView(Message):
+    type: Literal["seat_view"] = "seat_view"
+    reply_to: str
+    room: str
+    delegation: str
+    view: dict[str, Any]
+
+
+class Ack(Message):
+    type: Literal["ack"] = "ack"
+    reply_to: str
+    seq: int | None = None
+
+
+class Error(Message):
+    """A refused message. `code` is stable (see ERROR_CODES); `message` is for people."""
+
+    type: Literal["error"] = "error"
+    reply_to: str | None = None
+    code: str
+    message: str
+
+
+class Pong(Message):
+    type: Literal["pong"] = "pong"
+    reply_to: str
+
+
+ServerMessage = Annotated[
+    Welcome | Joined | Watching | ClassOpened | ClassState | Update | PresenceChanged | SeatView
+    | Ack | Error | Pong,
+    Field(discriminator="type"),
+]
+
+# Protocol-level error codes; game rule codes come from server.engine.rules.CODES.
+ERROR_CODES: dict[str, str] = {
+    "bad_message": "the frame is not valid JSON, or not a known message with its fields",
+    "protocol_mismatch": "the client speaks another protocol version",
+    "hello_first": "the first message must be a hello",
+    "unknown_code": "no seat has that join code",
+    "code_used": "that seat is already held by someone connected",
+    "bad_token": "the token is unknown",
+    "not_joined": "join a seat (or resume with a token) before sending commands",
+    "unknown_room": "no such room",
+    "unknown_scenario": "no bundled scenario has that id",
+    "wrong_room": "the token does not act in that room",
+    "internal_error": "the server failed; the room carries on",
+}
+
+CLIENT_ADAPTER: TypeAdapter[Any] = TypeAdapter(ClientMessage)
+SERVER_ADAPTER: TypeAdapter[Any] = TypeAdapter(ServerMessage)
+
+
+def parse_client(frame: str | bytes) -> Any:
+    """A client frame as its message model; raises pydantic.ValidationError if it is not one."""
+    return CLIENT_ADAPTER.validate_json(frame)
+
+
+def parse_server(frame: str | bytes) -> Any:
+    return SERVER_ADAPTER.validate_json(frame)
+
+
+def encode(message: Message) -> str:
+    return message.model_dump_json(by_alias=True)
+
+
+def protocol_schema() -> dict[str, Any]:
+    return {
+        "protocol": PROTOCOL_VERSION,
+        "client_messages": CLIENT_ADAPTER.json_schema(by_alias=True),
+        "server_messages": SERVER_ADAPTER.json_schema(by_alias=True),
+    }
