@@ -8,6 +8,7 @@ and `test_vectorised_values_match_package_value` proves the mirror on a sample o
 
 from __future__ import annotations
 
+import functools
 import itertools
 import random
 from collections.abc import Sequence
@@ -129,9 +130,9 @@ class Zone:
         return {i.id: i.options[int(self.raw[i.id][index])].id for i in self.scenario.issues}
 
 
-@pytest.fixture(scope="module")
-def zones() -> dict[str, Zone]:
-    return {sid: Zone(bundled_scenarios()[sid]) for sid in SEED_SCENARIOS}
+@functools.cache
+def zone_of(sid: str) -> Zone:
+    return Zone(bundled_scenarios()[sid])
 
 
 def parties(scenario: Scenario) -> list[str]:
@@ -164,9 +165,9 @@ def test_every_lesson_of_the_essay_is_a_factor(sid: str) -> None:
 
 
 @pytest.mark.parametrize("sid", SEED_SCENARIOS)
-def test_vectorised_values_match_package_value(sid: str, zones: dict[str, Zone]) -> None:
+def test_vectorised_values_match_package_value(sid: str) -> None:
     """The numpy mirror used below agrees with `package_value` and `required_signatories`."""
-    zone, scenario = zones[sid], zones[sid].scenario
+    zone, scenario = zone_of(sid), zone_of(sid).scenario
     for index in random.Random(7).sample(range(zone.count), 150):
         terms = zone.terms(index)
         required = required_signatories(scenario, terms, zone.seated)
@@ -177,25 +178,25 @@ def test_vectorised_values_match_package_value(sid: str, zones: dict[str, Zone])
 
 
 @pytest.mark.parametrize("sid", SEED_SCENARIOS)
-def test_small_zone_of_agreement_at_the_start(sid: str, zones: dict[str, Zone]) -> None:
+def test_small_zone_of_agreement_at_the_start(sid: str) -> None:
     """At the starting reservation values some package suits every signatory, but under 10%."""
-    zone = zones[sid]
+    zone = zone_of(sid)
     share = zone.agreeable().mean()
     assert 0 < share < MAX_ZONE_SHARE
 
 
 @pytest.mark.parametrize("sid", SEED_SCENARIOS)
-def test_zone_grows_with_delay(sid: str, zones: dict[str, Zone]) -> None:
+def test_zone_grows_with_delay(sid: str) -> None:
     """Reservation drift makes the zone larger in the last round than in the first."""
-    zone = zones[sid]
+    zone = zone_of(sid)
     late = zone.agreeable(drifted(zone.scenario, zone.scenario.rounds - 1)).sum()
     assert late > zone.agreeable().sum()
 
 
 @pytest.mark.parametrize("sid", SEED_SCENARIOS)
-def test_no_party_gets_its_best_package(sid: str, zones: dict[str, Zone]) -> None:
+def test_no_party_gets_its_best_package(sid: str) -> None:
     """Each party's favourite package lies outside the zone: someone else refuses it."""
-    zone = zones[sid]
+    zone = zone_of(sid)
     ok = zone.agreeable()
     for party in parties(zone.scenario):
         values = zone.value(party)
