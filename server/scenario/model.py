@@ -10,6 +10,7 @@ learns *where* a file is wrong, not just that it is.
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -56,7 +57,11 @@ class Issue(Strict):
     options: tuple[Option, ...] = Field(min_length=2)
 
     def option(self, option_id: str) -> Option | None:
-        return next((o for o in self.options if o.id == option_id), None)
+        return self._options_by_id.get(option_id)
+
+    @cached_property
+    def _options_by_id(self) -> dict[str, Option]:
+        return {o.id: o for o in self.options}
 
 
 # ---------------------------------------------------------------- conditions on terms
@@ -248,10 +253,19 @@ class Scenario(Strict):
     # ------------------------------------------------------------ lookups
 
     def delegation(self, delegation_id: str) -> Delegation | None:
-        return next((d for d in self.delegations if d.id == delegation_id), None)
+        return self._delegations_by_id.get(delegation_id)
 
     def issue(self, issue_id: str) -> Issue | None:
-        return next((i for i in self.issues if i.id == issue_id), None)
+        return self._issues_by_id.get(issue_id)
+
+    # Lookups by id are on every command's path: index once (the model is frozen).
+    @cached_property
+    def _delegations_by_id(self) -> dict[str, Delegation]:
+        return {d.id: d for d in self.delegations}
+
+    @cached_property
+    def _issues_by_id(self) -> dict[str, Issue]:
+        return {i.id: i for i in self.issues}
 
     def delegation_ids(self) -> tuple[str, ...]:
         return tuple(d.id for d in self.delegations)
