@@ -11,14 +11,14 @@ from __future__ import annotations
 import functools
 import itertools
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pytest
 
 from server.engine.scoring import package_value, required_signatories
 from server.scenario.loader import bundled_scenarios
-from server.scenario.model import Scenario, TermClause, TermCondition
+from server.scenario.model import Option, Scenario, TermClause, TermCondition
 
 SEED_SCENARIOS = ("istanbul-2022", "ceasefire-2025")
 LESSONS = (
@@ -59,7 +59,7 @@ class Zone:
             out.append(self._index(issue_id, option.weightless_as) if unbacked and option.weightless_as else k)
         return np.array(out)
 
-    def _any_option(self, test) -> np.ndarray:
+    def _any_option(self, test: Callable[[Option], bool]) -> np.ndarray:
         hit = np.zeros(self.count, dtype=bool)
         for issue in self.scenario.issues:
             flags = np.array([test(o) for o in issue.options])
