@@ -33,6 +33,7 @@ class Others:
                 if d != me:
                     backed[d].append(p["terms"])
         self.score: dict[tuple[str, str], float] = defaultdict(float)
+        self.latest: dict[str, dict[str, str]] = {}  # each party's most recent package
         for d, packages in backed.items():
             weight = 2.0 if kinds.get(d) == "party" else 1.0
             shares = [RECENCY ** k for k in range(len(packages))]
@@ -40,7 +41,8 @@ class Others:
             for share, terms in zip(shares, packages, strict=True):
                 for issue, option in terms.items():
                     self.score[(issue, option)] += weight * share / total
-        self.known = bool(backed)
+            if kinds.get(d) == "party":
+                self.latest[d] = packages[-1]
 
     def option(self, issue: str, option: str) -> float:
         return self.score.get((issue, option), 0.0)
@@ -96,9 +98,15 @@ def improve_toward(seat: SeatTable, start: Terms, aspiration: float,
 
 
 def compromise(seat: SeatTable, others: Others) -> dict[str, str]:
-    """A mediator's text: on each issue the option the parties' proposals favour, own table last."""
-    return {
-        issue: max(seat.options[issue],
-                   key=lambda o, i=issue: (round(others.option(i, o), 6), seat.value[i][o]))
-        for issue in seat.issues
-    }
+    """A mediator's text: what the parties' latest packages agree on, its own table elsewhere.
+
+    With fewer than two parties heard, it is simply the mediator's own best package (the
+    mediator's table is the scenario's idea of a fair middle)."""
+    terms = seat.best_package()
+    if len(others.latest) < 2:
+        return terms
+    for issue in seat.issues:
+        chosen = {package.get(issue) for package in others.latest.values()}
+        if len(chosen) == 1 and None not in chosen:
+            terms[issue] = chosen.pop()  # type: ignore[assignment]
+    return terms
