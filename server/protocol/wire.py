@@ -279,6 +279,9 @@ ERROR_CODES: dict[str, str] = {
     "unknown_scenario": "no bundled scenario has that id",
     "wrong_room": "the token does not act in that room",
     "internal_error": "the server failed; the room carries on",
+    "bots_unavailable": "this server has no bots installed",
+    "already_bot": "a bot already plays that seat",
+    "not_bot": "no bot plays that seat",
 }
 
 CLIENT_ADAPTER: TypeAdapter[Any] = TypeAdapter(ClientMessage)

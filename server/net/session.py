@@ -1,0 +1,266 @@
+"""One websocket connection: read, validate, dispatch, send — and nothing else.
+
+Theory of operation
+-------------------
+A connection says `hello` first, then becomes one of: a *seat* (join with a code, or resume
+with a seat token), the *facilitator* of a class (open_class, or resume with the facilitator
+token), or an *observer* (watch). Its role decides which rooms it is subscribed to and as
+which seat, hence which events and views it is sent.
+
+Each handler (`on_<message>`) returns what to send, in order: messages, already-encoded
+frames (a remembered command reply) and callables to run at that point (subscribing, which
+announces the new presence). The loop performs that list synchronously, and every frame to a
+connection is written synchronously (`Outbox.deliver`), so a reply, a catch-up and the next
+broadcast can never overtake each other.
+
+Two kinds of error: the peer's mistakes (malformed frames, unknown codes, rule violations)
+get an `Error` with a stable code and change nothing; a bug in a handler is logged with its
+traceback and closes this connection only (1011). Floods close it with 1008; frames over
+MAX_FRAME_BYTES are closed with 1009 by websockets itself.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from pydantic import ValidationError
+from websockets.asyncio.server import ServerConnection, broadcast
+from websockets.exceptions import ConnectionClosed
+
+from server.engine import FACILITATOR, RuleViolation
+from server.protocol import wire as w
+from server.runtime import Refusal, Room, Runtime
+from server.runtime.runtime import ClassRecord
+from server.net.limits import TokenBucket
+
+log = logging.getLogger(__name__)
+
+Step = w.Message | str | Callable[[], None]
+
+
+class Outbox:
+    """This connection as a room subscriber: its seat, and a synchronous write."""
+
+    def __init__(self, ws: ServerConnection, seat: str | None) -> None:
+        self.ws, self.seat = ws, seat
+
+    def deliver(self, frame: bytes) -> None:
+        broadcast((self.ws,), frame, text=True)
+
+
+class Session:
+    def __init__(self, ws: ServerConnection, runtime: Runtime) -> None:
+        self.ws = ws
+        self.runtime = runtime
+        self.bucket = TokenBucket()
+        self.greeted = False
+        self.outbox: Outbox | None = None
+        self.rooms: list[Room] = []           # subscribed to, as `outbox.seat`
+        self.seat: tuple[Room, str] | None = None
+        self.klass: ClassRecord | None = None
+        self._handlers: dict[type, Callable[[Any], Awaitable[list[Step]]]] = {
+            w.Hello: self.on_hello, w.Join: self.on_join, w.Resume: self.on_resume,
+            w.Watch: self.on_watch, w.OpenClass: self.on_open_class, w.SendCommand: self.on_command,
+            w.AssignBot: self.on_assign_bot, w.ReleaseBot: self.on_release_bot,
+            w.ViewAs: self.on_view_as, w.Ping: self.on_ping,
+        }
+
+    # ------------------------------------------------------------ the loop
+
+    async def run(self) -> None:
+        try:
+            async for frame in self.ws:
+                if not self.bucket.take():
+                    await self.ws.close(1008, "rate limit exceeded")
+                    return
+                if not await self._one(frame):
+                    return
+        except ConnectionClosed:
+            pass
+        finally:
+            self._leave()
+
+    async def _one(self, frame: str | bytes) -> bool:
+        """Handle one frame; False when the connection must end."""
+        try:
+            message = w.parse_client(frame)
+        except ValidationError as exc:
+            self._write(w.Error(reply_to=_frame_id(frame), code="bad_message", message=_explain(exc)))
+            return True
+        reply_to = getattr(message, "id", None)
+        try:
+            steps = await self._dispatch(message)
+        except (RuleViolation, Refusal) as exc:
+            steps = [w.Error(reply_to=reply_to, code=exc.code, message=exc.message)]
+        except ConnectionClosed:
+            raise
+        except Exception:
+            log.exception("bug while handling a %s message; closing that connection", type(message).__name__)
+            self._write(w.Error(reply_to=reply_to, code="internal_error",
+                                message="The server failed on that message; reconnect to carry on."))
+            await self.ws.close(1011, "internal error")
+            return False
+        for step in steps:
+            self._write(step)
+        if isinstance(message, w.Hello) and not self.greeted:
+            await self.ws.close(1008, "protocol mismatch")
+            return False
+        return True
+
+    async def _dispatch(self, message: w.Message) -> list[Step]:
+        if not self.greeted and not isinstance(message, w.Hello):
+            return [w.Error(reply_to=getattr(message, "id", None), code="hello_first",
+                            message="Say hello (with the protocol version) before anything else.")]
+        return await self._handlers[type(message)](message)
+
+    def _write(self, step: Step) -> None:
+        if callable(step) and not isinstance(step, w.Message):
+            step()
+        else:
+            text = step if isinstance(step, str) else w.encode(step)
+            broadcast((self.ws,), text)
+
+    # ------------------------------------------------------------ roles
+
+    def _become(self, seat: str | None, rooms: list[Room]) -> Callable[[], None]:
+        """A step that subscribes this connection to `rooms` as `seat` (leaving any old role)."""
+        def subscribe() -> None:
+            self._leave()
+            self.outbox = Outbox(self.ws, seat)
+            self.rooms = rooms
+            for room in rooms:
+                room.subscribe(self.outbox)
+        return subscribe
+
+    def _leave(self) -> None:
+        if self.outbox is not None:
+            for room in self.rooms:
+                room.unsubscribe(self.outbox)
+        self.outbox, self.rooms = None, []
+
+    def _facilitated_room(self, room_id: str | None) -> Room:
+        if self.klass is None:
+            raise Refusal("not_facilitator", "Only the class's facilitator may do this.")
+        if room_id is None:
+            raise Refusal("bad_message", "A facilitator's command must name its room.")
+        room = self.runtime.find_room(room_id)
+        if room.class_id != self.klass.id:
+            raise Refusal("wrong_room", f"Room {room_id} is not in your class.")
+        return room
+
+    # ------------------------------------------------------------ handlers
+
+    async def on_hello(self, m: w.Hello) -> list[Step]:
+        if m.protocol != w.PROTOCOL_VERSION:
+            return [w.Error(code="protocol_mismatch",
+                            message=f"This server speaks protocol {w.PROTOCOL_VERSION}, not {m.protocol}; "
+                                    "update your client.")]
+        self.greeted = True
+        return [w.Welcome()]
+
+    async def on_join(self, m: w.Join) -> list[Step]:
+        room, delegation = self.runtime.seat_for_code(m.code)
+        token = await self.runtime.claim_seat(room, delegation, m.name.strip())
+        self.seat, self.klass = (room, delegation), None
+        return [w.Joined(reply_to=m.id, token=token, room=room.id, delegation=delegation,
+                         name=m.name.strip(), view=room.game.view_for(delegation)),
+                self._become(delegation, [room])]
+
+    async def on_resume(self, m: w.Resume) -> list[Step]:
+        found = self.runtime.seat_for_token(m.token)
+        if found is not None:
+            room, delegation = found
+            self.seat, self.klass = found, None
+            return [w.Joined(reply_to=m.id, token=m.token, room=room.id, delegation=delegation,
+                             name=room.seats[delegation].name, view=room.game.view_for(delegation)),
+                    room.catch_up(delegation, m.last_seq, self.runtime.catchup_limit).decode(),
+                    self._become(delegation, [room])]
+        klass = self.runtime.class_for_token(m.token)
+        if klass is None:
+            raise Refusal("bad_token", "That token opens no seat and no class; join again with your code.")
+        return self._facilitate(klass, m.id)
+
+    def _facilitate(self, klass: ClassRecord, reply_to: str) -> list[Step]:
+        self.seat, self.klass = None, klass
+        rooms = [self.runtime.room(r) for r in klass.rooms]
+        state = w.ClassState(reply_to=reply_to, class_=klass.id, scenario=klass.scenario,
+                             rooms=[self.runtime.room_info(r, for_facilitator=True) for r in rooms])
+        return [state, self._become(FACILITATOR, rooms)]
+
+    async def on_watch(self, m: w.Watch) -> list[Step]:
+        room = self.runtime.find_room(m.room)
+        self.seat, self.klass = None, None
+        return [w.Watching(reply_to=m.id, room=room.id, view=room.game.view_for(None)),
+                self._become(None, [room])]
+
+    async def on_open_class(self, m: w.OpenClass) -> list[Step]:
+        opened = await self.runtime.open_class(m.scenario, m.rooms, m.bots, m.time_scale, m.seed, m.start)
+        opened.reply_to = m.id
+        klass = self.runtime.classes[opened.class_]
+        self.seat, self.klass = None, klass
+        rooms = [self.runtime.room(r) for r in klass.rooms]
+        return [opened, self._become(FACILITATOR, rooms)]
+
+    async def on_command(self, m: w.SendCommand) -> list[Step]:
+        if self.seat is not None:
+            room, actor = self.seat
+            if m.room is not None and m.room != room.id:
+                raise Refusal("wrong_room", f"Your seat is in room {room.id}, not {m.room}.")
+        elif self.klass is not None:
+            room, actor = self._facilitated_room(m.room), FACILITATOR
+        else:
+            raise Refusal("not_joined", "Join a seat (or resume with your token) before sending commands.")
+        return [await room.command(actor, m.id, m.command)]
+
+    async def on_assign_bot(self, m: w.AssignBot) -> list[Step]:
+        room = self._facilitated_room(m.room)
+        self._check_delegation(room, m.delegation)
+        await self.runtime.assign_bot(room, m.delegation, m.strategy)
+        return [w.Ack(reply_to=m.id, seq=room.seq)]
+
+    async def on_release_bot(self, m: w.ReleaseBot) -> list[Step]:
+        room = self._facilitated_room(m.room)
+        self._check_delegation(room, m.delegation)
+        await self.runtime.release_bot(room, m.delegation)
+        return [w.Ack(reply_to=m.id, seq=room.seq)]
+
+    async def on_view_as(self, m: w.ViewAs) -> list[Step]:
+        room = self._facilitated_room(m.room)
+        self._check_delegation(room, m.delegation)
+        return [w.SeatView(reply_to=m.id, room=room.id, delegation=m.delegation,
+                           view=room.game.view_for(m.delegation))]
+
+    async def on_ping(self, m: w.Ping) -> list[Step]:
+        return [w.Pong(reply_to=m.id)]
+
+    @staticmethod
+    def _check_delegation(room: Room, delegation: str) -> None:
+        if delegation not in room.seats:
+            raise Refusal("unknown_delegation", f"Room {room.id} has no delegation {delegation!r}.")
+
+
+def _frame_id(frame: str | bytes) -> str | None:
+    """The `id` of a frame that failed validation, if it has a usable one (for `reply_to`)."""
+    try:
+        data = json.loads(frame)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    found = data.get("id") if isinstance(data, dict) else None
+    return found if isinstance(found, str) and 0 < len(found) <= 64 else None
+
+
+def _explain(exc: ValidationError) -> str:
+    """The first problem of a bad frame, as a sentence naming the field."""
+    first = exc.errors(include_url=False)[0]
+    where = ".".join(str(p) for p in first["loc"]) or "(frame)"
+    if first["type"] == "json_invalid":
+        return "The frame is not valid JSON."
+    if first["type"] == "union_tag_invalid":
+        return f"Unknown message type at {where}: {first.get('input', {}).get('type')!r}." \
+            if isinstance(first.get("input"), dict) else f"Unknown message type at {where}."
+    if first["type"] == "union_tag_not_found":
+        return f"The message at {where} has no 'type'."
+    return f"{where}: {first['msg']}."

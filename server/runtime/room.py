@@ -1,0 +1,245 @@
+"""A room: one game, its seats, who is connected to it, and the one path every command takes.
+
+Theory of operation
+-------------------
+`submit(actor, command)` is the only way a room's game changes, for people, bots, the
+facilitator and the clock alike:
+
+    engine handle  ->  store (group commit, awaited)  ->  broadcast  ->  listeners  ->  timer
+
+A rule violation comes out of `game.handle` with nothing changed and is raised unchanged.
+Commands of one room are serialised by a lock, so a room's events are stored and broadcast
+in order and every view sent describes a committed state; different rooms run in parallel
+and share the store's commits.
+
+Broadcast sends each *subscriber* (a connection watching as a seat, the facilitator or an
+observer) an `Update` with only the events its seat may see and its own view after them;
+the frame is built once per distinct seat. A seat that sees none of a batch's events gets
+nothing for it (it must not even learn that a private message passed between two others).
+
+`command(actor, id, command)` wraps `submit` for the network: it answers with an encoded
+`Ack` or `Error` and remembers the answer per (actor, id), so a command re-sent after a
+reconnect is applied once and answered the same way again. Acks are stored in the same
+transaction as their events, which makes that hold across a server restart too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from server.engine import FACILITATOR, Game, RuleViolation, dump_event
+from server.engine.commands import CommandBase
+from server.engine.events import EventBase
+from server.protocol.wire import Ack, Error, PresenceChanged, SeatInfo, Update, encode
+from server.store import EventRow, GameStatus, SQLiteStore
+from server.runtime.timer import RoomTimer
+
+log = logging.getLogger(__name__)
+
+Listener = Callable[[list[EventBase]], None]
+REPLIES_PER_ACTOR = 256
+
+
+class Subscriber(Protocol):
+    """A connection's stake in a room: who it is (`seat`) and how to hand it a frame."""
+
+    seat: str | None  # a delegation id, FACILITATOR, or None for an observer
+
+    def deliver(self, frame: bytes) -> None: ...
+
+
+@dataclass
+class Seat:
+    delegation: str
+    code: str
+    token_hash: str | None = None
+    name: str = ""
+
+
+def may_see(seat: str | None, event: EventBase) -> bool:
+    return seat == FACILITATOR or event.visibility.allows(seat)
+
+
+def game_status(game: Game) -> GameStatus:
+    s = game.state
+    status = "ended" if s.ended else ("lobby" if s.phase.value == "lobby" else "running")
+    return GameStatus(status, s.phase.value, s.round, s.agreement is not None, s.seq)
+
+
+class Room:
+    def __init__(self, room_id: str, class_id: str, game: Game, log_: list[EventBase],
+                 seats: Iterable[Seat], store: SQLiteStore, clock: Callable[[], float] = time.time) -> None:
+        self.id = room_id
+        self.class_id = class_id
+        self.game = game
+        self.log = log_  # every committed event; seq n is log[n - 1]
+        self.seats = {s.delegation: s for s in seats}
+        self.bots: dict[str, Any] = {}  # delegation -> BotHandle
+        self._store = store
+        self._clock = clock
+        self._lock = asyncio.Lock()
+        self._subscribers: set[Subscriber] = set()
+        self._listeners: list[Listener] = []
+        self._replies: dict[str, OrderedDict[str, str | asyncio.Future[str]]] = {}
+        self.timer = RoomTimer(self, clock)
+
+    @property
+    def seq(self) -> int:
+        return len(self.log)
+
+    # ------------------------------------------------------------ the one path
+
+    async def submit(self, actor: str, command: CommandBase, *, at: float | None = None,
+                     command_id: str | None = None) -> list[EventBase]:
+        """Handle, store, broadcast, notify; the new events. Raises RuleViolation unchanged."""
+        return (await self._submit(actor, command, at, command_id))[0]
+
+    async def _submit(self, actor: str, command: CommandBase, at: float | None,
+                      command_id: str | None) -> tuple[list[EventBase], int]:
+        async with self._lock:
+            events = self.game.handle(command, actor, self._clock() if at is None else at)
+            if not events:
+                return events, self.seq
+            last = self.game.state.seq
+            rows = [EventRow(last - len(events) + 1 + i, e) for i, e in enumerate(events)]
+            reply = None
+            if command_id is not None:
+                reply = (actor, command_id, encode(Ack(reply_to=command_id, seq=last)))
+            try:
+                await self._store.append(self.id, rows, game_status(self.game), reply)
+            except BaseException:
+                # Not stored, so it never happened: back to the last committed state.
+                self.game = Game.from_events(self.log)
+                raise
+            self.log.extend(events)
+            self._broadcast(events)
+            self._notify(events)
+            self.timer.reschedule()
+            return events, last
+
+    async def command(self, actor: str, command_id: str, command: CommandBase) -> str:
+        """Submit a client's command once per (actor, id); the encoded Ack or Error."""
+        seen = self._replies.setdefault(actor, OrderedDict())
+        earlier = seen.get(command_id)
+        if earlier is not None:
+            return earlier if isinstance(earlier, str) else await asyncio.shield(earlier)
+        pending: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        self._remember(seen, command_id, pending)
+        try:
+            frame = await self._answer(actor, command_id, command)
+        except BaseException as exc:
+            seen.pop(command_id, None)  # not answered: a retry may try again
+            pending.set_exception(exc)
+            pending.exception()  # retrieved: nobody else may be waiting
+            raise
+        self._remember(seen, command_id, frame)
+        pending.set_result(frame)
+        return frame
+
+    async def _answer(self, actor: str, command_id: str, command: CommandBase) -> str:
+        try:
+            events, last = await self._submit(actor, command, None, command_id)
+        except RuleViolation as exc:
+            frame = encode(Error(reply_to=command_id, code=exc.code, message=exc.message))
+            self._store.record_reply(self.id, actor, command_id, frame).add_done_callback(_log_failure)
+            return frame
+        frame = encode(Ack(reply_to=command_id, seq=last))
+        if not events:  # nothing happened (a tick too early): still answered, and remembered
+            self._store.record_reply(self.id, actor, command_id, frame).add_done_callback(_log_failure)
+        return frame
+
+    @staticmethod
+    def _remember(seen: OrderedDict[str, Any], command_id: str, value: Any) -> None:
+        seen[command_id] = value
+        seen.move_to_end(command_id)
+        while len(seen) > REPLIES_PER_ACTOR:
+            seen.popitem(last=False)
+
+    def restore_replies(self, replies: Iterable[tuple[str, str, str]]) -> None:
+        for actor, command_id, frame in replies:
+            self._remember(self._replies.setdefault(actor, OrderedDict()), command_id, frame)
+
+    # ------------------------------------------------------------ who hears of it
+
+    def add_listener(self, fn: Listener) -> None:
+        self._listeners.append(fn)
+
+    def remove_listener(self, fn: Listener) -> None:
+        if fn in self._listeners:
+            self._listeners.remove(fn)
+
+    def _notify(self, events: list[EventBase]) -> None:
+        for fn in list(self._listeners):
+            try:
+                fn(events)
+            except Exception:  # a listener's bug must not stop the room
+                log.exception("listener %r failed in room %s", fn, self.id)
+
+    def subscribe(self, sub: Subscriber) -> None:
+        self._subscribers.add(sub)
+        self.announce_presence()
+
+    def unsubscribe(self, sub: Subscriber) -> None:
+        if sub in self._subscribers:
+            self._subscribers.discard(sub)
+            self.announce_presence()
+
+    def _broadcast(self, events: list[EventBase]) -> None:
+        dumped = [dump_event(e) for e in events]
+        for seat, subs in self._by_seat().items():
+            visible = [d for d, e in zip(dumped, events) if may_see(seat, e)]
+            if not visible:
+                continue
+            frame = self.update_frame(seat, visible)
+            for sub in subs:
+                sub.deliver(frame)
+
+    def update_frame(self, seat: str | None, events: list[dict[str, Any]], fresh: bool = False) -> bytes:
+        view = self.game.view_for(seat, include_notes=fresh)
+        return encode(Update(room=self.id, seq=self.seq, events=events, view=view, fresh=fresh)).encode()
+
+    def catch_up(self, seat: str | None, last_seq: int, limit: int) -> bytes:
+        """The Update a returning `seat` needs after `last_seq`: the events it missed, or fresh."""
+        if last_seq < 0 or last_seq > self.seq or self.seq - last_seq > limit:
+            return self.update_frame(seat, [], fresh=True)
+        missed = [dump_event(e) for e in self.log[last_seq:] if may_see(seat, e)]
+        return self.update_frame(seat, missed)
+
+    def _by_seat(self) -> dict[str | None, list[Subscriber]]:
+        groups: dict[str | None, list[Subscriber]] = {}
+        for sub in self._subscribers:
+            groups.setdefault(sub.seat, []).append(sub)
+        return groups
+
+    # ------------------------------------------------------------ presence
+
+    def connected(self, delegation: str) -> bool:
+        return any(sub.seat == delegation for sub in self._subscribers)
+
+    def seat_infos(self, for_facilitator: bool) -> list[SeatInfo]:
+        """Each seat: who holds it, connected or not, human or bot (codes for the facilitator only)."""
+        controllers = self.game.state.controllers
+        return [SeatInfo(delegation=d, code=s.code if for_facilitator else "", name=s.name or None,
+                         connected=self.connected(d), controller=controllers.get(d, "human"))
+                for d, s in self.seats.items()]
+
+    def announce_presence(self) -> None:
+        groups = self._by_seat()
+        for for_facilitator in (True, False):
+            subs = [s for seat, group in groups.items() for s in group
+                    if (seat == FACILITATOR) == for_facilitator]
+            if subs:
+                frame = encode(PresenceChanged(room=self.id, seats=self.seat_infos(for_facilitator))).encode()
+                for sub in subs:
+                    sub.deliver(frame)
+
+
+def _log_failure(future: asyncio.Future[Any]) -> None:
+    if not future.cancelled() and future.exception() is not None:
+        log.error("could not store a reply: %s", future.exception())

@@ -1,0 +1,269 @@
+"""The runtime: every class and room of one server, their tokens, bots, and recovery.
+
+Theory of operation
+-------------------
+`open_class` creates one game per room (`Game.create`), one join code and (later) one token
+per seat, and a facilitator token for the class, and commits all of it before answering.
+Tokens are looked up by their hash in memory; codes by their text.
+
+`start()` recovers after a restart (or a crash): every unfinished game is rebuilt from its
+event log (`Game.from_events`), its recent command replies are reloaded (so a re-sent
+command is still applied once), its bots are started again and its timer resumes. Finished
+games are loaded only when someone asks for them.
+
+Timers across a restart: the time a server is down is not charged to the players. When a
+running, unpaused game is recovered, the runtime records a pause *at the time of its last
+event* (so the phase keeps the remaining time it had then) and a resume now; both are
+ordinary facilitator events in the log (`timer_paused`, `timer_resumed`), so a replay shows
+the outage and folds to the same deadlines.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from server.engine import FACILITATOR, Game, RuleViolation
+from server.engine.commands import PauseTimer, ResumeTimer, SetController, StartGame
+from server.protocol.wire import ClassOpened, RoomInfo, SeatInfo
+from server.runtime.bots import bot_seed, bot_starter
+from server.runtime.errors import Refusal
+from server.runtime.room import Room, Seat, game_status
+from server.runtime.tokens import new_code, new_id, new_token, normalize_code, token_hash
+from server.scenario import bundled_scenarios
+from server.store import ClassInfo, EventRow, SeatRecord, SQLiteStore
+
+log = logging.getLogger(__name__)
+
+CATCHUP_LIMIT = 500  # a returning client further behind than this gets a fresh view
+
+
+@dataclass
+class ClassRecord:
+    id: str
+    scenario: str
+    facilitator_hash: str
+    rooms: list[str] = field(default_factory=list)
+
+
+class Runtime:
+    def __init__(self, store: SQLiteStore, clock: Callable[[], float] = time.time,
+                 catchup_limit: int = CATCHUP_LIMIT) -> None:
+        self.store = store
+        self.clock = clock
+        self.catchup_limit = catchup_limit
+        self.rooms: dict[str, Room] = {}
+        self.classes: dict[str, ClassRecord] = {}
+        self._codes: dict[str, tuple[str, str]] = {}    # code -> (room, delegation)
+        self._tokens: dict[str, tuple[str, str]] = {}   # token hash -> (room, delegation)
+        self._facilitators: dict[str, str] = {}         # token hash -> class
+
+    # ------------------------------------------------------------ lifecycle
+
+    async def start(self) -> None:
+        """Load classes and seats, and bring every unfinished game back to life."""
+        for info in self.store.classes():
+            record = ClassRecord(info.id, info.scenario, info.facilitator_hash, list(info.games))
+            self.classes[info.id] = record
+            self._facilitators[info.facilitator_hash] = info.id
+        for seat in self.store.seats():
+            self._codes[seat.code] = (seat.game, seat.delegation)
+            if seat.token_hash:
+                self._tokens[seat.token_hash] = (seat.game, seat.delegation)
+        for game in self.store.list_games():
+            if game.status != "ended":
+                room = self._load(game.id)
+                await self._restore_timer(room)
+                room.timer.start()  # only now: the outage must be recorded before any tick
+                self._restart_bots(room)
+
+    async def stop(self) -> None:
+        for room in list(self.rooms.values()):
+            for handle in list(room.bots.values()):
+                await _stop_bot(handle)
+            room.bots.clear()
+            await room.timer.stop()
+        await asyncio.get_running_loop().run_in_executor(None, self.store.close)
+
+    def _load(self, room_id: str) -> Room:
+        info = self.store.game(room_id)
+        if info is None:
+            raise KeyError(room_id)
+        log_ = self.store.events(room_id)
+        seats = [Seat(s.delegation, s.code, s.token_hash, s.name) for s in self.store.seats(room_id)]
+        room = Room(room_id, info.class_id, Game.from_events(log_), log_, seats, self.store, self.clock)
+        room.restore_replies(self.store.replies(room_id, 256))
+        self.rooms[room_id] = room
+        return room
+
+    async def _restore_timer(self, room: Room) -> None:
+        state = room.game.state
+        if state.ended or state.paused or state.deadline is None or not room.log:
+            return
+        await room.submit(FACILITATOR, PauseTimer(), at=max(room.log[-1].at, 0.0))
+        await room.submit(FACILITATOR, ResumeTimer())
+
+    def _restart_bots(self, room: Room) -> None:
+        for delegation, controller in room.game.state.controllers.items():
+            if controller == "bot" and delegation in room.game.state.in_play():
+                try:
+                    self._start_bot(room, delegation, _bot_strategy(room, delegation))
+                except Refusal as exc:
+                    log.warning("room %s: %s's bot not restarted: %s", room.id, delegation, exc.message)
+
+    # ------------------------------------------------------------ lookups
+
+    def room(self, room_id: str) -> Room:
+        """The room (loading a finished game's room on demand); KeyError if there is none."""
+        room = self.rooms.get(room_id)
+        if room is None:
+            room = self._load(room_id)
+            room.timer.start()
+        return room
+
+    def find_room(self, room_id: str) -> Room:
+        try:
+            return self.room(room_id)
+        except KeyError:
+            raise Refusal("unknown_room", f"There is no room {room_id!r}.") from None
+
+    def seat_for_code(self, code: str) -> tuple[Room, str]:
+        found = self._codes.get(normalize_code(code))
+        if found is None:
+            raise Refusal("unknown_code", f"No seat has the join code {code!r}; check it with your facilitator.")
+        return self.room(found[0]), found[1]
+
+    def seat_for_token(self, token: str) -> tuple[Room, str] | None:
+        found = self._tokens.get(token_hash(token))
+        return (self.room(found[0]), found[1]) if found else None
+
+    def class_for_token(self, token: str) -> ClassRecord | None:
+        class_id = self._facilitators.get(token_hash(token))
+        return self.classes[class_id] if class_id else None
+
+    # ------------------------------------------------------------ seats
+
+    async def claim_seat(self, room: Room, delegation: str, name: str) -> str:
+        """Give the seat a new token (the old one stops working); stored before it is returned."""
+        seat = room.seats[delegation]
+        if room.game.state.controllers.get(delegation) == "bot":
+            raise Refusal("code_used", f"A bot plays {delegation}; ask the facilitator to release the seat.")
+        if room.connected(delegation):
+            raise Refusal("code_used", f"Someone connected already holds {delegation}'s seat.")
+        token = new_token()
+        await self.store.update_seat(room.id, delegation, token_hash(token), name)
+        if seat.token_hash:
+            self._tokens.pop(seat.token_hash, None)
+        seat.token_hash, seat.name = token_hash(token), name
+        self._tokens[seat.token_hash] = (room.id, delegation)
+        return token
+
+    # ------------------------------------------------------------ classes
+
+    async def open_class(self, scenario_id: str, rooms: int = 1,
+                         bots: Sequence[str] | Literal["all"] = (), time_scale: float = 1.0,
+                         seed: int | None = None, start: bool = False) -> ClassOpened:
+        """Open `rooms` rooms of a bundled scenario; the wire `ClassOpened` (reply_to "")."""
+        scenario = bundled_scenarios().get(scenario_id)
+        if scenario is None:
+            known = ", ".join(bundled_scenarios())
+            raise Refusal("unknown_scenario", f"No bundled scenario is called {scenario_id!r} (known: {known}).")
+        if not 1 <= rooms <= 100:
+            raise Refusal("bad_message", f"A class has 1 to 100 rooms, not {rooms}.")
+        if not 0 < time_scale <= 10:
+            raise Refusal("bad_message", f"time_scale must be in (0, 10], not {time_scale}.")
+        seated = [d.id for d in scenario.delegations if not d.absent]
+        bot_seats = list(seated if bots == "all" else bots)
+        unknown = [b for b in bot_seats if b not in seated]
+        if unknown:
+            raise Refusal("unknown_delegation", f"No seated delegation {unknown[0]!r} in {scenario_id} "
+                                                f"(seated: {', '.join(seated)}).")
+        if bot_seats:
+            bot_starter()  # refuse now, before anything is stored, if there are no bots
+        facilitator_token = new_token()
+        record = ClassRecord(self._new_class_id(), scenario.id, token_hash(facilitator_token))
+        base_seed = secrets.randbelow(2**31) if seed is None else seed
+        now = self.clock()
+        built: list[Room] = []
+        for n in range(rooms):
+            game, created = Game.create(scenario, seed=base_seed + n, at=now, time_scale=time_scale)
+            seats = [Seat(d.id, new_code(d.code, self._codes)) for d in scenario.delegations]
+            room = Room(f"{record.id}-{n + 1}", record.id, game, created, seats, self.store, self.clock)
+            for s in seats:
+                self._codes[s.code] = (room.id, s.delegation)
+            built.append(room)
+        info = ClassInfo(record.id, scenario.id, now, record.facilitator_hash,
+                         {"rooms": rooms, "bots": bot_seats, "time_scale": time_scale,
+                          "seed": base_seed}, ())
+        await self.store.create_class(
+            info, [(r.id, [EventRow(i + 1, e) for i, e in enumerate(r.log)], game_status(r.game)) for r in built],
+            [SeatRecord(r.id, s.delegation, s.code) for r in built for s in r.seats.values()])
+        self.classes[record.id] = record
+        self._facilitators[record.facilitator_hash] = record.id
+        for room in built:
+            record.rooms.append(room.id)
+            self.rooms[room.id] = room
+            room.timer.start()
+            for delegation in bot_seats:
+                await self.assign_bot(room, delegation, None)
+            if start:
+                await room.submit(FACILITATOR, StartGame())
+        return ClassOpened(reply_to="", class_=record.id, scenario=scenario.id,
+                           facilitator_token=facilitator_token,
+                           rooms=[self.room_info(self.rooms[r], True, with_view=False) for r in record.rooms])
+
+    def _new_class_id(self) -> str:
+        while True:
+            class_id = new_id()
+            if class_id not in self.classes and self.store.class_info(class_id) is None:
+                return class_id
+
+    def room_info(self, room: Room, for_facilitator: bool, with_view: bool = True) -> RoomInfo:
+        return RoomInfo(room=room.id, seats=room.seat_infos(for_facilitator),
+                        view=room.game.view_for(FACILITATOR) if with_view else None)
+
+    # ------------------------------------------------------------ bots
+
+    async def assign_bot(self, room: Room, delegation: str, strategy: str | None) -> None:
+        """Give the seat to a bot: record it (ControllerChanged), then start the bot."""
+        if delegation in room.bots:
+            raise Refusal("already_bot", f"A bot already plays {delegation}.")
+        bot_starter()
+        await room.submit(FACILITATOR, SetController(delegation=delegation, controller="bot", strategy=strategy))
+        self._start_bot(room, delegation, strategy)
+
+    async def release_bot(self, room: Room, delegation: str) -> None:
+        handle = room.bots.pop(delegation, None)
+        if handle is None and room.game.state.controllers.get(delegation) != "bot":
+            raise Refusal("not_bot", f"No bot plays {delegation}.")
+        if handle is not None:
+            await _stop_bot(handle)
+        await room.submit(FACILITATOR, SetController(delegation=delegation, controller="human"))
+
+    def _start_bot(self, room: Room, delegation: str, strategy: str | None) -> None:
+        start_bot = bot_starter()
+        seed = bot_seed(room.game.state.seed, room.id, delegation)
+        room.bots[delegation] = start_bot(room, delegation, strategy, seed)
+
+
+def _bot_strategy(room: Room, delegation: str) -> str | None:
+    for event in reversed(room.log):
+        if getattr(event, "type", "") == "controller_changed" and getattr(event, "delegation", "") == delegation:
+            strategy: str | None = getattr(event, "strategy", None)
+            return strategy
+    return None
+
+
+async def _stop_bot(handle: Any) -> None:
+    try:
+        await handle.stop()
+    except Exception:
+        log.exception("a bot failed to stop")
+
+
+__all__ = ["CATCHUP_LIMIT", "ClassRecord", "Refusal", "Room", "RuleViolation", "Runtime", "SeatInfo"]

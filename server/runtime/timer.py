@@ -1,0 +1,77 @@
+"""A room's phase timer: one asyncio task that ticks the game when its deadline passes.
+
+The engine never reads a clock; it only learns that time has passed from a `Tick()` sent by
+the actor "clock". This task sleeps until the current phase's deadline (or until the room
+says something changed: `reschedule()` is called after every batch of events, so a pause,
+resume, extension or phase change takes effect at once) and then submits the tick through
+the room's one path for commands. A paused, ended or untimed game sleeps until woken.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from server.engine import CLOCK
+from server.engine.commands import Tick
+
+if TYPE_CHECKING:
+    from server.runtime.room import Room
+
+log = logging.getLogger(__name__)
+
+
+class RoomTimer:
+    def __init__(self, room: Room, clock: Callable[[], float]) -> None:
+        self._room = room
+        self._clock = clock
+        self._changed = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._run(), name=f"timer {self._room.id}")
+
+    def reschedule(self) -> None:
+        self._changed.set()
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+            self._task = None
+
+    def delay(self) -> float | None:
+        """Seconds until the deadline (<= 0: due now), or None when nothing is timed."""
+        state = self._room.game.state
+        if state.ended or state.paused or state.deadline is None:
+            return None
+        return state.deadline - self._clock()
+
+    async def _run(self) -> None:
+        while True:
+            self._changed.clear()
+            delay = self.delay()
+            if delay is None or delay > 0:
+                try:
+                    await asyncio.wait_for(self._changed.wait(), delay)
+                    continue  # something changed: look at the deadline again
+                except TimeoutError:
+                    pass
+            await self._tick()
+
+    async def _tick(self) -> None:
+        try:
+            events = await self._room.submit(CLOCK, Tick())
+        except Exception:  # a failing store, say: keep the room's clock alive and retry
+            log.exception("tick failed in room %s", self._room.id)
+            await asyncio.sleep(1.0)
+            return
+        if not events:
+            # The deadline was not quite reached by the engine's reckoning: try a moment later.
+            await asyncio.sleep(0.01)

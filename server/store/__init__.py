@@ -1,0 +1,18 @@
+"""Persistence: the append-only event log and its companions (classes, games, seats, replies).
+
+`open_store(path)` gives the SQLite store; see server/store/sqlite.py for the read API.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from server.store.sqlite import ClassInfo, EventRow, GameInfo, GameStatus, SeatRecord, SQLiteStore
+
+
+def open_store(path: str | Path) -> SQLiteStore:
+    """The store in the SQLite file at `path` (created, with its tables, if missing)."""
+    return SQLiteStore(path)
+
+
+__all__ = ["ClassInfo", "EventRow", "GameInfo", "GameStatus", "SQLiteStore", "SeatRecord", "open_store"]

@@ -1,0 +1,259 @@
+"""The event log and its companions in one SQLite file (WAL, `synchronous=FULL`).
+
+Read API (what the replay, export and analysis code uses; nothing here needs a server)::
+
+    from server.store import open_store
+    store = open_store("parley.db")
+    for info in store.list_games():          # GameInfo: id, class_id, scenario, status,
+        ...                                  #   phase, round, agreement, created, updated, events
+    store.game(game_id)                      # GameInfo | None
+    store.events(game_id)                    # list[EventBase], in seq order (seq 1 = GameCreated)
+    store.events(game_id, after=40)          # only those with seq > 40
+    store.seats(game_id)                     # list[SeatRecord]: delegation, code, name
+    store.classes() / store.class_info(id)   # ClassInfo: id, scenario, created, games
+    store.close()
+
+Tables (created by sqlite-utils on first open)::
+
+    classes(id, scenario, created, facilitator_hash, options)
+    games(id, class, scenario, created, updated, status, phase, round, agreement, last_seq)
+    seats(game, delegation, code UNIQUE, token_hash, name)
+    events(game, seq, time, type, visibility, payload)      -- append-only, PK (game, seq)
+    replies(game, actor, command_id, reply, seq)             -- answers to recent commands
+
+`payload` is the whole event as JSON (`dump_event`), so `parse_event(json.loads(payload))`
+gives it back; `type`, `time` and `visibility` are copies for SQL queries. Tokens are never
+stored, only their SHA-256. Every write goes through the group-commit writer (writer.py):
+an `append` returns only once its transaction is on disk.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from server.engine import EVENT_ADAPTER
+from server.engine.events import EventBase
+from server.store.writer import GroupWriter
+
+
+@dataclass(frozen=True)
+class GameInfo:
+    id: str
+    class_id: str
+    scenario: str
+    status: str  # lobby | running | ended
+    phase: str
+    round: int
+    agreement: bool
+    created: float
+    updated: float
+    events: int
+
+
+@dataclass(frozen=True)
+class SeatRecord:
+    game: str
+    delegation: str
+    code: str
+    token_hash: str | None = field(default=None, repr=False)
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class ClassInfo:
+    id: str
+    scenario: str
+    created: float
+    facilitator_hash: str = field(repr=False)
+    options: dict[str, Any]
+    games: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """One event ready for the log: its number and its JSON."""
+
+    seq: int
+    event: EventBase
+
+    def values(self, game: str) -> tuple[Any, ...]:
+        e = self.event
+        return (game, self.seq, e.at, e.type, e.visibility.model_dump_json(),  # type: ignore[attr-defined]
+                e.model_dump_json())
+
+
+@dataclass(frozen=True)
+class GameStatus:
+    """What `games` says about a game after a batch of its events."""
+
+    status: str
+    phase: str
+    round: int
+    agreement: bool
+    last_seq: int
+
+
+_SCHEMA: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
+    "classes": ({"id": str, "scenario": str, "created": float, "facilitator_hash": str,
+                 "options": str}, {"pk": "id"}),
+    "games": ({"id": str, "class": str, "scenario": str, "created": float, "updated": float,
+               "status": str, "phase": str, "round": int, "agreement": int, "last_seq": int},
+              {"pk": "id"}),
+    "seats": ({"game": str, "delegation": str, "code": str, "token_hash": str, "name": str},
+              {"pk": ("game", "delegation")}),
+    "events": ({"game": str, "seq": int, "time": float, "type": str, "visibility": str,
+                "payload": str}, {"pk": ("game", "seq")}),
+    "replies": ({"game": str, "actor": str, "command_id": str, "reply": str, "seq": int},
+                {"pk": ("game", "actor", "command_id")}),
+}
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA foreign_keys=OFF")
+    return conn
+
+
+class SQLiteStore:
+    """The store over one SQLite file; see the module docstring for the read API."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        write_conn = _connect(self.path)
+        self._create_schema(write_conn)
+        self._writer = GroupWriter(write_conn)
+        self._read = _connect(self.path)
+        self._read.row_factory = sqlite3.Row
+
+    @staticmethod
+    def _create_schema(conn: sqlite3.Connection) -> None:
+        db = sqlite_utils.Database(conn)
+        for name, (columns, options) in _SCHEMA.items():
+            db[name].create(columns, not_null=set(options.get("pk", ())) if isinstance(
+                options.get("pk"), tuple) else None, if_not_exists=True, **options)  # type: ignore[union-attr]
+        db["seats"].create_index(["code"], unique=True, if_not_exists=True)  # type: ignore[union-attr]
+        db["seats"].create_index(["token_hash"], if_not_exists=True)  # type: ignore[union-attr]
+
+    @property
+    def writer(self) -> GroupWriter:
+        return self._writer
+
+    def close(self) -> None:
+        self._writer.close()
+        self._read.close()
+
+    # ------------------------------------------------------------ writes (async, group-committed)
+
+    def create_class(self, info: ClassInfo, games: Sequence[tuple[str, list[EventRow], GameStatus]],
+                     seats: Sequence[SeatRecord]) -> asyncio.Future[Any]:
+        """A class, its games with their first events, and their seats, in one transaction."""
+        now = time.time()
+
+        def op(conn: sqlite3.Connection) -> None:
+            conn.execute("INSERT INTO classes VALUES (?, ?, ?, ?, ?)",
+                         (info.id, info.scenario, info.created, info.facilitator_hash,
+                          json.dumps(info.options)))
+            for game_id, rows, status in games:
+                conn.execute("INSERT INTO games VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                             (game_id, info.id, info.scenario, now, now, status.status,
+                              status.phase, status.round, int(status.agreement), status.last_seq))
+                conn.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)",
+                                 [r.values(game_id) for r in rows])
+            conn.executemany("INSERT INTO seats VALUES (?, ?, ?, ?, ?)",
+                             [(s.game, s.delegation, s.code, s.token_hash, s.name) for s in seats])
+
+        return self._writer.submit(op)
+
+    def append(self, game: str, rows: Sequence[EventRow], status: GameStatus,
+               reply: tuple[str, str, str] | None = None) -> asyncio.Future[Any]:
+        """Append events (and the reply to the command that caused them) to a game's log."""
+        values = [r.values(game) for r in rows]
+        now = time.time()
+
+        def op(conn: sqlite3.Connection) -> None:
+            conn.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)", values)
+            conn.execute("UPDATE games SET updated=?, status=?, phase=?, round=?, agreement=?, "
+                         "last_seq=? WHERE id=?", (now, status.status, status.phase, status.round,
+                                                   int(status.agreement), status.last_seq, game))
+            if reply is not None:
+                actor, command_id, frame = reply
+                conn.execute("INSERT OR REPLACE INTO replies VALUES (?, ?, ?, ?, ?)",
+                             (game, actor, command_id, frame, status.last_seq))
+
+        return self._writer.submit(op)
+
+    def record_reply(self, game: str, actor: str, command_id: str, frame: str) -> asyncio.Future[Any]:
+        def op(conn: sqlite3.Connection) -> None:
+            conn.execute("INSERT OR REPLACE INTO replies VALUES (?, ?, ?, ?, ?)",
+                         (game, actor, command_id, frame, None))
+
+        return self._writer.submit(op)
+
+    def update_seat(self, game: str, delegation: str, token_hash: str, name: str) -> asyncio.Future[Any]:
+        def op(conn: sqlite3.Connection) -> None:
+            conn.execute("UPDATE seats SET token_hash=?, name=? WHERE game=? AND delegation=?",
+                         (token_hash, name, game, delegation))
+
+        return self._writer.submit(op)
+
+    # ------------------------------------------------------------ reads (sync)
+
+    def _rows(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        return self._read.execute(sql, tuple(params)).fetchall()
+
+    def list_games(self, status: str | None = None) -> list[GameInfo]:
+        """Every game (or those with `status`), oldest first."""
+        where, params = ("WHERE status=?", [status]) if status else ("", [])
+        return [_game_info(r) for r in self._rows(f"SELECT * FROM games {where} ORDER BY created, id", params)]
+
+    def game(self, game_id: str) -> GameInfo | None:
+        rows = self._rows("SELECT * FROM games WHERE id=?", [game_id])
+        return _game_info(rows[0]) if rows else None
+
+    def events(self, game_id: str, after: int = 0) -> list[EventBase]:
+        rows = self._rows("SELECT payload FROM events WHERE game=? AND seq>? ORDER BY seq",
+                          [game_id, after])
+        return [EVENT_ADAPTER.validate_json(r["payload"]) for r in rows]
+
+    def seats(self, game_id: str | None = None) -> list[SeatRecord]:
+        """The seats of one game, or of every game."""
+        where, params = ("WHERE game=?", [game_id]) if game_id else ("", [])
+        return [SeatRecord(r["game"], r["delegation"], r["code"], r["token_hash"], r["name"] or "")
+                for r in self._rows(f"SELECT * FROM seats {where} ORDER BY game, rowid", params)]
+
+    def classes(self) -> list[ClassInfo]:
+        return [self._class(r) for r in self._rows("SELECT * FROM classes ORDER BY created, id")]
+
+    def class_info(self, class_id: str) -> ClassInfo | None:
+        rows = self._rows("SELECT * FROM classes WHERE id=?", [class_id])
+        return self._class(rows[0]) if rows else None
+
+    def replies(self, game_id: str, limit_per_actor: int) -> list[tuple[str, str, str]]:
+        """(actor, command_id, reply) of the latest replies per actor, oldest first."""
+        rows = self._rows(
+            "SELECT actor, command_id, reply FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY actor "
+            "ORDER BY rowid DESC) AS n FROM replies WHERE game=?) WHERE n<=? ORDER BY rowid",
+            [game_id, limit_per_actor])
+        return [(r["actor"], r["command_id"], r["reply"]) for r in rows]
+
+    def _class(self, row: sqlite3.Row) -> ClassInfo:
+        games = tuple(r["id"] for r in self._rows("SELECT id FROM games WHERE class=? ORDER BY id", [row["id"]]))
+        return ClassInfo(row["id"], row["scenario"], row["created"], row["facilitator_hash"],
+                         json.loads(row["options"] or "{}"), games)
+
+
+def _game_info(r: sqlite3.Row) -> GameInfo:
+    return GameInfo(r["id"], r["class"], r["scenario"], r["status"], r["phase"], r["round"],
+                    bool(r["agreement"]), r["created"], r["updated"], r["last_seq"])

@@ -1,0 +1,161 @@
+"""Talking to a real Parley server over real websockets, as seats, a facilitator or observers.
+
+`Client` records every frame it receives (raw text and parsed), answers `call(...)` with the
+reply naming its id, and `wait_for(...)` finds a later frame; `open_class` and `seat_clients`
+set up a room of connected seats. Everything has a timeout, so a broken server fails a test
+instead of hanging it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import websockets
+from websockets.asyncio.client import ClientConnection
+
+from server.net.server import ParleyServer
+from server.protocol.wire import PROTOCOL_VERSION
+
+TIMEOUT = 5.0
+Frame = dict[str, Any]
+
+
+@pytest.fixture
+async def server(tmp_path: Path) -> AsyncIterator[ParleyServer]:
+    srv = ParleyServer(tmp_path / "parley.db")
+    await srv.start()
+    try:
+        yield srv
+    finally:
+        await srv.stop()
+
+
+class Client:
+    _ids = itertools.count(1)
+
+    def __init__(self, ws: ClientConnection, label: str = "") -> None:
+        self.ws = ws
+        self.label = label
+        self.raw: list[str] = []
+        self.frames: list[Frame] = []
+        self.cursor = 0
+        self._arrived = asyncio.Condition()
+        self._reader = asyncio.get_running_loop().create_task(self._read())
+        self.token: str | None = None
+        self.room: str | None = None
+        self.delegation: str | None = None
+
+    @classmethod
+    async def connect(cls, url: str, label: str = "", hello: bool = True, **kwargs: Any) -> Client:
+        ws = await websockets.connect(url, open_timeout=TIMEOUT, **kwargs)
+        client = cls(ws, label)
+        if hello:
+            await client.send({"type": "hello", "protocol": PROTOCOL_VERSION, "client": "tests"})
+            await client.wait_for(lambda f: f["type"] == "welcome")
+        return client
+
+    async def _read(self) -> None:
+        try:
+            async for text in self.ws:
+                assert isinstance(text, str)
+                async with self._arrived:
+                    self.raw.append(text)
+                    self.frames.append(json.loads(text))
+                    self._arrived.notify_all()
+        except websockets.ConnectionClosed:
+            pass
+        finally:
+            async with self._arrived:
+                self._arrived.notify_all()
+
+    async def send(self, message: Frame | str) -> None:
+        await self.ws.send(message if isinstance(message, str) else json.dumps(message))
+
+    async def wait_for(self, match: Callable[[Frame], bool], timeout: float = TIMEOUT,
+                       move: bool = True) -> Frame:
+        """The first frame after the cursor that matches; with `move`, the cursor moves past it
+        (a reply is looked for from the start, and leaves the cursor alone)."""
+        async def find() -> Frame:
+            async with self._arrived:
+                while True:
+                    for i in range(self.cursor if move else 0, len(self.frames)):
+                        if match(self.frames[i]):
+                            if move:
+                                self.cursor = i + 1
+                            return self.frames[i]
+                    if self._reader.done():
+                        raise ConnectionError(f"{self.label}: closed ({self.ws.close_code}) while waiting")
+                    await self._arrived.wait()
+        return await asyncio.wait_for(find(), timeout)
+
+    async def call(self, type_: str, timeout: float = TIMEOUT, **fields: Any) -> Frame:
+        """Send a message with a fresh id; the reply naming it (whatever frames come between)."""
+        message_id = fields.pop("id", None) or f"{self.label or 'c'}-{next(self._ids)}"
+        await self.send({"type": type_, "id": message_id, **fields})
+        return await self.reply(message_id, timeout)
+
+    async def reply(self, message_id: str, timeout: float = TIMEOUT) -> Frame:
+        return await self.wait_for(lambda f: f.get("reply_to") == message_id, timeout, move=False)
+
+    async def command(self, command: Frame, room: str | None = None, **fields: Any) -> Frame:
+        extra = {"room": room} if room else {}
+        return await self.call("command", command=command, **extra, **fields)
+
+    async def join(self, code: str, name: str = "") -> Frame:
+        joined = await self.call("join", code=code, name=name)
+        if joined["type"] == "joined":
+            self.token, self.room, self.delegation = joined["token"], joined["room"], joined["delegation"]
+        return joined
+
+    def last_seq(self) -> int:
+        seqs = [f["seq"] for f in self.frames if f["type"] == "update"]
+        return max(seqs, default=0)
+
+    def latest_view(self) -> Frame:
+        for frame in reversed(self.frames):
+            if frame["type"] in ("update", "joined", "watching", "seat_view"):
+                return frame["view"]  # type: ignore[no-any-return]
+        raise AssertionError(f"{self.label} has no view yet")
+
+    async def closed(self, timeout: float = TIMEOUT) -> int | None:
+        """Wait for the server to close this connection; its close code."""
+        await asyncio.wait_for(asyncio.shield(self._reader), timeout)
+        return self.ws.close_code
+
+    async def close(self) -> None:
+        await self.ws.close()
+        await asyncio.wait_for(self._reader, TIMEOUT)
+
+
+async def open_class(url: str, scenario: str = "tutorial", **options: Any) -> tuple[Client, Frame]:
+    """A facilitator connection that opened a class; (client, class_opened frame)."""
+    facilitator = await Client.connect(url, "fac")
+    opened = await facilitator.call("open_class", scenario=scenario, **options)
+    assert opened["type"] == "class_opened", opened
+    return facilitator, opened
+
+
+async def seat_clients(url: str, room: Frame, skip: tuple[str, ...] = ()) -> dict[str, Client]:
+    """One joined client per seat of `room` (a `rooms[i]` of class_opened), by delegation."""
+    clients: dict[str, Client] = {}
+    for seat in room["seats"]:
+        if seat["delegation"] in skip:
+            continue
+        client = await Client.connect(url, seat["delegation"])
+        joined = await client.join(seat["code"], name=seat["delegation"].title())
+        assert joined["type"] == "joined", joined
+        clients[seat["delegation"]] = client
+    return clients
+
+
+async def until_phase(client: Client, phase: str, timeout: float = TIMEOUT) -> Frame:
+    return await client.wait_for(lambda f: f["type"] == "update" and f["view"]["phase"] == phase, timeout)
+
+
+AGREEABLE_TUTORIAL_TERMS = {"dam_height": "reduced", "water_flow": "seasonal", "compensation": "fund"}
