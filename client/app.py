@@ -1,0 +1,181 @@
+"""The Textual application: one app for players, facilitators and the demo.
+
+The app holds the client state (`state` for a player, `class_state` for a facilitator) as
+reactives; screens watch them and re-render. Exactly one worker owns the socket
+(`Connection.run`) and posts every server message as a `ServerMessage`; `on_server_message`
+folds it through the pure reducer and moves between screens when the phase calls for it.
+The connection is handed in (tests pass one to a real test server) or made from the join
+screen's address.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Protocol
+
+from pydantic import ValidationError
+from textual.app import App
+from textual.reactive import reactive
+
+from client import config
+from client.class_state import ClassState, reduce_class
+from client.connection import Connection, ConnectError, normalise_url
+from client.messages import ServerMessage
+from client.palette import ActionsProvider
+from client.state import ClientState, ConnectionChanged, reduce
+
+
+class DemoHost(Protocol):
+    """What `parley demo` gives the app: the seats to choose from and a room to play in."""
+
+    delegations: list[tuple[str, str, str]]  # id, name, public brief
+    chosen: str | None
+
+    async def seat(self, delegation: str) -> tuple[str, str]: ...  # (server url, join code)
+    async def start(self) -> None: ...
+
+
+class ParleyApp(App[None]):
+    TITLE = "Parley"
+    CSS_PATH = "parley.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    COMMANDS = App.COMMANDS | {ActionsProvider}
+
+    state: reactive[ClientState] = reactive(ClientState, always_update=True)
+    class_state: reactive[ClassState] = reactive(ClassState, always_update=True)
+
+    def __init__(self, connection: Connection | None = None, *, server: str | None = None,
+                 code: str | None = None, name: str = "", role: str = "player",
+                 token: str | None = None, demo: DemoHost | None = None,
+                 config_file: Path | None = None) -> None:
+        super().__init__()
+        self.connection = connection
+        self.config_file = config_file
+        saved = config.load(config_file)
+        self.server = server or (connection.url if connection else saved.get("server", config.DEFAULT_SERVER))
+        self.code, self.player_name = code, name or saved.get("name", "")
+        self.role, self.token, self.demo = role, token, demo
+        self._routed: str | None = None
+
+    def on_mount(self) -> None:
+        from client.screens.chooser import ChooserScreen
+        from client.screens.facilitator import FacilitatorSetupScreen
+        from client.screens.join import JoinScreen
+
+        if self.demo is not None:
+            self.push_screen(ChooserScreen())
+        elif self.role == "facilitator":
+            self.push_screen(FacilitatorSetupScreen())
+        else:
+            self.push_screen(JoinScreen())
+
+    # ------------------------------------------------------------ connecting
+
+    async def _connection_for(self, server: str) -> Connection:
+        url = normalise_url(server)
+        if self.connection is not None and self.connection.url != url:
+            await self.connection.close()
+            self.connection = None
+        if self.connection is None:
+            self.connection = Connection(url)
+        return self.connection
+
+    async def join_seat(self, server: str, code: str, name: str) -> None:
+        """Join with a code; raises ConnectError with a sentence for the join screen."""
+        connection = await self._connection_for(server)
+        self.state = reduce(self.state, ConnectionChanged("connecting"))
+        reply = await connection.join(code, name)
+        self.role = "player"
+        self._start(reply)
+        if self.demo is None:
+            config.remember(self.config_file, server=connection.url, name=name)
+
+    async def open_class(self, server: str, scenario: str, rooms: int, bots: list[str] | str,
+                         time_scale: float) -> None:
+        connection = await self._connection_for(server)
+        opened = await connection.open_class(scenario, rooms, bots, time_scale)
+        self.class_state = reduce_class(self.class_state, opened)
+        await self.resume_class(server, opened.facilitator_token)
+
+    async def resume_class(self, server: str, token: str) -> None:
+        connection = await self._connection_for(server)
+        reply = await connection.resume(token)
+        if reply.type != "class_state":
+            raise ConnectError("That token is a seat's, not a facilitator's: use `parley play`.")
+        self.role = "facilitator"
+        self.class_state = reduce_class(self.class_state, ConnectionChanged("connected"))
+        self._start(reply)
+        config.remember(self.config_file, server=connection.url)
+
+    async def demo_join(self, delegation: str) -> None:
+        assert self.demo is not None
+        url, code = await self.demo.seat(delegation)
+        self.connection = Connection(url)
+        await self.join_seat(url, code, "You")
+
+    def _start(self, reply: Any) -> None:
+        assert self.connection is not None
+        self.apply(reply)
+        self.apply(ConnectionChanged("connected"))
+        connection = self.connection
+        self.run_worker(connection.run(lambda m: self.post_message(ServerMessage(m))),
+                        name="connection", group="connection", exclusive=True)
+
+    # ------------------------------------------------------------ state
+
+    def on_server_message(self, event: ServerMessage) -> None:
+        self.apply(event.message)
+
+    def apply(self, message: Any) -> None:
+        if message.type == "error":
+            self.notify(message.message, title="Refused", severity="error")
+        if self.role == "facilitator":
+            self.class_state = reduce_class(self.class_state, message)
+            return
+        self.state = reduce(self.state, message)
+        if message.type == "connection" and message.status == "lost":
+            self.notify(message.detail, title="Connection lost", severity="error", timeout=30)
+        self.route()
+
+    def route(self) -> None:
+        """Show the screen the game's phase calls for: lobby, table or outcome."""
+        from client.screens.lobby import LobbyScreen
+        from client.screens.outcome import OutcomeScreen
+        from client.screens.table import TableScreen
+
+        phase = self.state.phase
+        if phase is None:
+            return
+        target = "lobby" if phase == "lobby" else "outcome" if phase == "ended" else "table"
+        if target == self._routed:
+            return
+        self._routed = target
+        screens: dict[str, Callable[[], Any]] = {"lobby": LobbyScreen, "table": TableScreen,
+                                                 "outcome": OutcomeScreen}
+        if target == "outcome" and isinstance(self.screen, TableScreen):
+            self.push_screen(OutcomeScreen())  # escape goes back to the table
+        else:
+            self.switch_screen(screens[target]())
+
+    async def send(self, command: dict[str, Any], room: str | None = None) -> None:
+        """Send a game command; a refusal comes back from the server as an error notice."""
+        if self.connection is None:
+            self.notify("Not connected to a server.", severity="error")
+            return
+        try:
+            await self.connection.command(command, room)
+        except ValidationError as exc:
+            problem = exc.errors()[0]
+            self.notify(f"{problem['msg']} ({'.'.join(map(str, problem['loc'][1:]))})",
+                        title="Not sent", severity="error")
+
+    async def send_message(self, message_factory: Callable[[str], Any]) -> None:
+        """Send a non-command message built around a fresh id (assign_bot, view_as, ...)."""
+        if self.connection is not None:
+            await self.connection.send(message_factory(self.connection.next_id()))
+
+    async def on_unmount(self) -> None:
+        if self.connection is not None:
+            await self.connection.close()
+

@@ -1,0 +1,136 @@
+"""The facilitator's client state: a whole class, room by room, and its pure reducer.
+
+Theory of operation
+-------------------
+`class_opened` names the class, its rooms and join codes and gives the facilitator token;
+`class_state` (the reply to a resume with that token) gives every room's seats and the
+facilitator's full view; then `update`s of every room and `presence` changes follow. As for the
+player (`client.state`), `reduce_class(state, message) -> state` is pure: the console only
+renders what it returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from client.state import ConnectionChanged, event_change
+
+
+@dataclass(frozen=True)
+class RoomState:
+    room: str
+    seats: tuple[Mapping[str, Any], ...] = ()
+    view: Mapping[str, Any] | None = None
+    seq: int = 0
+    log: tuple[str, ...] = ()
+
+    def connected(self) -> int:
+        return sum(1 for s in self.seats if s.get("connected") or s.get("controller", "human") != "human")
+
+    def code_of(self, delegation: str) -> str:
+        return next((s["code"] for s in self.seats if s["delegation"] == delegation), "")
+
+
+@dataclass(frozen=True)
+class ClassState:
+    connection: str = "offline"
+    connection_detail: str = ""
+    class_id: str | None = None
+    scenario: str | None = None
+    token: str | None = None
+    rooms: Mapping[str, RoomState] = field(default_factory=dict)
+    seat_views: Mapping[tuple[str, str], Mapping[str, Any]] = field(default_factory=dict)
+    error: str | None = None
+    errors_seen: int = 0
+
+    def room_ids(self) -> list[str]:
+        return list(self.rooms)
+
+
+def _seats(infos: Any) -> tuple[Mapping[str, Any], ...]:
+    return tuple(s.model_dump() if hasattr(s, "model_dump") else dict(s) for s in infos)
+
+
+def _rooms(s: ClassState, infos: Any) -> dict[str, RoomState]:
+    rooms = dict(s.rooms)
+    for info in infos:
+        old = rooms.get(info.room, RoomState(info.room))
+        view = info.view if info.view is not None else old.view
+        seq = int(view.get("seq", old.seq)) if view else old.seq
+        rooms[info.room] = replace(old, seats=_seats(info.seats), view=view, seq=seq)
+    return rooms
+
+
+def _opened(s: ClassState, m: Any) -> ClassState:
+    return replace(s, class_id=m.class_, scenario=m.scenario, token=m.facilitator_token,
+                   rooms=_rooms(s, m.rooms))
+
+
+def _class_state(s: ClassState, m: Any) -> ClassState:
+    return replace(s, class_id=m.class_, scenario=m.scenario, rooms=_rooms(s, m.rooms))
+
+
+def event_line(event: Mapping[str, Any]) -> str | None:
+    """A short line for the room's activity log (the facilitator sees everything)."""
+    kind = event.get("type", "")
+    who = event.get("delegation") or event.get("author") or event.get("sender") or ""
+    if kind == "phase_started":
+        return f"round {event.get('round')}: {event.get('phase')} begins"
+    if kind == "proposal_tabled":
+        return f"{who} tabled {event['proposal']}"
+    if kind in ("proposal_signed", "proposal_declined", "proposal_supported", "proposal_withdrawn"):
+        return f"{who} {kind.split('_')[1]} {event['proposal']}"
+    if kind in ("statement_made", "announced"):
+        return f"{who or 'facilitator'}: {event['text']}"
+    if kind == "message_sent":
+        return f"{who} → {event['to']} (private): {event['text']}"
+    if kind in ("agreement_signed", "game_ended", "walked_out", "timer_paused", "timer_resumed",
+                "timer_extended", "debrief_opened", "ready_marked", "controller_changed"):
+        return f"{kind.replace('_', ' ')}" + (f": {who}" if who else "")
+    return event_change(event, None)
+
+
+def _update(s: ClassState, m: Any) -> ClassState:
+    old = s.rooms.get(m.room, RoomState(m.room))
+    if m.seq < old.seq and not m.fresh:
+        return s
+    lines = tuple(line for line in (event_line(e) for e in m.events) if line)
+    if m.seq == old.seq and not m.fresh:
+        lines = ()  # already folded into the view we hold (a resume's catch-up)
+    room = replace(old, view=m.view, seq=m.seq, log=(old.log + lines)[-200:])
+    return replace(s, rooms={**s.rooms, m.room: room})
+
+
+def _presence(s: ClassState, m: Any) -> ClassState:
+    old = s.rooms.get(m.room, RoomState(m.room))
+    return replace(s, rooms={**s.rooms, m.room: replace(old, seats=_seats(m.seats))})
+
+
+def _seat_view(s: ClassState, m: Any) -> ClassState:
+    return replace(s, seat_views={**s.seat_views, (m.room, m.delegation): m.view})
+
+
+def _error(s: ClassState, m: Any) -> ClassState:
+    return replace(s, error=m.message, errors_seen=s.errors_seen + 1)
+
+
+def _connection(s: ClassState, m: ConnectionChanged) -> ClassState:
+    return replace(s, connection=m.status, connection_detail=m.detail)
+
+
+_REDUCERS: dict[str, Callable[[ClassState, Any], ClassState]] = {
+    "class_opened": _opened,
+    "class_state": _class_state,
+    "update": _update,
+    "presence": _presence,
+    "seat_view": _seat_view,
+    "error": _error,
+    "connection": _connection,
+}
+
+
+def reduce_class(state: ClassState, message: Any) -> ClassState:
+    """The class after `message` (a wire server message or a `ConnectionChanged`)."""
+    return _REDUCERS.get(message.type, lambda s, m: s)(state, message)

@@ -1,0 +1,19 @@
+"""Textual messages the connection worker posts to the app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.message import Message
+
+
+class ServerMessage(Message):
+    """A message from the server (a `server.protocol.wire` model) or a `ConnectionChanged`."""
+
+    def __init__(self, message: Any) -> None:
+        super().__init__()
+        self.message = message
+
+
+class StateChanged(Message):
+    """The app's client state has a new value (screens re-render from `app.state`)."""

@@ -1,0 +1,49 @@
+"""`parley demo`'s first screen: which delegation do you play?"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from client.connection import ConnectError
+
+
+class ChooserScreen(Screen[None]):
+    BINDINGS = [Binding("ctrl+q", "app.quit", "Quit")]
+
+    def compose(self) -> ComposeResult:
+        demo: Any = self.app.demo  # type: ignore[attr-defined]
+        with VerticalScroll(classes="form"):
+            yield Static("[b]Parley demo[/b] — you play one delegation; bots play the others.",
+                         classes="title")
+            yield Static("Choose your delegation (↑/↓, Enter):")
+            yield OptionList(*[Option(f"[b]{name}[/b]\n  [dim]{brief}[/]", id=d)
+                               for d, name, brief in demo.delegations], id="choices")
+            yield Static("", id="problem", classes="problem")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        demo: Any = self.app.demo  # type: ignore[attr-defined]
+        if demo.chosen:
+            self._choose(demo.chosen)
+        self.query_one(OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        assert event.option.id is not None
+        self._choose(event.option.id)
+
+    def _choose(self, delegation: str) -> None:
+        self.query_one("#problem", Static).update("Opening the room…")
+        self.run_worker(self._join(delegation), exclusive=True, group="join")
+
+    async def _join(self, delegation: str) -> None:
+        try:
+            await self.app.demo_join(delegation)  # type: ignore[attr-defined]
+        except ConnectError as exc:
+            self.query_one("#problem", Static).update(str(exc))

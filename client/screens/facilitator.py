@@ -1,0 +1,255 @@
+"""The facilitator's screens: open (or resume) a class, then run it room by room."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Footer, Input, Label, Static
+
+from client import format as fmt
+from client.connection import ConnectError
+from client.screens import facilitator_modals as modals
+
+
+class FacilitatorSetupScreen(Screen[None]):
+    BINDINGS = [Binding("ctrl+q", "app.quit", "Quit")]
+
+    def compose(self) -> ComposeResult:
+        app: Any = self.app
+        with VerticalScroll(classes="form"):
+            yield Static("[b]Parley[/b] — facilitate a class", classes="title")
+            yield Label("Server")
+            yield Input(app.server, id="server")
+            yield Label("Scenario (its id, e.g. tutorial or istanbul-2022)")
+            yield Input("tutorial", id="scenario")
+            yield Label("Rooms (one per group of students)")
+            yield Input("1", id="rooms", type="integer")
+            yield Label("Bots: none, all, or delegation ids separated by commas")
+            yield Input("none", id="bots")
+            yield Label("Time scale (1 = the scenario's timings; 0.5 = twice as fast)")
+            yield Input("1", id="time_scale", type="number")
+            with Horizontal(classes="buttons"):
+                yield Button("Open the class", id="open", variant="primary")
+            yield Label("…or come back to a class with its facilitator token")
+            yield Input(app.token or "", id="token", placeholder="facilitator token")
+            with Horizontal(classes="buttons"):
+                yield Button("Resume", id="resume")
+            yield Static("", id="problem", classes="problem error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.app.token:  # type: ignore[attr-defined]
+            self.run_worker(self._resume(), exclusive=True, group="join")
+
+    def _values(self) -> dict[str, str]:
+        return {i.id or "": i.value.strip() for i in self.query(Input)}
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        work = self._open() if event.button.id == "open" else self._resume()
+        self.run_worker(work, exclusive=True, group="join")
+
+    async def _open(self) -> None:
+        v = self._values()
+        try:
+            rooms, scale = int(v["rooms"] or 1), float(v["time_scale"] or 1)
+        except ValueError:
+            self._problem("Rooms must be a whole number and the time scale a number.")
+            return
+        bots: list[str] | str = "all" if v["bots"] == "all" else [
+            b.strip() for b in v["bots"].split(",") if b.strip() and v["bots"] != "none"]
+        await self._attempt(self.app.open_class(v["server"], v["scenario"], rooms, bots, scale))  # type: ignore[attr-defined]
+
+    async def _resume(self) -> None:
+        v = self._values()
+        if not v["token"]:
+            self._problem("Paste the facilitator token printed when the class was opened.")
+            return
+        await self._attempt(self.app.resume_class(v["server"], v["token"]))  # type: ignore[attr-defined]
+
+    async def _attempt(self, work: Any) -> None:
+        self._problem("Connecting…")
+        try:
+            await work
+        except ConnectError as exc:
+            self._problem(str(exc))
+            return
+        except ValueError as exc:  # the wire model refused the values (rooms 0, say)
+            self._problem(f"Check the form: {str(exc).splitlines()[-1] if str(exc) else exc}")
+            return
+        self.app.switch_screen(ConsoleScreen())
+
+    def _problem(self, text: str) -> None:
+        self.query_one("#problem", Static).update(text)
+
+
+class ConsoleScreen(Screen[None]):
+    """Every room of the class; the selected room's seats and activity; the controls."""
+
+    BINDINGS = [
+        Binding("g", "command('start_game')", "Start"),
+        Binding("p", "command('pause')", "Pause"),
+        Binding("r", "command('resume')", "Resume"),
+        Binding("e", "extend", "+1 min"),
+        Binding("n", "command('advance')", "Next phase"),
+        Binding("i", "inject", "Inject"),
+        Binding("a", "announce", "Announce"),
+        Binding("b", "bot", "Bot seat"),
+        Binding("h", "human", "Human seat", show=False),
+        Binding("v", "view_as", "View as"),
+        Binding("x", "end", "End"),
+        Binding("o", "command('open_debrief')", "Debrief"),
+        Binding("c", "codes", "Codes"),
+        Binding("ctrl+q", "app.quit", "Quit"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="class-header")
+        yield Static("", id="codes")
+        yield DataTable(id="rooms", cursor_type="row")
+        with Horizontal(id="room-detail"):
+            yield DataTable(id="room-seats", cursor_type="row")
+            with VerticalScroll(id="room-log"):
+                yield Static("", id="room-log-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        rooms = self.query_one("#rooms", DataTable)
+        for label in ("room", "phase", "round", "time", "connected", "proposals", "agreement"):
+            rooms.add_column(label, key=label)
+        seats = self.query_one("#room-seats", DataTable)
+        for label in ("delegation", "code", "player", "connected", "controller", "ready"):
+            seats.add_column(label, key=label)
+        self.watch(self.app, "class_state", self.show)
+        self.set_interval(1.0, self.show)
+
+    @property
+    def cls(self) -> Any:
+        return self.app.class_state  # type: ignore[attr-defined]
+
+    def selected_room(self) -> Any:
+        rooms = self.query_one("#rooms", DataTable)
+        ids = self.cls.room_ids()
+        if not ids:
+            return None
+        return self.cls.rooms[ids[min(rooms.cursor_row, len(ids) - 1)]] if rooms.row_count else self.cls.rooms[ids[0]]
+
+    def selected_seat(self) -> str | None:
+        seats = self.query_one("#room-seats", DataTable)
+        if not seats.row_count:
+            return None
+        return str(seats.coordinate_to_cell_key((seats.cursor_row, 0)).row_key.value)
+
+    def show(self, _: Any = None) -> None:
+        cls = self.cls
+        self.query_one("#class-header", Static).update(
+            f"[b]Class {cls.class_id}[/b] · scenario {cls.scenario} · {len(cls.rooms)} room(s) · "
+            f"{fmt.connection_mark(cls.connection, cls.connection_detail)} · token [dim]{cls.token or ''}[/]")
+        self.query_one("#codes", Static).update(codes_line(cls))
+        self._fill_rooms(cls)
+        self._fill_room(self.selected_room())
+
+    def _fill_rooms(self, cls: Any) -> None:
+        table = self.query_one("#rooms", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for room in cls.rooms.values():
+            view = room.view or {}
+            proposals = [p for p in view.get("proposals", []) if not p["withdrawn"]]
+            table.add_row(room.room, view.get("phase", "?"), fmt.round_text(view), fmt.time_left(view),
+                          f"{room.connected()}/{len(room.seats)}", str(len(proposals)),
+                          view.get("agreement") or "—", key=room.room)
+        if table.row_count:
+            table.move_cursor(row=min(max(row, 0), table.row_count - 1))
+
+    def _fill_room(self, room: Any) -> None:
+        seats = self.query_one("#room-seats", DataTable)
+        row = seats.cursor_row
+        seats.clear()
+        if room is None:
+            return
+        view = room.view or {}
+        for seat in room.seats:
+            d = seat["delegation"]
+            seats.add_row(fmt.delegation_name(view, d), seat["code"], seat.get("name") or "",
+                          "yes" if seat.get("connected") else "no", seat.get("controller", "human"),
+                          "✔" if d in view.get("ready", []) else "", key=d)
+        if seats.row_count:
+            seats.move_cursor(row=min(max(row, 0), seats.row_count - 1))
+        self.query_one("#room-log-text", Static).update(
+            "\n".join(room.log[-40:]) or "[dim]Nothing has happened in this room yet.[/]")
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "rooms":
+            self._fill_room(self.selected_room())
+
+    # ------------------------------------------------------------ actions
+
+    async def _send(self, command: dict[str, Any]) -> None:
+        room = self.selected_room()
+        if room is None:
+            self.notify("No room yet.", severity="warning")
+            return
+        await self.app.send(command, room=room.room)  # type: ignore[attr-defined]
+
+    async def action_command(self, kind: str) -> None:
+        await self._send({"type": kind})
+
+    async def action_extend(self) -> None:
+        await self._send({"type": "extend", "seconds": 60})
+
+    def action_inject(self) -> None:
+        room = self.selected_room()
+        if room is not None and room.view:
+            self.app.push_screen(modals.InjectScreen(room.view), self._inject)
+
+    async def _inject(self, card: str | None) -> None:
+        if card:
+            await self._send({"type": "inject_event", "card": card})
+
+    def action_announce(self) -> None:
+        self.app.push_screen(modals.AnnounceScreen(), self._announce)
+
+    async def _announce(self, text: str | None) -> None:
+        if text:
+            await self._send({"type": "announce", "text": text})
+
+    def action_end(self) -> None:
+        self.app.push_screen(modals.ConfirmScreen("End this room's game now?"), self._end)
+
+    async def _end(self, yes: bool | None) -> None:
+        if yes:
+            await self._send({"type": "end_game"})
+
+    async def _seat_message(self, kind: str) -> None:
+        room, seat = self.selected_room(), self.selected_seat()
+        if room is None or seat is None:
+            self.notify("Pick a seat in the seats table first.", severity="warning")
+            return
+        await self.app.send_message(lambda i: modals.seat_message(kind, i, room.room, seat))  # type: ignore[attr-defined]
+
+    async def action_bot(self) -> None:
+        await self._seat_message("assign_bot")
+
+    async def action_human(self) -> None:
+        await self._seat_message("release_bot")
+
+    async def action_view_as(self) -> None:
+        room, seat = self.selected_room(), self.selected_seat()
+        if room is not None and seat is not None:
+            await self._seat_message("view_as")
+            self.app.push_screen(modals.SeatViewScreen(room.room, seat))
+
+    def action_codes(self) -> None:
+        self.app.push_screen(modals.CodesScreen())
+
+
+def codes_line(cls: Any) -> str:
+    parts = []
+    for room in cls.rooms.values():
+        codes = "  ".join(f"{s['delegation']} [b]{s['code']}[/b]" for s in room.seats)
+        parts.append(f"{room.room}: {codes}")
+    return "\n".join(parts) + "\n[dim]Press c to show the join codes large, for the projector.[/]"

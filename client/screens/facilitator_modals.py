@@ -1,0 +1,135 @@
+"""The facilitator's dialogs: inject a card, announce, confirm, a seat's private view, big codes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from client import format as fmt
+from client.bigtext import big
+from server.protocol import wire
+
+
+def seat_message(kind: str, message_id: str, room: str, delegation: str) -> wire.Message:
+    """assign_bot / release_bot / view_as for one seat."""
+    models = {"assign_bot": wire.AssignBot, "release_bot": wire.ReleaseBot, "view_as": wire.ViewAs}
+    return models[kind](id=message_id, room=room, delegation=delegation)  # type: ignore[no-any-return]
+
+
+class InjectScreen(ModalScreen[str | None]):
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, view: Any) -> None:
+        super().__init__()
+        self.view = view
+
+    def compose(self) -> ComposeResult:
+        played = {p["card"] for p in self.view.get("pressure", [])}
+        with Vertical(classes="modal-box"):
+            yield Static("[b]Inject a pressure event[/b] (Enter plays it now; Esc cancels)")
+            yield OptionList(*[Option(f"{c['title']} [dim]({c['kind']}{', played' if c['id'] in played else ''})[/]",
+                                      id=c["id"]) for c in self.view["scenario"]["cards"]])
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+
+class AnnounceScreen(ModalScreen[str | None]):
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="modal-box"):
+            yield Static("[b]Announce to every delegation[/b] (Enter sends; Esc cancels)")
+            yield Input(placeholder="e.g. Five minutes left in this round.")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip() or None)
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    BINDINGS = [Binding("escape", "dismiss(False)", "No"), Binding("y", "dismiss(True)", "Yes")]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="modal-box"):
+            yield Static(f"[b]{self.question}[/b]")
+            with Horizontal(classes="buttons"):
+                yield Button("Yes [y]", id="yes", variant="error")
+                yield Button("No [esc]", id="no")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+
+class SeatViewScreen(ModalScreen[None]):
+    """One delegation's private view, as the server sends it to that seat."""
+
+    BINDINGS = [Binding("escape", "dismiss", "Close")]
+
+    def __init__(self, room: str, delegation: str) -> None:
+        super().__init__()
+        self.room, self.delegation = room, delegation
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="modal-box"):
+            yield Static("Asking the server…", id="seat-view")
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "class_state", self.show)
+
+    def show(self, cls: Any) -> None:
+        view = cls.seat_views.get((self.room, self.delegation))
+        if view is None:
+            room = cls.rooms.get(self.room)
+            hidden = ((room.view or {}).get("hidden") or {}).get(self.delegation) if room else None
+            if hidden is None:
+                return
+            view = {**(room.view or {}), "you": hidden, "notes": []}
+        self.query_one("#seat-view", Static).update(seat_view_text(view, self.delegation))
+
+
+def seat_view_text(view: Any, delegation: str) -> str:
+    you = view.get("you") or {}
+    lines = [f"[b]{fmt.delegation_name(view, delegation)}[/b] — what this seat sees (Esc closes)", "",
+             f"reservation {you.get('reservation', 0):g} (started {you.get('starting_reservation', 0):g}),"
+             f" war cost {you.get('war_cost', 0):g}", "[b]Points[/b]"]
+    for issue in fmt.issues(view):
+        row = you.get("points", {}).get(issue["id"], {})
+        lines.append(f"  {issue['title']}: " + ", ".join(f"{o['label']} {row.get(o['id'], 0):g}" for o in issue["options"]))
+    lines.append("[b]Red lines[/b]")
+    lines += [f"  {r['label']}" for r in you.get("red_lines", [])] or ["  none"]
+    lines.append("[b]Intelligence[/b]")
+    lines += [f"  {i}" for i in you.get("intelligence", [])] or ["  none"]
+    private = [n for n in view.get("notes") or [] if n.get("kind") == "message"]
+    if private:
+        lines.append("[b]Private messages[/b]")
+        lines += [f"  {n['sender']} → {', '.join(n['to'])}: {n['text']}" for n in private]
+    return "\n".join(lines)
+
+
+class CodesScreen(ModalScreen[None]):
+    """Join codes in large letters, for the projector."""
+
+    BINDINGS = [Binding("escape", "dismiss", "Close"), Binding("c", "dismiss", "Close")]
+
+    def compose(self) -> ComposeResult:
+        cls: Any = self.app.class_state  # type: ignore[attr-defined]
+        blocks = []
+        for room in cls.rooms.values():
+            view = room.view or {}
+            for seat in room.seats:
+                blocks.append(f"[b]{room.room} · {fmt.delegation_name(view, seat['delegation'])}[/b]\n"
+                              f"{big(seat['code'])}\n")
+        server = getattr(self.app, "server", "")
+        with VerticalScroll(classes="bigcode"):
+            yield Static(f"Join with:  [b]parley play --server {server}[/b]   then type your code\n")
+            yield Static("\n".join(blocks))

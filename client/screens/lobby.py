@@ -1,0 +1,73 @@
+"""The lobby: the public briefing, your private brief, who has joined, when the game starts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Markdown, Static
+
+from client import format as fmt
+from client.widgets.status import StatusBar
+
+
+class LobbyScreen(Screen[None]):
+    BINDINGS = [Binding("enter", "start", "Start the game"), Binding("ctrl+q", "app.quit", "Quit")]
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar()
+        with VerticalScroll(id="lobby"):
+            yield Static("", id="start-note", classes="callout")
+            yield Markdown(id="briefing")
+            yield Static("", id="seats")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "state", self.show)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Only the demo starts its own game; in a class the facilitator does.
+        return action != "start" or self.app.demo is not None  # type: ignore[attr-defined]
+
+    async def action_start(self) -> None:
+        await self.app.demo.start()  # type: ignore[attr-defined]
+
+    def show(self, state: Any) -> None:
+        view = state.view
+        if not view:
+            return
+        demo = self.app.demo is not None  # type: ignore[attr-defined]
+        self.query_one("#start-note", Static).update(
+            "Press [b]Enter[/b] to start the game when you have read the briefing." if demo
+            else "Waiting for the facilitator to start the game…")
+        me = next((d for d in view["scenario"]["delegations"] if d["id"] == state.delegation), {})
+        self.query_one("#briefing", Markdown).update(
+            f"# {view['scenario']['title']}\n\n{view['scenario']['briefing']}\n\n"
+            f"## You are {me.get('name', state.delegation)}\n\n{me.get('brief', '')}\n\n"
+            f"Your reservation value (what no deal is worth to you now): "
+            f"**{view['you']['reservation']:g}**. Your points table and red lines are on the "
+            f"*Brief* tab of the table screen.")
+        self.query_one("#seats", Static).update(seats_text(state))
+
+
+def seats_text(state: Any) -> str:
+    view = state.view
+    lines = ["[b]At the table[/b]"]
+    present = {s["delegation"]: s for s in state.seats}
+    for d in view["scenario"]["delegations"]:
+        if d["id"] not in view["seated"]:
+            continue
+        seat = present.get(d["id"], {})
+        controller = view.get("controllers", {}).get(d["id"], "human")
+        if controller != "human":
+            who = f"[cyan]bot[/] ({controller})"
+        elif seat.get("connected"):
+            who = f"[green]joined[/] {seat.get('name') or ''}"
+        else:
+            who = "[dim]waiting for a player[/]"
+        mark = " (you)" if d["id"] == state.delegation else ""
+        lines.append(f"  {fmt.delegation_name(view, d['id'])}{mark}: {who}")
+    return "\n".join(lines)

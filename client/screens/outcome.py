@@ -1,0 +1,112 @@
+"""The outcome: the terms (or none), your result against your reservation, durability and why,
+rounds lost, every delegation's result once the debrief is open, and what really happened."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from client import format as fmt
+from client.widgets.status import StatusBar
+
+REASONS = {
+    "agreement": "An agreement was signed.",
+    "walkout": "A party walked out: no agreement.",
+    "last_round": "The last round ended without an agreement.",
+    "facilitator": "The facilitator ended the game.",
+}
+
+
+class OutcomeScreen(Screen[None]):
+    BINDINGS = [Binding("escape", "back", "Back to the table"), Binding("ctrl+q", "app.quit", "Quit")]
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar()
+        with Horizontal(id="outcome-body"):
+            with VerticalScroll(id="outcome-main"):
+                yield Static("", id="outcome-text")
+            with VerticalScroll(id="outcome-history"):
+                yield Static("", id="history-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "state", self.show)
+
+    def action_back(self) -> None:
+        from client.screens.table import TableScreen
+
+        if len(self.app.screen_stack) > 2 and isinstance(self.app.screen_stack[-2], TableScreen):
+            self.app.pop_screen()
+        else:
+            self.app.switch_screen(TableScreen())
+
+    def show(self, state: Any) -> None:
+        view = state.view
+        if not view or not view.get("ending"):
+            return
+        self.query_one("#outcome-text", Static).update(outcome_text(view, state.delegation))
+        self.query_one("#history-text", Static).update(history_text(view))
+
+
+def terms_lines(view: Any, terms: dict[str, str] | None) -> list[str]:
+    if not terms:
+        return ["  [dim]no terms[/]"]
+    return [f"  {fmt.issue_title(view, i)}: [b]{fmt.option_label(view, i, o)}[/b]" for i, o in terms.items()]
+
+
+def outcome_text(view: Any, you: str | None) -> str:
+    ending = view["ending"]
+    lines = [f"[b reverse] The outcome [/]  {REASONS.get(ending['reason'], ending['reason'])}", ""]
+    if ending.get("terms"):
+        signed = ", ".join(fmt.delegation_name(view, d) for d in ending.get("signatories", []))
+        lines += ["[b]The agreement[/b]" + (f" (signed by {signed})" if signed else ""),
+                  *terms_lines(view, ending["terms"])]
+    else:
+        lines.append("[b]No agreement.[/b] Each side is left with its reservation value.")
+    mine = (view.get("results") or {}).get(you or "")
+    if mine:
+        verdict = "[green]better than no deal[/]" if mine["surplus"] >= 0 else "[red]worse than no deal[/]"
+        lines += ["", "[b]Your result[/b]",
+                  f"  {mine['result']:g} against your reservation value {mine['reservation']:g}: "
+                  f"{mine['surplus']:+g}, {verdict}",
+                  f"  points on your table {mine['points']:g}; war cost {mine['war_cost']:g}"]
+        if mine["red_lines_crossed"]:
+            lines.append(f"  [red]red lines crossed: {', '.join(mine['red_lines_crossed'])}[/]")
+    durability = ending.get("durability")
+    if durability:
+        lines += ["", f"[b]Durability[/b] {durability['score']:.2f} — {durability['label']}"]
+        for r in durability["reasons"]:
+            lines.append(f"  {r['effect']:+.2f}  [i]{r['lesson']}[/i]: {r['reason']}")
+    lines += ["", f"[b]Rounds lost[/b] {ending['rounds_lost']}"
+              + (f" — {ending['delay_reason']}" if ending.get("delay_reason") else "")]
+    lines += ["", results_text(view)]
+    return "\n".join(lines)
+
+
+def results_text(view: Any) -> str:
+    if not view.get("debrief_open"):
+        return "[dim]Every delegation's result appears here when the facilitator opens the debrief.[/]"
+    lines = ["[b]Every delegation's result[/b]",
+             f"  {'delegation':<22}{'result':>8}{'no deal':>9}{'surplus':>9}"]
+    for d, r in view["results"].items():
+        lines.append(f"  {fmt.delegation_name(view, d):<22}{r['result']:>8g}{r['reservation']:>9g}"
+                     f"{r['surplus']:>+9g}")
+    return "\n".join(lines)
+
+
+def history_text(view: Any) -> str:
+    history = view["scenario"].get("history")
+    if not history:
+        return ""
+    lines = ["[b reverse] What really happened [/]", "", history["summary"]]
+    if history.get("terms"):
+        lines += ["", "[b]Historical terms[/b]", *terms_lines(view, history["terms"])]
+    lines.append("\nAn agreement was signed." if history.get("agreement_signed") else "\nNo agreement was signed.")
+    if history.get("durability_note"):
+        lines += ["", history["durability_note"]]
+    return "\n".join(lines)

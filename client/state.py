@@ -1,0 +1,184 @@
+"""The player's client state, and the one pure function that changes it.
+
+Theory of operation
+-------------------
+Everything the player's screens show is a `ClientState`. It changes only through
+`reduce(state, message) -> state`, where `message` is a server message (a model of
+`server.protocol.wire`) or a local happening (`ConnectionChanged`, `ChannelRead`). `reduce`
+never mutates its input and does no I/O, so it is tested without a screen or a socket.
+
+* `joined` gives the seat, its token and a full view *with notes* (statements, private
+  messages, announcements, intelligence): the notes are replaced wholesale.
+* `update` gives events (already filtered for this seat) and the view after them. The view is
+  taken as is; its events are turned into notes and "what changed for you" lines — unless the
+  update is not newer than what we hold (after a resume the joined view already has them).
+* unread marks are counts: a channel's notes minus the notes the player has read there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+PUBLIC = "public"
+
+
+@dataclass(frozen=True)
+class ConnectionChanged:
+    """The socket's state: connecting, connected, reconnecting (with the attempt), lost."""
+
+    status: str
+    detail: str = ""
+    type: str = "connection"
+
+
+@dataclass(frozen=True)
+class ChannelRead:
+    """The player has looked at a channel: its notes are read."""
+
+    channel: str
+    type: str = "channel_read"
+
+
+@dataclass(frozen=True)
+class ClientState:
+    connection: str = "offline"
+    connection_detail: str = ""
+    room: str | None = None
+    delegation: str | None = None
+    name: str = ""
+    token: str | None = None
+    seq: int = 0
+    view: Mapping[str, Any] | None = None
+    notes: tuple[Mapping[str, Any], ...] = ()
+    read: Mapping[str, int] = field(default_factory=dict)
+    changes: tuple[str, ...] = ()
+    seats: tuple[Mapping[str, Any], ...] = ()
+    error: str | None = None
+    errors_seen: int = 0
+
+    # ------------------------------------------------------------ derived, for the screens
+
+    @property
+    def phase(self) -> str | None:
+        return self.view.get("phase") if self.view else None
+
+    def channel_of(self, note: Mapping[str, Any]) -> str | None:
+        """Where a note is shown: public, a private channel (the other delegation), or nowhere."""
+        if note["kind"] in ("statement", "announcement"):
+            return PUBLIC
+        if note["kind"] == "message":
+            to = list(note.get("to") or [])
+            others = [d for d in to if d != self.delegation]
+            return others[0] if others else note.get("sender")
+        return None
+
+    def channel_notes(self, channel: str) -> list[Mapping[str, Any]]:
+        return [n for n in self.notes if self.channel_of(n) == channel]
+
+    def unread(self, channel: str) -> int:
+        return max(0, len(self.channel_notes(channel)) - self.read.get(channel, 0))
+
+
+# ---------------------------------------------------------------- events -> notes and changes
+
+
+def event_note(event: Mapping[str, Any], round_: int) -> dict[str, Any] | None:
+    """An event as the note it adds to the message channels, if it is one."""
+    kind = event.get("type")
+    base = {"at": event.get("at"), "round": round_}
+    if kind == "statement_made":
+        return {**base, "kind": "statement", "sender": event["delegation"], "to": None,
+                "text": event["text"]}
+    if kind == "message_sent":
+        return {**base, "kind": "message", "sender": event["sender"],
+                "to": [event["sender"], event["to"]], "text": event["text"]}
+    if kind == "announced":
+        return {**base, "kind": "announcement", "sender": "facilitator", "to": None,
+                "text": event["text"]}
+    if kind == "intelligence_received":
+        return {**base, "kind": "intelligence", "sender": None, "to": [event["delegation"]],
+                "text": event["text"]}
+    return None
+
+
+def _signed(value: float) -> str:
+    return f"+{value:g}" if value >= 0 else f"{value:g}"
+
+
+def event_change(event: Mapping[str, Any], you: str | None) -> str | None:
+    """A line for "what changed for you", if the event is one you should notice."""
+    kind = event.get("type")
+    if kind == "pressure_drawn":
+        meters = ", ".join(f"{m} {_signed(v)}" for m, v in (event.get("meters") or {}).items())
+        extra = f" [{meters}]" if meters else ""
+        return f"R{event.get('round')} {event.get('kind')}: {event['title']} — {event['text']}{extra}"
+    if kind == "reservation_shifted" and event.get("delegation") == you:
+        return (f"Your reservation value moved {_signed(event['delta'])} to {event['value']:g} "
+                f"({event['cause']}).")
+    if kind == "war_cost_incurred" and you in (event.get("costs") or {}):
+        return f"Another round of war cost you {event['costs'][you]:g} (round {event.get('round')})."
+    if kind == "intelligence_received" and event.get("delegation") == you:
+        return f"Intelligence: {event['text']}"
+    return None
+
+
+# ---------------------------------------------------------------- reducers, one per message type
+
+
+def _joined(s: ClientState, m: Any) -> ClientState:
+    view = dict(m.view)
+    notes = tuple(view.pop("notes", ()) or ())
+    return replace(s, room=m.room, delegation=m.delegation, name=m.name or s.name, token=m.token,
+                   view=view, seq=int(view.get("seq", 0)), notes=notes)
+
+
+def _update(s: ClientState, m: Any) -> ClientState:
+    if s.room is not None and m.room != s.room:
+        return s
+    view = {k: v for k, v in m.view.items() if k != "notes"}
+    if m.seq <= s.seq and not m.fresh:
+        return replace(s, view=view) if m.seq == s.seq else s
+    round_ = int(view.get("round", 0))
+    notes = [n for n in (event_note(e, round_) for e in m.events) if n is not None]
+    changes = [c for c in (event_change(e, s.delegation) for e in m.events) if c is not None]
+    return replace(s, view=view, seq=m.seq, notes=s.notes + tuple(notes),
+                   changes=(s.changes + tuple(changes))[-50:])
+
+
+def _presence(s: ClientState, m: Any) -> ClientState:
+    if s.room is not None and m.room != s.room:
+        return s
+    return replace(s, seats=tuple(seat.model_dump() for seat in m.seats))
+
+
+def _error(s: ClientState, m: Any) -> ClientState:
+    return replace(s, error=m.message, errors_seen=s.errors_seen + 1)
+
+
+def _connection(s: ClientState, m: ConnectionChanged) -> ClientState:
+    return replace(s, connection=m.status, connection_detail=m.detail)
+
+
+def _channel_read(s: ClientState, m: ChannelRead) -> ClientState:
+    return replace(s, read={**s.read, m.channel: len(s.channel_notes(m.channel))})
+
+
+def _unchanged(s: ClientState, m: Any) -> ClientState:
+    return s
+
+
+_REDUCERS: dict[str, Callable[[ClientState, Any], ClientState]] = {
+    "joined": _joined,
+    "update": _update,
+    "presence": _presence,
+    "error": _error,
+    "connection": _connection,
+    "channel_read": _channel_read,
+}
+
+
+def reduce(state: ClientState, message: Any) -> ClientState:
+    """The state after `message` (a wire server message or a local happening)."""
+    return _REDUCERS.get(message.type, _unchanged)(state, message)

@@ -1,0 +1,46 @@
+"""The pressure panel: meters, this game's events, and what changed for you."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+BAR = 20
+
+
+def meter_bar(value: float, low: float, high: float) -> str:
+    filled = 0 if high <= low else round(BAR * (value - low) / (high - low))
+    return "█" * filled + "░" * (BAR - filled)
+
+
+class PressurePanel(VerticalScroll):
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield Static("", id="pressure-text")
+
+    def show(self, state: Any) -> None:
+        view = state.view
+        if not view:
+            return
+        lines = ["[b]Meters[/b]"]
+        for meter in view["scenario"].get("meters", []):
+            value = view["meters"].get(meter["id"], meter.get("start", 0))
+            lines.append(f"  {meter['label']:<28} {meter_bar(value, meter['min'], meter['max'])} {value:g}")
+        you = view.get("you") or {}
+        if you:
+            lines.append(f"\n[b]You[/b]  reservation {you['reservation']:g} (started at "
+                         f"{you['starting_reservation']:g}) · war cost so far {you['war_cost']:g}")
+        lines.append("\n[b]What changed for you[/b]")
+        lines += [f"  • {c}" for c in state.changes[-12:]] or ["  [dim]nothing yet[/]"]
+        lines.append("\n[b]Events this game[/b]")
+        for card in reversed(view["pressure"]):
+            injected = " [dim](injected)[/]" if card.get("injected") else ""
+            lines.append(f"  R{card['round']} [b]{card['title']}[/b] ({card['kind']}){injected}: {card['text']}")
+        if not view["pressure"]:
+            lines.append("  [dim]none yet[/]")
+        intelligence = you.get("intelligence") or []
+        if intelligence:
+            lines.append("\n[b]Your intelligence[/b]")
+            lines += [f"  • {item}" for item in intelligence]
+        self.query_one("#pressure-text", Static).update("\n".join(lines))
