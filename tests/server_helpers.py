@@ -159,3 +159,57 @@ async def until_phase(client: Client, phase: str, timeout: float = TIMEOUT) -> F
 
 
 AGREEABLE_TUTORIAL_TERMS = {"dam_height": "reduced", "water_flow": "seasonal", "compensation": "fund"}
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+class ServeProcess:
+    """`parley serve --port P --db FILE` in a child process (sys.executable -m server.cli)."""
+
+    def __init__(self, db: Path, port: int | None = None) -> None:
+        self.db, self.port = db, port or free_port()
+        self.url = f"ws://127.0.0.1:{self.port}"
+        self.proc: Any = None
+
+    def start(self) -> ServeProcess:
+        import subprocess
+        import sys
+        import time
+        import urllib.request
+
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "server.cli", "serve", "--port", str(self.port), "--db", str(self.db)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError(f"parley serve exited: {self.proc.stderr.read()}")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=1) as r:
+                    if r.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.05)
+        self.kill()
+        raise AssertionError("parley serve did not answer /healthz within 20 s")
+
+    def kill(self) -> None:
+        import signal
+
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(10)
+
+    def terminate(self) -> int:
+        import signal
+
+        self.proc.send_signal(signal.SIGTERM)
+        status: int = self.proc.wait(15)
+        return status

@@ -1,0 +1,163 @@
+"""`parley serve`, `parley host`, `parley games list` and `parley protocol schema`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import json
+import logging
+import signal
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from server.cli import UserError
+from server.protocol.wire import PROTOCOL_VERSION, protocol_schema
+
+
+def default_db() -> Path:
+    return Path(platformdirs.user_data_dir("parley")) / "parley.db"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    serve = subparsers.add_parser("serve", help="run the game server")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
+    serve.add_argument("--db", type=Path, default=None, help=f"SQLite database (default {default_db()})")
+    serve.set_defaults(func=run_serve)
+
+    host = subparsers.add_parser("host", help="open a class of rooms on a server; prints the join codes")
+    host.add_argument("scenario", metavar="SCENARIO", help="a bundled scenario's id (see `parley scenarios list`)")
+    host.add_argument("--server", default="ws://127.0.0.1:8765", help="server URL (default ws://127.0.0.1:8765)")
+    host.add_argument("--rooms", type=int, default=1, help="how many rooms (default 1)")
+    host.add_argument("--bots", default="", metavar="SEATS|all",
+                      help="comma-separated delegation ids whose seats bots take, or 'all'")
+    host.add_argument("--time-scale", type=float, default=1.0, help="multiply every phase length (0.01: a hundredfold shorter)")
+    host.add_argument("--seed", type=int, default=None, help="random seed of the first room")
+    host.add_argument("--start", action="store_true", help="start every room at once")
+    host.add_argument("--json", action="store_true", help="print the class as JSON")
+    host.set_defaults(func=run_host)
+
+    games = subparsers.add_parser("games", help="games stored in a database")
+    actions = games.add_subparsers(dest="action", metavar="ACTION", required=True)
+    listing = actions.add_parser("list", help="list games with scenario, status, round and agreement")
+    listing.add_argument("--db", type=Path, default=None, help=f"SQLite database (default {default_db()})")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.set_defaults(func=run_games_list)
+
+    protocol = subparsers.add_parser("protocol", help="the wire protocol")
+    protocol_actions = protocol.add_subparsers(dest="action", metavar="ACTION", required=True)
+    protocol_actions.add_parser("schema", help="print the JSON Schema of every message").set_defaults(
+        func=print_protocol_schema)
+
+
+def print_protocol_schema(args: argparse.Namespace) -> int:
+    print(json.dumps(protocol_schema(), indent=2))
+    return 0
+
+
+# ---------------------------------------------------------------- serve
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        asyncio.run(_serve(args.host, args.port, args.db or default_db()))
+    except OSError as exc:
+        raise UserError(f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}") from None
+    return 0
+
+
+async def _serve(host: str, port: int, db: Path) -> None:
+    from server.net.server import ParleyServer  # websockets and sqlite only when serving
+
+    srv = ParleyServer(db, host=host, port=port)
+    await srv.start()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    print(f"Parley server on {srv.url} (database {db}); Ctrl-C or SIGTERM stops it.", flush=True)
+    await stop.wait()
+    await srv.stop()
+    print("Parley server stopped.", flush=True)
+
+
+# ---------------------------------------------------------------- host
+
+
+def parse_bots(text: str) -> list[str] | str:
+    text = text.strip()
+    if text == "all":
+        return "all"
+    return [b.strip() for b in text.split(",") if b.strip()]
+
+
+def run_host(args: argparse.Namespace) -> int:
+    request = {"type": "open_class", "id": "host", "scenario": args.scenario, "rooms": args.rooms,
+               "bots": parse_bots(args.bots), "time_scale": args.time_scale, "seed": args.seed,
+               "start": args.start}
+    opened = _ask(args.server, request)
+    rooms = [{"room": r["room"], "seats": [{"delegation": s["delegation"], "code": s["code"]} for s in r["seats"]]}
+             for r in opened["rooms"]]
+    if args.json:
+        print(json.dumps({"class": opened["class"], "facilitator_token": opened["facilitator_token"],
+                          "rooms": rooms}))
+        return 0
+    print(f"Class {opened['class']} ({opened['scenario']}) on {args.server}")
+    print(f"Facilitator token (keep it private): {opened['facilitator_token']}")
+    for room in rooms:
+        print(f"\nRoom {room['room']}")
+        for seat in room["seats"]:
+            print(f"  {seat['code']:<10} {seat['delegation']}")
+    return 0
+
+
+def _ask(url: str, request: dict[str, Any]) -> dict[str, Any]:
+    """Send one request after the hello; its reply (an Error reply becomes a UserError)."""
+    from websockets.exceptions import InvalidURI, WebSocketException
+    from websockets.sync.client import connect
+
+    try:
+        with connect(url, open_timeout=10, close_timeout=2) as ws:
+            ws.send(json.dumps({"type": "hello", "protocol": PROTOCOL_VERSION, "client": "parley host"}))
+            ws.send(json.dumps(request))
+            while True:
+                reply: dict[str, Any] = json.loads(ws.recv(timeout=30))
+                if reply["type"] == "error":
+                    raise UserError(f"the server refused: {reply['message']} ({reply['code']})")
+                if reply.get("reply_to") == request["id"]:
+                    return reply
+    except InvalidURI:
+        raise UserError(f"{url!r} is not a websocket URL (ws://HOST:PORT)") from None
+    except (OSError, TimeoutError, WebSocketException) as exc:
+        raise UserError(f"cannot reach the Parley server at {url}: {exc}") from None
+
+
+# ---------------------------------------------------------------- games list
+
+
+def run_games_list(args: argparse.Namespace) -> int:
+    db: Path = args.db or default_db()
+    if not db.exists():
+        raise UserError(f"no database at {db} (start `parley serve`, or name one with --db)")
+    from server.store import open_store
+
+    store = open_store(db)
+    try:
+        games = store.list_games()
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps([dataclasses.asdict(g) for g in games], indent=2))
+        return 0
+    if not games:
+        print(f"No games in {db}.")
+        return 0
+    print(f"{'GAME':<12} {'SCENARIO':<16} {'STATUS':<8} {'PHASE':<12} {'ROUND':>5}  AGREEMENT  EVENTS")
+    for g in games:
+        print(f"{g.id:<12} {g.scenario:<16} {g.status:<8} {g.phase:<12} {g.round:>5}  "
+              f"{'signed' if g.agreement else '-':<9}  {g.events:>6}")
+    return 0

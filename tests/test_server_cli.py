@@ -1,0 +1,78 @@
+"""The command line around the server: serve (with /healthz and SIGTERM), host, games list, schema."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from pathlib import Path
+
+import pytest
+from server_helpers import ServeProcess
+
+from server.cli import main
+
+
+@pytest.fixture
+def served(tmp_path: Path):  # type: ignore[no-untyped-def]
+    proc = ServeProcess(tmp_path / "class.db").start()
+    yield proc
+    proc.kill()
+
+
+def test_serve_host_and_list_then_sigterm(served: ServeProcess, capsys: pytest.CaptureFixture[str]) -> None:
+    """`parley host --json` opens rooms on a served database, `games list` shows them, SIGTERM stops cleanly."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{served.port}/healthz", timeout=5) as response:
+        assert response.status == 200
+    assert main(["host", "tutorial", "--server", served.url, "--rooms", "2", "--time-scale", "0.5", "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert set(printed) == {"class", "facilitator_token", "rooms"}
+    assert len(printed["rooms"]) == 2
+    seats = printed["rooms"][0]["seats"]
+    assert [s["delegation"] for s in seats] == ["upland", "lowland", "commission"]
+    assert all(len(s["code"]) == 7 and s["code"][2] == "-" for s in seats)
+    assert not set("01OI") & set("".join(s["code"][3:] for s in seats))
+    assert main(["games", "list", "--db", str(served.db), "--json"]) == 0
+    games = json.loads(capsys.readouterr().out)
+    assert sorted(g["id"] for g in games) == sorted(r["room"] for r in printed["rooms"])
+    assert {g["status"] for g in games} == {"lobby"}
+    assert served.terminate() == 0
+    assert "stopped" in served.proc.stdout.read()
+
+
+def test_host_prints_a_table_of_codes(served: ServeProcess, capsys: pytest.CaptureFixture[str]) -> None:
+    """Without --json, `parley host` prints each room's codes next to their delegations."""
+    assert main(["host", "tutorial", "--server", served.url, "--start"]) == 0
+    out = capsys.readouterr().out
+    assert "Facilitator token" in out and "upland" in out and "UP-" in out
+
+
+def test_host_mistakes_are_one_line_errors(served: ServeProcess, capsys: pytest.CaptureFixture[str]) -> None:
+    """An unknown scenario, an unreachable server and a bad URL each give one plain line and status 1."""
+    assert main(["host", "no-such-scenario", "--server", served.url]) == 1
+    assert "no bundled scenario" in capsys.readouterr().err.lower()
+    assert main(["host", "tutorial", "--server", "ws://127.0.0.1:1"]) == 1
+    assert "cannot reach" in capsys.readouterr().err
+    assert main(["host", "tutorial", "--server", "http//nope"]) == 1
+    assert "not a websocket URL" in capsys.readouterr().err
+    assert main(["host", "tutorial", "--server", served.url, "--bots", "nobody"]) == 1
+    assert "nobody" in capsys.readouterr().err
+
+
+def test_games_list_table_and_missing_db(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`games list` refuses a missing database in one line and lists an empty one politely."""
+    assert main(["games", "list", "--db", str(tmp_path / "missing.db")]) == 1
+    assert "no database" in capsys.readouterr().err
+    from server.store import open_store
+
+    open_store(tmp_path / "empty.db").close()
+    assert main(["games", "list", "--db", str(tmp_path / "empty.db")]) == 0
+    assert "No games" in capsys.readouterr().out
+
+
+def test_protocol_schema_names_every_message(capsys: pytest.CaptureFixture[str]) -> None:
+    """`parley protocol schema` prints JSON Schema covering client and server messages."""
+    assert main(["protocol", "schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    text = json.dumps(schema)
+    for name in ("Hello", "Join", "Resume", "OpenClass", "SendCommand", "Update", "ClassOpened", "Error"):
+        assert name in text
