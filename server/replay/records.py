@@ -1,0 +1,101 @@
+"""The machine-readable exports: the JSON event log, and the CSV of results for a gradebook.
+
+JSON: ``{"format": "parley-event-log", "version": 1, "game": ID, "events": [...]}`` — the whole
+log, `game_created` (with the full scenario) first, each event as `dump_event` writes it. It is
+what a replay reads, so `parley replay --file` needs nothing else. Being the whole log, it
+holds every seat's secrets: the CLI writes it only for someone allowed to see everything.
+
+CSV: one row per seated delegation of a game (per room, for a class), from the final view of
+the exporting seat: a seat's row holds its own result only, unless the debrief is open.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from pydantic import ValidationError
+
+from server.engine import dump_event, parse_event
+from server.engine import events as ev
+from server.replay.model import Replay
+
+LOG_FORMAT = "parley-event-log"
+LOG_VERSION = 1
+
+
+def log_document(events: Sequence[ev.EventBase], game_id: str = "") -> dict[str, Any]:
+    return {"format": LOG_FORMAT, "version": LOG_VERSION, "game": game_id,
+            "events": [dump_event(e) for e in events]}
+
+
+def read_log_document(data: Any, where: str = "the file") -> tuple[list[ev.EventBase], str]:
+    """(events, game id) from a JSON export; ValueError naming what is wrong otherwise."""
+    if not isinstance(data, dict) or data.get("format") != LOG_FORMAT:
+        raise ValueError(f"{where} is not a Parley event log export (no \"format\": \"{LOG_FORMAT}\")")
+    if data.get("version") != LOG_VERSION:
+        raise ValueError(f"{where} is a Parley export of version {data.get('version')!r}; "
+                         f"this Parley reads version {LOG_VERSION}")
+    raw = data.get("events")
+    if not isinstance(raw, list) or not raw:
+        raise ValueError(f"{where} holds no events")
+    events = []
+    for n, item in enumerate(raw):
+        try:
+            events.append(parse_event(item))
+        except ValidationError as exc:
+            problem = exc.errors()[0]
+            path = ".".join(str(p) for p in problem["loc"])
+            raise ValueError(f"{where}: event {n} is not a Parley event ({path}: {problem['msg']})") from None
+    if not isinstance(events[0], ev.GameCreated):
+        raise ValueError(f"{where}: the log does not begin with game_created")
+    return events, str(data.get("game") or "")
+
+
+CSV_COLUMNS = ("class", "game", "scenario", "delegation", "name", "kind", "agreement", "reason",
+               "points", "reservation", "result", "surplus", "vs_reservation",
+               "red_lines_crossed", "red_line_count", "durability", "durability_label",
+               "rounds_lost", "war_cost")
+
+
+def result_rows(replay: Replay, class_id: str = "") -> list[dict[str, Any]]:
+    """One row per seated delegation; result columns empty where this seat may not know them."""
+    final = replay.final_view()
+    ending: Mapping[str, Any] = final.get("ending") or {}
+    durability: Mapping[str, Any] = ending.get("durability") or {}
+    rows = []
+    for d in final["seated"]:
+        result = final["results"].get(d)
+        delegation = replay.scenario.delegation(d)
+        row = {"class": class_id, "game": replay.game_id, "scenario": replay.scenario.id,
+               "delegation": d, "name": replay.names.of(d),
+               "kind": delegation.kind.value if delegation else "",
+               "agreement": "yes" if ending.get("terms") else ("no" if ending else ""),
+               "reason": ending.get("reason", ""), "durability": durability.get("score", ""),
+               "durability_label": durability.get("label", ""),
+               "rounds_lost": ending.get("rounds_lost", "")}
+        row.update(_result_columns(result))
+        rows.append(row)
+    return rows
+
+
+def _result_columns(result: Mapping[str, Any] | None) -> dict[str, Any]:
+    if result is None:
+        return {k: "" for k in ("points", "reservation", "result", "surplus", "vs_reservation",
+                                "red_lines_crossed", "red_line_count", "war_cost")}
+    surplus = result["surplus"]
+    return {"points": result["points"], "reservation": result["reservation"],
+            "result": result["result"], "surplus": surplus,
+            "vs_reservation": "above" if surplus > 0 else "below" if surplus < 0 else "equal",
+            "red_lines_crossed": ";".join(result["red_lines_crossed"]),
+            "red_line_count": len(result["red_lines_crossed"]), "war_cost": result["war_cost"]}
+
+
+def to_csv(rows: Iterable[Mapping[str, Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
