@@ -1,0 +1,157 @@
+"""`parley replay` (the Textual viewer) and `parley export` (md, html, json, csv).
+
+    parley replay GAME [--db PATH | --file FILE | --server URL --token TOKEN] [--as D | --all]
+    parley export GAME|CLASS [--db PATH | --file FILE] --format md|html|json|csv
+                  [--as D | --all] [--out FILE]
+
+Who sees what: from a local database (the facilitator's) or a JSON export (which is the whole
+log already), the default and `--all` are the facilitator's view; `--as D` narrows it to what
+delegation D could see. From a server, a seat token sees its own delegation, and everything
+(`--all`, or another `--as`) only once the game is open for review (the debrief is open).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from server.cli import UserError
+from server.engine import FACILITATOR
+from server.replay.exports import FORMATS, export
+from server.replay.model import Replay, may_see_all
+from server.replay.records import result_rows, to_csv
+from server.replay.sources import Loaded, SourceError, from_database, from_file
+
+
+def _default_db() -> Path:
+    from server.cli_server import default_db  # the database `parley serve` uses
+
+    return default_db()
+
+
+def _add_source(parser: argparse.ArgumentParser, server: bool) -> None:
+    parser.add_argument("game", metavar="GAME", nargs="?",
+                        help="the game's id (see `parley games list`); not needed with --file")
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--db", type=Path, default=None, help="Parley database (default: the one "
+                        "`parley serve` uses)")
+    source.add_argument("--file", type=Path, default=None, help="a JSON export (`--format json`)")
+    if server:
+        source.add_argument("--server", default=None, help="fetch the log from a server (ws://...)")
+        parser.add_argument("--token", default=None, help="your seat or facilitator token (with --server)")
+    seat = parser.add_mutually_exclusive_group()
+    seat.add_argument("--as", dest="as_", metavar="DELEGATION", default=None,
+                      help="see only what this delegation could see")
+    seat.add_argument("--all", action="store_true", help="see everything (the facilitator's view)")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    replay = subparsers.add_parser("replay", help="step through a recorded game in a Textual viewer")
+    _add_source(replay, server=True)
+    replay.set_defaults(func=run_replay)
+    exporter = subparsers.add_parser("export", help="export a game (or a class, as csv) for class")
+    _add_source(exporter, server=False)
+    exporter.add_argument("--format", required=True, choices=FORMATS, help="md, html, json or csv")
+    exporter.add_argument("--out", type=Path, default=None, help="write here (default: stdout)")
+    exporter.set_defaults(func=run_export)
+
+
+# ---------------------------------------------------------------- loading
+
+
+def load(args: argparse.Namespace) -> list[Loaded]:
+    """The log(s) the arguments name: one game, or every game of a class (from a database)."""
+    try:
+        if args.file is not None:
+            loaded = from_file(args.file)
+            if args.game and loaded.game_id and args.game != loaded.game_id:
+                raise UserError(f"{args.file} holds game {loaded.game_id}, not {args.game}")
+            return [loaded]
+        if not args.game:
+            raise UserError("name a GAME (see `parley games list`), or a JSON export with --file")
+        return from_database(args.db or _default_db(), args.game)
+    except SourceError as exc:
+        raise UserError(str(exc)) from None
+
+
+def seat_for(loaded: Loaded, as_: str | None, want_all: bool, own: str | None = None) -> str:
+    """The seat to replay as, by the policy in this module's docstring; UserError if refused."""
+    everything = may_see_all(loaded.events, loaded.trusted)
+    if want_all or as_ in (None, FACILITATOR) and own is None:
+        if not everything:
+            raise UserError("this game is not open for review yet: only the facilitator may see "
+                            "everything until the debrief is open (use --as your delegation)")
+        return FACILITATOR
+    seat = as_ or own
+    assert seat is not None
+    if own is not None and seat != own and not everything:
+        raise UserError(f"you hold {own}'s seat; other seats are hidden until the debrief is open")
+    return seat
+
+
+def open_replay(loaded: Loaded, seat: str) -> Replay:
+    try:
+        return Replay(loaded.events, seat, game_id=loaded.game_id)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+
+
+# ---------------------------------------------------------------- commands
+
+
+def run_export(args: argparse.Namespace) -> int:
+    games = load(args)
+    if args.format == "json" and args.as_ and args.as_ != FACILITATOR:
+        raise UserError("a JSON export is the whole event log, every seat's secrets included: "
+                        "export it with --all (md, html and csv respect --as)")
+    if len(games) > 1 or games[0].class_id == args.game:
+        text = _export_class(games, args)
+    else:
+        text = export(open_replay(games[0], seat_for(games[0], args.as_, args.all)), args.format)
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        try:
+            args.out.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UserError(f"cannot write {args.out}: {exc.strerror or exc}") from None
+        print(f"Wrote {args.out} ({args.format}, {len(text):,} characters).", file=sys.stderr)
+    return 0
+
+
+def _export_class(games: list[Loaded], args: argparse.Namespace) -> str:
+    """A class as csv: one row per delegation per room."""
+    if args.format != "csv":
+        listing = ", ".join(g.game_id for g in games)
+        raise UserError(f"{args.game} is a class: it exports as csv; export its games one by one "
+                        f"for {args.format} ({listing})")
+    rows = []
+    for loaded in games:
+        rows += result_rows(open_replay(loaded, seat_for(loaded, args.as_, args.all)),
+                            class_id=loaded.class_id)
+    return to_csv(rows)
+
+
+def run_replay(args: argparse.Namespace) -> int:
+    if args.server is not None:
+        from server.replay.remote import fetch_log
+
+        if not args.token:
+            raise UserError("--server needs --token (your seat or facilitator token)")
+        loaded, own = fetch_log(args.server, args.token, args.game)
+        seat = seat_for(loaded, args.as_, args.all, own=own)
+    else:
+        if args.token:
+            raise UserError("--token goes with --server")
+        games = load(args)
+        if len(games) > 1:
+            raise UserError(f"{args.game} is a class; replay one of its games: "
+                            + ", ".join(g.game_id for g in games))
+        loaded = games[0]
+        seat = seat_for(loaded, args.as_, args.all)
+    replay = open_replay(loaded, seat)
+    from client.replay.app import ReplayApp  # Textual only when a viewer is wanted
+
+    ReplayApp(replay, can_switch=may_see_all(loaded.events, loaded.trusted)).run()
+    return 0

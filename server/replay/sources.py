@@ -1,0 +1,92 @@
+"""Where a replay's log comes from: a Parley database, or a JSON export. (The I/O edge of replay.)
+
+Each loader returns `Loaded` or raises `SourceError` with one line naming what is wrong: a
+missing file, a file that is not a Parley database or export, an unknown game or class.
+A database is probed read-only *before* the store opens it, because opening a store creates
+its tables — pointing `--db` at someone else's SQLite file must not write to it.
+
+Who may see everything: the holder of a local database runs the server, i.e. is the
+facilitator; the holder of a JSON export already holds the whole log. Both are `trusted`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from server.engine import events as ev
+from server.replay.records import read_log_document
+
+_REQUIRED = {"games": {"id", "class", "scenario", "status"},
+             "events": {"game", "seq", "type", "visibility", "payload"}}
+
+
+class SourceError(ValueError):
+    """A log cannot be read from where the user pointed; the message says why, in one line."""
+
+
+@dataclass(frozen=True)
+class Loaded:
+    events: list[ev.EventBase]
+    game_id: str
+    class_id: str = ""
+    trusted: bool = True  # may see everything whether or not the game is open for review
+
+
+def check_database(path: Path) -> None:
+    """Raise SourceError unless `path` is an SQLite file with Parley's tables (read-only probe)."""
+    if not path.is_file():
+        raise SourceError(f"no database at {path}")
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            for table, columns in _REQUIRED.items():
+                found = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+                if not columns <= found:
+                    raise SourceError(f"{path} is not a Parley database (no {table} table)")
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise SourceError(f"{path} is not a Parley database ({exc})") from None
+
+
+def from_database(path: Path, ident: str) -> list[Loaded]:
+    """The game `ident`, or every game of the class `ident`, from a Parley database."""
+    check_database(path)
+    from server.store import open_store  # the store starts a writer thread: only when needed
+
+    store = open_store(path)
+    try:
+        info = store.game(ident)
+        if info is not None:
+            return [Loaded(store.events(ident), ident, info.class_id)]
+        klass = store.class_info(ident)
+        if klass is not None:
+            if not klass.games:
+                raise SourceError(f"class {ident} in {path} has no games")
+            return [Loaded(store.events(g), g, ident) for g in klass.games]
+        known = ", ".join(g.id for g in store.list_games()[-8:]) or "none yet"
+        raise SourceError(f"no game or class {ident!r} in {path} (recent games: {known})")
+    finally:
+        store.close()
+
+
+def from_file(path: Path) -> Loaded:
+    """A JSON export (`parley export --format json`)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SourceError(f"no file at {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SourceError(f"cannot read {path}: {exc}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SourceError(f"{path} is not a Parley export (not JSON: {exc.msg} at line {exc.lineno})") from None
+    try:
+        events, game_id = read_log_document(data, str(path))
+    except ValueError as exc:
+        raise SourceError(str(exc)) from None
+    return Loaded(events, game_id)
