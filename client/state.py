@@ -138,7 +138,10 @@ def _update(s: ClientState, m: Any) -> ClientState:
     if s.room is not None and m.room != s.room:
         return s
     view = {k: v for k, v in m.view.items() if k != "notes"}
-    if m.seq <= s.seq and not m.fresh:
+    if m.fresh:  # events were skipped: the view (with its notes, if sent) replaces everything
+        notes = tuple(m.view["notes"]) if m.view.get("notes") is not None else s.notes
+        return replace(s, view=view, seq=m.seq, notes=notes)
+    if m.seq <= s.seq:
         return replace(s, view=view) if m.seq == s.seq else s
     round_ = int(view.get("round", 0))
     notes = [n for n in (event_note(e, round_) for e in m.events) if n is not None]

@@ -63,8 +63,8 @@ class ConfirmScreen(ModalScreen[bool]):
         with Vertical(classes="modal-box"):
             yield Static(f"[b]{self.question}[/b]")
             with Horizontal(classes="buttons"):
-                yield Button("Yes [y]", id="yes", variant="error")
-                yield Button("No [esc]", id="no")
+                yield Button("Yes (y)", id="yes", variant="error")
+                yield Button("No (esc)", id="no")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")

@@ -40,9 +40,11 @@ class LobbyScreen(Screen[None]):
         if not view:
             return
         demo = self.app.demo is not None  # type: ignore[attr-defined]
+        note = getattr(self.app.demo, "note", "") if demo else ""  # type: ignore[attr-defined]
         self.query_one("#start-note", Static).update(
-            "Press [b]Enter[/b] to start the game when you have read the briefing." if demo
-            else "Waiting for the facilitator to start the game…")
+            ("Press [b]Enter[/b] to start the game when you have read the briefing. "
+             "Bots play the other delegations." if demo
+             else "Waiting for the facilitator to start the game…") + (f"\n{note}" if note else ""))
         me = next((d for d in view["scenario"]["delegations"] if d["id"] == state.delegation), {})
         self.query_one("#briefing", Markdown).update(
             f"# {view['scenario']['title']}\n\n{view['scenario']['briefing']}\n\n"
@@ -63,7 +65,7 @@ def seats_text(state: Any) -> str:
         seat = present.get(d["id"], {})
         controller = view.get("controllers", {}).get(d["id"], "human")
         if controller != "human":
-            who = f"[cyan]bot[/] ({controller})"
+            who = "[cyan]played by a bot[/]"
         elif seat.get("connected"):
             who = f"[green]joined[/] {seat.get('name') or ''}"
         else:

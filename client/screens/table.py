@@ -68,10 +68,10 @@ class TableScreen(Screen[None]):
                     yield BriefPanel(id="brief-panel")
             yield Static("", id="sidebar")
         with Horizontal(id="action-bar"):
-            yield Button("Ready [r]", id="ready", classes="small")
-            yield Button("Sign [s]", id="sign", classes="small", variant="success")
-            yield Button("Decline [d]", id="decline", classes="small", variant="error")
-            yield Button("Support [u]", id="support", classes="small")
+            yield Button("Ready (r)", id="ready", classes="small")
+            yield Button("Sign (s)", id="sign", classes="small", variant="success")
+            yield Button("Decline (d)", id="decline", classes="small", variant="error")
+            yield Button("Support (u)", id="support", classes="small")
             yield Static("", id="turn-hint")
         yield Footer()
 
@@ -119,6 +119,16 @@ class TableScreen(Screen[None]):
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
         self.show()
+        self.call_after_refresh(self._focus_tab, tab)
+
+    def _focus_tab(self, tab: str) -> None:
+        """Keys act on what the tab shows: its table or list takes the focus."""
+        targets = {"agenda": "#agenda-table", "compose": "#composer Select",
+                   "proposals": "#proposal-table", "messages": "#channels"}
+        if tab in targets:
+            found = self.query(targets[tab])
+            if found:
+                found.first().focus()
 
     def _selected(self) -> dict[str, Any] | None:
         proposal = self.query_one(Proposals).selected()

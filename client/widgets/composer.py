@@ -22,6 +22,7 @@ class Composer(VerticalScroll):
         super().__init__(**kwargs)
         self.amends: str | None = None
         self._built_for: str | None = None
+        self._pending: dict[str, str] = {}  # terms to show once the pickers exist
 
     def compose(self) -> ComposeResult:
         yield Static("", id="amending")
@@ -30,8 +31,8 @@ class Composer(VerticalScroll):
         yield Static("[dim]Points on your table only: the agreement's durability (hidden) is not "
                      "included in this estimate.[/]", classes="hint")
         with Horizontal(classes="buttons"):
-            yield Button("Table it [t]", id="table-it", variant="primary", classes="small")
-            yield Button("Clear [c]", id="clear", classes="small")
+            yield Button("Table it (t)", id="table-it", variant="primary", classes="small")
+            yield Button("Clear (c)", id="clear", classes="small")
 
     def show(self, state: Any) -> None:
         """Build the pickers once per scenario; afterwards only the worth line changes."""
@@ -49,25 +50,31 @@ class Composer(VerticalScroll):
         for issue in fmt.issues(view):
             options = [(f"{o['label']}  ({points.get(issue['id'], {}).get(o['id'], 0):g} pts)", o["id"])
                        for o in issue["options"]]
+            picked = self._pending.get(issue["id"], Select.NULL)
             row = Horizontal(Label(issue["title"], classes="issue-title"),
                              Select(options, prompt="— leave open —", id=f"pick-{issue['id']}",
-                                    classes="pick"), classes="pick-row")
+                                    value=picked, classes="pick"), classes="pick-row")
             self.mount(row, before=holder)
         holder.remove()
 
     def terms(self) -> dict[str, str]:
+        if self._built_for is None:
+            return dict(self._pending)
         picked = {}
         for select in self.query(Select):
-            if select.value is not Select.BLANK and select.id:
+            if select.value is not Select.NULL and select.id:
                 picked[select.id.removeprefix("pick-")] = str(select.value)
         return picked
 
     def load(self, terms: dict[str, str], amends: str | None) -> None:
         """Start from a proposal's terms (to amend it)."""
         self.amends = amends
+        self._pending = dict(terms)
+        if self._built_for is None:
+            return  # the pickers are built (with these terms) when the tab is shown
         for select in self.query(Select):
             issue = (select.id or "").removeprefix("pick-")
-            select.value = terms.get(issue, Select.BLANK)
+            select.value = terms.get(issue, Select.NULL)
         self.refresh_worth()
 
     def clear_terms(self) -> None:
