@@ -21,6 +21,7 @@ MAX_FRAME_BYTES are closed with 1009 by websockets itself.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -61,6 +62,7 @@ class Session:
         self.rooms: list[Room] = []           # subscribed to, as `outbox.seat`
         self.seat: tuple[Room, str] | None = None
         self.klass: ClassRecord | None = None
+        self._closing: asyncio.Task[None] | None = None
         self._handlers: dict[type, Callable[[Any], Awaitable[list[Step]]]] = {
             w.Hello: self.on_hello, w.Join: self.on_join, w.Resume: self.on_resume,
             w.Watch: self.on_watch, w.OpenClass: self.on_open_class, w.SendCommand: self.on_command,
@@ -73,15 +75,24 @@ class Session:
     async def run(self) -> None:
         try:
             async for frame in self.ws:
+                if self._closing is not None:
+                    continue  # drain what the peer had queued, so its close frame gets through
                 if not self.bucket.take():
-                    await self.ws.close(1008, "rate limit exceeded")
-                    return
-                if not await self._one(frame):
-                    return
+                    self._close(1008, "rate limit exceeded")
+                elif not await self._one(frame):
+                    continue
         except ConnectionClosed:
             pass
         finally:
             self._leave()
+            if self._closing is not None:
+                await self._closing
+
+    def _close(self, code: int, reason: str) -> None:
+        """Start the closing handshake without waiting for it (the loop keeps reading meanwhile)."""
+        self._leave()
+        if self._closing is None:
+            self._closing = asyncio.get_running_loop().create_task(self.ws.close(code, reason))
 
     async def _one(self, frame: str | bytes) -> bool:
         """Handle one frame; False when the connection must end."""
@@ -101,12 +112,12 @@ class Session:
             log.exception("bug while handling a %s message; closing that connection", type(message).__name__)
             self._write(w.Error(reply_to=reply_to, code="internal_error",
                                 message="The server failed on that message; reconnect to carry on."))
-            await self.ws.close(1011, "internal error")
+            self._close(1011, "internal error")
             return False
         for step in steps:
             self._write(step)
         if isinstance(message, w.Hello) and not self.greeted:
-            await self.ws.close(1008, "protocol mismatch")
+            self._close(1008, "protocol mismatch")
             return False
         return True
 
@@ -261,6 +272,8 @@ def _explain(exc: ValidationError) -> str:
     if first["type"] == "union_tag_invalid":
         return f"Unknown message type at {where}: {first.get('input', {}).get('type')!r}." \
             if isinstance(first.get("input"), dict) else f"Unknown message type at {where}."
+    if not first["loc"]:
+        return "A frame must be one JSON object: a message with a 'type'."
     if first["type"] == "union_tag_not_found":
         return f"The message at {where} has no 'type'."
     return f"{where}: {first['msg']}."
