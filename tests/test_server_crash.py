@@ -1,0 +1,64 @@
+"""A server process killed with SIGKILL mid-game loses nothing any client was told of, and the game goes on."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from server_helpers import AGREEABLE_TUTORIAL_TERMS, Client, ServeProcess, open_class, seat_clients, until_phase
+
+from server.engine import dump_event
+from server.store import open_store
+
+
+async def test_sigkill_mid_game_then_restart(tmp_path: Path) -> None:
+    """kill -9 of `parley serve` mid-round, restart on the same file: every event told is stored, and play resumes."""
+    served = ServeProcess(tmp_path / "crash.db").start()
+    try:
+        fac, opened = await open_class(served.url, start=True)
+        rid = opened["rooms"][0]["room"]
+        seats = await seat_clients(served.url, opened["rooms"][0])
+        await fac.command({"type": "advance"}, room=rid)
+        await until_phase(seats["upland"], "negotiation")
+        await seats["upland"].command({"type": "table_proposal", "terms": AGREEABLE_TUTORIAL_TERMS})
+        await seats["lowland"].command({"type": "send_message", "to": "upland", "text": "between us"})
+        await seats["commission"].command({"type": "support_proposal", "proposal": "P1"})
+        # A last command whose ack we do not wait for: it may or may not be stored; either is fine.
+        await seats["lowland"].send({"type": "command", "id": "last", "command": {"type": "mark_ready"}})
+        served.kill()
+        told = {c.label: [e for f in c.frames if f["type"] == "update" for e in f["events"]]
+                for c in [fac, *seats.values()]}
+        acked = {label: [f["seq"] for f in c.frames if f["type"] == "ack"] for label, c in
+                 [("fac", fac), *seats.items()]}
+    finally:
+        served.kill()
+    store = open_store(served.db)
+    try:
+        stored = [dump_event(e) for e in store.events(rid)]
+    finally:
+        store.close()
+    assert len(told["fac"]) >= 4
+    start = stored.index(told["fac"][0])
+    assert stored[start:start + len(told["fac"])] == told["fac"]  # the facilitator hears everything, in order
+    for label, events in told.items():
+        assert all(e in stored for e in events), label
+    assert max(seq for seqs in acked.values() for seq in seqs) <= len(stored)
+
+    again = ServeProcess(served.db, port=served.port).start()
+    try:
+        back = await Client.connect(again.url, "upland-back")
+        joined = await back.call("resume", token=seats["upland"].token, last_seq=seats["upland"].last_seq())
+        assert joined["type"] == "joined" and joined["view"]["phase"] == "negotiation"
+        assert [p["id"] for p in joined["view"]["proposals"]] == ["P1"]
+        catch_up = await back.wait_for(lambda f: f["type"] == "update")
+        assert [e["type"] for e in catch_up["events"]][-2:] == ["timer_paused", "timer_resumed"]
+        assert (await back.command({"type": "make_statement", "text": "Still here."}))["type"] == "ack"
+        fac_back = await Client.connect(again.url, "fac-back")
+        state = await fac_back.call("resume", token=opened["facilitator_token"])
+        assert state["type"] == "class_state"
+        assert (await fac_back.command({"type": "advance"}, room=rid))["type"] == "ack"
+        await until_phase(back, "decision")
+        assert (await back.command({"type": "sign_proposal", "proposal": "P1"}))["type"] == "ack"
+    finally:
+        # In a thread: this loop must stay free to answer the server's closing handshakes.
+        assert await asyncio.to_thread(again.terminate) == 0
