@@ -21,3 +21,45 @@ def update(table: Table, seat: str, events: list[Any], room: str = "R1", fresh: 
     visible = [dump_event(e) for e in events if e.visibility.allows(seat)]
     return wire.Update(room=room, seq=table.state.seq, events=visible,
                        view=table.game.view_for(seat, include_notes=False), fresh=fresh)
+
+
+# ---------------------------------------------------------------- a real server, and the app on it
+
+import asyncio  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+
+from server.engine import FACILITATOR  # noqa: E402
+from server.engine import commands as c  # noqa: E402
+
+TIMEOUT = 5.0
+
+
+async def wait_until(pilot: Any, predicate: Callable[[], Any], timeout: float = TIMEOUT,
+                     what: str = "the condition") -> None:
+    """Let the app run until `predicate()` holds; fail the test after `timeout` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.02)
+
+
+async def open_room(srv: Any, scenario: str = "tutorial") -> tuple[Any, dict[str, str]]:
+    """Open a one-room class on a running ParleyServer; (the runtime's room, codes by delegation)."""
+    opened = await srv.runtime.open_class(scenario, rooms=1)
+    info = opened.rooms[0]
+    return srv.runtime.room(info.room), {s.delegation: s.code for s in info.seats}
+
+
+async def facilitate(room: Any, *commands: c.CommandBase) -> None:
+    for command in commands:
+        await room.submit(FACILITATOR, command)
+
+
+async def to_phase(room: Any, phase: str) -> None:
+    """Start the room's game if needed and advance it (as the facilitator) to `phase`."""
+    if room.game.state.phase.value == "lobby":
+        await facilitate(room, c.StartGame())
+    while room.game.state.phase.value != phase:
+        await facilitate(room, c.AdvancePhase())

@@ -25,4 +25,7 @@ class ReplayApp(App[None]):
 
     def on_mount(self) -> None:
         self.sub_title = self.replay.scenario.title
-        self.push_screen(ReplayScreen(self.replay, self.can_switch, self.at_end))
+        # Closing the screen (escape, q) closes the viewer; pushed by the player's app instead,
+        # the same screen just returns to the screen below it.
+        self.push_screen(ReplayScreen(self.replay, self.can_switch, self.at_end),
+                         callback=lambda _: self.exit())

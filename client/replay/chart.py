@@ -56,6 +56,8 @@ class ConcessionChart(PlotextPlot):
         plt.clear_figure()
         plt.title("Concessions: own proposals' worth on own table")
         plt.xlabel("round")
+        last = max((p.round for pts in self.series.values() for p in pts), default=1)
+        plt.xticks(list(range(1, last + 2)))
         for delegation in self.plotted():
             pts = self.series[delegation]
             plt.plot(positions(pts), [p.points for p in pts], marker="dot",

@@ -256,7 +256,5 @@ class ReplayScreen(Screen[None]):
         if box.has_class("-shown"):
             box.remove_class("-shown")
             self.query_one("#timeline", TimelineView).focus()
-        elif len(self.app.screen_stack) > 2:
-            self.dismiss()
         else:
-            self.app.exit()
+            self.dismiss()

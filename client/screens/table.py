@@ -76,7 +76,9 @@ class TableScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.watch(self.app, "state", self.show)
+        # Render once the tabs exist (TabbedContent builds its tab bar after its own mount).
+        self.watch(self.app, "state", self.show, init=False)
+        self.call_after_refresh(self.show)
 
     # ------------------------------------------------------------ rendering
 

@@ -1,0 +1,135 @@
+"""The client's pure state: server messages folded by `reduce`, no screen, views from the engine."""
+
+from __future__ import annotations
+
+import itertools
+
+from client_helpers import joined, update
+from engine_helpers import Table
+
+from client.class_state import ClassState, reduce_class
+from client.state import PUBLIC, ChannelRead, ClientState, ConnectionChanged, reduce
+from client.worth import worth
+from server.engine import commands as c
+from server.engine import scoring
+from server.engine.phases import Phase
+from server.protocol import wire
+
+DEAL = {"dam_height": "reduced", "water_flow": "seasonal", "compensation": "fund"}
+
+
+def negotiating() -> tuple[Table, ClientState]:
+    table = Table("tutorial")
+    state = reduce(ClientState(), joined(table, "upland"))
+    events = []
+    table.start()
+    table.advance_to(Phase.NEGOTIATION)
+    events = table.log[1:]
+    return table, reduce(state, update(table, "upland", events))
+
+
+def test_joined_takes_the_seat_and_its_notes() -> None:
+    """A joined message gives the seat, token, view and notes, without notes in the view."""
+    table = Table("tutorial")
+    table.start()
+    table.advance_to(Phase.NEGOTIATION)
+    table.act("lowland", c.MakeStatement(text="Water first."))
+    state = reduce(ClientState(), joined(table, "upland"))
+    assert (state.delegation, state.token, state.room) == ("upland", "t-upland", "R1")
+    assert "notes" not in state.view
+    assert [n["text"] for n in state.channel_notes(PUBLIC)] == ["Water first."]
+    assert state.seq == table.state.seq
+
+
+def test_update_adds_notes_changes_and_unread_marks() -> None:
+    """Statements and private messages become channel notes with unread counts; reading clears them."""
+    table, state = negotiating()
+    events = table.act("lowland", c.MakeStatement(text="We need water."))
+    events += table.act("lowland", c.SendMessage(to="upland", text="Psst: a fund?"))
+    events += table.act("commission", c.SendMessage(to="lowland", text="Not for upland"))
+    state = reduce(state, update(table, "upland", events))
+    assert state.unread(PUBLIC) == 1 and state.unread("lowland") == 1
+    assert state.unread("commission") == 0  # a message between two others never reaches us
+    assert [n["text"] for n in state.channel_notes("lowland")] == ["Psst: a fund?"]
+    state = reduce(state, ChannelRead("lowland"))
+    assert state.unread("lowland") == 0 and state.unread(PUBLIC) == 1
+
+
+def test_pressure_and_reservation_shifts_are_what_changed_for_you() -> None:
+    """A drawn card and your own reservation shift appear in "what changed for you"."""
+    table, state = negotiating()
+    lowland = reduce(ClientState(), joined(table, "lowland"))
+    before = len(state.changes)
+    events = table.facilitate(c.InjectEvent(card="drought"))
+    lowland = reduce(lowland, update(table, "lowland", events))
+    new = reduce(state, update(table, "upland", events)).changes[before:]
+    assert any("A dry spring" in line for line in new)
+    assert not any("reservation value moved" in line for line in new)  # Lowland's shift is private
+    assert any("reservation value moved -4" in line for line in lowland.changes)
+
+
+def test_a_resumed_catch_up_does_not_repeat_notes() -> None:
+    """After a resume, the catch-up update at the joined view's seq adds no duplicate notes."""
+    table, state = negotiating()
+    events = table.act("lowland", c.MakeStatement(text="Once only."))
+    state = reduce(state, joined(table, "upland"))  # the resume's joined already holds the note
+    state = reduce(state, update(table, "upland", events))
+    assert [n["text"] for n in state.channel_notes(PUBLIC)].count("Once only.") == 1
+
+
+def test_fresh_update_replaces_the_view_and_notes() -> None:
+    """A fresh update (too far behind) replaces the view and, when sent, the notes."""
+    table, state = negotiating()
+    table.act("lowland", c.MakeStatement(text="Missed while away."))
+    fresh = wire.Update(room="R1", seq=table.state.seq, events=[], view=table.game.view_for("upland"), fresh=True)
+    state = reduce(state, fresh)
+    assert state.seq == table.state.seq
+    assert [n["text"] for n in state.channel_notes(PUBLIC)] == ["Missed while away."]
+
+
+def test_an_older_update_is_ignored_and_errors_and_connection_are_recorded() -> None:
+    """A stale update changes nothing; an error and a connection change are kept for the screens."""
+    table, state = negotiating()
+    stale = wire.Update(room="R1", seq=1, events=[{"type": "statement_made", "delegation": "x", "text": "old"}],
+                        view=table.game.view_for("upland", include_notes=False))
+    assert reduce(state, stale) is state
+    state = reduce(state, wire.Error(reply_to="c9", code="wrong_phase", message="Not now."))
+    assert (state.error, state.errors_seen) == ("Not now.", 1)
+    assert reduce(state, ConnectionChanged("reconnecting", "attempt 2")).connection == "reconnecting"
+
+
+def test_worth_matches_the_servers_points_and_red_lines() -> None:
+    """The composer's worth equals the engine's points and red lines for every tutorial package."""
+    table, state = negotiating()
+    scenario = table.game.scenario
+    for seat in ("upland", "lowland", "commission"):
+        view = table.game.view_for(seat)
+        delegation = scenario.delegation(seat)
+        options = [[o.id for o in issue.options] for issue in scenario.issues]
+        for combo in itertools.product(*options):
+            terms = dict(zip([i.id for i in scenario.issues], combo))
+            value = worth(view, terms)
+            assert value is not None and value.complete
+            assert value.points == scoring.points(delegation, terms)
+            assert list(value.red_lines) == [r.label for r in scoring.red_lines_crossed(delegation, terms)]
+    assert worth(table.game.view_for("upland"), {"dam_height": "full"}).complete is False  # type: ignore[union-attr]
+
+
+def test_class_state_follows_rooms_updates_and_presence() -> None:
+    """The facilitator's class state takes class_state, room updates, presence and seat views."""
+    table = Table("tutorial")
+    seats = [wire.SeatInfo(delegation=d, code=f"{d[:2].upper()}-1") for d in ("upland", "lowland", "commission")]
+    info = wire.RoomInfo(room="R1", seats=seats, view=table.game.view_for("facilitator", include_notes=False))
+    cls = reduce_class(ClassState(), wire.ClassState(reply_to="c1", class_="K", scenario="tutorial", rooms=[info]))
+    assert cls.rooms["R1"].code_of("lowland") == "LO-1" and cls.rooms["R1"].connected() == 0
+    table.start()
+    events = table.log[1:]
+    cls = reduce_class(cls, wire.Update(room="R1", seq=table.state.seq, events=[e.model_dump(mode="json") for e in events],
+                                        view=table.game.view_for("facilitator", include_notes=False)))
+    assert cls.rooms["R1"].view["phase"] == "pressure"
+    assert any("pressure begins" in line for line in cls.rooms["R1"].log)
+    online = [wire.SeatInfo(delegation="upland", code="UP-1", connected=True, name="Ann"), *seats[1:]]
+    cls = reduce_class(cls, wire.PresenceChanged(room="R1", seats=online))
+    assert cls.rooms["R1"].connected() == 1
+    cls = reduce_class(cls, wire.SeatView(reply_to="c2", room="R1", delegation="lowland", view={"you": {}}))
+    assert ("R1", "lowland") in cls.seat_views
