@@ -6,7 +6,8 @@ when no bot has anything left to do the clock jumps to the phase deadline and ti
 mark ready, so phases usually end long before their deadline.
 
 `run_tournament` plays `games` games, cycling through every assignment of the strategies to
-the signing delegations (a mediator always mediates), and sums up each strategy and each
+the signing delegations (a seeded sample of them when there are more assignments than
+games; a mediator always mediates), and sums up each strategy and each
 delegation: agreement rate, mean surplus (result minus reservation value), mean durability of
 the agreements reached, and rounds used.
 """
@@ -14,6 +15,7 @@ the agreements reached, and rounds used.
 from __future__ import annotations
 
 import itertools
+import random
 import time
 from collections import defaultdict
 from collections.abc import Sequence
@@ -102,6 +104,8 @@ def run_tournament(scenario: Scenario, games: int = 100, strategies: Sequence[st
     """Play `games` games over the assignments; return the summary as JSON-ready data."""
     seated = list(seated if seated is not None else default_seated(scenario))
     plans = assignments(scenario, strategies, seated)
+    if games < len(plans):  # too few games for every pairing: a fair sample, not the first few
+        plans = random.Random(seed).sample(plans, games)
     started = time.perf_counter()
     records = [play_game(scenario, plans[k % len(plans)], seed + k, seated) for k in range(games)]
     return {
