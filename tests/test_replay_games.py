@@ -32,6 +32,7 @@ class Recorder:
         self.rng = random.Random(seed)
         self.clock = 1_000.0
         self.game, self.log = Game.create(self.scenario, seed=seed, at=self.clock)
+        self.said = 0
 
     def act(self, actor: str, command: c.CommandBase) -> bool:
         self.clock += 0.01  # small steps: chatter must not outrun the phase timer
@@ -57,10 +58,11 @@ def _negotiate(r: Recorder, chatter: int, last: bool) -> None:
         r.act(seat, c.TableProposal(terms=partial, amends=next(iter(r.game.state.proposals))))
     for n in range(chatter):
         seat, other = r.rng.sample(seats, 2)
+        r.said += 1  # every text unique, so a test can look for it anywhere
         if n % 2:
-            r.act(seat, c.MakeStatement(text=f"Statement {n} from {seat}."))
+            r.act(seat, c.MakeStatement(text=f"Statement {r.said} from {seat}."))
         else:
-            r.act(seat, c.SendMessage(to=other, text=f"Private word {n} for {other}."))
+            r.act(seat, c.SendMessage(to=other, text=f"Private word {r.said} for {other}."))
     for seat in seats:
         r.act(seat, c.SupportProposal(proposal=r.rng.choice(list(r.game.state.proposals))))
     mine = [p for p in r.game.state.open_proposals() if p.author == seats[0] and len(p.terms) == 1]
