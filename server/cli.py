@@ -59,4 +59,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run as `python -m server.cli`, this file is `__main__`, a second copy of the module:
+    # call the real one so `UserError` raised elsewhere is the class caught here.
+    from server.cli import main as installed_main
+
+    sys.exit(installed_main())
