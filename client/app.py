@@ -34,6 +34,7 @@ class DemoHost(Protocol):
 
     async def seat(self, delegation: str) -> tuple[str, str]: ...  # (server url, join code)
     async def start(self) -> None: ...
+    async def open_debrief(self) -> None: ...
 
 
 class ParleyApp(App[None]):

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from server.engine import FACILITATOR
-from server.engine.commands import StartGame
+from server.engine.commands import OpenDebrief, StartGame
 from server.net.server import ParleyServer
 from server.runtime import Refusal
 from server.scenario import bundled_scenarios
@@ -117,10 +117,17 @@ class Demo:
 
     async def start(self) -> None:
         """Start the game (the demo's player acts as their own facilitator here)."""
+        await self._facilitate(StartGame())
+
+    async def open_debrief(self) -> None:
+        """Show every delegation's result, as a facilitator would at the end of a class."""
+        await self._facilitate(OpenDebrief())
+
+    async def _facilitate(self, command: Any) -> None:
         runtime = self.embedded.server.runtime
         assert runtime is not None and self.room_id is not None
         room = runtime.room(self.room_id)
-        await asyncio.wrap_future(self.embedded.call(room.submit(FACILITATOR, StartGame())))
+        await asyncio.wrap_future(self.embedded.call(room.submit(FACILITATOR, command)))
     def close(self) -> None:
         self.embedded.stop()
         if self._tmp is not None:

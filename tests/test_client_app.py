@@ -131,7 +131,7 @@ async def test_signing_an_agreement_shows_the_outcome_and_the_debrief(srv: Parle
     app = player_app(srv, tmp_path, codes["upland"])
     async with app.run_test(size=(80, 24)) as pilot:
         await on_table(pilot, app)
-        await wait_until(pilot, lambda: "Sign (s) or decline (d): P1" in text_of(app, "#turn-hint"),
+        await wait_until(pilot, lambda: "s sign / d decline: P1" in text_of(app, "#turn-hint"),
                          what="the hint to sign")
         await pilot.press("3", "s")
         await wait_until(pilot, lambda: "upland" in app.state.view["proposals"][0]["signatures"], what="the signature")

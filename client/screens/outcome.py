@@ -23,7 +23,9 @@ REASONS = {
 
 
 class OutcomeScreen(Screen[None]):
-    BINDINGS = [Binding("escape", "back", "Back to the table"), Binding("ctrl+q", "app.quit", "Quit")]
+    BINDINGS = [Binding("escape", "back", "Back to the table"),
+                Binding("o", "open_debrief", "Open the debrief"),
+                Binding("ctrl+q", "app.quit", "Quit")]
 
     def compose(self) -> ComposeResult:
         yield StatusBar()
@@ -37,6 +39,17 @@ class OutcomeScreen(Screen[None]):
     def on_mount(self) -> None:
         self.watch(self.app, "state", self.show)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # In a class the facilitator opens the debrief; in the demo the player may.
+        if action == "open_debrief":
+            demo = self.app.demo  # type: ignore[attr-defined]
+            return demo is not None and not (self.app.state.view or {}).get("debrief_open")  # type: ignore[attr-defined]
+        return True
+
+    async def action_open_debrief(self) -> None:
+        await self.app.demo.open_debrief()  # type: ignore[attr-defined]
+        self.refresh_bindings()
+
     def action_back(self) -> None:
         from client.screens.table import TableScreen
 
@@ -49,7 +62,8 @@ class OutcomeScreen(Screen[None]):
         view = state.view
         if not view or not view.get("ending"):
             return
-        self.query_one("#outcome-text", Static).update(outcome_text(view, state.delegation))
+        demo = self.app.demo is not None  # type: ignore[attr-defined]
+        self.query_one("#outcome-text", Static).update(outcome_text(view, state.delegation, demo))
         self.query_one("#history-text", Static).update(history_text(view))
 
 
@@ -59,7 +73,7 @@ def terms_lines(view: Any, terms: dict[str, str] | None) -> list[str]:
     return [f"  {fmt.issue_title(view, i)}: [b]{fmt.option_label(view, i, o)}[/b]" for i, o in terms.items()]
 
 
-def outcome_text(view: Any, you: str | None) -> str:
+def outcome_text(view: Any, you: str | None, demo: bool = False) -> str:
     ending = view["ending"]
     lines = [f"[b reverse] The outcome [/]  {REASONS.get(ending['reason'], ending['reason'])}", ""]
     if ending.get("terms"):
@@ -84,13 +98,14 @@ def outcome_text(view: Any, you: str | None) -> str:
             lines.append(f"  {r['effect']:+.2f}  [i]{r['lesson']}[/i]: {r['reason']}")
     lines += ["", f"[b]Rounds lost[/b] {ending['rounds_lost']}"
               + (f" — {ending['delay_reason']}" if ending.get("delay_reason") else "")]
-    lines += ["", results_text(view)]
+    lines += ["", results_text(view, demo)]
     return "\n".join(lines)
 
 
-def results_text(view: Any) -> str:
+def results_text(view: Any, demo: bool = False) -> str:
     if not view.get("debrief_open"):
-        return "[dim]Every delegation's result appears here when the facilitator opens the debrief.[/]"
+        who = "you open (key o)" if demo else "the facilitator opens"
+        return f"[dim]Every delegation's result appears here when {who} the debrief.[/]"
     lines = ["[b]Every delegation's result[/b]",
              f"  {'delegation':<22}{'result':>8}{'no deal':>9}{'surplus':>9}"]
     for d, r in view["results"].items():

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static, TabbedContent, TabPane
+from textual.widgets import Button, Footer, Input, Static, TabbedContent, TabPane
 
 from client import format as fmt
 from client.state import PUBLIC
@@ -47,6 +47,7 @@ class TableScreen(Screen[None]):
         Binding("c", "clear", "Clear composer", show=False),
         Binding("m", "write", "Write", show=False),
         Binding("o", "outcome", "Outcome", show=False),
+        Binding("escape", "leave_text", "Leave text box", show=False),
         Binding("ctrl+q", "app.quit", "Quit"),
     ]
 
@@ -68,10 +69,9 @@ class TableScreen(Screen[None]):
                     yield BriefPanel(id="brief-panel")
             yield Static("", id="sidebar")
         with Horizontal(id="action-bar"):
-            yield Button("Ready (r)", id="ready", classes="small")
-            yield Button("Sign (s)", id="sign", classes="small", variant="success")
-            yield Button("Decline (d)", id="decline", classes="small", variant="error")
-            yield Button("Support (u)", id="support", classes="small")
+            yield Button("Ready", id="ready", classes="small", tooltip="r")
+            yield Button("Sign", id="sign", classes="small", variant="success", tooltip="s")
+            yield Button("Decline", id="decline", classes="small", variant="error", tooltip="d")
             yield Static("", id="turn-hint")
         yield Footer()
 
@@ -181,6 +181,11 @@ class TableScreen(Screen[None]):
     async def action_ready(self) -> None:
         await self.app.send({"type": "mark_ready"})  # type: ignore[attr-defined]
 
+    def action_leave_text(self) -> None:
+        """Escape from the message box, so that the single-key actions work again."""
+        if isinstance(self.focused, Input):
+            self.query_one("#channels").focus()
+
     def action_write(self) -> None:
         self.action_tab("messages")
         self.query_one("#say").focus()
@@ -192,7 +197,7 @@ class TableScreen(Screen[None]):
             self.app.push_screen(OutcomeScreen())
 
     async def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id in ("ready", "sign", "decline", "support"):
+        if event.button.id in ("ready", "sign", "decline"):
             await self.run_action(event.button.id)
         elif event.button.id == "table-it":
             await self.action_table()
@@ -209,12 +214,12 @@ def turn_hint(state: Any) -> str:
         return "[yellow]Paused by the facilitator.[/]"
     phase = view["phase"]
     if phase == "negotiation":
-        return f"Table, amend, support, talk; press r when done.{ready}"
+        return f"Table, amend, talk; r when done.{ready}"
     if phase == "decision":
         waiting = [p["id"] for p in view["proposals"] if you in p["required"]
                    and you not in p["signatures"] and you not in p["declines"] and not p["withdrawn"]
                    and fmt.complete(view, p["terms"])]
-        return (f"Sign (s) or decline (d): {', '.join(waiting)}" if waiting
+        return (f"Vote, s sign / d decline: {', '.join(waiting)}" if waiting
                 else f"Votes cast; waiting for the others.{ready}")
     if phase == "pressure":
         return "New events this round — see Pressure (4)."

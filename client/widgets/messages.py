@@ -61,7 +61,7 @@ class MessagesPanel(Horizontal):
         if state.unread(self.channel):
             self.app.apply(ChannelRead(self.channel))  # type: ignore[attr-defined]
         target = "everyone" if self.channel == PUBLIC else fmt.delegation_name(view, self.channel) + " (private)"
-        self.query_one("#say", Input).placeholder = f"Write to {target}; Enter sends"
+        self.query_one("#say", Input).placeholder = f"To {target}: Enter sends, Esc leaves"
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:

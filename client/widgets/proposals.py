@@ -44,12 +44,12 @@ class Proposals(Vertical):
         table = self.table
         row = table.cursor_row
         table.clear(columns=True)
-        for label in ("id", "by", "rnd", "worth to you", "supporters", "status", "you"):
+        for label in ("id", "by", "rd", "worth", "status", "you", "supporters"):
             table.add_column(label, key=label)
         for p in view["proposals"]:
             table.add_row(p["id"], fmt.delegation_name(view, p["author"]), str(p["round"]),
-                          _worth_cell(view, p), ", ".join(p["supporters"]),
-                          fmt.proposal_status(view, p), _your_vote(state.delegation, p), key=p["id"])
+                          _worth_cell(view, p), fmt.proposal_status(view, p),
+                          _your_vote(state.delegation, p), ", ".join(p["supporters"]), key=p["id"])
         if table.row_count:
             table.move_cursor(row=min(max(row, 0), table.row_count - 1))
         self.show_detail()

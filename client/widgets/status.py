@@ -22,8 +22,9 @@ class StatusBar(Static):
         if not view:
             self.update(fmt.connection_mark(state.connection, state.connection_detail))
             return
-        parts = [f"[b]{view['scenario']['title']}[/b]", fmt.round_text(view),
-                 f"[b]{view['phase']}[/b]", fmt.time_left(view),
-                 f"you: [b]{fmt.delegation_name(view, state.delegation)}[/b]",
-                 fmt.connection_mark(state.connection, state.connection_detail)]
+        # Most urgent first: at 80 columns the scenario's title is what gets cut off.
+        parts = [f"[b]{view['phase']}[/b]", fmt.time_left(view), fmt.round_text(view),
+                 f"[b]{fmt.delegation_name(view, state.delegation)}[/b]",
+                 fmt.connection_mark(state.connection, state.connection_detail),
+                 view["scenario"]["title"]]
         self.update(" · ".join(p for p in parts if p))
