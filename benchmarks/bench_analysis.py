@@ -39,6 +39,8 @@ def _mirrored(scenario: Scenario) -> Scenario:
     data = scenario.model_dump(mode="json", by_alias=True)
     first, second = data["delegations"][0]["hidden"], data["delegations"][1]["hidden"]
     second["points"] = {i: {o: 100 - v for o, v in t.items()} for i, t in first["points"].items()}
+    middle = 50 * len(first["points"])  # both can gain only near the middle: a narrow zone
+    first["reservation"] = second["reservation"] = 0.6 * middle
     return Scenario.model_validate(data)
 
 

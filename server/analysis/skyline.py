@@ -1,42 +1,43 @@
 """Pareto skylines of point sets in numpy: which rows no other row dominates.
 
-Row q *dominates* row p when q >= p + slack in every column and q > p + margin in at least
-one. With slack = margin = 0 this is plain Pareto dominance (duplicates do not dominate each
-other); the margins make a *safe* dominance for pruning partial packages (see prune.py).
+Row q *dominates* row p when q >= p in every column and q > p in at least one; equal rows do
+not dominate each other, so duplicates share one fate.
 
-The algorithm is sort-filter-skyline: a dominating row has a strictly greater sum, so after
-sorting by sum (then by each column, so that equal sums still put a dominator first) a row can
-only be dominated by rows before it. Rows are taken in blocks; each block is checked against
-the skyline found so far, best rows first, so most dominated rows fall out after a few
-comparisons, and only true skyline rows pay for the whole skyline. Before that, plain
-dominance first drops whole cells of a coarse grid (`_in_undominated_cells`), which removes
-nearly every dominated row of a large set in a few vectorised passes. Two columns get an
-O(n log n) sweep instead.
+1. A coarse grid first (`_in_undominated_cells`): if some row sits in a cell that is higher in
+   *every* column, each row of the lower cell is dominated. Which cells are dominated is a
+   suffix-OR over the grid of occupied cells, so this drops nearly every dominated row of a
+   large set in a few vectorised passes, without comparing rows.
+2. The survivors are made distinct (`np.unique`) and each column is replaced by its rank,
+   which keeps every comparison and makes them small integers.
+3. Sort-filter-skyline: a dominating row has a strictly greater sum, so after sorting by sum a
+   row can only be dominated by rows before it. Rows are taken in blocks; a block is checked
+   against the skyline found so far, best rows first, so most dominated rows fall out after a
+   few comparisons; only true skyline rows pay for the whole skyline.
+
+Two columns get an exact O(n log n) sweep instead.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-BLOCK = 512
+BLOCK = 1024
 CHUNK = 4096
 
 
-def pareto_mask(values: np.ndarray, slack: float = 0.0, margin: float = 0.0) -> np.ndarray:
+def pareto_mask(values: np.ndarray) -> np.ndarray:
     """Boolean mask of the rows of `values` (n, d) that no row dominates."""
     n, d = values.shape
     if n <= 1 or d == 0:
         return np.ones(n, dtype=bool)
     if d == 1:
-        return values[:, 0] >= values[:, 0].max() - margin
-    if d == 2 and slack == 0.0 and margin == 0.0:
+        return values[:, 0] == values[:, 0].max()
+    if d == 2:
         return _sweep_2d(values)
-    rows = np.arange(n)
-    if slack == 0.0 and margin == 0.0:
-        rows = _cell_filter(values)
-    order = rows[_dominators_first(values[rows])]
+    rows = _cell_filter(values)
+    distinct, which = np.unique(values[rows], axis=0, return_inverse=True)
     keep = np.zeros(n, dtype=bool)
-    keep[order[_sfs(values[order], slack, margin)]] = True
+    keep[rows] = _distinct_skyline(_ranks(distinct))[which.reshape(-1)]
     return keep
 
 
@@ -51,19 +52,8 @@ def cell_candidates(values: np.ndarray) -> np.ndarray:
     return _cell_filter(values, cells=1 << 14, passes=1)
 
 
-def grouped_pareto_mask(values: np.ndarray, groups: np.ndarray, slack: float, margin: float) -> np.ndarray:
-    """Like pareto_mask, but a row is only compared with rows of its own group."""
-    order = np.argsort(groups, kind="stable")
-    bounds = np.flatnonzero(np.diff(groups[order])) + 1
-    keep = np.ones(len(values), dtype=bool)
-    for members in np.split(order, bounds):
-        if len(members) > 1:
-            keep[members] = pareto_mask(values[members], slack, margin)
-    return keep
-
-
 def _cell_filter(values: np.ndarray, cells: int = 1 << 20, passes: int = 3) -> np.ndarray:
-    """Indices of the rows that survive a grid test: a cascade of cheap, exact eliminations."""
+    """Indices of the rows that survive the grid test, repeated while it keeps paying off."""
     rows = np.arange(len(values))
     for _ in range(passes):
         kept = rows[_in_undominated_cells(values[rows], cells)]
@@ -75,12 +65,10 @@ def _cell_filter(values: np.ndarray, cells: int = 1 << 20, passes: int = 3) -> n
 
 
 def _in_undominated_cells(values: np.ndarray, cells: int) -> np.ndarray:
-    """Rows whose grid cell no occupied cell dominates.
+    """Rows whose cell of a q**d grid no occupied cell dominates (higher in every column).
 
-    Each column is cut into q equal cells. If some row sits in a cell whose index is higher in
-    *every* column, that row is strictly greater everywhere (the cell index is a monotone
-    function of the value), so every row of the lower cell is dominated. Which cells are
-    dominated is a suffix-OR over the grid of occupied cells: O(q ** d), not O(n ** 2).
+    The cell index is a monotone function of the value, so a higher index in a column means a
+    strictly greater value there: the test is exact, never an approximation.
     """
     n, d = values.shape
     q = max(2, min(64, int(cells ** (1 / d) + 1e-9)))
@@ -98,43 +86,52 @@ def _in_undominated_cells(values: np.ndarray, cells: int) -> np.ndarray:
     return ~dominated.reshape(-1)[cell]
 
 
-def _dominators_first(values: np.ndarray) -> np.ndarray:
-    keys = [-values[:, j] for j in reversed(range(values.shape[1]))]
-    return np.lexsort([*keys, -values.sum(axis=1)])
+def _ranks(values: np.ndarray) -> np.ndarray:
+    """Each column replaced by its dense rank: the same comparisons, in a small integer type."""
+    columns = [np.unique(values[:, j], return_inverse=True)[1].reshape(-1) for j in range(values.shape[1])]
+    dtype = np.int16 if len(values) < 2**15 else np.int32
+    return np.stack(columns, axis=1).astype(dtype)
 
 
-def _sfs(rows: np.ndarray, slack: float, margin: float) -> np.ndarray:
-    """Indices of the skyline of `rows`, which are sorted so that dominators come first."""
-    skyline = np.empty((0, rows.shape[1]))
+def _distinct_skyline(rows: np.ndarray) -> np.ndarray:
+    """Skyline mask of distinct rows, by sort-filter-skyline (see the module docstring)."""
+    order = np.argsort(-rows.sum(axis=1, dtype=np.int64), kind="stable")
+    ranked = rows[order]
+    skyline = np.empty((0, rows.shape[1]), dtype=rows.dtype)
     found: list[np.ndarray] = []
-    for start in range(0, len(rows), BLOCK):
-        alive = _undominated_by(rows[start : start + BLOCK], skyline, slack, margin)
-        block = rows[start + alive]
-        alive = alive[~_dominated(block, block, slack, margin)]
+    for start in range(0, len(ranked), BLOCK):
+        block = ranked[start : start + BLOCK]
+        alive = _undominated_by(block, skyline)
+        alive = alive[~_dominated_within(block[alive])]
         found.append(start + alive)
-        skyline = np.concatenate([skyline, rows[start + alive]])
-    return np.concatenate(found) if found else np.empty(0, dtype=np.intp)
+        skyline = np.concatenate([skyline, block[alive]])
+    keep = np.zeros(len(rows), dtype=bool)
+    keep[order[np.concatenate(found)]] = True
+    return keep
 
 
-def _undominated_by(block: np.ndarray, skyline: np.ndarray, slack: float, margin: float) -> np.ndarray:
+def _undominated_by(block: np.ndarray, skyline: np.ndarray) -> np.ndarray:
     """Indices of the rows of `block` that no row of `skyline` dominates."""
     alive = np.arange(len(block))
     for start in range(0, len(skyline), CHUNK):
-        alive = alive[~_dominated(block[alive], skyline[start : start + CHUNK], slack, margin)]
+        alive = alive[~np.any(_at_least(skyline[start : start + CHUNK], block[alive]), axis=1)]
         if not alive.size:
             break
     return alive
 
 
-def _dominated(points: np.ndarray, by: np.ndarray, slack: float, margin: float) -> np.ndarray:
-    """For each row of `points`: does some row of `by` dominate it?"""
-    at_least = np.ones((len(points), len(by)), dtype=bool)
-    better = np.zeros((len(points), len(by)), dtype=bool)
+def _dominated_within(block: np.ndarray) -> np.ndarray:
+    covered = _at_least(block, block)
+    np.fill_diagonal(covered, False)  # distinct rows: at least as good everywhere = dominates
+    return np.any(covered, axis=1)
+
+
+def _at_least(by: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """[i, j]: row j of `by` is >= row i of `points` in every column."""
+    covered = np.ones((len(points), len(by)), dtype=bool)
     for j in range(points.shape[1]):
-        p, q = points[:, j, None], by[None, :, j]
-        at_least &= q >= p + slack
-        better |= q > p + margin
-    return np.any(at_least & better, axis=1)
+        covered &= by[None, :, j] >= points[:, j, None]
+    return covered
 
 
 def _sweep_2d(values: np.ndarray) -> np.ndarray:
