@@ -107,7 +107,7 @@ class Analysis:
 
     def frontier(self) -> list[Package]:
         """Every Pareto-optimal package, in package-number order."""
-        return [self.package(int(n)) for n in self.frontier_numbers]
+        return make_packages(self.space, self.reservations, self.frontier_numbers.tolist())
 
     def package(self, number: int) -> Package:
         if number not in self._packages:
@@ -182,7 +182,6 @@ def _analyse(space: OutcomeSpace, reservations: dict[str, float]) -> Analysis:
     summarise = partial(_summarise, space, reservation_row, table_axes(space))
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:  # numpy releases the GIL
         scan = _fold(pool.map(summarise, space.blocks()), len(space.seated))
-    package = lambda n: None if n is None else make_package(space, reservations, n)  # noqa: E731
     frontier = scan.frontier()
     frontier_scores = score(space, space.grid(frontier))
     return Analysis(
@@ -192,8 +191,8 @@ def _analyse(space: OutcomeSpace, reservations: dict[str, float]) -> Analysis:
         frontier_numbers=frontier,
         frontier_values=frontier_scores.results[:, table_axes(space)],
         frontier_in_zone=frontier_scores.in_zone(reservation_row),
-        nash=package(scan.nash[2] if scan.nash else None),
-        greatest_joint_gain=package(scan.joint[2] if scan.joint else None),
+        nash=make_package(space, reservations, scan.nash[2]) if scan.nash else None,
+        greatest_joint_gain=make_package(space, reservations, scan.joint[2]) if scan.joint else None,
         best=dict(zip(space.seated, scan.best.tolist())),
         worst=dict(zip(space.seated, scan.worst.tolist())),
     )
@@ -292,19 +291,28 @@ def sequential_product(columns: np.ndarray) -> np.ndarray:
     return total
 
 
-def make_package(space: OutcomeSpace, reservations: Mapping[str, float], number: int) -> Package:
-    """The package numbered `number`, scored, with its gains over `reservations`."""
-    row = space.grid(np.array([number]))
-    scores = score(space, row)
-    results = dict(zip(space.seated, scores.results[0].tolist()))
-    gains = {d: results[d] - reservations[d] for d in space.seated}
-    table = [d for d, on in zip(space.seated, table_axes(space)) if on]
+def make_packages(space: OutcomeSpace, reservations: Mapping[str, float], numbers: list[int]) -> list[Package]:
+    """The packages numbered `numbers`, scored in one batch, with their gains over `reservations`."""
+    grid = space.grid(np.array(numbers, dtype=np.intp))
+    scores = score(space, grid)
     reservation_row = np.array([reservations[d] for d in space.seated])
-    return Package(
-        number=number,
-        terms=space.terms(row[0]),
-        results=results,
-        gains={d: round(g, 2) for d, g in gains.items()},
-        joint_gain=round(float(sequential_sum(np.array([[gains[d] for d in table]]))[0]), 2),
-        in_zone=bool(scores.in_zone(reservation_row)[0]),
-    )
+    gains = scores.results - reservation_row
+    joint = sequential_sum(gains[:, table_axes(space)])
+    zone = scores.in_zone(reservation_row)
+    return [
+        Package(
+            number=number,
+            terms=space.terms(row),
+            results=dict(zip(space.seated, results)),
+            gains={d: round(g, 2) for d, g in zip(space.seated, package_gains)},
+            joint_gain=round(package_joint, 2),
+            in_zone=package_zone,
+        )
+        for number, row, results, package_gains, package_joint, package_zone in zip(
+            numbers, grid, scores.results.tolist(), gains.tolist(), joint.tolist(), zone.tolist()
+        )
+    ]
+
+
+def make_package(space: OutcomeSpace, reservations: Mapping[str, float], number: int) -> Package:
+    return make_packages(space, reservations, [number])[0]

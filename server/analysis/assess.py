@@ -59,7 +59,8 @@ def assess(analysis: Analysis, terms: Mapping[str, str]) -> Assessment:
     best = analysis.greatest_joint_gain
     return Assessment(
         agreement=agreement,
-        on_frontier=better is None and agreement.number in set(analysis.frontier_numbers.tolist()),
+        # Every dominated package is dominated by some frontier package, so None means optimal.
+        on_frontier=better is None,
         distance=_distance(analysis, agreement, better),
         joint_gain_left=None if best is None else round(best.joint_gain - agreement.joint_gain, 2),
         better_deal=better,

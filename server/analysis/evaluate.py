@@ -53,7 +53,7 @@ class Scores:
 
     def in_zone(self, reservations: np.ndarray) -> np.ndarray:
         """Packages every required signatory prefers strictly to no deal."""
-        return np.all((self.results > reservations) | ~self.required, axis=1)
+        return np.asarray(np.all((self.results > reservations) | ~self.required, axis=1))
 
 
 def score(space: OutcomeSpace, batch: Batch | np.ndarray) -> Scores:
@@ -74,7 +74,7 @@ def _points(space: OutcomeSpace, batch: Batch) -> np.ndarray:
 
 
 def clause_holds(clause: Clause, batch: Batch) -> np.ndarray:
-    return clause.mask[batch.columns[clause.issue]]
+    return np.asarray(clause.mask[batch.columns[clause.issue]])
 
 
 def any_of(clauses: Sequence[Clause], batch: Batch) -> np.ndarray:
@@ -101,7 +101,7 @@ def factor_holds(factor: FactorTest, batch: Batch, is_unbacked: np.ndarray) -> n
         held &= is_unbacked == factor.unbacked
     if factor.any:
         held &= any_of(factor.any, batch)
-    return held & ~any_of(factor.none, batch)
+    return np.asarray(held & ~any_of(factor.none, batch))
 
 
 def multipliers(space: OutcomeSpace, batch: Batch) -> np.ndarray:
@@ -110,7 +110,7 @@ def multipliers(space: OutcomeSpace, batch: Batch) -> np.ndarray:
     fired = [factor_holds(f, batch, is_unbacked).reshape(-1) for f in space.factors]
     codes, kinds = _codes(fired, int(np.prod(batch.shape)))
     table = [durability_multiplier(space, [(k >> f) & 1 for f in range(len(fired))]) for k in kinds]
-    return np.asarray(table, dtype=np.float64)[codes].reshape(batch.shape)
+    return np.asarray(np.asarray(table, dtype=np.float64)[codes].reshape(batch.shape))
 
 
 def _codes(fired: list[np.ndarray], n: int) -> tuple[np.ndarray, list[int]]:
@@ -179,4 +179,4 @@ def _round_half_exactly(values: np.ndarray, floor: np.ndarray) -> np.ndarray:
     # v * 100 against k + 1/2, both times 2**(shift + 1): 200 m against (2k + 1) << shift.
     twice_scaled, twice_half = 200 * m, (2 * k + 1) << shift
     up = (twice_scaled > twice_half) | ((twice_scaled == twice_half) & (k % 2 == 1))
-    return (k + up).astype(np.float64)
+    return np.asarray(k + up, dtype=np.float64)

@@ -31,7 +31,7 @@ def pareto_mask(values: np.ndarray) -> np.ndarray:
     if n <= 1 or d == 0:
         return np.ones(n, dtype=bool)
     if d == 1:
-        return values[:, 0] == values[:, 0].max()
+        return np.asarray(values[:, 0] == values[:, 0].max())
     if d == 2:
         return _sweep_2d(values)
     rows = _cell_filter(values)
@@ -83,7 +83,7 @@ def _in_undominated_cells(values: np.ndarray, cells: int) -> np.ndarray:
         at_or_above = np.flip(np.logical_or.accumulate(np.flip(at_or_above, axis), axis=axis), axis)
     dominated = np.zeros_like(occupied)
     dominated[(slice(0, -1),) * d] = at_or_above[(slice(1, None),) * d]
-    return ~dominated.reshape(-1)[cell]
+    return np.asarray(~dominated.reshape(-1)[cell])
 
 
 def _ranks(values: np.ndarray) -> np.ndarray:
@@ -123,7 +123,7 @@ def _undominated_by(block: np.ndarray, skyline: np.ndarray) -> np.ndarray:
 def _dominated_within(block: np.ndarray) -> np.ndarray:
     covered = _at_least(block, block)
     np.fill_diagonal(covered, False)  # distinct rows: at least as good everywhere = dominates
-    return np.any(covered, axis=1)
+    return np.asarray(np.any(covered, axis=1))
 
 
 def _at_least(by: np.ndarray, points: np.ndarray) -> np.ndarray:

@@ -83,7 +83,7 @@ class OutcomeSpace:
 
     def number(self, grid: np.ndarray) -> np.ndarray:
         """(n, issues) option indices -> package numbers."""
-        return np.ravel_multi_index(tuple(grid.T), self.sizes)
+        return np.asarray(np.ravel_multi_index(tuple(grid.T), self.sizes))
 
     def terms(self, row: np.ndarray) -> dict[str, str]:
         """One row of option indices -> issue id -> option id, in the scenario's issue order."""
@@ -161,10 +161,12 @@ def _clause(scenario: Scenario, clause: TermClause, effective: np.ndarray | None
 
 
 def _factor(scenario: Scenario, when: TermCondition, effect: float, effective: list[np.ndarray]) -> FactorTest:
+    by_issue = [i.id for i in scenario.issues]
+
     def compile_all(clauses: tuple[TermClause, ...]) -> tuple[Clause, ...]:
-        by_issue = [i.id for i in scenario.issues]
-        eff = lambda c: None if when.unbacked is not None else effective[by_issue.index(c.issue)]  # noqa: E731
-        return tuple(_clause(scenario, c, eff(c)) for c in clauses)
+        # A condition about unbacked clauses reads the raw terms; any other, the effective ones.
+        raw = when.unbacked is not None
+        return tuple(_clause(scenario, c, None if raw else effective[by_issue.index(c.issue)]) for c in clauses)
 
     return FactorTest(effect, when.unbacked, compile_all(when.all), compile_all(when.any), compile_all(when.none))
 
