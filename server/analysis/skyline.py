@@ -72,6 +72,8 @@ def _in_undominated_cells(values: np.ndarray, cells: int) -> np.ndarray:
     """
     n, d = values.shape
     q = max(2, min(64, int(cells ** (1 / d) + 1e-9)))
+    if q**d > 4 * cells:  # too many columns for a grid of two cells each: keep every row
+        return np.ones(n, dtype=bool)
     low = values.min(axis=0)
     span = np.maximum(values.max(axis=0) - low, 1e-300)
     index = np.minimum(((values - low) / span * q).astype(np.intp), q - 1)
