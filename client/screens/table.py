@@ -75,6 +75,10 @@ class TableScreen(Screen[None]):
             yield Static("", id="turn-hint")
         yield Footer()
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._rendered: dict[str, Any] = {}  # tab -> the state it last showed
+
     def on_mount(self) -> None:
         # Render once the tabs exist (TabbedContent builds its tab bar after its own mount).
         self.watch(self.app, "state", self.show, init=False)
@@ -91,10 +95,12 @@ class TableScreen(Screen[None]):
         if not state.view:
             return
         active = self.query_one(TabbedContent).active or "agenda"
-        self._panel(active).show(state)
+        if self._rendered.get(active) is not state:  # states are immutable: same object, same picture
+            self._rendered[active] = state
+            self._panel(active).show(state)
         self._labels(state)
         self._sidebar(state)
-        self.query_one("#turn-hint", Static).update(turn_hint(state))
+        set_text(self.query_one("#turn-hint", Static), turn_hint(state))
 
     def _panel(self, tab: str) -> Any:
         return {"agenda": self.query_one(Agenda), "compose": self.query_one(Composer),
@@ -104,14 +110,18 @@ class TableScreen(Screen[None]):
     def _labels(self, state: Any) -> None:
         tabs = self.query_one(TabbedContent)
         unread = sum(state.unread(c) for c in self.query_one(MessagesPanel).channels(state))
-        tabs.get_tab("messages").label = f"5 Messages ({unread})" if unread else "5 Messages"
         open_ = sum(1 for p in state.view["proposals"] if not p["withdrawn"])
-        tabs.get_tab("proposals").label = f"3 Proposals ({open_})" if open_ else "3 Proposals"
+        labels = {"messages": f"5 Messages ({unread})" if unread else "5 Messages",
+                  "proposals": f"3 Proposals ({open_})" if open_ else "3 Proposals"}
+        for tab_id, label in labels.items():
+            tab = tabs.get_tab(tab_id)
+            if str(tab.label) != label:  # a new label re-lays the tab bar out: only when it changes
+                tab.label = label
 
     def _sidebar(self, state: Any) -> None:
         if not self.has_class("-wide"):
             return
-        self.query_one("#sidebar", Static).update(sidebar_text(state))
+        set_text(self.query_one("#sidebar", Static), sidebar_text(state))
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         self.show()
@@ -119,8 +129,10 @@ class TableScreen(Screen[None]):
     # ------------------------------------------------------------ actions
 
     def action_tab(self, tab: str) -> None:
-        self.query_one(TabbedContent).active = tab
-        self.show()
+        tabs = self.query_one(TabbedContent)
+        if tabs.active == tab:
+            self.show()
+        tabs.active = tab  # TabActivated renders the tab
         self.call_after_refresh(self._focus_tab, tab)
 
     def _focus_tab(self, tab: str) -> None:
@@ -203,6 +215,13 @@ class TableScreen(Screen[None]):
             await self.action_table()
         elif event.button.id == "clear":
             self.action_clear()
+
+
+def set_text(widget: Static, text: str) -> None:
+    """Update a Static only when its text changes (an update costs a layout pass)."""
+    if getattr(widget, "_parley_text", None) != text:
+        widget._parley_text = text  # type: ignore[attr-defined]
+        widget.update(text)
 
 
 def turn_hint(state: Any) -> str:

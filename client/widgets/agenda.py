@@ -10,6 +10,9 @@ from textual.widgets import DataTable
 from client import format as fmt
 
 
+COLUMNS = 12  # the latest open proposals; older ones stay on the Proposals tab
+
+
 class Agenda(DataTable[Any]):
     """Rows are options grouped under their issue; a column per open proposal marks its pick."""
 
@@ -21,7 +24,7 @@ class Agenda(DataTable[Any]):
         view = state.view
         if not view:
             return
-        proposals = [p for p in view["proposals"] if not p["withdrawn"]]
+        proposals = [p for p in view["proposals"] if not p["withdrawn"]][-COLUMNS:]
         points = (view.get("you") or {}).get("points", {})
         row = self.cursor_row
         self.clear(columns=True)

@@ -14,10 +14,15 @@ from client import format as fmt
 from client.state import PUBLIC, ChannelRead
 
 
+SHOWN = 150  # the latest messages of a channel; a longer log only slows the screen down
+
+
 class MessagesPanel(Horizontal):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.channel = PUBLIC
+        self._entries: list[tuple[str, str]] = []
+        self._log_key: tuple[Any, ...] | None = None
 
     def compose(self) -> ComposeResult:
         yield OptionList(id="channels")
@@ -35,23 +40,32 @@ class MessagesPanel(Horizontal):
         view = state.view
         if not view:
             return
-        options = self.query_one("#channels", OptionList)
-        highlighted = options.highlighted
-        options.clear_options()
+        entries = []
         for channel in self.channels(state):
             name = "Everyone" if channel == PUBLIC else fmt.delegation_name(view, channel)
             unread = state.unread(channel) if channel != self.channel else 0
             mark = f" [b yellow]({unread})[/]" if unread else ""
             current = "▸ " if channel == self.channel else "  "
-            options.add_option(Option(f"{current}{name}{mark}", id=channel))
-        if highlighted is not None and highlighted < options.option_count:
-            options.highlighted = highlighted
+            entries.append((f"{current}{name}{mark}", channel))
+        if entries != self._entries:  # rebuilding the list costs a layout: only when it changes
+            self._entries = entries
+            options = self.query_one("#channels", OptionList)
+            highlighted = options.highlighted
+            options.clear_options()
+            options.add_options([Option(text, id=channel) for text, channel in entries])
+            if highlighted is not None and highlighted < options.option_count:
+                options.highlighted = highlighted
         self._show_log(state)
 
     def _show_log(self, state: Any) -> None:
         view = state.view
-        lines = []
-        for note in state.channel_notes(self.channel):
+        notes = state.channel_notes(self.channel)
+        key = (self.channel, len(notes), view.get("seq"))
+        if key == self._log_key:
+            return
+        self._log_key = key
+        lines = [f"[dim]… {len(notes) - SHOWN} earlier messages[/]"] if len(notes) > SHOWN else []
+        for note in notes[-SHOWN:]:
             who = fmt.delegation_name(view, note.get("sender"))
             style = "magenta" if note["kind"] == "announcement" else "b"
             lines.append(f"[dim]R{note.get('round', '')}[/] [{style}]{escape(who)}[/]: {escape(note['text'])}")
