@@ -24,10 +24,10 @@ The API, for the debrief, the class report and `parley scenarios check`:
 ``format_check(report) -> str``
     That report as text for a terminal.
 
-See `server.analysis.analyse` for the theory of operation.
+See `server.analysis.core` for the theory of operation.
 """
 
-from server.analysis.analyse import (
+from server.analysis.core import (
     Analysis,
     Package,
     SpaceTooLarge,

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from server.analysis.analyse import Analysis, Package
+from server.analysis.core import Analysis, Package
 
 
 @dataclass(frozen=True)

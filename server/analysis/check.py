@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from server.analysis.analyse import Analysis, SpaceTooLarge, analyse, check_size, reservation_values
+from server.analysis.core import Analysis, SpaceTooLarge, analyse, check_size, reservation_values
 from server.analysis.evaluate import Batch, score
 from server.analysis.space import OutcomeSpace, compile_space
 from server.scenario.model import Scenario
