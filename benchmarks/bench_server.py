@@ -217,9 +217,9 @@ async def connect_parley(url: str, rooms: int, seats: int) -> list[Room]:
             await asyncio.sleep(2.0)  # stay under the rate limit: refill the bucket
     # Seat the absent delegations, ~30 commands per facilitator connection (under the burst).
     absent = ["usa", "europe"][: max(0, seats - 3)]
-    jobs = [(tok, rid) for tok, rids in tokens for rid in rids]
-    for start in range(0, len(jobs), 15):
-        await _seat_absent(url, hello, jobs[start:start + 15], absent)
+    for tok, rids in tokens:
+        for start in range(0, len(rids), 15):
+            await _seat_absent(url, hello, [(tok, rid) for rid in rids[start:start + 15]], absent)
 
     async def join(room: Room, code: str) -> None:
         ws = await websockets.connect(url, compression=None, max_size=2**24, open_timeout=60)

@@ -33,6 +33,7 @@ from server.engine.commands import PauseTimer, ResumeTimer, SetController, Start
 from server.protocol.wire import ClassOpened, RoomInfo, SeatInfo
 from server.runtime.bots import bot_seed, bot_starter
 from server.runtime.errors import Refusal
+from server.runtime.interning import ScenarioCache
 from server.runtime.room import Room, Seat, game_status
 from server.runtime.tokens import new_code, new_id, new_token, normalize_code, token_hash
 from server.scenario import bundled_scenarios
@@ -62,6 +63,7 @@ class Runtime:
         self._codes: dict[str, tuple[str, str]] = {}    # code -> (room, delegation)
         self._tokens: dict[str, tuple[str, str]] = {}   # token hash -> (room, delegation)
         self._facilitators: dict[str, str] = {}         # token hash -> class
+        self._scenarios = ScenarioCache()
 
     # ------------------------------------------------------------ lifecycle
 
@@ -96,7 +98,9 @@ class Runtime:
             raise KeyError(room_id)
         log_ = self.store.events(room_id)
         seats = [Seat(s.delegation, s.code, s.token_hash, s.name) for s in self.store.seats(room_id)]
-        room = Room(room_id, info.class_id, Game.from_events(log_), log_, seats, self.store, self.clock)
+        game = Game.from_events(log_)
+        self._scenarios.intern(game, log_)
+        room = Room(room_id, info.class_id, game, log_, seats, self.store, self.clock)
         room.restore_replies(self.store.replies(room_id, 256))
         self.rooms[room_id] = room
         return room
@@ -192,6 +196,7 @@ class Runtime:
         built: list[Room] = []
         for n in range(rooms):
             game, created = Game.create(scenario, seed=base_seed + n, at=now, time_scale=time_scale)
+            self._scenarios.intern(game, created)
             seats = [Seat(d.id, new_code(d.code, self._codes)) for d in scenario.delegations]
             room = Room(f"{record.id}-{n + 1}", record.id, game, created, seats, self.store, self.clock)
             for s in seats:

@@ -32,6 +32,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
+import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -133,9 +134,13 @@ class SQLiteStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         write_conn = _connect(self.path)
         self._create_schema(write_conn)
+        # Checkpoints (copying the WAL into the database file, with its own fsyncs) run in a
+        # thread of their own: in the writer they would stall every waiting commit at once.
+        write_conn.execute("PRAGMA wal_autocheckpoint=0")
         self._writer = GroupWriter(write_conn)
         self._read = _connect(self.path)
         self._read.row_factory = sqlite3.Row
+        self._checkpoints = _Checkpointer(self.path)
 
     @staticmethod
     def _create_schema(conn: sqlite3.Connection) -> None:
@@ -152,6 +157,7 @@ class SQLiteStore:
 
     def close(self) -> None:
         self._writer.close()
+        self._checkpoints.close()
         self._read.close()
 
     # ------------------------------------------------------------ writes (async, group-committed)
@@ -252,6 +258,33 @@ class SQLiteStore:
         games = tuple(r["id"] for r in self._rows("SELECT id FROM games WHERE class=? ORDER BY id", [row["id"]]))
         return ClassInfo(row["id"], row["scenario"], row["created"], row["facilitator_hash"],
                          json.loads(row["options"] or "{}"), games)
+
+
+class _Checkpointer:
+    """A thread that checkpoints the WAL every `interval` seconds (PASSIVE: writers go on)."""
+
+    def __init__(self, path: Path, interval: float = 1.0) -> None:
+        self._conn = _connect(path)
+        self._stop = threading.Event()
+        self._interval = interval
+        self._thread = threading.Thread(target=self._run, name="parley-store-checkpoint", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._interval):
+            try:
+                self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            except sqlite3.Error:  # busy or locked: the next round will do it
+                pass
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        try:
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error:
+            pass
+        self._conn.close()
 
 
 def _game_info(r: sqlite3.Row) -> GameInfo:

@@ -1,0 +1,81 @@
+"""The SQLite store: group commit, failure isolation, and the read API the replay code relies on."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from server.engine import Game
+from server.engine.events import StatementMade
+from server.scenario import bundled_scenarios
+from server.store import ClassInfo, EventRow, GameStatus, SeatRecord, open_store
+
+
+def _status(seq: int) -> GameStatus:
+    return GameStatus("running", "negotiation", 1, False, seq)
+
+
+async def test_concurrent_appends_share_transactions(tmp_path: Path) -> None:
+    """Appends from many games at once are committed in far fewer transactions, each caller told after its commit."""
+    store = open_store(tmp_path / "log.db")
+    try:
+        async def game(n: int) -> None:
+            for seq in range(1, 21):
+                event = StatementMade(at=float(seq), delegation="upland", text=f"g{n} s{seq}")
+                await store.append(f"g{n}", [EventRow(seq, event)], _status(seq))
+
+        await asyncio.gather(*(game(n) for n in range(50)))
+        assert store.writer.operations == 1000
+        assert store.writer.batches < 500  # group commit really grouped
+        assert [e.text for e in store.events("g7")] == [f"g7 s{s}" for s in range(1, 21)]  # type: ignore[attr-defined]
+        assert [e.text for e in store.events("g7", after=18)] == ["g7 s19", "g7 s20"]  # type: ignore[attr-defined]
+    finally:
+        store.close()
+    with sqlite3.connect(tmp_path / "log.db") as conn:  # committed and durable settings in force
+        assert conn.execute("SELECT count(*) FROM events").fetchone() == (1000,)
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+async def test_a_failing_write_fails_only_its_caller(tmp_path: Path) -> None:
+    """A duplicate event number is refused to its own caller; the writes batched with it still commit."""
+    store = open_store(tmp_path / "log.db")
+    try:
+        first = StatementMade(at=1.0, delegation="upland", text="first")
+        await store.append("g", [EventRow(1, first)], _status(1))
+        results = await asyncio.gather(
+            store.append("g", [EventRow(1, first)], _status(1)),   # seq 1 again: refused
+            store.append("g", [EventRow(2, first)], _status(2)),
+            store.append("h", [EventRow(1, first)], _status(1)),
+            return_exceptions=True)
+        assert isinstance(results[0], sqlite3.IntegrityError)
+        assert results[1:] == [None, None]
+        assert len(store.events("g")) == 2 and len(store.events("h")) == 1
+    finally:
+        store.close()
+
+
+async def test_read_api_classes_games_seats(tmp_path: Path) -> None:
+    """create_class stores a class, its games with their first events and seats; the read API gives them back."""
+    scenario = bundled_scenarios()["tutorial"]
+    game, created = Game.create(scenario, seed=4, at=100.0)
+    store = open_store(tmp_path / "read.db")
+    try:
+        info = ClassInfo("CLS", "tutorial", 100.0, "hash", {"rooms": 1}, ())
+        await store.create_class(info, [("CLS-1", [EventRow(1, created[0])], GameStatus("lobby", "lobby", 0, False, 1))],
+                                 [SeatRecord("CLS-1", "upland", "UP-2345"), SeatRecord("CLS-1", "lowland", "LO-2345")])
+        assert [g.id for g in store.list_games()] == ["CLS-1"]
+        listed = store.game("CLS-1")
+        assert listed is not None and (listed.scenario, listed.status, listed.events) == ("tutorial", "lobby", 1)
+        assert Game.from_events(store.events("CLS-1")).view_for("upland") == game.view_for("upland")
+        assert [(s.delegation, s.code) for s in store.seats("CLS-1")] == [("upland", "UP-2345"), ("lowland", "LO-2345")]
+        klass = store.class_info("CLS")
+        assert klass is not None and klass.games == ("CLS-1",) and klass.options == {"rooms": 1}
+        assert store.game("nope") is None and store.events("nope") == []
+        with pytest.raises(sqlite3.IntegrityError):  # join codes are unique across the database
+            await store.create_class(ClassInfo("CL2", "tutorial", 1.0, "h", {}, ()), [],
+                                     [SeatRecord("CL2-1", "upland", "UP-2345")])
+    finally:
+        store.close()
