@@ -26,11 +26,11 @@ def random_scenario(
     kinds: Sequence[str] = ("party", "party", "guarantor", "mediator", "guarantor"),
     absent: Sequence[int] = (4,),
 ) -> Scenario:
-    """A random scenario: `delegations` seats (the first two parties) over issues of `sizes` options.
+    """A random scenario: `delegations` seats over issues of `sizes` options.
 
-    Points are multiples of `step` in the `points` range; a `step` like 0.1 exercises the
-    non-dyadic arithmetic path. Delegation d has kind `kinds[d % len(kinds)]` and is absent
-    if d is in `absent`.
+    Points are multiples of `step` in the `points` range; a `step` like 0.1 gives sums that
+    binary floating point cannot hold exactly. Delegation d has kind `kinds[d % len(kinds)]`
+    and is absent if d is in `absent`.
     """
     rng = random.Random(seed)
     issues = [_issue(rng, i, n, delegations) for i, n in enumerate(sizes)]
@@ -54,7 +54,7 @@ def random_scenario(
 def _issue(rng: random.Random, i: int, n: int, delegations: int) -> dict[str, Any]:
     options: list[dict[str, Any]] = [{"id": f"o{k}", "label": f"O{k}"} for k in range(n)]
     if delegations > 2 and n > 1 and rng.random() < 0.5:
-        # A clause that needs another signature, weightless without it (d2 may be absent).
+        # A clause that needs another signature, weightless without it (that seat may be empty).
         options[-1]["requires"] = [f"d{rng.randrange(2, delegations)}"]
         options[-1]["weightless_as"] = "o0"
     return {"id": f"i{i}", "title": f"I{i}", "options": options}
