@@ -23,27 +23,33 @@ class FacilitatorSetupScreen(Screen[None]):
         with VerticalScroll(classes="form"):
             yield Static("[b]Parley[/b] — facilitate a class", classes="title")
             yield Label("Server")
-            yield Input(app.server, id="server")
+            yield Input(app.server, id="server", compact=True)
             yield Label("Scenario (its id, e.g. tutorial or istanbul-2022)")
-            yield Input("tutorial", id="scenario")
+            yield Input("tutorial", id="scenario", compact=True)
             yield Label("Rooms (one per group of students)")
-            yield Input("1", id="rooms", type="integer")
+            yield Input("1", id="rooms", type="integer", compact=True)
             yield Label("Bots: none, all, or delegation ids separated by commas")
-            yield Input("none", id="bots")
+            yield Input("none", id="bots", compact=True)
             yield Label("Time scale (1 = the scenario's timings; 0.5 = twice as fast)")
-            yield Input("1", id="time_scale", type="number")
+            yield Input("1", id="time_scale", type="number", compact=True)
             with Horizontal(classes="buttons"):
                 yield Button("Open the class", id="open", variant="primary")
             yield Label("…or come back to a class with its facilitator token")
-            yield Input(app.token or "", id="token", placeholder="facilitator token")
+            yield Input(app.token or "", id="token", placeholder="facilitator token", compact=True)
             with Horizontal(classes="buttons"):
                 yield Button("Resume", id="resume")
             yield Static("", id="problem", classes="problem error")
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#scenario", Input).focus()
         if self.app.token:  # type: ignore[attr-defined]
             self.run_worker(self._resume(), exclusive=True, group="join")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the token box resumes; Enter anywhere else opens the class."""
+        work = self._resume() if event.input.id == "token" else self._open()
+        self.run_worker(work, exclusive=True, group="join")
 
     def _values(self) -> dict[str, str]:
         return {i.id or "": i.value.strip() for i in self.query(Input)}
@@ -99,6 +105,8 @@ class ConsoleScreen(Screen[None]):
         Binding("a", "announce", "Announce"),
         Binding("b", "bot", "Bot seat"),
         Binding("h", "human", "Human seat", show=False),
+        Binding("j", "seat_absent", "Seat absent", show=False),
+        Binding("s", "start", "Start", show=False),
         Binding("v", "view_as", "View as"),
         Binding("x", "end", "End"),
         Binding("o", "command('open_debrief')", "Debrief"),
@@ -174,7 +182,7 @@ class ConsoleScreen(Screen[None]):
         view = room.view or {}
         for seat in room.seats:
             d = seat["delegation"]
-            seats.add_row(fmt.delegation_name(view, d), seat["code"], seat.get("name") or "",
+            seats.add_row(d, seat["code"], seat.get("name") or "",
                           "yes" if seat.get("connected") else "no", seat.get("controller", "human"),
                           "✔" if d in view.get("ready", []) else "", key=d)
         if seats.row_count:
@@ -242,6 +250,24 @@ class ConsoleScreen(Screen[None]):
         if room is not None and seat is not None:
             await self._seat_message("view_as")
             self.app.push_screen(modals.SeatViewScreen(room.room, seat))
+
+    def action_seat_absent(self) -> None:
+        """Bring an absent delegation (Istanbul's Western guarantors, say) to the table."""
+        room = self.selected_room()
+        view = (room.view or {}) if room else {}
+        absent = [d for d in view.get("scenario", {}).get("delegations", []) if d["id"] not in view.get("seated", [])]
+        if not absent:
+            self.notify("Every delegation of this scenario is already at the table.")
+            return
+        self.app.push_screen(modals.ChooseScreen("Seat which delegation?",
+                                                 [(d["id"], d["name"]) for d in absent]), self._seat_absent)
+
+    async def _seat_absent(self, delegation: str | None) -> None:
+        if delegation:
+            await self._send({"type": "seat_delegation", "delegation": delegation})
+
+    async def action_start(self) -> None:
+        await self._send({"type": "start_game"})
 
     def action_codes(self) -> None:
         self.app.push_screen(modals.CodesScreen())

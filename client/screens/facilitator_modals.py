@@ -40,6 +40,22 @@ class InjectScreen(ModalScreen[str | None]):
         self.dismiss(event.option.id)
 
 
+class ChooseScreen(ModalScreen[str | None]):
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, question: str, choices: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.question, self.choices = question, choices
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="modal-box"):
+            yield Static(f"[b]{self.question}[/b] (Enter chooses; Esc cancels)")
+            yield OptionList(*[Option(label, id=value) for value, label in self.choices])
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+
 class AnnounceScreen(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
@@ -127,6 +143,8 @@ class CodesScreen(ModalScreen[None]):
         for room in cls.rooms.values():
             view = room.view or {}
             for seat in room.seats:
+                if view and seat["delegation"] not in view.get("seated", []):
+                    continue  # an absent delegation gets its code when it is seated
                 blocks.append(f"[b]{room.room} · {fmt.delegation_name(view, seat['delegation'])}[/b]\n"
                               f"{big(seat['code'])}\n")
         server = getattr(self.app, "server", "")

@@ -25,11 +25,11 @@ class JoinScreen(Screen[None]):
         with VerticalScroll(id="join-box", classes="form"):
             yield Static("[b]Parley[/b] — join a negotiation", classes="title")
             yield Label("Server")
-            yield Input(app.server, id="server", placeholder="ws://host:8765")
+            yield Input(app.server, id="server", placeholder="ws://host:8765", compact=True)
             yield Label("Join code (from your facilitator)")
-            yield Input(app.code or "", id="code", placeholder="e.g. UP-7KQ4")
+            yield Input(app.code or "", id="code", placeholder="e.g. UP-7KQ4", compact=True)
             yield Label("Your name")
-            yield Input(app.player_name, id="name", placeholder="shown to the facilitator")
+            yield Input(app.player_name, id="name", placeholder="shown to the facilitator", compact=True)
             yield Static("", id="problem", classes="problem")
             with Horizontal(classes="buttons"):
                 yield Button("Join", id="join", variant="primary")

@@ -26,7 +26,8 @@ class PressurePanel(VerticalScroll):
         lines = ["[b]Meters[/b]"]
         for meter in view["scenario"].get("meters", []):
             value = view["meters"].get(meter["id"], meter.get("start", 0))
-            lines.append(f"  {meter['label']:<28} {meter_bar(value, meter['min'], meter['max'])} {value:g}")
+            label = meter["label"] if len(meter["label"]) <= 32 else meter["label"][:31] + "…"
+            lines.append(f"  {label:<32} {meter_bar(value, meter['min'], meter['max'])} {value:g}")
         you = view.get("you") or {}
         if you:
             lines.append(f"\n[b]You[/b]  reservation {you['reservation']:g} (started at "
