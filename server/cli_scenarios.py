@@ -1,11 +1,19 @@
-"""`parley scenarios list|validate|schema`: the scenario catalogue and checks for authors."""
+"""`parley scenarios list|validate|schema|check`: the scenario catalogue and checks for authors."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 
-from server.scenario.loader import ScenarioError, bundled_scenarios, load_scenario, scenario_schema
+from server.cli import UserError
+from server.scenario.loader import (
+    ScenarioError,
+    bundled_scenarios,
+    load_scenario,
+    resolve_scenario,
+    scenario_schema,
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -16,6 +24,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     validate.add_argument("paths", nargs="+", metavar="PATH")
     validate.set_defaults(func=validate_scenarios)
     actions.add_parser("schema", help="print the scenario JSON Schema").set_defaults(func=print_schema)
+    check = actions.add_parser("check", help="analyse a scenario's outcome space (zone, frontier, Nash)")
+    check.add_argument("scenario", metavar="SCENARIO", help="a bundled scenario's id or a file")
+    check.add_argument("--json", action="store_true", help="print the report as JSON")
+    check.set_defaults(func=check_scenario)
 
 
 def list_scenarios(args: argparse.Namespace) -> int:
@@ -42,4 +54,17 @@ def validate_scenarios(args: argparse.Namespace) -> int:
 
 def print_schema(args: argparse.Namespace) -> int:
     print(scenario_schema())
+    return 0
+
+
+def check_scenario(args: argparse.Namespace) -> int:
+    # Imported here: numpy and the analysis are only needed by this subcommand.
+    from server.analysis import format_check, scenario_check
+
+    try:
+        scenario = resolve_scenario(args.scenario)
+    except ScenarioError as exc:
+        raise UserError(str(exc)) from None
+    report = scenario_check(scenario)
+    print(json.dumps(report, indent=2) if args.json else format_check(report))
     return 0

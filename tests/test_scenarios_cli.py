@@ -125,3 +125,19 @@ def test_the_wheel_carries_the_scenarios(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     for path in (ROOT / "scenarios").glob("*.yaml"):
         assert f"scenarios/{path.name}" in names
+
+
+def test_check_reports_the_outcome_space(capsys: pytest.CaptureFixture[str]) -> None:
+    """`scenarios check --json` gives the space size, zone per round, frontier and Nash point."""
+    assert main(["scenarios", "check", "tutorial", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["packages"] == 27
+    assert 0 < report["zone"] < 27
+    assert len(report["zone_by_round"]) == 3
+    assert report["nash"]["terms"].keys() == {"dam_height", "water_flow", "compensation"}
+
+
+def test_check_of_an_unknown_scenario_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """`scenarios check` on a name that is neither an id nor a file exits 1 with one line."""
+    assert main(["scenarios", "check", "atlantis-1999"]) == 1
+    assert "no bundled scenario has this id" in capsys.readouterr().err
