@@ -151,7 +151,7 @@ async def test_signing_an_agreement_shows_the_outcome_and_the_debrief(srv: Parle
 
 
 async def test_facilitator_pauses_and_injects_an_event_seen_by_a_player(srv: ParleyServer, tmp_path: Path) -> None:
-    """From the console: open a class, start it, pause (p) and inject a card (i); a player sees both."""
+    """From the console: open a class, start, pause (p), inject a card (i) a player sees; give a seat to a bot (b)."""
     app = ParleyApp(server=srv.url, role="facilitator", config_file=tmp_path / "client.json")
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.click("#open")
@@ -171,9 +171,13 @@ async def test_facilitator_pauses_and_injects_an_event_seen_by_a_player(srv: Par
         drawn = await player.wait_for(lambda f: f["type"] == "update" and any(
             e["type"] == "pressure_drawn" and e["injected"] for e in f["events"]))
         assert drawn["view"]["paused_remaining"] is not None
-        await wait_until(pilot, lambda: any("(injected)" in line or "political" in line
+        await wait_until(pilot, lambda: any("political" in line or "battlefield" in line
                                             for line in next(iter(app.class_state.rooms.values())).log),
                          what="the console's log")
+        app.screen.query_one("#room-seats").focus()
+        await pilot.press("down", "b")  # the second seat (lowland) goes to a bot
+        await wait_until(pilot, lambda: next(iter(app.class_state.rooms.values())).view["controllers"]
+                         .get("lowland", "").startswith("bot"), what="the bot to take the seat")
         await player.close()
 
 
