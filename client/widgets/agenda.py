@@ -10,6 +10,7 @@ from textual.widgets import DataTable
 from client import format as fmt
 
 
+LABEL = 34  # characters of an option's label; the full text is in the composer and the brief
 COLUMNS = 12  # the latest open proposals; older ones stay on the Proposals tab
 
 
@@ -39,6 +40,10 @@ class Agenda(DataTable[Any]):
                 mine = points.get(issue["id"], {}).get(option["id"])
                 marks = [Text("●", style="bold green") if p["terms"].get(issue["id"]) == option["id"]
                          else Text("·", style="dim") for p in proposals]
-                self.add_row("  " + option["label"], "" if mine is None else f"{mine:g}", *marks)
+                self.add_row("  " + short(option["label"]), "" if mine is None else f"{mine:g}", *marks)
         if row < self.row_count:
             self.move_cursor(row=row)
+
+
+def short(label: str) -> str:
+    return label if len(label) <= LABEL else label[:LABEL - 1] + "…"

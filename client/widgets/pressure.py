@@ -32,8 +32,8 @@ class PressurePanel(VerticalScroll):
         if you:
             lines.append(f"\n[b]You[/b]  reservation {you['reservation']:g} (started at "
                          f"{you['starting_reservation']:g}) · war cost so far {you['war_cost']:g}")
-        lines.append("\n[b]What changed for you[/b]")
-        lines += [f"  • {c}" for c in state.changes[-12:]] or ["  [dim]nothing yet[/]"]
+        lines.append("\n[b]What changed for you[/b] (newest first)")
+        lines += [f"  • {c}" for c in reversed(state.changes[-12:])] or ["  [dim]nothing yet[/]"]
         lines.append("\n[b]Events this game[/b]")
         for card in reversed(view["pressure"]):
             injected = " [dim](injected)[/]" if card.get("injected") else ""
