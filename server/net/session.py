@@ -31,7 +31,7 @@ from pydantic import ValidationError
 from websockets.asyncio.server import ServerConnection, broadcast
 from websockets.exceptions import ConnectionClosed
 
-from server.engine import FACILITATOR, RuleViolation
+from server.engine import FACILITATOR, RuleViolation, dump_event
 from server.protocol import wire as w
 from server.runtime import Refusal, Room, Runtime
 from server.runtime.runtime import ClassRecord
@@ -40,6 +40,8 @@ from server.net.limits import TokenBucket
 log = logging.getLogger(__name__)
 
 Step = w.Message | str | Callable[[], None]
+
+LOG_PART_EVENTS = 400  # events per GameLog frame: a few hundred KB at most
 
 
 class Outbox:
@@ -67,7 +69,7 @@ class Session:
             w.Hello: self.on_hello, w.Join: self.on_join, w.Resume: self.on_resume,
             w.Watch: self.on_watch, w.OpenClass: self.on_open_class, w.SendCommand: self.on_command,
             w.AssignBot: self.on_assign_bot, w.ReleaseBot: self.on_release_bot,
-            w.ViewAs: self.on_view_as, w.Ping: self.on_ping,
+            w.ViewAs: self.on_view_as, w.FetchLog: self.on_fetch_log, w.Ping: self.on_ping,
         }
 
     # ------------------------------------------------------------ the loop
@@ -243,6 +245,25 @@ class Session:
         self._check_delegation(room, m.delegation)
         return [w.SeatView(reply_to=m.id, room=room.id, delegation=m.delegation,
                            view=room.game.view_for(m.delegation))]
+
+    async def on_fetch_log(self, m: w.FetchLog) -> list[Step]:
+        own: str | None = None
+        if self.klass is not None:
+            only_room = self.klass.rooms[0] if len(self.klass.rooms) == 1 else None
+            room = self._facilitated_room(m.room or only_room)
+        elif self.seat is not None or self.rooms:
+            room, own = self.seat if self.seat is not None else (self.rooms[0], None)
+            if m.room is not None and m.room != room.id:
+                raise Refusal("wrong_room", f"You are in room {room.id}, not {m.room}.")
+            if not room.game.state.debrief_open:
+                raise Refusal("review_not_open", "The game's log opens for review once the "
+                                                 "facilitator opens the debrief.")
+        else:
+            raise Refusal("not_joined", "Join a seat, watch a room or resume a class first.")
+        events = [dump_event(e) for e in room.log]
+        parts = [events[i:i + LOG_PART_EVENTS] for i in range(0, len(events), LOG_PART_EVENTS)] or [[]]
+        return [w.GameLog(reply_to=m.id, room=room.id, seat=own, part=n + 1, parts=len(parts), events=part)
+                for n, part in enumerate(parts)]
 
     async def on_ping(self, m: w.Ping) -> list[Step]:
         return [w.Pong(reply_to=m.id)]

@@ -132,6 +132,18 @@ class ViewAs(Message):
     delegation: str
 
 
+class FetchLog(Message):
+    """Ask for a room's whole event log, for review. Reply: `GameLog` parts 1..n, or `Error`.
+
+    The facilitator may fetch any room of its class at any time; a seat (or an observer) only
+    its own room, and only once the facilitator has opened the debrief (`review_not_open`
+    before): the whole log holds every seat's secrets."""
+
+    type: Literal["fetch_log"] = "fetch_log"
+    id: CommandId
+    room: str | None = Field(default=None, description="Needed from the facilitator of several rooms.")
+
+
 class Ping(Message):
     """Reply: `Pong` with the same id."""
 
@@ -140,7 +152,8 @@ class Ping(Message):
 
 
 ClientMessage = Annotated[
-    Hello | Join | Resume | Watch | OpenClass | SendCommand | AssignBot | ReleaseBot | ViewAs | Ping,
+    Hello | Join | Resume | Watch | OpenClass | SendCommand | AssignBot | ReleaseBot | ViewAs
+    | FetchLog | Ping,
     Field(discriminator="type"),
 ]
 
@@ -255,6 +268,21 @@ class Error(Message):
     message: str
 
 
+class GameLog(Message):
+    """One part of a room's event log (`dump_event` dicts, in seq order), in reply to FetchLog.
+
+    Long logs come in several parts so no frame grows without bound; join them in `part` order.
+    `seat` is the asking token's own delegation (None for the facilitator or an observer)."""
+
+    type: Literal["game_log"] = "game_log"
+    reply_to: str
+    room: str
+    seat: str | None = None
+    part: int
+    parts: int
+    events: list[dict[str, Any]]
+
+
 class Pong(Message):
     type: Literal["pong"] = "pong"
     reply_to: str
@@ -262,7 +290,7 @@ class Pong(Message):
 
 ServerMessage = Annotated[
     Welcome | Joined | Watching | ClassOpened | ClassState | Update | PresenceChanged | SeatView
-    | Ack | Error | Pong,
+    | Ack | Error | GameLog | Pong,
     Field(discriminator="type"),
 ]
 
@@ -278,6 +306,7 @@ ERROR_CODES: dict[str, str] = {
     "unknown_room": "no such room",
     "unknown_scenario": "no bundled scenario has that id",
     "wrong_room": "the token does not act in that room",
+    "review_not_open": "the game's log opens to seats once the facilitator opens the debrief",
     "internal_error": "the server failed; the room carries on",
     "bots_unavailable": "this server has no bots installed",
     "already_bot": "a bot already plays that seat",

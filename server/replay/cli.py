@@ -6,8 +6,8 @@
 
 Who sees what: from a local database (the facilitator's) or a JSON export (which is the whole
 log already), the default and `--all` are the facilitator's view; `--as D` narrows it to what
-delegation D could see. From a server (once the protocol can fetch a log: see `run_replay`),
-a seat token sees its own delegation, and everything (`--all`, or another `--as`) only once
+delegation D could see. From a server (wire `fetch_log`, server/replay/remote.py), the server
+hands the log to the facilitator always and to a seat once the debrief is open; a seat token sees its own delegation, and everything (`--all`, or another `--as`) only once
 the game is open for review (the debrief is open) — `seat_for(..., own=...)` is that rule.
 """
 
@@ -135,20 +135,26 @@ def _export_class(games: list[Loaded], args: argparse.Namespace) -> str:
 
 
 def run_replay(args: argparse.Namespace) -> int:
+    own: str | None = None
     if args.server is not None:
-        # The wire protocol has no message to fetch a game's log yet (see the replay issue's
-        # report): refuse plainly rather than pretend.
-        raise UserError("replaying from a server needs the server's fetch_log message, which this "
-                        "server does not offer yet; ask the facilitator for a JSON export "
-                        "(`parley export GAME --format json`) and use --file")
-    if args.token:
+        if not args.token:
+            raise UserError("--server needs --token: your seat's or the facilitator's token")
+        from server.replay.remote import fetch_log
+
+        try:
+            fetched = fetch_log(args.server, args.token, args.game)
+        except SourceError as exc:
+            raise UserError(str(exc)) from None
+        games, own = [fetched.loaded], fetched.own_seat
+    elif args.token:
         raise UserError("--token goes with --server")
-    games = load(args)
+    else:
+        games = load(args)
     if len(games) > 1:
         raise UserError(f"{args.game} is a class; replay one of its games: "
                         + ", ".join(g.game_id for g in games))
     loaded = games[0]
-    seat = seat_for(loaded, args.as_, args.all)
+    seat = seat_for(loaded, args.as_, args.all, own)
     replay = open_replay(loaded, seat)
     from client.replay.app import ReplayApp  # Textual only when a viewer is wanted
 
