@@ -198,6 +198,7 @@ class Connection:
                 reply = await self.resume(self.token, self.last_seq)
             except ConnectError as exc:
                 if self._ws is not None:  # reached the server, which refused the seat
+                    await self._drop()
                     sink(ConnectionChanged("lost", str(exc)))
                     return False
                 continue
