@@ -22,6 +22,21 @@ def _can_read(seat: Seat, audience: tuple[str, ...] | None) -> bool:
 
 
 def public_scenario(scenario: Scenario, ended: bool) -> dict[str, Any]:
+    """The scenario as every seat may read it; the historical outcome once the game is over."""
+    view = _public_parts(scenario)
+    if ended:
+        view = {**view, "history": scenario.history.model_dump(mode="json")}
+    return view
+
+
+# Built once per scenario object: it is most of a view, and views are built on every update.
+_PUBLIC_PARTS: dict[int, tuple[Scenario, dict[str, Any]]] = {}
+
+
+def _public_parts(scenario: Scenario) -> dict[str, Any]:
+    cached = _PUBLIC_PARTS.get(id(scenario))
+    if cached is not None and cached[0] is scenario:
+        return cached[1]
     view = scenario.model_dump(mode="json", by_alias=True, include={
         "id", "title", "briefing", "rounds", "phases", "issues", "meters"})
     view["delegations"] = [
@@ -29,8 +44,9 @@ def public_scenario(scenario: Scenario, ended: bool) -> dict[str, Any]:
         for d in scenario.delegations
     ]
     view["cards"] = [{"id": c.id, "title": c.title, "kind": c.kind} for c in scenario.pressure.cards]
-    if ended:
-        view["history"] = scenario.history.model_dump(mode="json")
+    if len(_PUBLIC_PARTS) > 256:  # scenarios are few; bound the cache all the same
+        _PUBLIC_PARTS.clear()
+    _PUBLIC_PARTS[id(scenario)] = (scenario, view)
     return view
 
 
