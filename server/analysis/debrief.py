@@ -1,0 +1,304 @@
+"""The debrief of one finished game: the deal made, against the deals that were possible.
+
+`debrief(events)` folds a finished game's full event log (the facilitator's: every seat's
+result and hidden table) and places its outcome against the exact analysis of its scenario
+(`analyse` with the reservation values in force and the delegations seated at the end, as
+the results were scored). Pure: no I/O, and the same log always gives the same dict.
+`format_debrief(d)` renders it as Markdown-ish text.
+
+The dict (JSON-ready; numbers are floats rounded to cents unless said otherwise)::
+
+    scenario       {"id", "title"}
+    issues         [{"id", "title", "options": {option id: label}}]   (for rendering)
+    reason         "agreement" | "walkout" | "last_round" | "facilitator"
+    terms          {issue: option} | None
+    signatories    [delegation]
+    durability     {"score", "label", "reasons": [{"factor", "lesson", "reason", "effect"}]} | None
+    rounds_played  int;  rounds_lost: int;  delay_reason: str
+    delegations    [{"delegation", "name", "kind", "points", "reservation", "result", "surplus",
+                     "war_cost", "red_lines_crossed": [{"id", "label"}]}]   (the result_scored events)
+    history        {"summary", "terms", "agreement_signed", "durability_note",
+                    "package": Package | None, "placed": Placement | None}
+                   (package/placed: the historical terms scored like any package, when complete)
+    analysis       None when the space is too large to enumerate (see analysis_note), else
+                   {"packages", "zone", "frontier", "table": [delegation], "reservations",
+                    "nash": Package | None, "greatest_joint_gain": Package | None,
+                    "agreement": Placement | None,          (None without an agreement)
+                    "no_deal": {"joint_gain_lost_vs_nash", "joint_gain_lost_vs_best",
+                                "best_packages": [Package]} | None}   (None with an agreement)
+    analysis_note  str ("" unless the analysis could not be made)
+    concessions    {delegation: [{"round", "proposal", "worth", "reservation", "complete"}]}
+
+    Package    {"terms", "results": {delegation: result}, "gains": {delegation: result - reservation},
+                "joint_gain" (sum of the table's gains), "in_zone"}
+    Placement  {"package": Package, "on_frontier", "distance", "joint_gain_left",
+                "joint_gain_vs_nash", "better_deal": Package | None,
+                "trades": [{"issue", "agreed", "better"}], "nash_trades": [...]}
+
+`distance` is Euclidean over the table's results to the nearest frontier package that beats
+the agreement for everyone at the table; `joint_gain_left` is the greatest joint gain in the
+zone minus the agreement's; `joint_gain_vs_nash` is the Nash point's joint gain minus it.
+A concession curve is the worth, in points on its author's own table, of each proposal a
+delegation tabled (`server.replay.concessions`); `complete` says whether it settled every issue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from server.analysis.assess import assess
+from server.analysis.core import Analysis, Package, SpaceTooLarge, analyse
+from server.engine import FACILITATOR, Game
+from server.engine import events as ev
+from server.engine.state import Negotiation
+from server.replay.concessions import concession_series
+from server.scenario.model import Scenario
+
+BEST_PACKAGES = 3  # how many of the zone's best packages a no-deal debrief lists
+
+
+def debrief(events: Sequence[ev.EventBase]) -> dict[str, Any]:
+    """The debrief of a finished game from its full event log (ValueError if it has not ended)."""
+    state = Game.from_events(events).state
+    ending = state.ending
+    if ending is None:
+        raise ValueError(f"the game has not ended (round {state.round}, {state.phase.value} phase)")
+    scenario = state.scenario
+    analysis, note = _analysis(state)
+    return {
+        "scenario": {"id": scenario.id, "title": scenario.title},
+        "issues": [{"id": i.id, "title": i.title, "options": {o.id: o.label for o in i.options}}
+                   for i in scenario.issues],
+        "reason": ending.reason,
+        "terms": ending.terms,
+        "signatories": list(ending.signatories),
+        "durability": ending.durability.model_dump() if ending.durability else None,
+        "rounds_played": state.round,
+        "rounds_lost": ending.rounds_lost,
+        "delay_reason": ending.delay_reason,
+        "delegations": [_delegation(scenario, e.result) for e in events if isinstance(e, ev.ResultScored)],
+        "history": _history(scenario, analysis),
+        "analysis": None if analysis is None else _placed(analysis, ending.terms),
+        "analysis_note": note,
+        "concessions": _concessions(scenario, events, state),
+    }
+
+
+def _analysis(state: Negotiation) -> tuple[Analysis | None, str]:
+    """The analysis under the reservation values and seating the results were scored with."""
+    try:
+        return analyse(state.scenario, reservations=state.reservation, seated=state.seated), ""
+    except SpaceTooLarge as exc:
+        return None, f"the outcome space is too large to analyse exactly: {exc}"
+
+
+def _delegation(scenario: Scenario, result: ev.DelegationResult) -> dict[str, Any]:
+    delegation = scenario.delegation(result.delegation)
+    assert delegation is not None  # the engine scores only the scenario's delegations
+    labels = {r.id: r.label for r in delegation.hidden.red_lines}
+    row = result.model_dump(exclude={"red_lines_crossed"})
+    return {"delegation": result.delegation, "name": delegation.name, "kind": delegation.kind.value,
+            **row, "red_lines_crossed": [{"id": r, "label": labels.get(r, r)}
+                                         for r in result.red_lines_crossed]}
+
+
+def _placed(analysis: Analysis, terms: dict[str, str] | None) -> dict[str, Any]:
+    nash, best = analysis.nash, analysis.greatest_joint_gain
+    return {
+        "packages": analysis.size,
+        "zone": analysis.zone_size,
+        "frontier": analysis.frontier_size,
+        "table": list(analysis.table),
+        "reservations": dict(analysis.reservations),
+        "nash": nash.to_dict() if nash else None,
+        "greatest_joint_gain": best.to_dict() if best else None,
+        "agreement": None if terms is None else placement(analysis, terms),
+        "no_deal": _no_deal(analysis) if terms is None else None,
+    }
+
+
+def placement(analysis: Analysis, terms: dict[str, str]) -> dict[str, Any]:
+    """A complete package placed against the frontier and the Nash point (a Placement)."""
+    found = assess(analysis, terms)
+    nash = analysis.nash
+    return {
+        "package": found.agreement.to_dict(),
+        "on_frontier": found.on_frontier,
+        "distance": found.distance,
+        "joint_gain_left": found.joint_gain_left,
+        "joint_gain_vs_nash": None if nash is None else round(nash.joint_gain - found.agreement.joint_gain, 2),
+        "better_deal": found.better_deal.to_dict() if found.better_deal else None,
+        "trades": [vars(t) for t in found.trades],
+        "nash_trades": [vars(t) for t in found.nash_trades],
+    }
+
+
+def _no_deal(analysis: Analysis) -> dict[str, Any]:
+    """What no deal cost: everyone kept its reservation value, a joint gain of zero."""
+    nash, best = analysis.nash, analysis.greatest_joint_gain
+    return {
+        "joint_gain_lost_vs_nash": nash.joint_gain if nash else None,
+        "joint_gain_lost_vs_best": best.joint_gain if best else None,
+        "best_packages": [p.to_dict() for p in best_in_zone(analysis)],
+    }
+
+
+def best_in_zone(analysis: Analysis, count: int = BEST_PACKAGES) -> list[Package]:
+    """The zone's frontier packages of greatest joint gain (ties: package order)."""
+    frontier = [p for p in analysis.frontier() if p.in_zone]
+    return sorted(frontier, key=lambda p: -p.joint_gain)[:count]
+
+
+def _history(scenario: Scenario, analysis: Analysis | None) -> dict[str, Any]:
+    history = scenario.history
+    complete = bool(history.terms) and all(i.id in history.terms for i in scenario.issues)
+    placed = placement(analysis, dict(history.terms)) if analysis is not None and complete else None
+    return {**history.model_dump(), "package": placed["package"] if placed else None, "placed": placed}
+
+
+def _concessions(scenario: Scenario, events: Sequence[ev.EventBase],
+                 state: Negotiation) -> dict[str, list[dict[str, Any]]]:
+    series = concession_series(scenario, events, FACILITATOR)
+    return {
+        d: [{"round": p.round, "proposal": p.proposal, "worth": p.points,
+             "reservation": p.reservation, "complete": p.complete} for p in points]
+        for d, points in series.items()
+        if points or d in state.seated
+    }
+
+
+# ---------------------------------------------------------------- text
+
+
+def format_debrief(d: dict[str, Any]) -> str:
+    """The debrief as Markdown-ish text, for a terminal or a note to the class."""
+    lines = [f"# Debrief: {d['scenario']['title']}", ""]
+    lines += _format_outcome(d)
+    lines += _format_results(d)
+    if d["analysis"] is None:
+        lines += ["## What was possible", "", d["analysis_note"], ""]
+    else:
+        lines += _format_analysis(d)
+    lines += _format_history(d)
+    lines += _format_concessions(d)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def terms_text(d: dict[str, Any], terms: dict[str, str]) -> str:
+    """issue title: option label, ... in the scenario's order."""
+    return "; ".join(f"{i['title']}: {i['options'].get(terms[i['id']], terms[i['id']])}"
+                     for i in d["issues"] if i["id"] in terms)
+
+
+def _format_outcome(d: dict[str, Any]) -> list[str]:
+    ended = {"agreement": "an agreement", "walkout": "a walkout", "last_round": "the last round",
+             "facilitator": "the facilitator"}[d["reason"]]
+    lines = ["## Outcome", "", f"Ended by {ended} after {d['rounds_played']} round(s)."]
+    if d["terms"] is None:
+        lines.append("No agreement was signed.")
+    else:
+        lines += [f"Terms: {terms_text(d, d['terms'])}.", f"Signed by: {', '.join(d['signatories'])}."]
+    durability = d["durability"]
+    if durability:
+        lines.append(f"Durability {durability['score']:.2f} ({durability['label']}).")
+        lines += [f"- {r['lesson']} ({r['effect']:+.2f}): {r['reason']}" for r in durability["reasons"]]
+    lines += [f"Rounds lost: {d['rounds_lost']}. {d['delay_reason']}", ""]
+    return lines
+
+
+def _format_results(d: dict[str, Any]) -> list[str]:
+    lines = ["## Results", "", "| delegation | points | result | reservation | surplus | red lines |",
+             "|---|---:|---:|---:|---:|---|"]
+    for r in d["delegations"]:
+        crossed = ", ".join(x["label"] for x in r["red_lines_crossed"]) or "-"
+        lines.append(f"| {r['name']} | {r['points']:.2f} | {r['result']:.2f} | {r['reservation']:.2f} "
+                     f"| {r['surplus']:+.2f} | {crossed} |")
+    return lines + [""]
+
+
+def _format_analysis(d: dict[str, Any]) -> list[str]:
+    a = d["analysis"]
+    lines = ["## What was possible", "",
+             f"{a['packages']:,} packages; {a['zone']:,} in the zone of agreement; "
+             f"{a['frontier']:,} on the Pareto frontier over {', '.join(a['table'])}."]
+    placed = a["agreement"]
+    if placed is not None:
+        lines += _format_placement(d, placed)
+    else:
+        lines += _format_no_deal(d, a["no_deal"])
+    lines.append("Nash point: " + ("none" if a["nash"] is None else _package_text(d, a["nash"])))
+    best = a["greatest_joint_gain"]
+    same = best is not None and a["nash"] is not None and best["terms"] == a["nash"]["terms"]
+    lines.append("Greatest joint gain: " + ("none" if best is None else "the Nash point" if same
+                                            else _package_text(d, best)))
+    return lines + [""]
+
+
+def _format_placement(d: dict[str, Any], placed: dict[str, Any]) -> list[str]:
+    where = ("on the Pareto frontier" if placed["on_frontier"]
+             else f"{placed['distance']:.2f} points from the Pareto frontier")
+    lines = [f"The agreement is {where}; joint gain {placed['package']['joint_gain']:.2f}."]
+    if placed["joint_gain_left"] is not None:
+        lines.append(f"Joint gain left on the table: {placed['joint_gain_left']:.2f}"
+                     + _versus_nash(placed["joint_gain_vs_nash"]) + ".")
+    if placed["better_deal"] is not None:
+        gains = placed["better_deal"]["gains"]
+        lines.append("A better deal for everyone at the table (gains: "
+                     + ", ".join(f"{k} {gains[k]:+.2f}" for k in d["analysis"]["table"])
+                     + ") would have traded:")
+        lines += [f"- {trade_text(d, t)}" for t in placed["trades"]]
+    if placed["nash_trades"]:
+        lines.append("The Nash point settles differently:")
+        lines += [f"- {trade_text(d, t)}" for t in placed["nash_trades"]]
+    return lines
+
+
+def _versus_nash(gap: float | None) -> str:
+    return "" if gap is None else f" (versus the Nash point: {gap:.2f})"
+
+
+def trade_text(d: dict[str, Any], trade: dict[str, str]) -> str:
+    """Issue title: agreed option -> better option (labels)."""
+    issue = next(i for i in d["issues"] if i["id"] == trade["issue"])
+    return f"{issue['title']}: {issue['options'][trade['agreed']]} -> {issue['options'][trade['better']]}"
+
+
+def _format_no_deal(d: dict[str, Any], no_deal: dict[str, Any]) -> list[str]:
+    if no_deal["joint_gain_lost_vs_nash"] is None and no_deal["joint_gain_lost_vs_best"] is None:
+        return ["There was no zone of agreement at the end: no package beat no deal for everyone."]
+    lost = no_deal["joint_gain_lost_vs_nash"]
+    lines = [f"No deal: joint gain lost versus the Nash point: {'-' if lost is None else f'{lost:.2f}'}; "
+             f"versus the best package: {no_deal['joint_gain_lost_vs_best']:.2f}.",
+             "The best packages in the zone:"]
+    return lines + [f"- {_package_text(d, p)}" for p in no_deal["best_packages"]]
+
+
+def _package_text(d: dict[str, Any], package: dict[str, Any]) -> str:
+    gains = ", ".join(f"{k} {g:+.2f}" for k, g in package["gains"].items())
+    return f"{terms_text(d, package['terms'])} (gains: {gains}; joint {package['joint_gain']:.2f})"
+
+
+def _format_history(d: dict[str, Any]) -> list[str]:
+    h = d["history"]
+    lines = ["## What really happened", "", h["summary"].strip()]
+    if h["terms"]:
+        signed = "signed" if h["agreement_signed"] else "never signed"
+        lines.append(f"Historical terms ({signed}): {terms_text(d, h['terms'])}.")
+    if h["placed"] is not None:
+        placed = h["placed"]
+        where = "on the frontier" if placed["on_frontier"] else f"{placed['distance']:.2f} from the frontier"
+        lines.append(f"Scored here: joint gain {placed['package']['joint_gain']:.2f}, {where}.")
+    if h["durability_note"]:
+        lines.append(h["durability_note"].strip())
+    return lines + [""]
+
+
+def _format_concessions(d: dict[str, Any]) -> list[str]:
+    lines = ["## Concessions (worth of each proposal on its author's own table)", ""]
+    for delegation, points in d["concessions"].items():
+        curve = ", ".join(f"r{p['round']} {p['worth']:.0f}{'' if p['complete'] else '*'}" for p in points)
+        lines.append(f"- {delegation}: {curve or 'tabled nothing'}")
+    if any(not p["complete"] for ps in d["concessions"].values() for p in ps):
+        lines.append("(* a partial proposal: it settles only some issues)")
+    return lines
