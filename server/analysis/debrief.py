@@ -16,7 +16,8 @@ The dict (JSON-ready; numbers are floats rounded to cents unless said otherwise)
     durability     {"score", "label", "reasons": [{"factor", "lesson", "reason", "effect"}]} | None
     rounds_played  int;  rounds_lost: int;  delay_reason: str
     delegations    [{"delegation", "name", "kind", "points", "reservation", "result", "surplus",
-                     "war_cost", "red_lines_crossed": [{"id", "label"}]}]   (the result_scored events)
+                     "war_cost", "red_lines_crossed": [{"id", "label"}]}]
+                   (the result_scored events, in the scenario's order of delegations)
     history        {"summary", "terms", "agreement_signed", "durability_note",
                     "package": Package | None, "placed": Placement | None}
                    (package/placed: the historical terms scored like any package, when complete)
@@ -77,7 +78,7 @@ def debrief(events: Sequence[ev.EventBase]) -> dict[str, Any]:
         "rounds_played": state.round,
         "rounds_lost": ending.rounds_lost,
         "delay_reason": ending.delay_reason,
-        "delegations": [_delegation(scenario, e.result) for e in events if isinstance(e, ev.ResultScored)],
+        "delegations": _results(scenario, events),
         "history": _history(scenario, analysis),
         "analysis": None if analysis is None else _placed(analysis, ending.terms),
         "analysis_note": note,
@@ -91,6 +92,12 @@ def _analysis(state: Negotiation) -> tuple[Analysis | None, str]:
         return analyse(state.scenario, reservations=state.reservation, seated=state.seated), ""
     except SpaceTooLarge as exc:
         return None, f"the outcome space is too large to analyse exactly: {exc}"
+
+
+def _results(scenario: Scenario, events: Sequence[ev.EventBase]) -> list[dict[str, Any]]:
+    """The result_scored events, in the scenario's order of delegations."""
+    scored = {e.result.delegation: e.result for e in events if isinstance(e, ev.ResultScored)}
+    return [_delegation(scenario, scored[d]) for d in scenario.delegation_ids() if d in scored]
 
 
 def _delegation(scenario: Scenario, result: ev.DelegationResult) -> dict[str, Any]:

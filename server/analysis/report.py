@@ -1,0 +1,266 @@
+"""The class report: every room of a class side by side, and the historical outcome beside them.
+
+`class_report(rooms)` takes (room id, full event log) pairs — from a store, or from the rooms a
+facilitator console holds — and builds one row per room from its `debrief`; the renderers turn
+it into Markdown, HTML (both from the same blocks as the replay transcript) or CSV. Pure.
+
+The dict (JSON-ready)::
+
+    class      the class id given (or "")
+    scenario   {"id", "title"};  issues: as in a debrief (ids, titles, option labels)
+    rooms      [Row]   in the order given
+    history    Row     the historical terms scored on paper: each delegation's result at its
+                       starting reservation value, every seated named delegation signing
+                       (results/distance None when the historical terms leave an issue open),
+                       plus "summary" and "durability_note" from the scenario
+    summary    {"rooms", "ended", "agreements", "mean_durability", "mean_distance",
+                "mean_joint_gain_left"}   (means over the rooms that have the number)
+
+    Row  {"room", "status": "ended" | "unfinished" | "history", "round", "reason",
+          "terms": {issue: option} | None, "durability": float | None, "durability_label",
+          "rounds_lost", "on_frontier", "distance", "joint_gain", "joint_gain_left",
+          "joint_gain_vs_nash",
+          "delegations": [{"delegation", "name", "kind", "points", "reservation", "result",
+                           "surplus", "war_cost", "red_lines_crossed": [id]}]}
+
+For a room without an agreement nobody gained anything: its joint gain is 0, `joint_gain_left`
+is the greatest joint gain the zone offered, and `distance`/`on_frontier` are None.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from statistics import mean
+from typing import Any
+
+from server.analysis.core import SpaceTooLarge, analyse
+from server.analysis.debrief import debrief, placement
+from server.engine import events as ev
+from server.engine.scoring import durability, effective_terms, points
+from server.replay.render import html as render_html
+from server.replay.render import markdown as render_markdown
+from server.replay.transcript import Block, bullets, heading, para, table
+from server.scenario.model import Scenario
+
+Room = tuple[str, Sequence[ev.EventBase]]
+
+CSV_COLUMNS = ["class", "room", "scenario", "status", "reason", "terms", "durability",
+               "rounds_lost", "on_frontier", "distance", "joint_gain", "joint_gain_left",
+               "joint_gain_vs_nash", "delegation", "kind", "points", "reservation", "result",
+               "surplus", "war_cost", "red_lines_crossed"]
+
+
+def class_report(rooms: Sequence[Room], class_id: str = "") -> dict[str, Any]:
+    """The report over `rooms` (room id, full event log), all of one scenario."""
+    if not rooms:
+        raise ValueError("a class report needs at least one room")
+    scenarios = [_created(room_id, events) for room_id, events in rooms]
+    ids = {s.id for s in scenarios}
+    if len(ids) > 1:
+        raise ValueError(f"the rooms play different scenarios ({', '.join(sorted(ids))})")
+    scenario = scenarios[0]
+    rows = [_row(room_id, events) for room_id, events in rooms]
+    return {
+        "class": class_id,
+        "scenario": {"id": scenario.id, "title": scenario.title},
+        "issues": [{"id": i.id, "title": i.title, "options": {o.id: o.label for o in i.options}}
+                   for i in scenario.issues],
+        "rooms": rows,
+        "history": history_row(scenario),
+        "summary": _summary(rows),
+    }
+
+
+def _created(room_id: str, events: Sequence[ev.EventBase]) -> Scenario:
+    first = events[0] if events else None
+    if not isinstance(first, ev.GameCreated):
+        raise ValueError(f"room {room_id}: the log does not start with game_created")
+    return Scenario.model_validate(first.scenario)
+
+
+def _row(room_id: str, events: Sequence[ev.EventBase]) -> dict[str, Any]:
+    if not any(isinstance(e, ev.GameEnded) for e in events):
+        started = [e for e in events if isinstance(e, ev.PhaseStarted)]
+        return _blank(room_id, "unfinished", started[-1].round if started else 0)
+    d = debrief(events)
+    analysis = d["analysis"] or {}
+    placed, no_deal = analysis.get("agreement"), analysis.get("no_deal")
+    row = _blank(room_id, "ended", d["rounds_played"]) | {
+        "reason": d["reason"],
+        "terms": d["terms"],
+        "durability": d["durability"]["score"] if d["durability"] else None,
+        "durability_label": d["durability"]["label"] if d["durability"] else "",
+        "rounds_lost": d["rounds_lost"],
+        "delegations": [r | {"red_lines_crossed": [x["id"] for x in r["red_lines_crossed"]]}
+                        for r in d["delegations"]],
+    }
+    if placed is not None:
+        row |= _placement_columns(placed)
+    elif no_deal is not None:
+        row |= {"joint_gain": 0.0, "joint_gain_left": no_deal["joint_gain_lost_vs_best"],
+                "joint_gain_vs_nash": no_deal["joint_gain_lost_vs_nash"]}
+    return row
+
+
+def _blank(room_id: str, status: str, round_: int) -> dict[str, Any]:
+    return {"room": room_id, "status": status, "round": round_, "reason": None, "terms": None,
+            "durability": None, "durability_label": "", "rounds_lost": None, "on_frontier": None,
+            "distance": None, "joint_gain": None, "joint_gain_left": None,
+            "joint_gain_vs_nash": None, "delegations": []}
+
+
+def _placement_columns(placed: dict[str, Any]) -> dict[str, Any]:
+    return {"on_frontier": placed["on_frontier"], "distance": placed["distance"],
+            "joint_gain": placed["package"]["joint_gain"], "joint_gain_left": placed["joint_gain_left"],
+            "joint_gain_vs_nash": placed["joint_gain_vs_nash"]}
+
+
+def history_row(scenario: Scenario) -> dict[str, Any]:
+    """What really happened, scored on paper at the starting reservation values."""
+    history = scenario.history
+    row = _blank("history", "history", 0) | {"terms": dict(history.terms) or None,
+                                            "reason": "agreement" if history.agreement_signed else None,
+                                            "summary": history.summary.strip(),
+                                            "durability_note": history.durability_note.strip()}
+    if not history.terms or any(i.id not in history.terms for i in scenario.issues):
+        return row
+    try:
+        analysis = analyse(scenario)
+    except SpaceTooLarge:
+        return row
+    placed = placement(analysis, dict(history.terms))
+    seated = analysis.space.seated
+    durable = durability(scenario, history.terms, seated)
+    return row | _placement_columns(placed) | {
+        "durability": durable.score, "durability_label": durable.label,
+        "delegations": [_paper_result(scenario, d, placed["package"], analysis.reservations[d], seated)
+                        for d in seated],
+    }
+
+
+def _paper_result(scenario: Scenario, delegation_id: str, package: dict[str, Any],
+                  reservation: float, seated: Sequence[str]) -> dict[str, Any]:
+    delegation = scenario.delegation(delegation_id)
+    assert delegation is not None
+    result = package["results"][delegation_id]
+    worth = points(delegation, effective_terms(scenario, package["terms"], seated))
+    return {"delegation": delegation_id, "name": delegation.name, "kind": delegation.kind.value,
+            "points": round(worth, 2), "reservation": reservation, "result": result,
+            "surplus": round(result - reservation, 2), "war_cost": None, "red_lines_crossed": []}
+
+
+def _summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    ended = [r for r in rows if r["status"] == "ended"]
+
+    def average(key: str) -> float | None:
+        values = [r[key] for r in ended if r[key] is not None]
+        return round(mean(values), 3) if values else None
+
+    return {"rooms": len(rows), "ended": len(ended),
+            "agreements": sum(r["terms"] is not None for r in ended),
+            "mean_durability": average("durability"), "mean_distance": average("distance"),
+            "mean_joint_gain_left": average("joint_gain_left")}
+
+
+# ---------------------------------------------------------------- renderers
+
+
+def report_markdown(report: dict[str, Any]) -> str:
+    return render_markdown(report_blocks(report))
+
+
+def report_html(report: dict[str, Any]) -> str:
+    return render_html(report_blocks(report))
+
+
+def report_blocks(report: dict[str, Any]) -> list[Block]:
+    """Rooms as columns (the historical outcome last), one line per issue and per number."""
+    s = report["summary"]
+    title = f"Class report: {report['scenario']['title']}"
+    blocks = [heading(title + (f" ({report['class']})" if report["class"] else ""), 1),
+              para(f"{s['rooms']} room(s), {s['ended']} ended, {s['agreements']} agreement(s); "
+                   f"mean durability {_num(s['mean_durability'])}, mean distance to the frontier "
+                   f"{_num(s['mean_distance'])}, mean joint gain left {_num(s['mean_joint_gain_left'])}.")]
+    columns = report["rooms"] + [report["history"]]
+    header = [""] + [r["room"] for r in report["rooms"]] + ["history (on paper)"]
+    blocks += [heading("Side by side"), table([header] + _rows(report, columns))]
+    blocks += [heading("Options"), bullets(_legend(report, columns))]
+    history = report["history"]
+    blocks += [heading("What really happened")]
+    blocks += [para(text) for text in (history["summary"], history["durability_note"]) if text]
+    return blocks
+
+
+def _rows(report: dict[str, Any], columns: list[dict[str, Any]]) -> list[list[str]]:
+    rows = [["outcome"] + [_outcome(c) for c in columns]]
+    rows += [[i["title"]] + [(c["terms"] or {}).get(i["id"], "-") for c in columns] for i in report["issues"]]
+    rows += [[label] + [_num(c[key]) for c in columns] for label, key in (
+        ("durability", "durability"), ("rounds lost", "rounds_lost"),
+        ("distance to frontier", "distance"), ("joint gain", "joint_gain"),
+        ("joint gain left", "joint_gain_left"), ("vs the Nash point", "joint_gain_vs_nash"))]
+    for delegation in _delegations(columns):
+        rows.append([f"{delegation}: result (surplus)"] + [_result(c, delegation) for c in columns])
+    return rows
+
+
+def _outcome(row: dict[str, Any]) -> str:
+    if row["status"] == "unfinished":
+        return f"unfinished (round {row['round']})"
+    if row["status"] == "history":
+        return "signed" if row["reason"] == "agreement" else "not signed"
+    return "agreement" if row["terms"] is not None else f"no deal ({row['reason'].replace('_', ' ')})"
+
+
+def _delegations(columns: list[dict[str, Any]]) -> list[str]:
+    seen: dict[str, None] = {}
+    for c in columns:
+        seen.update((r["delegation"], None) for r in c["delegations"])
+    return list(seen)
+
+
+def _result(row: dict[str, Any], delegation: str) -> str:
+    r = next((r for r in row["delegations"] if r["delegation"] == delegation), None)
+    if r is None:
+        return "-"
+    crossed = " red lines: " + ", ".join(r["red_lines_crossed"]) if r["red_lines_crossed"] else ""
+    return f"{r['result']:.2f} ({r['surplus']:+.2f}){crossed}"
+
+
+def _legend(report: dict[str, Any], columns: list[dict[str, Any]]) -> list[str]:
+    used = {(issue, option) for c in columns for issue, option in (c["terms"] or {}).items()}
+    return [f"{i['title']}: {o} = {label}" for i in report["issues"]
+            for o, label in i["options"].items() if (i["id"], o) in used]
+
+
+def _num(value: Any) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.2f}" if isinstance(value, float) else str(value)
+
+
+def report_csv(report: dict[str, Any]) -> str:
+    """One row per delegation per room (a room with no results yet: one row), then history."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in report["rooms"] + [report["history"]]:
+        writer.writerows(_csv_rows(report, row))
+    return out.getvalue()
+
+
+def _csv_rows(report: dict[str, Any], row: dict[str, Any]) -> list[dict[str, Any]]:
+    terms = ";".join(f"{k}={v}" for k, v in (row["terms"] or {}).items())
+    common = {"class": report["class"], "room": row["room"], "scenario": report["scenario"]["id"],
+              "status": row["status"], "reason": row["reason"] or "", "terms": terms,
+              **{k: _cell(row[k]) for k in ("durability", "rounds_lost", "on_frontier", "distance",
+                                            "joint_gain", "joint_gain_left", "joint_gain_vs_nash")}}
+    delegations = [common | {k: _cell(d[k]) for k in ("delegation", "kind", "points", "reservation",
+                                                    "result", "surplus", "war_cost")}
+                   | {"red_lines_crossed": ";".join(d["red_lines_crossed"])} for d in row["delegations"]]
+    return delegations or [common]
+
+
+def _cell(value: Any) -> Any:
+    return "" if value is None else value
