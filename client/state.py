@@ -138,6 +138,8 @@ def _update(s: ClientState, m: Any) -> ClientState:
     if s.room is not None and m.room != s.room:
         return s
     view = {k: v for k, v in m.view.items() if k != "notes"}
+    if "scenario" not in view and s.view is not None:  # sent once; updates leave it out
+        view["scenario"] = s.view["scenario"]
     if m.fresh:  # events were skipped: the view (with its notes, if sent) replaces everything
         notes = tuple(m.view["notes"]) if m.view.get("notes") is not None else s.notes
         return replace(s, view=view, seq=m.seq, notes=notes)

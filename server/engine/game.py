@@ -59,8 +59,9 @@ class Game:
         Raises RuleViolation, changing nothing."""
         return handle(self.state, command, actor, at)
 
-    def view_for(self, seat: Seat, include_notes: bool = True) -> dict[str, Any]:
-        return view_for(self.state, seat, include_notes)
+    def view_for(self, seat: Seat, include_notes: bool = True,
+                 include_scenario: bool = True) -> dict[str, Any]:
+        return view_for(self.state, seat, include_notes, include_scenario)
 
     @property
     def scenario(self) -> Scenario:

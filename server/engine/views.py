@@ -81,13 +81,16 @@ def notes_for(state: Negotiation, seat: Seat) -> list[dict[str, Any]]:
     return [note_view(n) for n in state.notes if _can_read(seat, n.to)]
 
 
-def view_for(state: Negotiation, seat: Seat, include_notes: bool = True) -> dict[str, Any]:
-    """Everything `seat` may know now, as JSON-ready data."""
+def view_for(state: Negotiation, seat: Seat, include_notes: bool = True,
+             include_scenario: bool = True) -> dict[str, Any]:
+    """Everything `seat` may know now, as JSON-ready data.
+
+    Without `include_scenario`, the view leaves out the public scenario: it only changes when
+    the game ends (the historical outcome appears), so a client keeps the one it was sent."""
     s = state
     view: dict[str, Any] = {
         "seat": seat,
         "seq": s.seq,
-        "scenario": public_scenario(s.scenario, s.ended),
         "phase": s.phase.value,
         "round": s.round,
         "deadline": s.deadline,
@@ -111,6 +114,8 @@ def view_for(state: Negotiation, seat: Seat, include_notes: bool = True) -> dict
         "you": None,
         "hidden": None,
     }
+    if include_scenario:
+        view["scenario"] = public_scenario(s.scenario, s.ended)
     delegation = s.scenario.delegation(seat) if seat and seat != FACILITATOR else None
     if delegation is not None:
         view["you"] = hidden_view(s, delegation)

@@ -196,12 +196,17 @@ class Room:
             visible = [d for d, e in zip(dumped, events) if may_see(seat, e)]
             if not visible:
                 continue
-            frame = self.update_frame(seat, visible)
+            # The facilitator always gets the scenario: a class opened over the wire has no view yet.
+            with_scenario = seat == FACILITATOR or any(e.type == "game_ended" for e in events)
+            frame = self.update_frame(seat, visible, with_scenario=with_scenario)
             for sub in subs:
                 sub.deliver(frame)
 
-    def update_frame(self, seat: str | None, events: list[dict[str, Any]], fresh: bool = False) -> bytes:
-        view = self.game.view_for(seat, include_notes=fresh)
+    def update_frame(self, seat: str | None, events: list[dict[str, Any]], fresh: bool = False,
+                     with_scenario: bool = False) -> bytes:
+        """An Update; its view carries the public scenario only when fresh or when it changed
+        (the game ended: the history appears) — it is most of a view's bytes."""
+        view = self.game.view_for(seat, include_notes=fresh, include_scenario=fresh or with_scenario)
         return encode(Update(room=self.id, seq=self.seq, events=events, view=view, fresh=fresh)).encode()
 
     def catch_up(self, seat: str | None, last_seq: int, limit: int) -> bytes:
@@ -209,7 +214,7 @@ class Room:
         if last_seq < 0 or last_seq > self.seq or self.seq - last_seq > limit:
             return self.update_frame(seat, [], fresh=True)
         missed = [dump_event(e) for e in self.log[last_seq:] if may_see(seat, e)]
-        return self.update_frame(seat, missed)
+        return self.update_frame(seat, missed, with_scenario=True)
 
     def _by_seat(self) -> dict[str | None, list[Subscriber]]:
         groups: dict[str | None, list[Subscriber]] = {}
