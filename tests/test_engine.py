@@ -251,3 +251,18 @@ def test_rebuilding_from_the_log_gives_the_same_game() -> None:
     table.act("upland", c.SignProposal(proposal="P1"))
     rebuilt = Game.from_events(table.log)
     assert rebuilt.view_for(FACILITATOR) == table.game.view_for(FACILITATOR)
+
+
+def test_each_decision_phase_is_a_fresh_vote() -> None:
+    """A proposal declined in one round's decision can be signed in the next round's."""
+    table = Table()
+    table.advance_to(Phase.NEGOTIATION)
+    table.act("lowland", c.TableProposal(terms=DEAL))
+    table.advance_to(Phase.DECISION)
+    table.act("upland", c.DeclineProposal(proposal="P1"))
+    table.facilitate(c.AdvancePhase())
+    table.advance_to(Phase.DECISION)
+    assert table.state.round == 2 and not table.state.proposals["P1"].declines
+    table.act("upland", c.SignProposal(proposal="P1"))
+    table.act("lowland", c.SignProposal(proposal="P1"))
+    assert table.state.agreement == "P1"

@@ -57,6 +57,12 @@ def _phase_started(s: Negotiation, e: ev.PhaseStarted) -> None:
     s.ready.clear()
     if e.phase is Phase.RESOLUTION:
         s.rounds_lost += 1  # a resolution phase is a round of war that no agreement stopped
+    elif e.phase is Phase.DECISION:
+        # Each decision phase is a fresh vote: a package declined last round (when the war
+        # cost less) may be signed now.
+        for proposal in s.proposals.values():
+            proposal.signatures.clear()
+            proposal.declines.clear()
 
 
 def _pressure_drawn(s: Negotiation, e: ev.PressureDrawn) -> None:
