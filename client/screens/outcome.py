@@ -84,7 +84,12 @@ def outcome_text(view: Any, you: str | None, demo: bool = False) -> str:
         lines.append("[b]No agreement.[/b] Each side is left with its reservation value.")
     mine = (view.get("results") or {}).get(you or "")
     if mine:
-        verdict = "[green]better than no deal[/]" if mine["surplus"] >= 0 else "[red]worse than no deal[/]"
+        if view.get("agreement") is None:
+            verdict = "no deal"
+        elif mine["surplus"] >= 0:
+            verdict = "[green]better than no deal[/]"
+        else:
+            verdict = "[red]worse than no deal[/]"
         lines += ["", "[b]Your result[/b]",
                   f"  {mine['result']:g} against your reservation value {mine['reservation']:g}: "
                   f"{mine['surplus']:+g}, {verdict}",
