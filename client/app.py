@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from pydantic import ValidationError
 from textual.app import App
+from textual.binding import Binding
 from textual.reactive import reactive
 
 from client import config
@@ -42,6 +43,8 @@ class ParleyApp(App[None]):
     CSS_PATH = "parley.tcss"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     COMMANDS = App.COMMANDS | {ActionsProvider}
+    # Textual's own ctrl+q is hidden from the footer; a newcomer should see how to leave.
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
 
     state: reactive[ClientState] = reactive(ClientState, always_update=True)
     class_state: reactive[ClassState] = reactive(ClassState, always_update=True)
