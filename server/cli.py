@@ -18,7 +18,7 @@ COMMAND_MODULES = (
     "server.cli_server",
     "server.bots.cli",
     "server.replay.cli",
-    "server.analysis.cli",
+    "server.cli_report",
     "client.cli",
 )
 
