@@ -144,6 +144,24 @@ class FetchLog(Message):
     room: str | None = Field(default=None, description="Needed from the facilitator of several rooms.")
 
 
+class FetchDebrief(Message):
+    """Ask for a finished room's debrief analysis. Reply: `DebriefReport`, or `Error`.
+
+    The facilitator may ask once the game has ended; a seat (or observer) once the debrief is
+    open (`review_not_open` before: it holds every delegation's result)."""
+
+    type: Literal["fetch_debrief"] = "fetch_debrief"
+    id: CommandId
+    room: str | None = Field(default=None, description="Needed from the facilitator of several rooms.")
+
+
+class FetchReport(Message):
+    """Facilitator: the class report, every room side by side. Reply: `ClassReport`."""
+
+    type: Literal["fetch_report"] = "fetch_report"
+    id: CommandId
+
+
 class Ping(Message):
     """Reply: `Pong` with the same id."""
 
@@ -153,7 +171,7 @@ class Ping(Message):
 
 ClientMessage = Annotated[
     Hello | Join | Resume | Watch | OpenClass | SendCommand | AssignBot | ReleaseBot | ViewAs
-    | FetchLog | Ping,
+    | FetchLog | FetchDebrief | FetchReport | Ping,
     Field(discriminator="type"),
 ]
 
@@ -283,6 +301,31 @@ class GameLog(Message):
     events: list[dict[str, Any]]
 
 
+class DebriefReport(Message):
+    """A finished room's debrief: `server.analysis.debrief.debrief`'s dict (see its docstring):
+    terms, every delegation's result, durability and reasons, the agreement placed against the
+    Pareto frontier and the Nash point, joint gain left on the table, the trades a better deal
+    would have made, concession curves, and the historical outcome; `text` is it as Markdown."""
+
+    type: Literal["debrief_report"] = "debrief_report"
+    reply_to: str
+    room: str
+    debrief: dict[str, Any]
+    text: str
+
+
+class ClassReport(Message):
+    """The class report (`server.analysis.report.class_report`) and its Markdown rendering."""
+
+    type: Literal["class_report"] = "class_report"
+    reply_to: str
+    class_: str = Field(alias="class")
+    report: dict[str, Any]
+    markdown: str
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
 class Pong(Message):
     type: Literal["pong"] = "pong"
     reply_to: str
@@ -290,7 +333,7 @@ class Pong(Message):
 
 ServerMessage = Annotated[
     Welcome | Joined | Watching | ClassOpened | ClassState | Update | PresenceChanged | SeatView
-    | Ack | Error | GameLog | Pong,
+    | Ack | Error | GameLog | DebriefReport | ClassReport | Pong,
     Field(discriminator="type"),
 ]
 
@@ -306,7 +349,8 @@ ERROR_CODES: dict[str, str] = {
     "unknown_room": "no such room",
     "unknown_scenario": "no bundled scenario has that id",
     "wrong_room": "the token does not act in that room",
-    "review_not_open": "the game's log opens to seats once the facilitator opens the debrief",
+    "review_not_open": "the game's log and debrief open to seats once the facilitator opens the debrief",
+    "game_not_over": "the debrief is ready once the game has ended",
     "internal_error": "the server failed; the room carries on",
     "bots_unavailable": "this server has no bots installed",
     "already_bot": "a bot already plays that seat",
