@@ -69,7 +69,8 @@ class Session:
             w.Hello: self.on_hello, w.Join: self.on_join, w.Resume: self.on_resume,
             w.Watch: self.on_watch, w.OpenClass: self.on_open_class, w.SendCommand: self.on_command,
             w.AssignBot: self.on_assign_bot, w.ReleaseBot: self.on_release_bot,
-            w.ViewAs: self.on_view_as, w.FetchLog: self.on_fetch_log, w.Ping: self.on_ping,
+            w.ViewAs: self.on_view_as, w.FetchLog: self.on_fetch_log,
+            w.FetchDebrief: self.on_fetch_debrief, w.FetchReport: self.on_fetch_report, w.Ping: self.on_ping,
         }
 
     # ------------------------------------------------------------ the loop
@@ -246,24 +247,48 @@ class Session:
         return [w.SeatView(reply_to=m.id, room=room.id, delegation=m.delegation,
                            view=room.game.view_for(m.delegation))]
 
-    async def on_fetch_log(self, m: w.FetchLog) -> list[Step]:
-        own: str | None = None
+    def _review_room(self, room_id: str | None, what: str) -> tuple[Room, str | None]:
+        """The room whose log or debrief is asked for, and the asker's own seat.
+
+        The facilitator may see everything of its class's rooms; a seat or an observer only
+        its own room, once the facilitator has opened the debrief (the log and the analysis
+        hold every delegation's secrets)."""
         if self.klass is not None:
             only_room = self.klass.rooms[0] if len(self.klass.rooms) == 1 else None
-            room = self._facilitated_room(m.room or only_room)
-        elif self.seat is not None or self.rooms:
-            room, own = self.seat if self.seat is not None else (self.rooms[0], None)
-            if m.room is not None and m.room != room.id:
-                raise Refusal("wrong_room", f"You are in room {room.id}, not {m.room}.")
-            if not room.game.state.debrief_open:
-                raise Refusal("review_not_open", "The game's log opens for review once the "
-                                                 "facilitator opens the debrief.")
-        else:
+            return self._facilitated_room(room_id or only_room), None
+        if self.seat is None and not self.rooms:
             raise Refusal("not_joined", "Join a seat, watch a room or resume a class first.")
+        room, own = self.seat if self.seat is not None else (self.rooms[0], None)
+        if room_id is not None and room_id != room.id:
+            raise Refusal("wrong_room", f"You are in room {room.id}, not {room_id}.")
+        if not room.game.state.debrief_open:
+            raise Refusal("review_not_open", f"The game's {what} opens to seats once the "
+                                             "facilitator opens the debrief.")
+        return room, own
+
+    async def on_fetch_log(self, m: w.FetchLog) -> list[Step]:
+        room, own = self._review_room(m.room, "log")
         events = [dump_event(e) for e in room.log]
         parts = [events[i:i + LOG_PART_EVENTS] for i in range(0, len(events), LOG_PART_EVENTS)] or [[]]
         return [w.GameLog(reply_to=m.id, room=room.id, seat=own, part=n + 1, parts=len(parts), events=part)
                 for n, part in enumerate(parts)]
+
+    async def on_fetch_debrief(self, m: w.FetchDebrief) -> list[Step]:
+        room, _ = self._review_room(m.room, "debrief")
+        if not room.game.ended:
+            raise Refusal("game_not_over", "The debrief is ready once the game has ended.")
+        data, text = await room.debrief()
+        return [w.DebriefReport(reply_to=m.id, room=room.id, debrief=data, text=text)]
+
+    async def on_fetch_report(self, m: w.FetchReport) -> list[Step]:
+        if self.klass is None:
+            raise Refusal("not_facilitator", "Only the class's facilitator may see the class report.")
+        from server.analysis.report import class_report, report_markdown  # numpy: only when asked
+
+        rooms = [(r, list(self.runtime.room(r).log)) for r in self.klass.rooms]
+        report = await asyncio.to_thread(class_report, rooms, self.klass.id)
+        return [w.ClassReport(reply_to=m.id, class_=self.klass.id, report=report,
+                              markdown=report_markdown(report))]
 
     async def on_ping(self, m: w.Ping) -> list[Step]:
         return [w.Pong(reply_to=m.id)]

@@ -88,6 +88,7 @@ class Room:
         self._listeners: list[Listener] = []
         self._replies: dict[str, OrderedDict[str, str | asyncio.Future[str]]] = {}
         self.timer = RoomTimer(self, clock)
+        self._debrief: tuple[int, asyncio.Future[tuple[dict[str, Any], str]]] | None = None
 
     @property
     def seq(self) -> int:
@@ -233,6 +234,22 @@ class Room:
         return [SeatInfo(delegation=d, code=s.code if for_facilitator else "", name=s.name or None,
                          connected=self.connected(d), controller=controllers.get(d, "human"))
                 for d, s in self.seats.items()]
+
+    async def debrief(self) -> tuple[dict[str, Any], str]:
+        """The ended game's debrief analysis and its text, worked out off the event loop once
+        per state of the log (a class asking all at once shares one computation)."""
+        cached = self._debrief
+        if cached is None or cached[0] != self.seq:
+            from server.analysis.debrief import debrief, format_debrief  # numpy: only when asked
+
+            def work() -> tuple[dict[str, Any], str]:
+                data = debrief(log)
+                return data, format_debrief(data)
+
+            log = list(self.log)
+            cached = (self.seq, asyncio.ensure_future(asyncio.to_thread(work)))
+            self._debrief = cached
+        return await asyncio.shield(cached[1])
 
     def announce_presence(self) -> None:
         groups = self._by_seat()
