@@ -12,6 +12,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 COMMAND_MODULES = (
     "server.cli_scenarios",
@@ -25,6 +26,18 @@ COMMAND_MODULES = (
 
 class UserError(Exception):
     """A mistake the user can fix; its message is printed as is, with exit status 1."""
+
+
+def write_output(text: str, out: Path | None, summary: str) -> None:
+    """`text` to stdout, or to the file `out` with a one-line `summary` on stderr."""
+    if out is None:
+        sys.stdout.write(text)
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot write {out}: {exc.strerror or exc}") from None
+    print(f"Wrote {out} ({summary}).", file=sys.stderr)
 
 
 def build_parser() -> argparse.ArgumentParser:

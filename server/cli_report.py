@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import argparse
 import re
-import sys
 from pathlib import Path
 
-from server.cli import UserError
+from server.cli import UserError, write_output
 from server.engine.events import EventBase
 
 FORMATS = ("md", "html", "csv")
@@ -36,15 +35,7 @@ def run_report(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise UserError(f"cannot report on class {args.class_id}: {exc}") from None
     render = {"md": report_markdown, "html": report_html, "csv": report_csv}[args.format]
-    text = render(report)
-    if args.out is None:
-        sys.stdout.write(text)
-        return 0
-    try:
-        args.out.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UserError(f"cannot write {args.out}: {exc.strerror or exc}") from None
-    print(f"Wrote {args.out} ({args.format}, {len(report['rooms'])} rooms).", file=sys.stderr)
+    write_output(render(report), args.out, f"{args.format}, {len(report['rooms'])} rooms")
     return 0
 
 

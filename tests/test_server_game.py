@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
-from typing import Any
 
-from server_helpers import AGREEABLE_TUTORIAL_TERMS, Client, open_class, seat_clients, server, until_phase
+from server_helpers import AGREEABLE_TUTORIAL_TERMS, open_class, seat_clients, server, until_phase
 
 from server.net.server import ParleyServer
 from server.store import open_store

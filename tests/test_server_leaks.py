@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from server_helpers import Client, open_class, seat_clients, server, until_phase
 

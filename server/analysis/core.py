@@ -52,7 +52,7 @@ from typing import Any
 
 import numpy as np
 
-from server.analysis.evaluate import Batch, Scores, score
+from server.analysis.evaluate import Batch, score
 from server.analysis.skyline import cell_candidates, pareto_mask
 from server.analysis.space import OutcomeSpace, compile_space
 from server.scenario.model import Scenario

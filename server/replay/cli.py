@@ -14,10 +14,9 @@ the game is open for review (the debrief is open) — `seat_for(..., own=...)` i
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from server.cli import UserError
+from server.cli import UserError, write_output
 from server.engine import FACILITATOR
 from server.replay.exports import FORMATS, export
 from server.replay.model import Replay, may_see_all
@@ -110,14 +109,7 @@ def run_export(args: argparse.Namespace) -> int:
         text = _export_class(games, args)
     else:
         text = export(open_replay(games[0], seat_for(games[0], args.as_, args.all)), args.format)
-    if args.out is None:
-        sys.stdout.write(text)
-    else:
-        try:
-            args.out.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise UserError(f"cannot write {args.out}: {exc.strerror or exc}") from None
-        print(f"Wrote {args.out} ({args.format}, {len(text):,} characters).", file=sys.stderr)
+    write_output(text, args.out, f"{args.format}, {len(text):,} characters")
     return 0
 
 
