@@ -60,7 +60,7 @@ class SeatTable:
 
     def best_package(self) -> dict[str, str]:
         """The package worth most to this seat among those crossing no red line."""
-        terms = {i: max(self.options[i], key=lambda o, i=i: self.value[i][o]) for i in self.issues}
+        terms = {i: max(self.options[i], key=self.value[i].__getitem__) for i in self.issues}
         while self.crosses(terms):
             terms = self._cheapest_fix(terms)
         return terms

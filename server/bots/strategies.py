@@ -225,7 +225,7 @@ class TimeBased(Strategy):
         top, floor = seat.best_worth(), seat.reservation
         if top <= floor:
             return floor
-        return top - (top - floor) * progress(view) ** (1 / self.exponent)
+        return float(top - (top - floor) * progress(view) ** (1 / self.exponent))
 
 
 class Boulware(TimeBased):

@@ -161,7 +161,7 @@ FacilitatorCommand = (
 )
 Command = Annotated[SeatCommand | FacilitatorCommand | Tick, Field(discriminator="type")]
 
-SEAT_COMMANDS = frozenset(t.model_fields["type"].default for t in SeatCommand.__args__)  # type: ignore[attr-defined]
+SEAT_COMMANDS = frozenset(t.model_fields["type"].default for t in SeatCommand.__args__)
 FACILITATOR_COMMANDS = frozenset(
-    t.model_fields["type"].default for t in FacilitatorCommand.__args__  # type: ignore[attr-defined]
+    t.model_fields["type"].default for t in FacilitatorCommand.__args__
 )

@@ -39,6 +39,7 @@ def only(*seats: str) -> Visibility:
 
 class EventBase(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+    type: str  # each event narrows it to its own literal
     at: float
     visibility: Visibility = PUBLIC
 

@@ -42,7 +42,7 @@ def rebuild(events: Iterable[ev.EventBase]) -> Negotiation:
 
 
 def apply(state: Negotiation, event: ev.EventBase) -> Negotiation:
-    _HANDLERS[event.type](state, event)  # type: ignore[attr-defined]
+    _HANDLERS[event.type](state, event)
     state.seq += 1
     return state
 

@@ -41,7 +41,7 @@ class ParleyServer:
         await self.runtime.start()
         self._server = await serve(self._handle, self.host, self._port, max_size=MAX_FRAME_BYTES,
                                    process_request=self._process_request, compression=None)
-        self._port = self._server.sockets[0].getsockname()[1]  # type: ignore[index]
+        self._port = self._server.sockets[0].getsockname()[1]
         log.info("parley serving on %s (database %s)", self.url, self.db_path)
 
     async def stop(self) -> None:

@@ -92,4 +92,4 @@ def _ended(e: ev.GameEnded, n: Names) -> str:
 
 def describe(event: ev.EventBase, names: Names) -> str:
     """The event in one line of plain words."""
-    return _LINES[event.type](event, names)  # type: ignore[attr-defined]
+    return _LINES[event.type](event, names)

@@ -69,7 +69,7 @@ class Replay:
 
     @property
     def review_open(self) -> bool:
-        return any(e.type == REVIEW_EVENT for e in self.events)  # type: ignore[attr-defined]
+        return any(e.type == REVIEW_EVENT for e in self.events)
 
     @property
     def ended(self) -> bool:
@@ -116,4 +116,4 @@ def _checked_seat(scenario: Scenario, seat: str) -> str:
 def may_see_all(events: Sequence[ev.EventBase], facilitator: bool) -> bool:
     """May someone see every seat's secrets? The facilitator always; anyone once the debrief
     is open (the game is then open for review)."""
-    return facilitator or any(e.type == REVIEW_EVENT for e in events)  # type: ignore[attr-defined]
+    return facilitator or any(e.type == REVIEW_EVENT for e in events)

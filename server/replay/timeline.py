@@ -44,7 +44,7 @@ class Entry:
 
     @property
     def type(self) -> str:
-        return self.event.type  # type: ignore[attr-defined,no-any-return]
+        return self.event.type
 
     @property
     def group(self) -> str:

@@ -242,11 +242,12 @@ class Room:
         if cached is None or cached[0] != self.seq:
             from server.analysis.debrief import debrief, format_debrief  # numpy: only when asked
 
+            events = list(self.log)  # a copy: the room goes on while the analysis runs
+
             def work() -> tuple[dict[str, Any], str]:
-                data = debrief(log)
+                data = debrief(events)
                 return data, format_debrief(data)
 
-            log = list(self.log)
             cached = (self.seq, asyncio.ensure_future(asyncio.to_thread(work)))
             self._debrief = cached
         return await asyncio.shield(cached[1])

@@ -133,5 +133,5 @@ def _outcome_references(s: Scenario) -> Iterator[Problem]:
 
 
 def _history_references(s: Scenario) -> Iterator[Problem]:
-    terms = {issue: (option,) for issue, option in s.history.terms.items()}
+    terms: dict[str, tuple[str, ...]] = {issue: (option,) for issue, option in s.history.terms.items()}
     yield from _terms_problems(s, "history.terms", terms)

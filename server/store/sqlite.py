@@ -88,7 +88,7 @@ class EventRow:
 
     def values(self, game: str) -> tuple[Any, ...]:
         e = self.event
-        return (game, self.seq, e.at, e.type, e.visibility.model_dump_json(),  # type: ignore[attr-defined]
+        return (game, self.seq, e.at, e.type, e.visibility.model_dump_json(),
                 e.model_dump_json())
 
 
@@ -146,8 +146,8 @@ class SQLiteStore:
     def _create_schema(conn: sqlite3.Connection) -> None:
         db = sqlite_utils.Database(conn)
         for name, (columns, options) in _SCHEMA.items():
-            db[name].create(columns, not_null=set(options.get("pk", ())) if isinstance(
-                options.get("pk"), tuple) else None, if_not_exists=True, **options)  # type: ignore[union-attr]
+            db.table(name).create(columns, not_null=set(options.get("pk", ())) if isinstance(
+                options.get("pk"), tuple) else None, if_not_exists=True, **options)
         db["seats"].create_index(["code"], unique=True, if_not_exists=True)  # type: ignore[union-attr]
         db["seats"].create_index(["token_hash"], if_not_exists=True)  # type: ignore[union-attr]
 

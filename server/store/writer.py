@@ -150,12 +150,12 @@ class GroupWriter:
 def _settle(group: list[tuple[_Item, Any, BaseException | None]]) -> None:
     for item, result, error in group:
         future = item.future
-        if future is None or future.done():  # type: ignore[union-attr]
+        if future is None or future.done():
             continue
         if error is not None:
-            future.set_exception(error)  # type: ignore[union-attr]
+            future.set_exception(error)
         else:
-            future.set_result(result)  # type: ignore[union-attr]
+            future.set_result(result)
 
 
 class _ThreadFuture:
