@@ -24,7 +24,11 @@ from client.class_state import ClassState, reduce_class
 from client.connection import Connection, ConnectError, normalise_url
 from client.messages import ServerMessage
 from client.palette import ActionsProvider
-from client.state import ClientState, ConnectionChanged, reduce
+from client.state import ClientState, ConnectionChanged, Requested, reduce
+from server.protocol import wire
+
+FETCH_MESSAGES: dict[str, Callable[..., wire.Message]] = {
+    "log": wire.FetchLog, "debrief": wire.FetchDebrief, "report": wire.FetchReport}
 
 
 class DemoHost(Protocol):
@@ -132,7 +136,8 @@ class ParleyApp(App[None]):
         self.apply(event.message)
 
     def apply(self, message: Any) -> None:
-        if message.type == "error":
+        fetches = (self.class_state if self.role == "facilitator" else self.state).fetches
+        if message.type == "error" and message.reply_to not in fetches:
             self.notify(message.message, title="Refused", severity="error")
         if self.role == "facilitator":
             self.class_state = reduce_class(self.class_state, message)
@@ -178,6 +183,19 @@ class ParleyApp(App[None]):
         """Send a non-command message built around a fresh id (assign_bot, view_as, ...)."""
         if self.connection is not None:
             await self.connection.send(message_factory(self.connection.next_id()))
+
+    async def fetch(self, kind: str, room: str | None = None) -> str | None:
+        """Ask for a room's "log" or "debrief", or the class "report"; returns the request id.
+
+        The replies fold into the state's `fetches` under that id (see client.state)."""
+        if self.connection is None:
+            self.notify("Not connected to a server.", severity="error")
+            return None
+        request_id = self.connection.next_id()
+        fields = {} if kind == "report" else {"room": room}
+        self.apply(Requested(kind, request_id, room))
+        await self.connection.send(FETCH_MESSAGES[kind](id=request_id, **fields))
+        return request_id
 
     async def on_unmount(self) -> None:
         if self.connection is not None:

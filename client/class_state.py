@@ -6,7 +6,8 @@ Theory of operation
 `class_state` (the reply to a resume with that token) gives every room's seats and the
 facilitator's full view; then `update`s of every room and `presence` changes follow. As for the
 player (`client.state`), `reduce_class(state, message) -> state` is pure: the console only
-renders what it returns.
+renders what it returns. Fetches (a room's log or debrief, the class report) are folded as in
+`client.state`: a `Requested` as one goes out, then the replies naming its id.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from client.state import ConnectionChanged, event_change
+from client.state import (ConnectionChanged, Fetch, Fetches, Forget, Requested, event_change,
+                          fetch_answered, fetch_forgotten, fetch_requested, latest_fetch)
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,10 @@ class ClassState:
     seat_views: Mapping[tuple[str, str], Mapping[str, Any]] = field(default_factory=dict)
     error: str | None = None
     errors_seen: int = 0
+    fetches: Fetches = field(default_factory=dict)
+
+    def fetch_of(self, kind: str, room: str | None = None) -> Fetch | None:
+        return latest_fetch(self.fetches, kind, room)
 
     def room_ids(self) -> list[str]:
         return list(self.rooms)
@@ -116,7 +122,21 @@ def _seat_view(s: ClassState, m: Any) -> ClassState:
 
 
 def _error(s: ClassState, m: Any) -> ClassState:
+    if m.reply_to in s.fetches:  # a refused fetch: its screen says why
+        return replace(s, fetches=fetch_answered(s.fetches, m))
     return replace(s, error=m.message, errors_seen=s.errors_seen + 1)
+
+
+def _answered(s: ClassState, m: Any) -> ClassState:
+    return replace(s, fetches=fetch_answered(s.fetches, m))
+
+
+def _requested(s: ClassState, m: Requested) -> ClassState:
+    return replace(s, fetches=fetch_requested(s.fetches, m))
+
+
+def _forget(s: ClassState, m: Forget) -> ClassState:
+    return replace(s, fetches=fetch_forgotten(s.fetches, m))
 
 
 def _connection(s: ClassState, m: ConnectionChanged) -> ClassState:
@@ -131,6 +151,11 @@ _REDUCERS: dict[str, Callable[[ClassState, Any], ClassState]] = {
     "seat_view": _seat_view,
     "error": _error,
     "connection": _connection,
+    "game_log": _answered,
+    "debrief_report": _answered,
+    "class_report": _answered,
+    "requested": _requested,
+    "forget": _forget,
 }
 
 

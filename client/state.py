@@ -13,6 +13,10 @@ never mutates its input and does no I/O, so it is tested without a screen or a s
   taken as is; its events are turned into notes and "what changed for you" lines — unless the
   update is not newer than what we hold (after a resume the joined view already has them).
 * unread marks are counts: a channel's notes minus the notes the player has read there.
+* fetches (the game's log, its debrief, the class report) are requests with an id: the app
+  folds a `Requested` in as it sends one, and the replies (`game_log` parts, `debrief_report`,
+  `class_report`, or an `error` naming that id) fill in its `Fetch`. A log's parts are joined
+  in `part` order once every part is in. Screens read `fetch_of(kind)` or wait for their id.
 """
 
 from __future__ import annotations
@@ -42,6 +46,44 @@ class ChannelRead:
 
 
 @dataclass(frozen=True)
+class Requested:
+    """A fetch went out: `kind` is "log", "debrief" or "report"; its replies will name `id`."""
+
+    kind: str
+    id: str
+    room: str | None = None
+    type: str = "requested"
+
+
+@dataclass(frozen=True)
+class Forget:
+    """The screen has what it asked for (a whole log, say): drop the fetch to free its memory."""
+
+    id: str
+    type: str = "forget"
+
+
+@dataclass(frozen=True)
+class Fetch:
+    """One request's progress: the parts gathered so far, then its result, or the refusal."""
+
+    kind: str
+    id: str
+    room: str | None = None
+    parts: Mapping[int, tuple[Mapping[str, Any], ...]] = field(default_factory=dict)
+    result: Any = None
+    refused: str | None = None  # the server's sentence
+    refused_code: str | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.result is not None or self.refused is not None
+
+
+Fetches = Mapping[str, Fetch]
+
+
+@dataclass(frozen=True)
 class ClientState:
     connection: str = "offline"
     connection_detail: str = ""
@@ -57,8 +99,12 @@ class ClientState:
     seats: tuple[Mapping[str, Any], ...] = ()
     error: str | None = None
     errors_seen: int = 0
+    fetches: Fetches = field(default_factory=dict)
 
     # ------------------------------------------------------------ derived, for the screens
+
+    def fetch_of(self, kind: str, room: str | None = None) -> Fetch | None:
+        return latest_fetch(self.fetches, kind, room)
 
     @property
     def phase(self) -> str | None:
@@ -124,6 +170,47 @@ def event_change(event: Mapping[str, Any], you: str | None) -> str | None:
     return None
 
 
+# ---------------------------------------------------------------- fetches (shared with class_state)
+
+
+def latest_fetch(fetches: Fetches, kind: str, room: str | None = None) -> Fetch | None:
+    """The most recent fetch of `kind` (for `room`, if named), finished or not."""
+    found = [f for f in fetches.values() if f.kind == kind and (room is None or f.room == room)]
+    return found[-1] if found else None
+
+
+def fetch_requested(fetches: Fetches, m: Requested) -> Fetches:
+    return {**fetches, m.id: Fetch(m.kind, m.id, m.room)}
+
+
+def fetch_forgotten(fetches: Fetches, m: Forget) -> Fetches:
+    return {k: f for k, f in fetches.items() if k != m.id}
+
+
+def fetch_answered(fetches: Fetches, m: Any) -> Fetches:
+    """`fetches` after a reply that names one of them (unknown ids change nothing)."""
+    f = fetches.get(getattr(m, "reply_to", None) or "")
+    if f is None:
+        return fetches
+    if m.type == "error":
+        f = replace(f, refused=m.message, refused_code=m.code)
+    elif m.type == "game_log":
+        f = _log_part(f, m)
+    elif m.type == "debrief_report":
+        f = replace(f, room=m.room, result={"debrief": m.debrief, "text": m.text})
+    elif m.type == "class_report":
+        f = replace(f, result={"class": m.class_, "report": m.report, "markdown": m.markdown})
+    return {**fetches, f.id: f}
+
+
+def _log_part(f: Fetch, m: Any) -> Fetch:
+    parts = {**f.parts, m.part: tuple(m.events)}
+    if len(parts) < m.parts:
+        return replace(f, room=m.room, parts=parts)
+    events = tuple(e for n in sorted(parts) for e in parts[n])
+    return replace(f, room=m.room, parts={}, result={"events": events, "seat": m.seat})
+
+
 # ---------------------------------------------------------------- reducers, one per message type
 
 
@@ -159,7 +246,21 @@ def _presence(s: ClientState, m: Any) -> ClientState:
 
 
 def _error(s: ClientState, m: Any) -> ClientState:
+    if m.reply_to in s.fetches:  # a refused fetch: its screen says why
+        return replace(s, fetches=fetch_answered(s.fetches, m))
     return replace(s, error=m.message, errors_seen=s.errors_seen + 1)
+
+
+def _answered(s: ClientState, m: Any) -> ClientState:
+    return replace(s, fetches=fetch_answered(s.fetches, m))
+
+
+def _requested(s: ClientState, m: Requested) -> ClientState:
+    return replace(s, fetches=fetch_requested(s.fetches, m))
+
+
+def _forget(s: ClientState, m: Forget) -> ClientState:
+    return replace(s, fetches=fetch_forgotten(s.fetches, m))
 
 
 def _connection(s: ClientState, m: ConnectionChanged) -> ClientState:
@@ -181,6 +282,10 @@ _REDUCERS: dict[str, Callable[[ClientState, Any], ClientState]] = {
     "error": _error,
     "connection": _connection,
     "channel_read": _channel_read,
+    "game_log": _answered,
+    "debrief_report": _answered,
+    "requested": _requested,
+    "forget": _forget,
 }
 
 

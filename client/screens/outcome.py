@@ -1,5 +1,7 @@
 """The outcome: the terms (or none), your result against your reservation, durability and why,
-rounds lost, every delegation's result once the debrief is open, and what really happened."""
+rounds lost, and what really happened; once the debrief is open, every delegation's result and
+the debrief's analysis (fetched once: the deal against the frontier and the Nash point, the
+trades missed, the concession curves). "Review this game" (v) opens the replay viewer."""
 
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from client import format as fmt
+from client.screens.review import LogReview
+from client.widgets.debrief import DebriefView
 from client.widgets.status import StatusBar
 
 REASONS = {
@@ -25,19 +29,30 @@ REASONS = {
 class OutcomeScreen(Screen[None]):
     BINDINGS = [Binding("escape", "back", "Back to the table"),
                 Binding("o", "open_debrief", "Open the debrief"),
+                Binding("v", "review", "Review this game"),
                 Binding("ctrl+q", "app.quit", "Quit")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.review = LogReview(self, "state", facilitator=False)
+        self.asked = False  # the debrief was asked for (before its Requested reaches the state)
 
     def compose(self) -> ComposeResult:
         yield StatusBar()
         with Horizontal(id="outcome-body"):
             with VerticalScroll(id="outcome-main"):
                 yield Static("", id="outcome-text")
+                yield Static("", id="debrief-status")
             with VerticalScroll(id="outcome-history"):
                 yield Static("", id="history-text")
         yield Footer()
 
     def on_mount(self) -> None:
         self.watch(self.app, "state", self.show)
+        self.watch(self.app, "state", self.review.check)
+
+    async def action_review(self) -> None:
+        await self.review.start()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # In a class the facilitator opens the debrief; in the demo the player may.
@@ -65,6 +80,23 @@ class OutcomeScreen(Screen[None]):
         demo = self.app.demo is not None  # type: ignore[attr-defined]
         self.query_one("#outcome-text", Static).update(outcome_text(view, state.delegation, demo))
         self.query_one("#history-text", Static).update(history_text(view))
+        if view.get("debrief_open"):
+            self.show_debrief(state)
+
+    def show_debrief(self, state: Any) -> None:
+        """Ask for the debrief once; show it when it comes (or why it did not)."""
+        fetch = state.fetch_of("debrief")
+        status = self.query_one("#debrief-status", Static)
+        if fetch is None:
+            if not self.asked:
+                self.asked = True
+                self.run_worker(self.app.fetch("debrief"), group="debrief")  # type: ignore[attr-defined]
+            status.update("[dim]Fetching the debrief's analysis…[/]")
+        elif fetch.refused is not None:
+            status.update(f"[red]The debrief's analysis is not available: {fetch.refused}[/]")
+        elif fetch.result is not None and not self.query(DebriefView):
+            status.update("")
+            self.query_one("#outcome-main").mount(DebriefView(fetch.result["debrief"], id="debrief"))
 
 
 def terms_lines(view: Any, terms: dict[str, str] | None) -> list[str]:
@@ -110,7 +142,8 @@ def outcome_text(view: Any, you: str | None, demo: bool = False) -> str:
 def results_text(view: Any, demo: bool = False) -> str:
     if not view.get("debrief_open"):
         who = "you open (key o)" if demo else "the facilitator opens"
-        return f"[dim]Every delegation's result appears here when {who} the debrief.[/]"
+        return (f"[dim]Every delegation's result appears here when {who} the debrief, with the "
+                f"analysis of the deals that were possible.[/]")
     lines = ["[b]Every delegation's result[/b]",
              f"  {'delegation':<22}{'result':>8}{'no deal':>9}{'surplus':>9}"]
     for d, r in view["results"].items():

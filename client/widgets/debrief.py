@@ -1,0 +1,167 @@
+"""The debrief, as a widget: the deal made against the deals that were possible.
+
+`DebriefView` renders a `DebriefReport`'s dict (server/analysis/debrief.py documents it): the
+agreement placed against the Pareto frontier and the Nash point (or what no deal lost), the
+better deal and the trades it would have made, the Nash point's and the greatest joint gain's
+terms, then every delegation's concession curve. The facilitator's copy adds the outcome
+(terms, durability and its reasons) and every delegation's result, which the player's outcome
+screen already shows from its view. Option labels come from the debrief's own `issues`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from client.widgets.concessions import ConcessionCurves
+
+Debrief = Mapping[str, Any]
+
+
+def issue_label(d: Debrief, issue: str, option: str | None = None) -> str:
+    found = next((i for i in d["issues"] if i["id"] == issue), None)
+    if found is None:
+        return escape(option or issue)
+    return escape(found["title"] if option is None else found["options"].get(option, option))
+
+
+def name_of(d: Debrief, delegation: str) -> str:
+    return next((r["name"] for r in d["delegations"] if r["delegation"] == delegation), delegation)
+
+
+def terms_lines(d: Debrief, terms: Mapping[str, str], indent: str = "    ") -> list[str]:
+    return [f"{indent}{issue_label(d, i['id'])}: {issue_label(d, i['id'], terms[i['id']])}"
+            for i in d["issues"] if i["id"] in terms]
+
+
+def gains_text(d: Debrief, package: Mapping[str, Any]) -> str:
+    gains = ", ".join(f"{escape(name_of(d, k))} {v:+.2f}" for k, v in package["gains"].items())
+    return f"gains over no deal: {gains}; joint {package['joint_gain']:.2f}"
+
+
+def trade_lines(d: Debrief, trades: list[Mapping[str, str]]) -> list[str]:
+    return [f"    {issue_label(d, t['issue'])}: {issue_label(d, t['issue'], t['agreed'])} → "
+            f"[b]{issue_label(d, t['issue'], t['better'])}[/b]" for t in trades]
+
+
+# ---------------------------------------------------------------- sections
+
+
+def outcome_lines(d: Debrief) -> list[str]:
+    """Terms (or none), durability and its reasons, rounds lost: the facilitator's header."""
+    lines = [f"[b reverse] Debrief [/] {escape(d['scenario']['title'])} · ended by "
+             f"{d['reason'].replace('_', ' ')} after {d['rounds_played']} round(s)", ""]
+    if d["terms"]:
+        signed = ", ".join(escape(name_of(d, s)) for s in d["signatories"])
+        lines += [f"[b]The agreement[/b] (signed by {signed})", *terms_lines(d, d["terms"], "  ")]
+    else:
+        lines.append("[b]No agreement.[/b]")
+    durability = d.get("durability")
+    if durability:
+        lines += ["", f"[b]Durability[/b] {durability['score']:.2f} — {escape(durability['label'])}"]
+        lines += [f"  {r['effect']:+.2f}  [i]{escape(r['lesson'])}[/i]: {escape(r['reason'])}"
+                  for r in durability["reasons"]]
+    lines += ["", f"[b]Rounds lost[/b] {d['rounds_lost']}", ""]
+    return lines
+
+
+def results_lines(d: Debrief) -> list[str]:
+    lines = ["[b]Every delegation's result[/b]",
+             f"  {'delegation':<22}{'result':>8}{'no deal':>9}{'surplus':>9}  red lines"]
+    for r in d["delegations"]:
+        crossed = ", ".join(escape(x["label"]) for x in r["red_lines_crossed"]) or "—"
+        lines.append(f"  {escape(r['name'][:21]):<22}{r['result']:>8.2f}{r['reservation']:>9.2f}"
+                     f"{r['surplus']:>+9.2f}  {crossed}")
+    return lines + [""]
+
+
+def analysis_lines(d: Debrief) -> list[str]:
+    """Where the outcome stands among every possible package."""
+    a = d.get("analysis")
+    lines = ["[b reverse] What was possible [/]"]
+    if a is None:
+        return lines + [f"  [dim]{escape(d.get('analysis_note') or 'No analysis was made.')}[/]"]
+    lines.append(f"  {a['packages']:,} packages; {a['zone']:,} better than no deal for every party; "
+                 f"{a['frontier']:,} on the Pareto frontier")
+    lines += placement_lines(d, a["agreement"]) if a["agreement"] else no_deal_lines(d, a["no_deal"])
+    lines += package_lines(d, a)
+    return lines
+
+
+def placement_lines(d: Debrief, placed: Mapping[str, Any]) -> list[str]:
+    where = ("[green]on the Pareto frontier[/]: no deal was better for everyone" if placed["on_frontier"]
+             else f"[yellow]{placed['distance']:.2f} points from the Pareto frontier[/]")
+    lines = ["", f"[b]The agreement[/b] is {where}.",
+             f"  Its joint gain: {placed['package']['joint_gain']:.2f}."]
+    if placed["joint_gain_left"] is not None:
+        lines.append(f"  Joint gain left on the table: [b]{placed['joint_gain_left']:.2f}[/b].")
+    if placed["joint_gain_vs_nash"] is not None:
+        gap = placed["joint_gain_vs_nash"]
+        lines.append(f"  The Nash point's joint gain is {abs(gap):.2f} {'more' if gap >= 0 else 'less'}.")
+    better = placed["better_deal"]
+    if better is not None:
+        lines += ["", "[b]A better deal for everyone at the table[/b] "
+                  f"({gains_text(d, better)}) would have traded:", *trade_lines(d, placed["trades"])]
+    if placed["nash_trades"]:
+        lines += ["", "[b]The Nash point settles differently[/b]:", *trade_lines(d, placed["nash_trades"])]
+    return lines
+
+
+def no_deal_lines(d: Debrief, no_deal: Mapping[str, Any] | None) -> list[str]:
+    if not no_deal:
+        return []
+    lines = ["", "[b]No deal[/b]: every delegation kept its reservation value."]
+    if no_deal["joint_gain_lost_vs_nash"] is None:
+        return lines + ["  No package was better than no deal for every party: there was no zone of agreement."]
+    lines.append(f"  Joint gain lost: [b]{no_deal['joint_gain_lost_vs_nash']:.2f}[/b] against the Nash point, "
+                 f"{no_deal['joint_gain_lost_vs_best']:.2f} against the greatest joint gain.")
+    return lines
+
+
+def package_lines(d: Debrief, a: Mapping[str, Any]) -> list[str]:
+    nash, best = a["nash"], a["greatest_joint_gain"]
+    lines = [""]
+    if nash is None:
+        return lines + ["[b]Nash point[/b]: none (no package is better than no deal for every party)."]
+    lines += [f"[b]The Nash point[/b] ({gains_text(d, nash)}):", *terms_lines(d, nash["terms"])]
+    if best is not None and best["terms"] != nash["terms"]:
+        lines += ["", f"[b]The greatest joint gain[/b] ({gains_text(d, best)}):", *terms_lines(d, best["terms"])]
+    elif best is not None:
+        lines.append("  It is also the package of greatest joint gain.")
+    return lines
+
+
+def history_lines(d: Debrief) -> list[str]:
+    placed = (d.get("history") or {}).get("placed")
+    if not placed:
+        return []
+    where = "on the frontier" if placed["on_frontier"] else f"{placed['distance']:.2f} from the frontier"
+    return ["", f"[b]The historical terms[/b], scored here: joint gain "
+                f"{placed['package']['joint_gain']:.2f}, {where}."]
+
+
+def debrief_markup(d: Debrief, whole: bool = False) -> str:
+    """The debrief as markup; `whole` adds the outcome and every result (the facilitator's)."""
+    lines = (outcome_lines(d) + results_lines(d)) if whole else []
+    return "\n".join(lines + analysis_lines(d) + history_lines(d))
+
+
+class DebriefView(Vertical):
+    """A debrief's text and its concession curves; `whole` for the facilitator's copy."""
+
+    DEFAULT_CSS = "DebriefView { height: auto; } DebriefView #debrief-analysis { margin-bottom: 1; }"
+
+    def __init__(self, debrief: Debrief, whole: bool = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.debrief, self.whole = debrief, whole
+
+    def compose(self) -> ComposeResult:
+        d = self.debrief
+        yield Static(debrief_markup(d, self.whole), id="debrief-analysis")
+        names = {r["delegation"]: r["name"] for r in d["delegations"]}
+        yield ConcessionCurves(d.get("concessions") or {}, names, id="concession-curves")
