@@ -108,10 +108,12 @@ def run_host(args: argparse.Namespace) -> int:
         return 0
     print(f"Class {opened['class']} ({opened['scenario']}) on {args.server}")
     print(f"Facilitator token (keep it private): {opened['facilitator_token']}")
-    for room in rooms:
+    print(f"Run the class with: parley facilitate --server {args.server} --token {opened['facilitator_token']}")
+    for room in opened["rooms"]:
         print(f"\nRoom {room['room']}")
         for seat in room["seats"]:
-            print(f"  {seat['code']:<10} {seat['delegation']}")
+            played_by = " (bot)" if seat.get("controller", "human") != "human" else ""
+            print(f"  {seat['code']:<10} {seat['delegation']}{played_by}")
     return 0
 
 
