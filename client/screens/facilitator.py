@@ -13,6 +13,7 @@ from textual.widgets import Button, DataTable, Footer, Input, Label, Static
 from client import format as fmt
 from client.connection import ConnectError
 from client.screens import facilitator_modals as modals
+from client.screens.review import LogReview
 
 
 class FacilitatorSetupScreen(Screen[None]):
@@ -109,10 +110,17 @@ class ConsoleScreen(Screen[None]):
         Binding("s", "start", "Start", show=False),
         Binding("v", "view_as", "View as"),
         Binding("x", "end", "End"),
-        Binding("o", "command('open_debrief')", "Debrief"),
+        Binding("o", "command('open_debrief')", "Open debrief"),
+        Binding("d", "show_debrief", "Show debrief"),
+        Binding("l", "review", "Review"),
+        Binding("t", "report", "Class report"),
         Binding("c", "codes", "Codes"),
         Binding("ctrl+q", "app.quit", "Quit"),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.review = LogReview(self, "class_state", facilitator=True)
 
     def compose(self) -> ComposeResult:
         yield Static("", id="class-header")
@@ -132,6 +140,7 @@ class ConsoleScreen(Screen[None]):
         for label in ("delegation", "code", "player", "connected", "controller", "ready"):
             seats.add_column(label, key=label)
         self.watch(self.app, "class_state", self.show)
+        self.watch(self.app, "class_state", self.review.check)
         self.set_interval(1.0, self.show)
 
     @property
@@ -271,6 +280,25 @@ class ConsoleScreen(Screen[None]):
 
     def action_codes(self) -> None:
         self.app.push_screen(modals.CodesScreen())
+
+    async def action_show_debrief(self) -> None:
+        room = self.selected_room()
+        if room is None or (room.view or {}).get("phase") != "ended":
+            self.notify("A room's debrief is ready once its game has ended (x ends it).", severity="warning")
+            return
+        request = await self.app.fetch("debrief", room.room)  # type: ignore[attr-defined]
+        self.app.push_screen(modals.DebriefScreen(request, f"Debrief of room {room.room}"))
+
+    async def action_review(self) -> None:
+        room = self.selected_room()
+        if room is None:
+            self.notify("No room yet.", severity="warning")
+            return
+        await self.review.start(room.room)
+
+    async def action_report(self) -> None:
+        request = await self.app.fetch("report")  # type: ignore[attr-defined]
+        self.app.push_screen(modals.ReportScreen(request, f"Class report: {self.cls.class_id}"))
 
 
 def codes_line(cls: Any) -> str:

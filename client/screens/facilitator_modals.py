@@ -1,4 +1,5 @@
-"""The facilitator's dialogs: inject a card, announce, confirm, a seat's private view, big codes."""
+"""The facilitator's dialogs: inject a card, announce, confirm, a seat's private view, big codes,
+a room's debrief and the class report (each shown once the reply to its fetch is in)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, OptionList, Static
+from textual.widgets import Button, Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from client import format as fmt
 from client.bigtext import big
+from client.widgets.debrief import DebriefView
 from server.protocol import wire
 
 
@@ -151,3 +153,56 @@ class CodesScreen(ModalScreen[None]):
         with VerticalScroll(classes="bigcode"):
             yield Static(f"Join with:  [b]parley play --server {server}[/b]   then type your code\n")
             yield Static("\n".join(blocks))
+
+
+class FetchedScreen(ModalScreen[None]):
+    """A large scrollable dialog that waits for the reply to one fetch, then shows it."""
+
+    DEFAULT_CSS = """
+    FetchedScreen > VerticalScroll { width: 95%; height: 95%; padding: 0 1; background: $panel;
+                                     border: thick $primary; }
+    """
+    BINDINGS = [Binding("escape,q", "dismiss", "Close")]
+    waiting = "Asking the server…"
+
+    def __init__(self, request_id: str | None, title: str) -> None:
+        super().__init__()
+        self.request_id, self.title_text = request_id, title
+        self.shown = False
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="fetched"):
+            yield Static(f"[b]{self.title_text}[/b] [dim](Esc closes)[/]")
+            yield Static(self.waiting, id="fetch-status")
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "class_state", self.check)
+
+    def check(self, cls: Any) -> None:
+        fetch = cls.fetches.get(self.request_id) if self.request_id else None
+        if self.shown or fetch is None or not fetch.finished:
+            return
+        self.shown = True
+        status = self.query_one("#fetch-status", Static)
+        if fetch.refused is not None:
+            status.update(f"[red]The server refused: {fetch.refused}[/]")
+            return
+        status.display = False
+        self.query_one("#fetched", VerticalScroll).mount(self.body(fetch.result))
+
+    def body(self, result: Any) -> Any:
+        raise NotImplementedError
+
+
+class DebriefScreen(FetchedScreen):
+    """One room's debrief: outcome, every result, the analysis and the concession curves."""
+
+    def body(self, result: Any) -> Any:
+        return DebriefView(result["debrief"], whole=True, id="debrief")
+
+
+class ReportScreen(FetchedScreen):
+    """The class report: every room side by side, and the historical outcome (Markdown)."""
+
+    def body(self, result: Any) -> Any:
+        return Markdown(result["markdown"], id="report")

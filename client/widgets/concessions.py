@@ -37,19 +37,25 @@ class ConcessionPlot(PlotextPlot):
 
     DEFAULT_CSS = "ConcessionPlot { height: 11; }"
 
-    def __init__(self, name: str, points: Sequence[Point], **kwargs: Any) -> None:
+    def __init__(self, name: str, points: Sequence[Point], rounds: int, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.plot_title = name
         self.points = [p for p in points if p["complete"]]
+        self.rounds = max(rounds, 1)
 
     def on_mount(self) -> None:
         plt = self.plt
         plt.title(f"{self.plot_title}: its proposals' worth on its own table")
-        xs = positions(self.points)
-        last = max((p["round"] for p in self.points), default=1)
-        plt.xticks(list(range(1, last + 2)))
-        plt.plot(xs, [p["worth"] for p in self.points], marker="dot", label="proposal")
-        plt.plot(xs, [p["reservation"] for p in self.points], marker="-", color="red", label="no deal")
+        xs, worth = positions(self.points), [p["worth"] for p in self.points]
+        # no deal: a step line from the first proposal to the end of the game
+        reservation = [p["reservation"] for p in self.points]
+        plt.xlim(0.8, self.rounds + 1)
+        plt.xticks(list(range(1, self.rounds + 2)))
+        values = worth + reservation
+        pad = max(5.0, (max(values) - min(values)) * 0.1)
+        plt.ylim(min(values) - pad, max(values) + pad)
+        plt.plot(xs + [self.rounds + 1], reservation + reservation[-1:], color="red", label="no deal")
+        plt.plot(xs, worth, marker="dot", color="cyan", label="proposal")
 
 
 class ConcessionCurves(Vertical):
@@ -58,9 +64,9 @@ class ConcessionCurves(Vertical):
     DEFAULT_CSS = "ConcessionCurves { height: auto; } ConcessionCurves > Static { margin-top: 1; }"
 
     def __init__(self, concessions: Mapping[str, Sequence[Point]], names: Mapping[str, str],
-                 **kwargs: Any) -> None:
+                 rounds: int, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.concessions, self.names = concessions, names
+        self.concessions, self.names, self.rounds = concessions, names, rounds
 
     def compose(self) -> ComposeResult:
         yield Static("[b]Concessions[/b]: each delegation's tabled proposals, worth on its own "
@@ -68,6 +74,6 @@ class ConcessionCurves(Vertical):
         for delegation, points in self.concessions.items():
             name = self.names.get(delegation, delegation)
             if any(p["complete"] for p in points):
-                yield ConcessionPlot(name, points, classes="concession-plot")
+                yield ConcessionPlot(name, points, self.rounds, classes="concession-plot")
             else:
                 yield Static(f"  {name}: [dim]tabled no complete proposal[/]")

@@ -94,7 +94,7 @@ def analysis_lines(d: Debrief) -> list[str]:
 
 
 def placement_lines(d: Debrief, placed: Mapping[str, Any]) -> list[str]:
-    where = ("[green]on the Pareto frontier[/]: no deal was better for everyone" if placed["on_frontier"]
+    where = ("[green]on the Pareto frontier[/]: no package was better for everyone at the table" if placed["on_frontier"]
              else f"[yellow]{placed['distance']:.2f} points from the Pareto frontier[/]")
     lines = ["", f"[b]The agreement[/b] is {where}.",
              f"  Its joint gain: {placed['package']['joint_gain']:.2f}."]
@@ -164,4 +164,4 @@ class DebriefView(Vertical):
         d = self.debrief
         yield Static(debrief_markup(d, self.whole), id="debrief-analysis")
         names = {r["delegation"]: r["name"] for r in d["delegations"]}
-        yield ConcessionCurves(d.get("concessions") or {}, names, id="concession-curves")
+        yield ConcessionCurves(d.get("concessions") or {}, names, d["rounds_played"], id="concession-curves")

@@ -1,0 +1,183 @@
+"""The client's debrief, review and class report: pure reducers, then the real app on a real server."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from client_helpers import facilitate, open_room, to_phase, wait_until
+from server_helpers import AGREEABLE_TUTORIAL_TERMS
+from textual.widgets import Markdown, Static
+
+from client.app import ParleyApp
+from client.class_state import ClassState, reduce_class
+from client.connection import Connection
+from client.replay.screen import ReplayScreen
+from client.screens.facilitator_modals import DebriefScreen, ReportScreen
+from client.screens.outcome import OutcomeScreen
+from client.state import ClientState, Forget, Requested, reduce
+from client.widgets.concessions import ConcessionPlot
+from client.widgets.debrief import DebriefView
+from server.analysis.debrief import debrief
+from server.engine import FACILITATOR
+from server.engine import commands as c
+from server.net.server import ParleyServer
+from server.protocol import wire
+
+# ---------------------------------------------------------------- pure reducers
+
+
+def game_log(part: int, parts: int, seqs: list[int], reply_to: str = "f1") -> wire.GameLog:
+    return wire.GameLog(reply_to=reply_to, room="R1", seat="upland", part=part, parts=parts,
+                        events=[{"seq": n} for n in seqs])
+
+
+def test_game_log_parts_join_in_part_order_whatever_order_they_arrive() -> None:
+    """A log's parts are held until all are in, then joined by part number; other ids are ignored."""
+    state = reduce(ClientState(), Requested("log", "f1"))
+    state = reduce(state, game_log(3, 3, [5]))
+    state = reduce(state, game_log(1, 3, [1, 2]))
+    state = reduce(state, game_log(2, 3, [3, 4], reply_to="someone-else"))
+    assert not state.fetches["f1"].finished
+    state = reduce(state, game_log(2, 3, [3, 4]))
+    fetch = state.fetches["f1"]
+    assert fetch.finished and fetch.room == "R1"
+    assert [e["seq"] for e in fetch.result["events"]] == [1, 2, 3, 4, 5]
+    assert fetch.result["seat"] == "upland" and fetch.parts == {}
+    assert "f1" not in reduce(state, Forget("f1")).fetches
+
+
+def test_debrief_report_and_a_refused_fetch_fold_into_their_requests() -> None:
+    """A debrief report fills its fetch; a refusal naming a fetch marks it, not the general error."""
+    state = reduce(ClientState(), Requested("debrief", "f1"))
+    state = reduce(state, wire.DebriefReport(reply_to="f1", room="R1", debrief={"reason": "walkout"}, text="# D"))
+    assert state.fetch_of("debrief").result == {"debrief": {"reason": "walkout"}, "text": "# D"}
+    state = reduce(state, Requested("log", "f2"))
+    state = reduce(state, wire.Error(reply_to="f2", code="review_not_open", message="Not yet."))
+    refused = state.fetch_of("log")
+    assert (refused.refused_code, refused.refused, refused.result) == ("review_not_open", "Not yet.", None)
+    assert state.error is None and state.errors_seen == 0
+    assert reduce(state, wire.Error(reply_to="x9", code="bad_message", message="Bad.")).error == "Bad."
+
+
+def test_facilitator_fetches_are_kept_per_room_and_the_report_by_id() -> None:
+    """The class state folds a room's debrief (fetch_of by room) and the class report."""
+    cls = reduce_class(ClassState(), Requested("debrief", "f1", "R1"))
+    cls = reduce_class(cls, Requested("debrief", "f2", "R2"))
+    cls = reduce_class(cls, wire.DebriefReport(reply_to="f2", room="R2", debrief={"n": 2}, text=""))
+    assert cls.fetch_of("debrief", "R2").result["debrief"] == {"n": 2}
+    assert not cls.fetch_of("debrief", "R1").finished
+    cls = reduce_class(cls, Requested("report", "f3"))
+    cls = reduce_class(cls, wire.ClassReport.model_validate(
+        {"reply_to": "f3", "class": "C1", "report": {"rooms": []}, "markdown": "# Class C1"}))
+    assert cls.fetches["f3"].result["markdown"] == "# Class C1"
+
+
+# ---------------------------------------------------------------- the app on a real server
+
+
+@pytest.fixture
+async def srv(tmp_path: Path) -> AsyncIterator[ParleyServer]:
+    server = ParleyServer(tmp_path / "parley.db", port=0)
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+async def agreed_room(srv: ParleyServer) -> tuple[Any, dict[str, str]]:
+    """A tutorial room whose game ended with Lowland's package signed by both parties."""
+    room, codes = await open_room(srv)
+    await to_phase(room, "negotiation")
+    await room.submit("lowland", c.TableProposal(terms=AGREEABLE_TUTORIAL_TERMS))
+    await facilitate(room, c.AdvancePhase())
+    for party in ("lowland", "upland"):
+        await room.submit(party, c.SignProposal(proposal="P1"))
+    assert room.game.ended
+    return room, codes
+
+
+def text_of(app: ParleyApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+def notices(app: ParleyApp) -> str:
+    return " ".join(n.message for n in app._notifications)
+
+
+async def test_outcome_shows_the_analysis_once_the_debrief_opens(srv: ParleyServer, tmp_path: Path) -> None:
+    """Before the debrief: one line saying when the analysis comes; after: the server's numbers and curves."""
+    room, codes = await agreed_room(srv)
+    app = ParleyApp(Connection(srv.url, backoff=(0.1,)), code=codes["upland"], name="Ann",
+                    config_file=tmp_path / "client.json")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, OutcomeScreen) and app.screen.query("#outcome-text")
+                         and "analysis" in text_of(app, "#outcome-text"), what="the outcome")
+        assert "when the facilitator opens the debrief" in text_of(app, "#outcome-text")
+        assert not app.screen.query(DebriefView) and app.state.fetch_of("debrief") is None
+        await facilitate(room, c.OpenDebrief())
+        await wait_until(pilot, lambda: app.screen.query(DebriefView), what="the debrief's analysis")
+        await pilot.pause()
+        expected = debrief(room.log)
+        placed = expected["analysis"]["agreement"]
+        shown = text_of(app, "#debrief-analysis")
+        assert "What was possible" in shown and "The Nash point" in shown
+        assert f"Joint gain left on the table: {placed['joint_gain_left']:.2f}" in shown
+        if placed["trades"]:  # a missed trade names the options by their labels
+            assert "Reduced height" in shown or "Seasonal minimum flow" in shown
+        plots = app.screen.query(ConcessionPlot)
+        assert [p.plot_title for p in plots] == ["Lowland"]  # the only one to table a whole package
+        assert plots.first().points == [p for p in expected["concessions"]["lowland"] if p["complete"]]
+
+
+async def test_review_this_game_opens_the_replay_as_the_players_seat(srv: ParleyServer, tmp_path: Path) -> None:
+    """v is refused with a reason before the debrief opens; after, it opens the replay as Upland."""
+    room, codes = await agreed_room(srv)
+    app = ParleyApp(Connection(srv.url, backoff=(0.1,)), code=codes["upland"], name="Ann",
+                    config_file=tmp_path / "client.json")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, OutcomeScreen), what="the outcome")
+        await pilot.press("v")
+        await wait_until(pilot, lambda: "opens for review" in notices(app), what="the refusal")
+        assert isinstance(app.screen, OutcomeScreen)
+        await facilitate(room, c.OpenDebrief())
+        await wait_until(pilot, lambda: app.state.view.get("debrief_open"), what="the debrief")
+        await pilot.press("v")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReplayScreen), what="the replay viewer")
+        replay = app.screen.replay
+        assert replay.seat == "upland" and len(replay) == len(room.log) and app.screen.can_switch
+        assert app.state.fetch_of("log") is None  # the log lives in the replay, not twice
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, OutcomeScreen), what="the outcome again")
+
+
+async def test_facilitator_console_shows_the_report_the_debrief_and_a_review(srv: ParleyServer, tmp_path: Path) -> None:
+    """On an ended room the console's t shows the class report, d the room's debrief, l the replay as facilitator."""
+    app = ParleyApp(server=srv.url, role="facilitator", config_file=tmp_path / "client.json")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.click("#open")
+        await wait_until(pilot, lambda: app.class_state.rooms and type(app.screen).__name__ == "ConsoleScreen",
+                         what="the console")
+        room_id = app.class_state.room_ids()[0]
+        await pilot.press("d")
+        await wait_until(pilot, lambda: "once its game has ended" in notices(app), what="the not-yet notice")
+        room = srv.runtime.room(room_id)
+        await to_phase(room, "negotiation")
+        await facilitate(room, c.EndGame())
+        await wait_until(pilot, lambda: app.class_state.rooms[room_id].view["phase"] == "ended", what="the end")
+        await pilot.press("t")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReportScreen) and app.screen.query(Markdown),
+                         what="the class report")
+        report = app.screen.query_one(Markdown).source
+        assert room_id in report and app.class_state.class_id in report
+        await pilot.press("escape", "d")
+        await wait_until(pilot, lambda: isinstance(app.screen, DebriefScreen) and app.screen.query(DebriefView),
+                         what="the room's debrief")
+        shown = text_of(app, "#debrief-analysis")
+        assert "No agreement" in shown and "Every delegation's result" in shown and "Joint gain lost" in shown
+        await pilot.press("escape", "l")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReplayScreen), what="the replay viewer")
+        assert app.screen.replay.seat == FACILITATOR and app.screen.can_switch
