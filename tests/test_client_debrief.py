@@ -104,6 +104,12 @@ def text_of(app: ParleyApp, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
 
 
+def offered(app: ParleyApp) -> set[str]:
+    """The actions the screen's footer offers now (a command's name for `command('x')`)."""
+    return {a.binding.action.removeprefix("command('").rstrip("')")
+            for a in app.screen.active_bindings.values() if a.enabled}
+
+
 def notices(app: ParleyApp) -> str:
     return " ".join(n.message for n in app._notifications)
 
@@ -155,19 +161,19 @@ async def test_review_this_game_opens_the_replay_as_the_players_seat(srv: Parley
 
 
 async def test_facilitator_console_shows_the_report_the_debrief_and_a_review(srv: ParleyServer, tmp_path: Path) -> None:
-    """On an ended room the console's t shows the class report, d the room's debrief, l the replay as facilitator."""
+    """Debrief keys appear once the room ends; then t shows the class report, d the room's debrief, l the replay as facilitator."""
     app = ParleyApp(server=srv.url, role="facilitator", config_file=tmp_path / "client.json")
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.click("#open")
         await wait_until(pilot, lambda: app.class_state.rooms and type(app.screen).__name__ == "ConsoleScreen",
                          what="the console")
         room_id = app.class_state.room_ids()[0]
-        await pilot.press("d")
-        await wait_until(pilot, lambda: "once its game has ended" in notices(app), what="the not-yet notice")
+        assert offered(app) >= {"review", "report"} and "show_debrief" not in offered(app)
         room = srv.runtime.room(room_id)
         await to_phase(room, "negotiation")
         await facilitate(room, c.EndGame())
-        await wait_until(pilot, lambda: app.class_state.rooms[room_id].view["phase"] == "ended", what="the end")
+        await wait_until(pilot, lambda: "show_debrief" in offered(app), what="the ended room's keys")
+        assert "pause" not in offered(app)
         await pilot.press("t")
         await wait_until(pilot, lambda: isinstance(app.screen, ReportScreen) and app.screen.query(Markdown),
                          what="the class report")

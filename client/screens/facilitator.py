@@ -111,16 +111,22 @@ class ConsoleScreen(Screen[None]):
         Binding("v", "view_as", "View as"),
         Binding("x", "end", "End"),
         Binding("o", "command('open_debrief')", "Open debrief"),
-        Binding("d", "show_debrief", "Show debrief"),
+        Binding("d", "show_debrief", "Debrief"),
         Binding("l", "review", "Review"),
-        Binding("t", "report", "Class report"),
+        Binding("t", "report", "Report"),
         Binding("c", "codes", "Codes"),
         Binding("ctrl+q", "app.quit", "Quit"),
     ]
 
+    # What the footer offers depends on the selected room: running it, or debriefing it.
+    WHILE_PLAYING = {"start_game", "pause", "resume", "advance", "extend", "inject", "end", "bot",
+                     "human", "seat_absent", "start"}
+    ONCE_ENDED = {"open_debrief", "show_debrief"}
+
     def __init__(self) -> None:
         super().__init__()
         self.review = LogReview(self, "class_state", facilitator=True)
+        self.ended_shown: bool | None = None  # whether the footer shows an ended room's keys
 
     def compose(self) -> ComposeResult:
         yield Static("", id="class-header")
@@ -168,6 +174,21 @@ class ConsoleScreen(Screen[None]):
         self.query_one("#codes", Static).update(codes_line(cls))
         self._fill_rooms(cls)
         self._fill_room(self.selected_room())
+        if self.selected_ended() != self.ended_shown:
+            self.ended_shown = self.selected_ended()
+            self.refresh_bindings()
+
+    def selected_ended(self) -> bool:
+        room = self.selected_room()
+        return room is not None and (room.view or {}).get("phase") == "ended"
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        name = str(parameters[0]) if action == "command" and parameters else action
+        if name in self.WHILE_PLAYING:
+            return not self.selected_ended()
+        if name in self.ONCE_ENDED:
+            return self.selected_ended()
+        return True
 
     def _fill_rooms(self, cls: Any) -> None:
         table = self.query_one("#rooms", DataTable)
@@ -202,6 +223,9 @@ class ConsoleScreen(Screen[None]):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.data_table.id == "rooms":
             self._fill_room(self.selected_room())
+            if self.selected_ended() != self.ended_shown:
+                self.ended_shown = self.selected_ended()
+                self.refresh_bindings()
 
     # ------------------------------------------------------------ actions
 

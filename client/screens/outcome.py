@@ -9,7 +9,7 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import ScrollableContainer, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -27,6 +27,12 @@ REASONS = {
 
 
 class OutcomeScreen(Screen[None]):
+    # Side by side when wide, each column scrolling; stacked when narrow (parley.tcss), where
+    # the body itself scrolls: arrows that the main column cannot use pass on to it.
+    DEFAULT_CSS = """
+    OutcomeScreen #outcome-body { layout: horizontal; }
+    OutcomeScreen.-narrow #outcome-main, OutcomeScreen.-narrow #outcome-history { overflow-y: hidden; }
+    """
     BINDINGS = [Binding("escape", "back", "Back to the table"),
                 Binding("o", "open_debrief", "Open the debrief"),
                 Binding("v", "review", "Review this game"),
@@ -39,7 +45,7 @@ class OutcomeScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield StatusBar()
-        with Horizontal(id="outcome-body"):
+        with ScrollableContainer(id="outcome-body", can_focus=False):
             with VerticalScroll(id="outcome-main"):
                 yield Static("", id="outcome-text")
                 yield Static("", id="debrief-status")

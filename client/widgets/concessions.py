@@ -54,8 +54,8 @@ class ConcessionPlot(PlotextPlot):
         values = worth + reservation
         pad = max(5.0, (max(values) - min(values)) * 0.1)
         plt.ylim(min(values) - pad, max(values) + pad)
-        plt.plot(xs + [self.rounds + 1], reservation + reservation[-1:], color="red", label="no deal")
-        plt.plot(xs, worth, marker="dot", color="cyan", label="proposal")
+        plt.plot(xs + [self.rounds + 1], reservation + reservation[-1:], color="red")
+        plt.plot(xs, worth, marker="dot", color="cyan")
 
 
 class ConcessionCurves(Vertical):
