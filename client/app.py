@@ -127,7 +127,10 @@ class ParleyApp(App[None]):
         self.apply(reply)
         self.apply(ConnectionChanged("connected"))
         connection = self.connection
-        self.run_worker(connection.run(lambda m: self.post_message(ServerMessage(m))),
+        def sink(message: Any) -> None:
+            self.post_message(ServerMessage(message))
+
+        self.run_worker(connection.run(sink),
                         name="connection", group="connection", exclusive=True)
 
     # ------------------------------------------------------------ state

@@ -161,4 +161,5 @@ _REDUCERS: dict[str, Callable[[ClassState, Any], ClassState]] = {
 
 def reduce_class(state: ClassState, message: Any) -> ClassState:
     """The class after `message` (a wire server message or a `ConnectionChanged`)."""
-    return _REDUCERS.get(message.type, lambda s, m: s)(state, message)
+    reducer = _REDUCERS.get(message.type)
+    return state if reducer is None else reducer(state, message)

@@ -23,7 +23,7 @@ import itertools
 import secrets
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import ValidationError
 from websockets.asyncio.client import ClientConnection, connect
@@ -125,11 +125,11 @@ class Connection:
         self.token = token
         return reply
 
-    async def open_class(self, scenario: str, rooms: int = 1, bots: list[str] | str = (),  # type: ignore[assignment]
+    async def open_class(self, scenario: str, rooms: int = 1, bots: Sequence[str] | str = (),
                          time_scale: float = 1.0, start: bool = False) -> wire.ClassOpened:
+        chosen: list[str] | Literal["all"] = "all" if bots == "all" else list(bots)
         message = wire.OpenClass(id=self.next_id(), scenario=scenario, rooms=rooms,
-                                 bots=bots if bots == "all" else list(bots), time_scale=time_scale,
-                                 start=start)
+                                 bots=chosen, time_scale=time_scale, start=start)
         reply = await self._ask(message, scenario=scenario)
         self.token = reply.facilitator_token
         return reply  # type: ignore[no-any-return]

@@ -13,7 +13,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 class ActionsProvider(Provider):
     def _actions(self) -> list[tuple[str, str, object]]:
         screen = self.screen
-        found = []
+        found: list[tuple[str, str, object]] = []
         for key, active in screen.active_bindings.items():
             binding = active.binding
             if not binding.description or not active.enabled:

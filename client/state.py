@@ -233,9 +233,9 @@ def _update(s: ClientState, m: Any) -> ClientState:
     if m.seq <= s.seq:
         return replace(s, view=view) if m.seq == s.seq else s
     round_ = int(view.get("round", 0))
-    notes = [n for n in (event_note(e, round_) for e in m.events) if n is not None]
+    new_notes = tuple(n for n in (event_note(e, round_) for e in m.events) if n is not None)
     changes = [c for c in (event_change(e, s.delegation) for e in m.events) if c is not None]
-    return replace(s, view=view, seq=m.seq, notes=s.notes + tuple(notes),
+    return replace(s, view=view, seq=m.seq, notes=s.notes + new_notes,
                    changes=(s.changes + tuple(changes))[-50:])
 
 

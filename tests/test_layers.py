@@ -60,11 +60,11 @@ def test_client_imports_only_the_wire_protocol_of_the_server() -> None:
                 assert name.startswith("server.protocol"), f"{path.relative_to(ROOT)} imports {name}"
 
 
-def test_the_server_type_checks_strictly() -> None:
-    """`mypy --strict` (settings in pyproject.toml) finds no error in server/."""
+def test_server_and_client_type_check_strictly() -> None:
+    """`mypy --strict` (settings in pyproject.toml) finds no error in server/ or client/."""
     import subprocess
     import sys
 
-    result = subprocess.run([sys.executable, "-m", "mypy", "server"], cwd=ROOT,
+    result = subprocess.run([sys.executable, "-m", "mypy", "server", "client"], cwd=ROOT,
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-3000:]

@@ -7,6 +7,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Static
 
@@ -164,7 +165,7 @@ class ConsoleScreen(Screen[None]):
         seats = self.query_one("#room-seats", DataTable)
         if not seats.row_count:
             return None
-        return str(seats.coordinate_to_cell_key((seats.cursor_row, 0)).row_key.value)
+        return str(seats.coordinate_to_cell_key(Coordinate(seats.cursor_row, 0)).row_key.value)
 
     def show(self, _: Any = None) -> None:
         cls = self.cls

@@ -45,7 +45,8 @@ class LobbyScreen(Screen[None]):
             ("Press [b]Enter[/b] to start the game when you have read the briefing. "
              "Bots play the other delegations." if demo
              else "Waiting for the facilitator to start the game…") + (f"\n{note}" if note else ""))
-        me = next((d for d in view["scenario"]["delegations"] if d["id"] == state.delegation), {})
+        me: dict[str, Any] = next((d for d in view["scenario"]["delegations"]
+                                   if d["id"] == state.delegation), {})
         self.query_one("#briefing", Markdown).update(
             f"# {view['scenario']['title']}\n\n{view['scenario']['briefing']}\n\n"
             f"## You are {me.get('name', state.delegation)}\n\n{me.get('brief', '')}\n\n"

@@ -16,7 +16,8 @@ class BriefPanel(Markdown):
             return
         self._shown_seq = view.get("seq")
         you = view.get("you") or {}
-        me = next((d for d in view["scenario"]["delegations"] if d["id"] == state.delegation), {})
+        me: dict[str, Any] = next((d for d in view["scenario"]["delegations"]
+                                   if d["id"] == state.delegation), {})
         parts = [f"## You are {me.get('name', '')} ({me.get('kind', '')})", me.get("brief", ""),
                  f"**Reservation value** (what no deal is worth to you now): {you.get('reservation', 0):g}"
                  f" — war cost so far {you.get('war_cost', 0):g}.",

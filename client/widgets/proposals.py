@@ -7,6 +7,7 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Static
 
 from client import format as fmt
@@ -31,9 +32,10 @@ class Proposals(Vertical):
         by_id = {p["id"]: p for p in view["proposals"]}
         table = self.table
         if table.row_count:
-            key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+            key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
             if key in by_id:
-                return by_id[key]
+                found: dict[str, Any] = by_id[key]
+                return found
         open_ = [p for p in view["proposals"] if not p["withdrawn"]]
         return open_[-1] if open_ else None
 
