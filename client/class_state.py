@@ -16,8 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from client.state import (ConnectionChanged, Fetch, Fetches, Forget, Requested, event_change,
-                          fetch_answered, fetch_forgotten, fetch_requested, latest_fetch)
+from client.state import SESSION_REDUCERS, SessionState, event_change
 
 
 @dataclass(frozen=True)
@@ -36,20 +35,12 @@ class RoomState:
 
 
 @dataclass(frozen=True)
-class ClassState:
-    connection: str = "offline"
-    connection_detail: str = ""
+class ClassState(SessionState):
     class_id: str | None = None
     scenario: str | None = None
     token: str | None = None
     rooms: Mapping[str, RoomState] = field(default_factory=dict)
     seat_views: Mapping[tuple[str, str], Mapping[str, Any]] = field(default_factory=dict)
-    error: str | None = None
-    errors_seen: int = 0
-    fetches: Fetches = field(default_factory=dict)
-
-    def fetch_of(self, kind: str, room: str | None = None) -> Fetch | None:
-        return latest_fetch(self.fetches, kind, room)
 
     def room_ids(self) -> list[str]:
         return list(self.rooms)
@@ -121,41 +112,13 @@ def _seat_view(s: ClassState, m: Any) -> ClassState:
     return replace(s, seat_views={**s.seat_views, (m.room, m.delegation): m.view})
 
 
-def _error(s: ClassState, m: Any) -> ClassState:
-    if m.reply_to in s.fetches:  # a refused fetch: its screen says why
-        return replace(s, fetches=fetch_answered(s.fetches, m))
-    return replace(s, error=m.message, errors_seen=s.errors_seen + 1)
-
-
-def _answered(s: ClassState, m: Any) -> ClassState:
-    return replace(s, fetches=fetch_answered(s.fetches, m))
-
-
-def _requested(s: ClassState, m: Requested) -> ClassState:
-    return replace(s, fetches=fetch_requested(s.fetches, m))
-
-
-def _forget(s: ClassState, m: Forget) -> ClassState:
-    return replace(s, fetches=fetch_forgotten(s.fetches, m))
-
-
-def _connection(s: ClassState, m: ConnectionChanged) -> ClassState:
-    return replace(s, connection=m.status, connection_detail=m.detail)
-
-
 _REDUCERS: dict[str, Callable[[ClassState, Any], ClassState]] = {
+    **SESSION_REDUCERS,
     "class_opened": _opened,
     "class_state": _class_state,
     "update": _update,
     "presence": _presence,
     "seat_view": _seat_view,
-    "error": _error,
-    "connection": _connection,
-    "game_log": _answered,
-    "debrief_report": _answered,
-    "class_report": _answered,
-    "requested": _requested,
-    "forget": _forget,
 }
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 
 PUBLIC = "public"
 
@@ -84,9 +84,21 @@ Fetches = Mapping[str, Fetch]
 
 
 @dataclass(frozen=True)
-class ClientState:
+class SessionState:
+    """What a player's and a facilitator's state share: the socket, errors, fetches."""
+
     connection: str = "offline"
     connection_detail: str = ""
+    error: str | None = None
+    errors_seen: int = 0
+    fetches: Fetches = field(default_factory=dict)
+
+    def fetch_of(self, kind: str, room: str | None = None) -> Fetch | None:
+        return latest_fetch(self.fetches, kind, room)
+
+
+@dataclass(frozen=True)
+class ClientState(SessionState):
     room: str | None = None
     delegation: str | None = None
     name: str = ""
@@ -97,14 +109,8 @@ class ClientState:
     read: Mapping[str, int] = field(default_factory=dict)
     changes: tuple[str, ...] = ()
     seats: tuple[Mapping[str, Any], ...] = ()
-    error: str | None = None
-    errors_seen: int = 0
-    fetches: Fetches = field(default_factory=dict)
 
     # ------------------------------------------------------------ derived, for the screens
-
-    def fetch_of(self, kind: str, room: str | None = None) -> Fetch | None:
-        return latest_fetch(self.fetches, kind, room)
 
     @property
     def phase(self) -> str | None:
@@ -245,26 +251,41 @@ def _presence(s: ClientState, m: Any) -> ClientState:
     return replace(s, seats=tuple(seat.model_dump() for seat in m.seats))
 
 
-def _error(s: ClientState, m: Any) -> ClientState:
+# The reducers a player's and a facilitator's state share (see `SessionState`).
+S = TypeVar("S", bound=SessionState)
+
+
+def _error(s: S, m: Any) -> S:
     if m.reply_to in s.fetches:  # a refused fetch: its screen says why
         return replace(s, fetches=fetch_answered(s.fetches, m))
     return replace(s, error=m.message, errors_seen=s.errors_seen + 1)
 
 
-def _answered(s: ClientState, m: Any) -> ClientState:
+def _answered(s: S, m: Any) -> S:
     return replace(s, fetches=fetch_answered(s.fetches, m))
 
 
-def _requested(s: ClientState, m: Requested) -> ClientState:
+def _requested(s: S, m: Requested) -> S:
     return replace(s, fetches=fetch_requested(s.fetches, m))
 
 
-def _forget(s: ClientState, m: Forget) -> ClientState:
+def _forget(s: S, m: Forget) -> S:
     return replace(s, fetches=fetch_forgotten(s.fetches, m))
 
 
-def _connection(s: ClientState, m: ConnectionChanged) -> ClientState:
+def _connection(s: S, m: ConnectionChanged) -> S:
     return replace(s, connection=m.status, connection_detail=m.detail)
+
+
+SESSION_REDUCERS: dict[str, Callable[[Any, Any], Any]] = {
+    "error": _error,
+    "connection": _connection,
+    "game_log": _answered,
+    "debrief_report": _answered,
+    "class_report": _answered,
+    "requested": _requested,
+    "forget": _forget,
+}
 
 
 def _channel_read(s: ClientState, m: ChannelRead) -> ClientState:
@@ -276,16 +297,11 @@ def _unchanged(s: ClientState, m: Any) -> ClientState:
 
 
 _REDUCERS: dict[str, Callable[[ClientState, Any], ClientState]] = {
+    **SESSION_REDUCERS,
     "joined": _joined,
     "update": _update,
     "presence": _presence,
-    "error": _error,
-    "connection": _connection,
     "channel_read": _channel_read,
-    "game_log": _answered,
-    "debrief_report": _answered,
-    "requested": _requested,
-    "forget": _forget,
 }
 
 
