@@ -211,10 +211,17 @@ class ConsoleScreen(Screen[None]):
         if room is None:
             return
         view = room.view or {}
+        seated = set(view.get("seated", []))
         for seat in room.seats:
             d = seat["delegation"]
-            seats.add_row(d, seat["code"], seat.get("name") or "",
-                          "yes" if seat.get("connected") else "no", seat.get("controller", "human"),
+            controller = seat.get("controller", "human")
+            if controller != "human":
+                presence = "bot"
+            elif view and d not in seated:
+                presence = "absent"  # not at the table until seated (j)
+            else:
+                presence = "yes" if seat.get("connected") else "no"
+            seats.add_row(d, seat["code"], seat.get("name") or "", presence, controller,
                           "✔" if d in view.get("ready", []) else "", key=d)
         if seats.row_count:
             seats.move_cursor(row=min(max(row, 0), seats.row_count - 1))
