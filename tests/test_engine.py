@@ -266,3 +266,12 @@ def test_each_decision_phase_is_a_fresh_vote() -> None:
     table.act("upland", c.SignProposal(proposal="P1"))
     table.act("lowland", c.SignProposal(proposal="P1"))
     assert table.state.agreement == "P1"
+
+
+def test_a_bots_strategy_stays_with_the_facilitator() -> None:
+    """Seats see that a bot plays a delegation, never which strategy it plays."""
+    table = Table()
+    events = table.facilitate(c.SetController(delegation="lowland", controller="bot", strategy="boulware"))
+    assert table.game.view_for("upland")["controllers"]["lowland"] == "bot"
+    assert "boulware" not in str(table.game.view_for("upland"))
+    assert not any(e.visibility.allows("upland") for e in events)

@@ -191,3 +191,26 @@ async def test_bot_seats_and_their_recovery(tmp_path: Path) -> None:
         assert set(room.bots) == {"commission"} or room.game.ended
     finally:
         await second.stop()
+
+
+async def test_a_bot_with_a_named_strategy_comes_back_after_a_restart(tmp_path: Path) -> None:
+    """A seat handed to a bot with a strategy is played by that strategy again after a restart."""
+    pytest.importorskip("server.bots.runner", reason="the bots (server/bots/runner.py) are not built yet")
+    db = tmp_path / "strategy.db"
+    first = ParleyServer(db)
+    await first.start()
+    try:
+        fac, opened = await open_class(first.url)  # in the lobby: nothing moves until restarted
+        rid = opened["rooms"][0]["room"]
+        reply = await fac.call("assign_bot", room=rid, delegation="lowland", strategy="boulware")
+        assert reply["type"] == "ack", reply
+    finally:
+        await first.stop()
+    second = ParleyServer(db)
+    await second.start()
+    try:
+        room = second.runtime.room(rid)
+        assert set(room.bots) == {"lowland"}
+        assert room.game.state.controllers["lowland"] == "bot"
+    finally:
+        await second.stop()

@@ -262,8 +262,10 @@ def _seat(out: Outbox, c: Call) -> None:
 def _set_controller(out: Outbox, c: Call) -> None:
     if c.delegation not in out.state.seated:
         raise RuleViolation("not_seated", f"{c.delegation} is not at the table.")
+    # Who plays a seat is public (every view shows it); which strategy a bot plays is not.
     out.emit(ev.ControllerChanged(at=c.at, delegation=c.delegation, controller=c.controller,
-                                  strategy=c.strategy if c.controller == "bot" else None))
+                                  strategy=c.strategy if c.controller == "bot" else None,
+                                  visibility=ev.FACILITATOR_ONLY))
 
 
 def _open_debrief(out: Outbox, c: Call) -> None:

@@ -191,6 +191,8 @@ class DelegationSeated(EventBase):
 
 
 class ControllerChanged(EventBase):
+    """Who plays a seat. Facilitator-only: views show human or bot, never the bot's strategy."""
+
     type: Literal["controller_changed"] = "controller_changed"
     delegation: str
     controller: Literal["human", "bot"]

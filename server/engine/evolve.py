@@ -156,7 +156,7 @@ def _seated(s: Negotiation, e: ev.DelegationSeated) -> None:
 
 
 def _controller(s: Negotiation, e: ev.ControllerChanged) -> None:
-    s.controllers[e.delegation] = e.controller if e.strategy is None else f"bot:{e.strategy}"
+    s.controllers[e.delegation] = e.controller
 
 
 def _ended(s: Negotiation, e: ev.GameEnded) -> None:
