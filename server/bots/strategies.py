@@ -88,8 +88,7 @@ class Strategy:
     def _negotiate(self, view: View, seat: SeatTable) -> list[c.CommandBase]:
         aspiration = self.aspiration(view, seat)
         open_ = [p for p in view["proposals"] if not p["withdrawn"]]
-        good = [p for p in open_ if p["author"] != self.me and live(p)
-                and seat.acceptable(p["terms"], aspiration)]
+        good = [p for p in open_ if p["author"] != self.me and seat.acceptable(p["terms"], aspiration)]
         moves: list[c.CommandBase] = [c.SupportProposal(proposal=p["id"]) for p in good
                                       if self.me not in p["supporters"]]
         if moves:
@@ -101,29 +100,18 @@ class Strategy:
 
     def _table(self, view: View, seat: SeatTable, aspiration: float,
                open_: list[Proposal]) -> list[c.CommandBase]:
-        terms, amends = self._revival(seat, aspiration, open_)
-        if not terms:
-            terms, amends = self.package(seat, aspiration, Others(view, self.me), open_)
-        same = next((p for p in open_ if p["terms"] == terms and live(p)), None)
+        # Every decision phase is a fresh vote, so any open proposal can still be signed.
+        terms, amends = self.package(seat, aspiration, Others(view, self.me), open_)
+        same = next((p for p in open_ if p["terms"] == terms), None)
         if same is not None:
             if self.me in same["supporters"]:
                 return self._speak(speech.HOLDING)
             return [c.SupportProposal(proposal=same["id"]), *self._speak(speech.SUPPORTED, p=same["id"])]
         stale = [c.WithdrawProposal(proposal=p["id"]) for p in open_ if p["author"] == self.me
-                 and p["id"] != amends and (not live(p) or set(p["supporters"]) == {self.me})]
+                 and p["id"] != amends and set(p["supporters"]) == {self.me}]
         line = speech.tabled(self.temper, self.rng, self._name(view), amends)
         self.spoke = True
         return [*stale, c.TableProposal(terms=terms, amends=amends), c.MakeStatement(text=line)]
-
-    def _revival(self, seat: SeatTable, aspiration: float,
-                 open_: list[Proposal]) -> tuple[dict[str, str], str | None]:
-        """A declined package now good enough for me: votes stand, so it must be tabled anew."""
-        dead = [p for p in open_ if not live(p) and p["author"] != self.me
-                and seat.acceptable(p["terms"], aspiration)]
-        if not dead:
-            return {}, None
-        best = max(dead, key=lambda p: (seat.worth(p["terms"]), p["id"]))
-        return dict(best["terms"]), best["id"]
 
     def package(self, seat: SeatTable, aspiration: float, others: Others,
                 open_: list[Proposal]) -> tuple[dict[str, str], str | None]:
@@ -203,11 +191,6 @@ class Strategy:
         return next((d["name"] for d in view["scenario"]["delegations"] if d["id"] == self.me), self.me)
 
     display: str = ""
-
-
-def live(proposal: Proposal) -> bool:
-    """Can it still become the agreement? Not once a required signatory has declined it."""
-    return not set(proposal["declines"]) & set(proposal["required"])
 
 
 def progress(view: View) -> float:
