@@ -1,6 +1,6 @@
 """Talking to a real Parley server over real websockets, as seats, a facilitator or observers.
 
-`Client` records every frame it receives (raw text and parsed), answers `call(...)` with the
+The `server` fixture (a real server on a free port) lives in conftest.py. `Client` records every frame it receives (raw text and parsed), answers `call(...)` with the
 reply naming its id, and `wait_for(...)` finds a later frame; `open_class` and `seat_clients`
 set up a room of connected seats. Everything has a timeout, so a broken server fails a test
 instead of hanging it.
@@ -11,29 +11,17 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
 import websockets
 from websockets.asyncio.client import ClientConnection
 
-from server.net.server import ParleyServer
 from server.protocol.wire import PROTOCOL_VERSION
 
 TIMEOUT = 5.0
 Frame = dict[str, Any]
-
-
-@pytest.fixture
-async def server(tmp_path: Path) -> AsyncIterator[ParleyServer]:
-    srv = ParleyServer(tmp_path / "parley.db")
-    await srv.start()
-    try:
-        yield srv
-    finally:
-        await srv.stop()
 
 
 class Client:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from server_helpers import Client, open_class, server  # noqa: F401  (server is a fixture)
+from server_helpers import Client, open_class
 
 from server.engine import FACILITATOR
 from server.engine import commands as c
@@ -58,7 +58,7 @@ def _leaks(seat: str, frames: list[dict[str, Any]], text: str) -> list[str]:
     return found
 
 
-async def test_a_game_of_network_bots_finishes_without_leaks(server: ParleyServer, tmp_path: Path) -> None:  # noqa: F811
+async def test_a_game_of_network_bots_finishes_without_leaks(server: ParleyServer, tmp_path: Path) -> None:
     """One `parley bot` process per seat plays a tutorial room to its end; no transcript leaks."""
     assert server.runtime is not None
     opened = await server.runtime.open_class("tutorial", time_scale=0.01, seed=4)
@@ -95,7 +95,7 @@ async def test_a_game_of_network_bots_finishes_without_leaks(server: ParleyServe
     assert "For Upland only" not in transcripts["lowland"].read_text(encoding="utf-8")
 
 
-async def test_parley_bot_refuses_a_bad_code_in_one_line(server: ParleyServer, tmp_path: Path) -> None:  # noqa: F811
+async def test_parley_bot_refuses_a_bad_code_in_one_line(server: ParleyServer, tmp_path: Path) -> None:
     """A code no seat has: one line on stderr naming it, exit status 1."""
     proc = await _run_bot(server.url, "ZZ-0000", 1, tmp_path / "t.jsonl")
     async with asyncio.timeout(20):
@@ -105,7 +105,7 @@ async def test_parley_bot_refuses_a_bad_code_in_one_line(server: ParleyServer, t
     assert lines[0].startswith("parley: ") and "ZZ-0000" in lines[0] and "unknown_code" in lines[0]
 
 
-async def test_a_facilitator_hands_a_dropped_seat_to_a_bot_and_takes_it_back(server: ParleyServer) -> None:  # noqa: F811
+async def test_a_facilitator_hands_a_dropped_seat_to_a_bot_and_takes_it_back(server: ParleyServer) -> None:
     """AssignBot mid-game makes a bot play the dropped seat; ReleaseBot stops it for the human."""
     facilitator, opened = await open_class(server.url, bots=["lowland", "commission"], time_scale=0.2)
     room = opened["rooms"][0]

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from client_helpers import facilitate, open_room, to_phase, wait_until
 from server_helpers import AGREEABLE_TUTORIAL_TERMS, Client, free_port
 from textual.widgets import Input, Select, Static
@@ -22,14 +20,6 @@ from server.engine import commands as c
 from server.net.server import ParleyServer
 
 
-@pytest.fixture
-async def srv(tmp_path: Path) -> AsyncIterator[ParleyServer]:
-    server = ParleyServer(tmp_path / "parley.db", port=0)
-    await server.start()
-    try:
-        yield server
-    finally:
-        await server.stop()
 
 
 def player_app(srv: ParleyServer, tmp_path: Path, code: str = "") -> ParleyApp:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from client_helpers import facilitate, open_room, to_phase, wait_until
 from server_helpers import AGREEABLE_TUTORIAL_TERMS
 from textual.widgets import Markdown, Static
@@ -78,14 +76,6 @@ def test_facilitator_fetches_are_kept_per_room_and_the_report_by_id() -> None:
 # ---------------------------------------------------------------- the app on a real server
 
 
-@pytest.fixture
-async def srv(tmp_path: Path) -> AsyncIterator[ParleyServer]:
-    server = ParleyServer(tmp_path / "parley.db", port=0)
-    await server.start()
-    try:
-        yield server
-    finally:
-        await server.stop()
 
 
 async def agreed_room(srv: ParleyServer) -> tuple[Any, dict[str, str]]:

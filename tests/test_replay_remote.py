@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from server_helpers import Client, open_class, seat_clients, server  # noqa: F401 (fixture)
+from server_helpers import Client, open_class, seat_clients
 
 from server.engine import dump_event
 from server.engine.commands import MakeStatement
@@ -24,7 +24,7 @@ async def finished_game(url: str) -> tuple[Client, dict[str, Client], str]:
     return facilitator, seats, room["room"]
 
 
-async def test_the_facilitator_fetches_the_whole_log(server: ParleyServer) -> None:  # noqa: F811
+async def test_the_facilitator_fetches_the_whole_log(server: ParleyServer) -> None:
     """The facilitator's token fetches every event of the room, as stored, in order."""
     facilitator, _, room = await finished_game(server.url)
     token = next(f["facilitator_token"] for f in facilitator.frames if f["type"] == "class_opened")
@@ -34,7 +34,7 @@ async def test_the_facilitator_fetches_the_whole_log(server: ParleyServer) -> No
     assert fetched.loaded.trusted and fetched.own_seat is None
 
 
-async def test_a_seat_waits_for_the_debrief(server: ParleyServer) -> None:  # noqa: F811
+async def test_a_seat_waits_for_the_debrief(server: ParleyServer) -> None:
     """A seat token is refused the log until the debrief opens, then gets it with its own seat."""
     facilitator, seats, room = await finished_game(server.url)
     token = seats["lowland"].token
@@ -48,13 +48,13 @@ async def test_a_seat_waits_for_the_debrief(server: ParleyServer) -> None:  # no
     assert fetched.loaded.events[-1].type == "debrief_opened"
 
 
-async def test_a_wrong_token_is_one_clear_error(server: ParleyServer) -> None:  # noqa: F811
+async def test_a_wrong_token_is_one_clear_error(server: ParleyServer) -> None:
     """An unknown token gets the server's refusal as one line, not a hang or a traceback."""
     with pytest.raises(SourceError, match="token"):
         await asyncio.to_thread(fetch_log, server.url, "not-a-token")
 
 
-async def test_a_long_log_comes_in_parts_and_joins_up(server: ParleyServer) -> None:  # noqa: F811
+async def test_a_long_log_comes_in_parts_and_joins_up(server: ParleyServer) -> None:
     """A log longer than one frame's share arrives in parts that join into the whole log."""
     facilitator, opened = await open_class(server.url, start=True)
     room = server.runtime.room(opened["rooms"][0]["room"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from server_helpers import AGREEABLE_TUTORIAL_TERMS, open_class, seat_clients, server  # noqa: F401
+from server_helpers import AGREEABLE_TUTORIAL_TERMS, open_class, seat_clients
 
 from server.net.server import ParleyServer
 
@@ -21,7 +21,7 @@ async def signed_room(url: str):  # type: ignore[no-untyped-def]
     return facilitator, seats, room
 
 
-async def test_debrief_is_the_facilitators_until_it_is_opened(server: ParleyServer) -> None:  # noqa: F811
+async def test_debrief_is_the_facilitators_until_it_is_opened(server: ParleyServer) -> None:
     """Before the debrief opens a seat is refused the analysis; after, it gets the same as the facilitator."""
     facilitator, seats, room = await signed_room(server.url)
     refused = await seats["upland"].call("fetch_debrief")
@@ -37,14 +37,14 @@ async def test_debrief_is_the_facilitators_until_it_is_opened(server: ParleyServ
     assert for_seat["debrief"]["analysis"] == report["debrief"]["analysis"]
 
 
-async def test_debrief_waits_for_the_end(server: ParleyServer) -> None:  # noqa: F811
+async def test_debrief_waits_for_the_end(server: ParleyServer) -> None:
     """A running game has no debrief yet: the facilitator is told so, plainly."""
     facilitator, opened = await open_class(server.url, start=True)
     reply = await facilitator.call("fetch_debrief", room=opened["rooms"][0]["room"])
     assert reply["type"] == "error" and reply["code"] == "game_not_over"
 
 
-async def test_class_report_covers_every_room_for_the_facilitator_only(server: ParleyServer) -> None:  # noqa: F811
+async def test_class_report_covers_every_room_for_the_facilitator_only(server: ParleyServer) -> None:
     """The class report has a column per room; a seat asking for it is refused."""
     facilitator, seats, room = await signed_room(server.url)
     report = await facilitator.call("fetch_report")

@@ -7,11 +7,8 @@ import time
 from pathlib import Path
 
 import pytest
-from server_helpers import AGREEABLE_TUTORIAL_TERMS, Client, open_class, seat_clients, server, until_phase
-
+from server_helpers import AGREEABLE_TUTORIAL_TERMS, Client, open_class, seat_clients, until_phase
 from server.net.server import ParleyServer
-
-__all__ = ["server"]
 
 
 async def test_timer_moves_phases_on_its_own(server: ParleyServer) -> None:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from server_helpers import open_class, seat_clients, server  # noqa: F401 (fixture)
+from server_helpers import open_class, seat_clients
 
 from server.net.server import ParleyServer
 
 
-async def test_updates_leave_out_the_scenario_until_the_game_ends(server: ParleyServer) -> None:  # noqa: F811
+async def test_updates_leave_out_the_scenario_until_the_game_ends(server: ParleyServer) -> None:
     """A seat's updates omit the scenario it already has; the ending update brings the history."""
     facilitator, opened = await open_class(server.url, start=True)
     room = opened["rooms"][0]
