@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from server.cli import UserError, write_output
+from server.cli_server import default_db  # the database `parley serve` uses
 from server.engine.events import EventBase
 
 FORMATS = ("md", "html", "csv")
@@ -29,7 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run_report(args: argparse.Namespace) -> int:
     from server.analysis.report import class_report, report_csv, report_html, report_markdown
 
-    rooms = load_class(args.db or _default_db(), args.class_id)
+    rooms = load_class(args.db or default_db(), args.class_id)
     try:
         report = class_report(rooms, class_id=args.class_id)
     except ValueError as exc:
@@ -59,7 +60,3 @@ def _natural(room_id: str) -> list[int | str]:
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", room_id)]
 
 
-def _default_db() -> Path:
-    from server.cli_server import default_db  # the database `parley serve` uses
-
-    return default_db()

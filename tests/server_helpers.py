@@ -1,7 +1,8 @@
 """Talking to a real Parley server over real websockets, as seats, a facilitator or observers.
 
-The `server` fixture (a real server on a free port) lives in conftest.py. `Client` records every frame it receives (raw text and parsed), answers `call(...)` with the
-reply naming its id, and `wait_for(...)` finds a later frame; `open_class` and `seat_clients`
+The `server` fixture (a real server on a free port) lives in conftest.py. `Client` records
+every frame it receives (raw text and parsed), answers `call(...)` with the reply naming its
+id, and `wait_for(...)` finds a later frame; `open_class` and `seat_clients`
 set up a room of connected seats. Everything has a timeout, so a broken server fails a test
 instead of hanging it.
 """

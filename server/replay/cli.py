@@ -17,17 +17,13 @@ import argparse
 from pathlib import Path
 
 from server.cli import UserError, write_output
+from server.cli_server import default_db  # the database `parley serve` uses
 from server.engine import FACILITATOR
 from server.replay.exports import FORMATS, export
 from server.replay.model import Replay, may_see_all
 from server.replay.records import result_rows, to_csv
 from server.replay.sources import Loaded, SourceError, from_database, from_file
 
-
-def _default_db() -> Path:
-    from server.cli_server import default_db  # the database `parley serve` uses
-
-    return default_db()
 
 
 def _add_source(parser: argparse.ArgumentParser, server: bool) -> None:
@@ -70,7 +66,7 @@ def load(args: argparse.Namespace) -> list[Loaded]:
             return [loaded]
         if not args.game:
             raise UserError("name a GAME (see `parley games list`), or a JSON export with --file")
-        return from_database(args.db or _default_db(), args.game)
+        return from_database(args.db or default_db(), args.game)
     except SourceError as exc:
         raise UserError(str(exc)) from None
 
