@@ -16,6 +16,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from server.protocol import wire
+
 from client.state import SESSION_REDUCERS, SessionState, event_change
 
 
@@ -96,10 +98,7 @@ def _update(s: ClassState, m: Any) -> ClassState:
     lines = tuple(line for line in (event_line(e) for e in m.events) if line)
     if m.seq == old.seq and not m.fresh:
         lines = ()  # already folded into the view we hold (a resume's catch-up)
-    view = m.view
-    if "scenario" not in view and old.view is not None:  # sent once; updates leave it out
-        view = {**view, "scenario": old.view["scenario"]}
-    room = replace(old, view=view, seq=m.seq, log=(old.log + lines)[-200:])
+    room = replace(old, view=wire.with_scenario(m.view, old.view), seq=m.seq, log=(old.log + lines)[-200:])
     return replace(s, rooms={**s.rooms, m.room: room})
 
 

@@ -25,6 +25,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
+from server.protocol import wire
+
 PUBLIC = "public"
 
 
@@ -230,9 +232,7 @@ def _joined(s: ClientState, m: Any) -> ClientState:
 def _update(s: ClientState, m: Any) -> ClientState:
     if s.room is not None and m.room != s.room:
         return s
-    view = {k: v for k, v in m.view.items() if k != "notes"}
-    if "scenario" not in view and s.view is not None:  # sent once; updates leave it out
-        view["scenario"] = s.view["scenario"]
+    view = {k: v for k, v in wire.with_scenario(m.view, s.view).items() if k != "notes"}
     if m.fresh:  # events were skipped: the view (with its notes, if sent) replaces everything
         notes = tuple(m.view["notes"]) if m.view.get("notes") is not None else s.notes
         return replace(s, view=view, seq=m.seq, notes=notes)

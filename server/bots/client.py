@@ -142,9 +142,7 @@ class NetBot:
     # ------------------------------------------------------------ playing
 
     def _see(self, view: dict[str, Any], seq: int) -> None:
-        if "scenario" not in view and "scenario" in self.view:  # sent once; updates leave it out
-            view = {**view, "scenario": self.view["scenario"]}
-        self.view, self.last_seq = view, max(self.last_seq, seq)
+        self.view, self.last_seq = wire.with_scenario(view, self.view), max(self.last_seq, seq)
         self.dirty = True
         self._maybe_act()
 

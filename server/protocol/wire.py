@@ -23,6 +23,7 @@ once and answered with the first reply.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
@@ -245,7 +246,8 @@ class Update(Message):
     """Events of one room, as this connection may see them, and its view after them.
 
     `seq` is the room's last event number; `events` may be empty (a view refresh: someone
-    connected, say). `fresh` is true when events were skipped and `view` replaces all."""
+    connected, say). `fresh` is true when events were skipped and `view` replaces all.
+    `view` leaves out the public `scenario` unless it changed: see `with_scenario`."""
 
     type: Literal["update"] = "update"
     room: str
@@ -368,6 +370,16 @@ def parse_client(frame: str | bytes) -> Any:
 
 def parse_server(frame: str | bytes) -> Any:
     return SERVER_ADAPTER.validate_json(frame)
+
+
+def with_scenario(view: Mapping[str, Any], previous: Mapping[str, Any] | None) -> dict[str, Any]:
+    """An `Update`'s view completed with the public scenario the client already holds.
+
+    Updates leave the scenario out unless it changed (see `Update`); every client keeps the
+    one it was sent, and this is the one place that rule is applied."""
+    if "scenario" in view or not previous or "scenario" not in previous:
+        return dict(view)
+    return {**view, "scenario": previous["scenario"]}
 
 
 def encode(message: Message) -> str:
