@@ -8,7 +8,7 @@ import pytest
 from client_helpers import wait_until
 
 from client.app import ParleyApp
-from client.cli import make_demo
+from server.cli.play import make_demo
 from client.screens.lobby import LobbyScreen
 from client.screens.table import TableScreen
 from server.cli import UserError, main

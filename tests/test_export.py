@@ -17,7 +17,7 @@ from server.cli import UserError, build_parser, main
 from server.engine import FACILITATOR, Game
 from server.engine import events as ev
 from server.replay import Replay
-from server.replay.cli import load, seat_for
+from server.cli.replay import load, seat_for
 from server.replay.sources import Loaded
 from server.store import ClassInfo, EventRow, GameStatus, SeatRecord, open_store
 

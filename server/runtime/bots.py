@@ -1,29 +1,8 @@
-"""The runtime's side of bots: find the bots engineer's `start_bot`, and give a seat to it.
-
-The bots live in `server.bots.runner` (another area of the code); it is imported only when a
-bot is wanted, so the server runs — and refuses bot requests with `bots_unavailable` — when
-that module is not there.
-"""
+"""The runtime's side of bots: each bot seat's own seed (the bots are `server.bots.runner`)."""
 
 from __future__ import annotations
 
-import importlib
 import zlib
-from collections.abc import Callable
-from typing import Any
-
-from server.runtime.errors import Refusal
-
-
-def bot_starter() -> Callable[..., Any]:
-    try:
-        runner = importlib.import_module("server.bots.runner")
-    except ModuleNotFoundError as exc:
-        if exc.name and "server.bots.runner".startswith(exc.name):
-            raise Refusal("bots_unavailable", "This server has no bots installed.") from None
-        raise
-    start: Callable[..., Any] = runner.start_bot
-    return start
 
 
 def bot_seed(game_seed: int, room_id: str, delegation: str) -> int:

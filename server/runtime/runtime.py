@@ -31,7 +31,8 @@ from typing import Any, Literal
 from server.engine import FACILITATOR, Game, RuleViolation
 from server.engine.commands import PauseTimer, ResumeTimer, SetController, StartGame
 from server.protocol.wire import ClassOpened, RoomInfo, SeatInfo
-from server.runtime.bots import bot_seed, bot_starter
+from server.bots.runner import start_bot
+from server.runtime.bots import bot_seed
 from server.runtime.errors import Refusal
 from server.runtime.interning import ScenarioCache
 from server.runtime.room import Room, Seat, game_status
@@ -187,8 +188,6 @@ class Runtime:
         if unknown:
             raise Refusal("unknown_delegation", f"No seated delegation {unknown[0]!r} in {scenario_id} "
                                                 f"(seated: {', '.join(seated)}).")
-        if bot_seats:
-            bot_starter()  # refuse now, before anything is stored, if there are no bots
         facilitator_token = new_token()
         record = ClassRecord(self._new_class_id(), scenario.id, token_hash(facilitator_token))
         base_seed = secrets.randbelow(2**31) if seed is None else seed
@@ -238,7 +237,6 @@ class Runtime:
         """Give the seat to a bot: record it (ControllerChanged), then start the bot."""
         if delegation in room.bots:
             raise Refusal("already_bot", f"A bot already plays {delegation}.")
-        bot_starter()
         await room.submit(FACILITATOR, SetController(delegation=delegation, controller="bot", strategy=strategy))
         self._start_bot(room, delegation, strategy)
 
@@ -251,7 +249,6 @@ class Runtime:
         await room.submit(FACILITATOR, SetController(delegation=delegation, controller="human"))
 
     def _start_bot(self, room: Room, delegation: str, strategy: str | None) -> None:
-        start_bot = bot_starter()
         seed = bot_seed(room.game.state.seed, room.id, delegation)
         room.bots[delegation] = start_bot(room, delegation, strategy, seed)
 

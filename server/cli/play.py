@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from server.cli import UserError
+from server.cli.common import UserError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -44,7 +44,7 @@ def run_facilitate(args: argparse.Namespace) -> int:
 
 def make_demo(scenario: str, delegation: str | None, time_scale: float = 1.0) -> Any:
     """The demo host for `scenario`; UserError naming the choices when a name is wrong."""
-    from client.demo import Demo
+    from server.cli.demo import Demo
     from server.scenario import bundled_scenarios
 
     if not 0 < time_scale <= 10:

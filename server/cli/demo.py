@@ -19,7 +19,6 @@ from typing import Any
 from server.engine import FACILITATOR
 from server.engine.commands import OpenDebrief, StartGame
 from server.net.server import ParleyServer
-from server.runtime import Refusal
 from server.scenario import bundled_scenarios
 
 
@@ -78,7 +77,6 @@ class Demo:
         self.delegations = [(d.id, d.name, d.brief) for d in found.delegations if not d.absent]
         self.chosen = chosen
         self.time_scale = time_scale
-        self.note = ""
         self._tmp = tempfile.TemporaryDirectory(prefix="parley-demo-") if data_dir is None else None
         self.db_path = (Path(self._tmp.name) if self._tmp else data_dir) / "demo.db"  # type: ignore[operator]
         self.embedded = EmbeddedServer(self.db_path)
@@ -104,16 +102,7 @@ class Demo:
     async def _open(self, bots: list[str]) -> Any:
         runtime = self.embedded.server.runtime
         assert runtime is not None
-        try:
-            return await runtime.open_class(self.scenario.id, 1, bots, self.time_scale)
-        except Refusal as exc:
-            if exc.code != "bots_unavailable":
-                raise
-            opened = await runtime.open_class(self.scenario.id, 1, [], self.time_scale)
-            codes = ", ".join(f"{s.delegation} {s.code}" for s in opened.rooms[0].seats)
-            self.note = (f"No bots are installed, so the other seats wait for players: in another "
-                         f"terminal run `parley play --server {self.url}` with a code ({codes}).")
-            return opened
+        return await runtime.open_class(self.scenario.id, 1, bots, self.time_scale)
 
     async def start(self) -> None:
         """Start the game (the demo's player acts as their own facilitator here)."""

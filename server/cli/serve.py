@@ -1,24 +1,17 @@
-"""`parley serve`, `parley host`, `parley games list` and `parley protocol schema`."""
+"""`parley serve` (run the game server) and `parley host` (open a class of rooms on one)."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import dataclasses
 import json
 import logging
 import signal
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
-from server.cli import UserError
-from server.protocol.wire import PROTOCOL_VERSION, protocol_schema
-
-
-def default_db() -> Path:
-    return Path(platformdirs.user_data_dir("parley")) / "parley.db"
+from server.cli.common import UserError, default_db
+from server.protocol.wire import PROTOCOL_VERSION
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -39,23 +32,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     host.add_argument("--start", action="store_true", help="start every room at once")
     host.add_argument("--json", action="store_true", help="print the class as JSON")
     host.set_defaults(func=run_host)
-
-    games = subparsers.add_parser("games", help="games stored in a database")
-    actions = games.add_subparsers(dest="action", metavar="ACTION", required=True)
-    listing = actions.add_parser("list", help="list games with scenario, status, round and agreement")
-    listing.add_argument("--db", type=Path, default=None, help=f"SQLite database (default {default_db()})")
-    listing.add_argument("--json", action="store_true", help="print JSON")
-    listing.set_defaults(func=run_games_list)
-
-    protocol = subparsers.add_parser("protocol", help="the wire protocol")
-    protocol_actions = protocol.add_subparsers(dest="action", metavar="ACTION", required=True)
-    protocol_actions.add_parser("schema", help="print the JSON Schema of every message").set_defaults(
-        func=print_protocol_schema)
-
-
-def print_protocol_schema(args: argparse.Namespace) -> int:
-    print(json.dumps(protocol_schema(), indent=2))
-    return 0
 
 
 # ---------------------------------------------------------------- serve
@@ -136,30 +112,3 @@ def _ask(url: str, request: dict[str, Any]) -> dict[str, Any]:
         raise UserError(f"{url!r} is not a websocket URL (ws://HOST:PORT)") from None
     except (OSError, TimeoutError, WebSocketException) as exc:
         raise UserError(f"cannot reach the Parley server at {url}: {exc}") from None
-
-
-# ---------------------------------------------------------------- games list
-
-
-def run_games_list(args: argparse.Namespace) -> int:
-    db: Path = args.db or default_db()
-    if not db.exists():
-        raise UserError(f"no database at {db} (start `parley serve`, or name one with --db)")
-    from server.store import open_store
-
-    store = open_store(db)
-    try:
-        games = store.list_games()
-    finally:
-        store.close()
-    if args.json:
-        print(json.dumps([dataclasses.asdict(g) for g in games], indent=2))
-        return 0
-    if not games:
-        print(f"No games in {db}.")
-        return 0
-    print(f"{'GAME':<12} {'SCENARIO':<16} {'STATUS':<8} {'PHASE':<12} {'ROUND':>5}  AGREEMENT  EVENTS")
-    for g in games:
-        print(f"{g.id:<12} {g.scenario:<16} {g.status:<8} {g.phase:<12} {g.round:>5}  "
-              f"{'signed' if g.agreement else '-':<9}  {g.events:>6}")
-    return 0

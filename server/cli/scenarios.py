@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from server.cli import UserError
+from server.cli.common import UserError
 from server.scenario.loader import (
     ScenarioError,
     bundled_scenarios,

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from server.bots.strategies import DEFAULT_STRATEGY, PARTY_STRATEGIES, STRATEGIES
-from server.cli import UserError
+from server.cli.common import UserError
 from server.scenario import ScenarioError, resolve_scenario
 
 DEFAULT_SERVER = "ws://127.0.0.1:8765"

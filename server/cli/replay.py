@@ -1,4 +1,4 @@
-"""`parley replay` (the Textual viewer) and `parley export` (md, html, json, csv).
+"""`parley replay` (the Textual viewer), and finding a recorded game for it and `parley export`.
 
     parley replay GAME [--db PATH | --file FILE | --server URL --token TOKEN] [--as D | --all]
     parley export GAME|CLASS [--db PATH | --file FILE] --format md|html|json|csv
@@ -16,17 +16,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from server.cli import UserError, write_output
-from server.cli_server import default_db  # the database `parley serve` uses
+from server.cli.common import UserError, default_db
 from server.engine import FACILITATOR
-from server.replay.exports import FORMATS, export
 from server.replay.model import Replay, may_see_all
-from server.replay.records import result_rows, to_csv
 from server.replay.sources import Loaded, SourceError, from_database, from_file
 
 
-
-def _add_source(parser: argparse.ArgumentParser, server: bool) -> None:
+def add_source(parser: argparse.ArgumentParser, server: bool) -> None:
     parser.add_argument("game", metavar="GAME", nargs="?",
                         help="the game's id (see `parley games list`); not needed with --file")
     source = parser.add_mutually_exclusive_group()
@@ -44,13 +40,8 @@ def _add_source(parser: argparse.ArgumentParser, server: bool) -> None:
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     replay = subparsers.add_parser("replay", help="step through a recorded game in a Textual viewer")
-    _add_source(replay, server=True)
+    add_source(replay, server=True)
     replay.set_defaults(func=run_replay)
-    exporter = subparsers.add_parser("export", help="export a game (or a class, as csv) for class")
-    _add_source(exporter, server=False)
-    exporter.add_argument("--format", required=True, choices=FORMATS, help="md, html, json or csv")
-    exporter.add_argument("--out", type=Path, default=None, help="write here (default: stdout)")
-    exporter.set_defaults(func=run_export)
 
 
 # ---------------------------------------------------------------- loading
@@ -94,32 +85,6 @@ def open_replay(loaded: Loaded, seat: str) -> Replay:
 
 
 # ---------------------------------------------------------------- commands
-
-
-def run_export(args: argparse.Namespace) -> int:
-    games = load(args)
-    if args.format == "json" and args.as_ and args.as_ != FACILITATOR:
-        raise UserError("a JSON export is the whole event log, every seat's secrets included: "
-                        "export it with --all (md, html and csv respect --as)")
-    if len(games) > 1 or games[0].class_id == args.game:
-        text = _export_class(games, args)
-    else:
-        text = export(open_replay(games[0], seat_for(games[0], args.as_, args.all)), args.format)
-    write_output(text, args.out, f"{args.format}, {len(text):,} characters")
-    return 0
-
-
-def _export_class(games: list[Loaded], args: argparse.Namespace) -> str:
-    """A class as csv: one row per delegation per room."""
-    if args.format != "csv":
-        listing = ", ".join(g.game_id for g in games)
-        raise UserError(f"{args.game} is a class: it exports as csv; export its games one by one "
-                        f"for {args.format} ({listing})")
-    rows = []
-    for loaded in games:
-        rows += result_rows(open_replay(loaded, seat_for(loaded, args.as_, args.all)),
-                            class_id=loaded.class_id)
-    return to_csv(rows)
 
 
 def run_replay(args: argparse.Namespace) -> int:
