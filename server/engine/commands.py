@@ -127,6 +127,13 @@ class SeatDelegation(CommandBase):
     delegation: str
 
 
+class UnseatDelegation(CommandBase):
+    """Take a guarantor or mediator away from the table (a party leaves only by walking out)."""
+
+    type: Literal["unseat_delegation"] = "unseat_delegation"
+    delegation: str
+
+
 class SetController(CommandBase):
     """Record who plays a seat: a human, or a bot with a strategy (the runtime decides)."""
 
@@ -157,7 +164,7 @@ SeatCommand = (
 )
 FacilitatorCommand = (
     StartGame | PauseTimer | ResumeTimer | ExtendTimer | AdvancePhase | InjectEvent | Announce
-    | EndGame | SeatDelegation | SetController | OpenDebrief
+    | EndGame | SeatDelegation | UnseatDelegation | SetController | OpenDebrief
 )
 Command = Annotated[SeatCommand | FacilitatorCommand | Tick, Field(discriminator="type")]
 

@@ -164,7 +164,7 @@ def _vote_target(out: Outbox, actor: str, proposal_id: str) -> Proposal:
     proposal = _proposal(s, proposal_id)
     if not proposal.is_complete(s.scenario):
         raise RuleViolation("incomplete_proposal", f"{proposal.id} leaves issues open; only complete proposals are signed.")
-    if actor not in required_signatories(s.scenario, proposal.terms, s.in_play()):
+    if actor not in proposal.required:
         raise RuleViolation("not_signatory", f"{actor}'s signature is not needed on {proposal.id}.")
     if actor in proposal.votes_cast():
         raise RuleViolation("already_voted", f"{actor} has already voted on {proposal.id}.")
@@ -174,11 +174,32 @@ def _vote_target(out: Outbox, actor: str, proposal_id: str) -> Proposal:
 def _sign(out: Outbox, c: Call) -> None:
     proposal = _vote_target(out, c.actor, c.proposal)
     out.emit(ev.ProposalSigned(at=c.at, proposal=proposal.id, delegation=c.actor))
-    required = required_signatories(out.state.scenario, proposal.terms, out.state.in_play())
-    if required <= proposal.signatures:
-        out.emit(ev.AgreementSigned(at=c.at, proposal=proposal.id, terms=proposal.terms,
-                                    signatories=tuple(sorted(proposal.signatures))))
-        _end(out, c.at, Trigger.AGREEMENT, "agreement")
+    _agree_if_signed(out, c.at)
+
+
+def _agree_if_signed(out: Outbox, at: float) -> None:
+    """In a decision phase, the first complete proposal every required signer has signed is
+    the agreement: checked after each signature and after each change of the table."""
+    s = out.state
+    if s.phase is not Phase.DECISION or s.paused:
+        return
+    for proposal in s.signable_proposals():
+        if proposal.required and set(proposal.required) <= proposal.signatures:
+            out.emit(ev.AgreementSigned(at=at, proposal=proposal.id, terms=proposal.terms,
+                                        signatories=tuple(sorted(proposal.signatures))))
+            _end(out, at, Trigger.AGREEMENT, "agreement")
+            return
+
+
+def _table_changed(out: Outbox, at: float) -> None:
+    """Signatures follow the table: recompute every open proposal's signers, then see
+    whether one is now fully signed (a signer who left may have been the last one missing)."""
+    s = out.state
+    for proposal in s.open_proposals():
+        required = tuple(sorted(required_signatories(s.scenario, proposal.terms, s.in_play())))
+        if required != proposal.required:
+            out.emit(ev.SignersChanged(at=at, proposal=proposal.id, required=required))
+    _agree_if_signed(out, at)
 
 
 def _decline(out: Outbox, c: Call) -> None:
@@ -192,6 +213,8 @@ def _walk_out(out: Outbox, c: Call) -> None:
     delegation = out.state.scenario.delegation(c.actor)
     if delegation is not None and delegation.kind == "party":
         _end(out, c.at, Trigger.WALKOUT, "walkout")
+    else:
+        _table_changed(out, c.at)
 
 
 # ---------------------------------------------------------------- facilitator commands
@@ -257,6 +280,21 @@ def _seat(out: Outbox, c: Call) -> None:
     if c.delegation in s.seated:
         raise RuleViolation("already_seated", f"{c.delegation} is already at the table.")
     out.emit(ev.DelegationSeated(at=c.at, delegation=c.delegation))
+    _table_changed(out, c.at)
+
+
+def _unseat(out: Outbox, c: Call) -> None:
+    s = out.state
+    delegation = s.scenario.delegation(c.delegation)
+    if delegation is None:
+        raise RuleViolation("unknown_delegation", f"There is no delegation {c.delegation!r}.")
+    if c.delegation not in s.seated:
+        raise RuleViolation("not_seated", f"{delegation.name} is not at the table.")
+    if delegation.kind == "party":
+        raise RuleViolation("party_cannot_be_unseated",
+                            f"{delegation.name} is a party; it leaves the table only by walking out.")
+    out.emit(ev.DelegationUnseated(at=c.at, delegation=c.delegation))
+    _table_changed(out, c.at)
 
 
 def _set_controller(out: Outbox, c: Call) -> None:
@@ -296,10 +334,7 @@ def _phase_done(state: Negotiation, at: float) -> bool:
 
 def _every_vote_cast(state: Negotiation) -> bool:
     in_play = state.in_play()
-    return all(
-        required_signatories(state.scenario, p.terms, in_play) <= p.votes_cast()
-        for p in state.signable_proposals()
-    )
+    return all(set(p.required) & in_play <= p.votes_cast() for p in state.signable_proposals())
 
 
 def _finish_phase_if_done(out: Outbox, at: float) -> None:
@@ -360,6 +395,7 @@ _DECIDERS: dict[str, Callable[[Outbox, Any], None]] = {
     "announce": _announce,
     "end_game": _end_game,
     "seat_delegation": _seat,
+    "unseat_delegation": _unseat,
     "set_controller": _set_controller,
     "open_debrief": _open_debrief,
     "tick": _tick,

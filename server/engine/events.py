@@ -190,6 +190,21 @@ class DelegationSeated(EventBase):
     delegation: str
 
 
+class DelegationUnseated(EventBase):
+    """The facilitator took a guarantor or mediator away from the table."""
+
+    type: Literal["delegation_unseated"] = "delegation_unseated"
+    delegation: str
+
+
+class SignersChanged(EventBase):
+    """Who must sign a proposal changed because the table changed (seated, unseated, left)."""
+
+    type: Literal["signers_changed"] = "signers_changed"
+    proposal: str
+    required: tuple[str, ...]
+
+
 class ControllerChanged(EventBase):
     """Who plays a seat. Facilitator-only: views show human or bot, never the bot's strategy."""
 
@@ -240,6 +255,6 @@ Event = Annotated[
     | WarCostIncurred | ProposalTabled | ProposalWithdrawn | ProposalSupported | StatementMade
     | MessageSent | ReadyMarked | ProposalSigned | ProposalDeclined | AgreementSigned | WalkedOut
     | TimerPaused | TimerResumed | TimerExtended | Announced | DelegationSeated
-    | ControllerChanged | GameEnded | ResultScored | DebriefOpened,
+    | DelegationUnseated | SignersChanged | ControllerChanged | GameEnded | ResultScored | DebriefOpened,
     Field(discriminator="type"),
 ]

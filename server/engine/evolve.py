@@ -155,6 +155,18 @@ def _seated(s: Negotiation, e: ev.DelegationSeated) -> None:
     s.controllers.setdefault(e.delegation, "human")
 
 
+def _unseated(s: Negotiation, e: ev.DelegationUnseated) -> None:
+    s.seated.discard(e.delegation)
+    s.ready.discard(e.delegation)
+    for proposal in s.proposals.values():  # a signature from someone not at the table is none
+        proposal.signatures.discard(e.delegation)
+        proposal.declines.discard(e.delegation)
+
+
+def _signers_changed(s: Negotiation, e: ev.SignersChanged) -> None:
+    s.proposals[e.proposal].required = e.required
+
+
 def _controller(s: Negotiation, e: ev.ControllerChanged) -> None:
     s.controllers[e.delegation] = e.controller
 
@@ -198,6 +210,8 @@ _HANDLERS: dict[str, Callable[[Negotiation, Any], None]] = {
     "timer_extended": _extended,
     "announced": _announced,
     "delegation_seated": _seated,
+    "delegation_unseated": _unseated,
+    "signers_changed": _signers_changed,
     "controller_changed": _controller,
     "game_ended": _ended,
     "result_scored": _scored,

@@ -21,6 +21,7 @@ from server.engine.decide import handle
 from server.engine.evolve import initial_state, rebuild
 from server.engine.state import Negotiation
 from server.engine.views import Seat, view_for
+from server.engine.worth import PackageWorth, package_worth
 from server.scenario.model import Scenario
 
 EVENT_ADAPTER: TypeAdapter[ev.EventBase] = TypeAdapter(ev.Event)
@@ -62,6 +63,10 @@ class Game:
     def view_for(self, seat: Seat, include_notes: bool = True,
                  include_scenario: bool = True) -> dict[str, Any]:
         return view_for(self.state, seat, include_notes, include_scenario)
+
+    def package_worth(self, delegation: str, terms: dict[str, str]) -> PackageWorth:
+        """What `terms` is worth to `delegation` if signed now by those who can sign it."""
+        return package_worth(self.state, delegation, terms)
 
     @property
     def scenario(self) -> Scenario:

@@ -37,6 +37,7 @@ CODES: dict[str, str] = {
     "not_paused": "the timer is not paused",
     "already_paused": "the timer is already paused",
     "already_seated": "the delegation is already at the table",
+    "party_cannot_be_unseated": "a party leaves the table only by walking out",
     "debrief_open": "the debrief is already open",
     "game_not_over": "the debrief opens once the game has ended",
 }

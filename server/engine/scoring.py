@@ -12,6 +12,7 @@ scenario's durability factors; this module only evaluates them:
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 
 from pydantic import BaseModel
 
@@ -130,14 +131,39 @@ def durability(scenario: Scenario, terms: Terms, signed: Collection[str] | None 
     return Durability(score=score, label=durability_label(score), reasons=reasons)
 
 
+@dataclass(frozen=True)
+class Valuation:
+    """What an agreement is worth to one delegation, term by term of the formula.
+
+    `worth` is the number scored; the other fields say how it was reached, so that what a
+    seat is shown (`server.engine.worth`) and what it is scored (`outcome`) are one sum."""
+
+    points: float              # on its own table, each clause as it will work
+    multiplier: float          # 1 - w + w * durability
+    red_lines: tuple[RedLine, ...]
+    penalty: float             # red_line_penalty * red lines crossed
+    worth: float
+
+
+def valuation(scenario: Scenario, delegation: Delegation, terms: Terms, durability_score: float,
+              signed: Collection[str] | None = None) -> Valuation:
+    """A delegation's valuation of an agreement: points weighed by durability, less red lines."""
+    effective = effective_terms(scenario, terms, signed)
+    weight = scenario.outcome.durability_weight
+    multiplier = 1 - weight + weight * durability_score
+    table_points = points(delegation, effective)
+    crossed = tuple(red_lines_crossed(delegation, terms))
+    penalty = scenario.outcome.red_line_penalty * len(crossed)
+    value = table_points * multiplier
+    value -= penalty
+    return Valuation(points=table_points, multiplier=multiplier, red_lines=crossed,
+                     penalty=penalty, worth=round(value, 2))
+
+
 def result(scenario: Scenario, delegation: Delegation, terms: Terms, durability_score: float,
            signed: Collection[str] | None = None) -> float:
     """A delegation's result for an agreement: points weighed by durability, less red lines."""
-    effective = effective_terms(scenario, terms, signed)
-    weight = scenario.outcome.durability_weight
-    value = points(delegation, effective) * (1 - weight + weight * durability_score)
-    value -= scenario.outcome.red_line_penalty * len(red_lines_crossed(delegation, terms))
-    return round(value, 2)
+    return valuation(scenario, delegation, terms, durability_score, signed).worth
 
 
 def package_value(scenario: Scenario, delegation: Delegation, terms: Terms,

@@ -73,6 +73,8 @@ _LINES: dict[str, Callable[[Any, Names], str]] = {
     "timer_extended": lambda e, n: f"The facilitator extends the timer by {e.seconds:g} s",
     "announced": lambda e, n: f"Facilitator announces: {e.text}",
     "delegation_seated": lambda e, n: f"{n.of(e.delegation)} takes its seat",
+    "delegation_unseated": lambda e, n: f"{n.of(e.delegation)} leaves the table",
+    "signers_changed": lambda e, n: f"{e.proposal} now needs the signatures of {n.several(list(e.required))}",
     "controller_changed": lambda e, n: (f"{n.of(e.delegation)} is now played by "
                                         f"{'a bot' if e.controller == 'bot' else 'a person'}"
                                         f"{f' ({e.strategy})' if e.strategy else ''}"),

@@ -21,9 +21,10 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "proposals": ("proposal_tabled", "proposal_withdrawn", "proposal_supported"),
     "statements": ("statement_made",),
     "messages": ("message_sent",),
-    "votes": ("proposal_signed", "proposal_declined", "agreement_signed"),
+    "votes": ("proposal_signed", "proposal_declined", "agreement_signed", "signers_changed"),
     "facilitator": ("game_created", "timer_paused", "timer_resumed", "timer_extended", "announced",
-                    "delegation_seated", "controller_changed", "ready_marked"),
+                    "delegation_seated", "delegation_unseated", "controller_changed",
+                    "ready_marked"),
     "outcome": ("walked_out", "game_ended", "result_scored", "debrief_opened"),
 }
 GROUP_OF = {t: g for g, types in GROUPS.items() for t in types}
