@@ -103,18 +103,32 @@ def run_tournament(scenario: Scenario, games: int = 100, strategies: Sequence[st
                    seed: int = 1, seated: Sequence[str] | None = None) -> dict[str, Any]:
     """Play `games` games over the assignments; return the summary as JSON-ready data."""
     seated = list(seated if seated is not None else default_seated(scenario))
+    started = time.perf_counter()
+    records = play_games(scenario, games, strategies, seed, seated)
+    return summarise(scenario, records, strategies, seed, seated, time.perf_counter() - started)
+
+
+def play_games(scenario: Scenario, games: int, strategies: Sequence[str] = PARTY_STRATEGIES,
+               seed: int = 1, seated: Sequence[str] | None = None) -> list[GameRecord]:
+    """The tournament's games, each played to its end (seeds `seed`, `seed + 1`, ...)."""
+    seated = list(seated if seated is not None else default_seated(scenario))
     plans = assignments(scenario, strategies, seated)
     if games < len(plans):  # too few games for every pairing: a fair sample, not the first few
         plans = random.Random(seed).sample(plans, games)
-    started = time.perf_counter()
-    records = [play_game(scenario, plans[k % len(plans)], seed + k, seated) for k in range(games)]
+    return [play_game(scenario, plans[k % len(plans)], seed + k, seated) for k in range(games)]
+
+
+def summarise(scenario: Scenario, records: Sequence[GameRecord], strategies: Sequence[str], seed: int,
+              seated: Sequence[str], seconds: float) -> dict[str, Any]:
+    """The tournament report of `records`, as JSON-ready data."""
+    games = len(records)
     return {
         "scenario": scenario.id,
         "games": games,
         "seed": seed,
         "strategies": list(strategies),
-        "seated": seated,
-        "seconds": round(time.perf_counter() - started, 3),
+        "seated": list(seated),
+        "seconds": round(seconds, 3),
         "overall": _summary([(r, None) for r in records]),
         "by_strategy": _grouped(records, lambda r, d: r.assignment[d]),
         "by_delegation": _grouped(records, lambda r, d: d),
