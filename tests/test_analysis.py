@@ -250,7 +250,7 @@ def test_check_counts_the_zone_per_round_of_drift() -> None:
 
 
 def test_check_warns_about_an_impossible_scenario() -> None:
-    """An issue no one cares about, a party that can never gain and an empty zone are all named."""
+    """An issue no one cares about, a party that can never gain and an empty zone are named, with their places."""
     scenario = two_issue_scenario()
     data = scenario.model_dump(mode="json", by_alias=True, exclude_defaults=True)
     data["issues"].append({"id": "z", "title": "Z", "options": [{"id": "z1", "label": "z"}, {"id": "z2", "label": "z"}]})
@@ -260,7 +260,8 @@ def test_check_warns_about_an_impossible_scenario() -> None:
     report = scenario_check(Scenario.model_validate(data))
     text = "\n".join(report["warnings"])
     assert "no zone of agreement" in text and "b can never gain" in text and "issue 'z'" in text
-    assert "warning: b can never gain" in format_check(report)
+    assert "warning: delegations[1].hidden.reservation: b can never gain" in format_check(report)
+    assert "issues[2]: issue 'z'" in text
 
 
 # ---------------------------------------------------------------- bundled scenarios, async

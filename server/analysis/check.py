@@ -27,7 +27,7 @@ def scenario_check(scenario: Scenario) -> dict[str, Any]:
     try:
         check_size(space)
     except SpaceTooLarge as exc:
-        return report | {"warnings": [f"too large to analyse exactly: {exc}"]}
+        return report | {"warnings": [f"issues: too large to analyse exactly: {exc}"]}
     analysis = analyse(scenario)
     rounds = round_reservations(space)
     report |= {
@@ -69,16 +69,17 @@ def zone_sizes(space: OutcomeSpace, reservations: list[dict[str, float]]) -> lis
 def _warnings(space: OutcomeSpace, analysis: Analysis, report: dict[str, Any]) -> Iterator[str]:
     by_round = report["zone_by_round"]
     if not any(r["zone"] for r in by_round):
-        yield "no zone of agreement in any round: no package is better than no deal for everyone who must sign"
+        yield "delegations: no zone of agreement in any round: no package is better than no deal for everyone who must sign"
     elif not by_round[0]["zone"]:
         first = next(r["round"] for r in by_round if r["zone"])
-        yield f"no zone of agreement at the start: the first appears in round {first}"
+        yield f"delegations: no zone of agreement at the start: the first appears in round {first}"
+    index = {d.id: k for k, d in enumerate(space.scenario.delegations)}
     for d in _stakeholders(space):
         lowest = min(r["reservations"][d] for r in by_round)
         if analysis.best[d] <= lowest:
-            yield f"{d} can never gain: its best result {analysis.best[d]} is not above its reservation value {lowest}"
+            yield f"delegations[{index[d]}].hidden.reservation: {d} can never gain: its best result {analysis.best[d]} is not above its reservation value {lowest}"
     if analysis.zone_size and analysis.nash is None:
-        yield "no Nash point: in every package of the zone some member of the table loses"
+        yield "delegations: no Nash point: in every package of the zone some member of the table loses"
     yield from _idle_issues(space.scenario)
 
 
@@ -89,16 +90,17 @@ def _stakeholders(space: OutcomeSpace) -> list[str]:
 
 
 def _idle_issues(scenario: Scenario) -> Iterator[str]:
-    for issue in scenario.issues:
+    for k, issue in enumerate(scenario.issues):
         if all(len(set(d.hidden.points[issue.id].values())) == 1 for d in scenario.delegations):
-            yield f"issue {issue.id!r}: no delegation cares, every option is worth the same to all"
+            yield f"issues[{k}]: issue {issue.id!r}: no delegation cares, every option is worth the same to all"
 
 
-def format_check(report: dict[str, Any]) -> str:
-    """The report for a terminal."""
+def format_check(report: dict[str, Any], extra: list[str] | None = None) -> str:
+    """The report for a terminal; `extra` lines (the playtest) go before the warnings."""
     lines = [f"{report['title']} ({report['scenario']})", f"  packages: {report['packages']:,}"]
     if "zone" in report:
         lines += _format_space(report)
+    lines += extra or []
     lines += [f"  warning: {w}" for w in report["warnings"]] or ["  no warnings"]
     return "\n".join(lines)
 

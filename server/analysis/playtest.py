@@ -172,8 +172,11 @@ def _early_late(records: Sequence[GameRecord], signers: Sequence[str]) -> tuple[
 
 
 def _never_gained(scenario: Scenario, records: Sequence[GameRecord]) -> list[str]:
+    """Signing seats that gained in no game, when some games were agreed (else nobody gained)."""
     seats = signing_seats(scenario, default_seated(scenario))
-    return [d for d in seats if records and all(d not in r.results or r.results[d].surplus <= 0 for r in records)]
+    if not any(r.agreement for r in records):
+        return []
+    return [d for d in seats if all(d not in r.results or r.results[d].surplus <= 0 for r in records)]
 
 
 def _warnings(scenario: Scenario, report: Playtest, agreed: Sequence[GameRecord]) -> Iterator[Placed]:

@@ -1,16 +1,18 @@
-"""`parley scenarios list|validate|schema|check`: the scenario catalogue and checks for authors."""
+"""`parley scenarios list|validate|schema|check|new`: the scenario catalogue, and tools for authors."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from server.cli.common import UserError
 from server.scenario.loader import (
     ScenarioError,
     bundled_scenarios,
     load_scenario,
+    parse_scenario,
     resolve_scenario,
     scenario_schema,
 )
@@ -24,10 +26,30 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     validate.add_argument("paths", nargs="+", metavar="PATH")
     validate.set_defaults(func=validate_scenarios)
     actions.add_parser("schema", help="print the scenario JSON Schema").set_defaults(func=print_schema)
-    check = actions.add_parser("check", help="analyse a scenario's outcome space (zone, frontier, Nash)")
+    check = actions.add_parser("check", help="analyse a scenario (zone, frontier, Nash) and playtest it with bots")
     check.add_argument("scenario", metavar="SCENARIO", help="a bundled scenario's id or a file")
+    check.add_argument("--games", type=int, default=40, help="all-bot games to play (default 40; 0 skips them)")
+    check.add_argument("--seed", type=int, default=1, help="seed of the first game (default 1)")
     check.add_argument("--json", action="store_true", help="print the report as JSON")
     check.set_defaults(func=check_scenario)
+    _register_new(actions)
+
+
+def _register_new(actions: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from server.scenario.template import MAX_DELEGATIONS, MAX_ISSUES, SCHEMA_FILE
+
+    new = actions.add_parser("new", help="write a commented scenario file to start from")
+    new.add_argument("id", metavar="ID", help="the new scenario's id (lower-case letters, digits, - and _)")
+    new.add_argument("--from", dest="source", metavar="SCENARIO", default=None,
+                     help="copy a bundled scenario (by id) or a scenario file, commented")
+    new.add_argument("--delegations", type=int, default=None,
+                     help=f"seats of a blank scenario (2 to {MAX_DELEGATIONS}; default 3)")
+    new.add_argument("--issues", type=int, default=None, help=f"issues of a blank scenario (1 to {MAX_ISSUES}; default 3)")
+    new.add_argument("--out", type=Path, default=None, help="where to write it (default ./ID.yaml)")
+    new.add_argument("--schema", default=SCHEMA_FILE,
+                     help=f"the JSON Schema the editor modeline points at (default {SCHEMA_FILE}, beside the file)")
+    new.add_argument("--force", action="store_true", help="overwrite the file if it exists")
+    new.set_defaults(func=new_scenario)
 
 
 def list_scenarios(args: argparse.Namespace) -> int:
@@ -65,6 +87,61 @@ def check_scenario(args: argparse.Namespace) -> int:
         scenario = resolve_scenario(args.scenario)
     except ScenarioError as exc:
         raise UserError(str(exc)) from None
+    if args.games < 0:
+        raise UserError(f"--games must be 0 or more, not {args.games}")
     report = scenario_check(scenario)
-    print(json.dumps(report, indent=2) if args.json else format_check(report))
+    extra: list[str] = []
+    if args.games:
+        from server.analysis.playtest import format_playtest, playtest
+
+        played = playtest(scenario, args.games, args.seed, source=args.scenario)
+        report["playtest"] = played.model_dump(mode="json")
+        report["warnings"] = report["warnings"] + [str(w) for w in played.warnings]
+        extra = format_playtest(played).splitlines()
+    print(json.dumps(report, indent=2) if args.json else format_check(report, extra))
     return 0
+
+
+def new_scenario(args: argparse.Namespace) -> int:
+    from server.scenario.template import blank_scenario, copied_scenario, template_text
+
+    scenario_id = _new_id(args.id)
+    if args.source is not None and (args.delegations is not None or args.issues is not None):
+        raise UserError("--delegations and --issues shape a blank scenario; with --from the copy keeps its own")
+    if args.source is not None:
+        try:
+            data = copied_scenario(resolve_scenario(args.source), scenario_id)
+        except ScenarioError as exc:
+            raise UserError(str(exc)) from None
+    else:
+        try:
+            data = blank_scenario(scenario_id, args.delegations or 3, args.issues or 3)
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+    out: Path = args.out or Path(f"{scenario_id}.yaml")
+    if out.exists() and not args.force:
+        raise UserError(f"{out} exists already (choose another --out, or --force to overwrite it)")
+    text = template_text(data, args.schema)
+    parse_scenario(text, str(out))  # what is written must validate as written
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot write {out}: {exc.strerror or exc}") from None
+    print(f"Wrote {out} ({scenario_id}: {len(data['delegations'])} delegations, {len(data['issues'])} issues).")
+    print(f"Next: edit it, then `parley scenarios check {out}`; host it with `parley host {out}`.")
+    return 0
+
+
+def _new_id(text: str) -> str:
+    """`text` if it is a valid id of a new scenario (the model's own pattern), else a UserError."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from server.scenario.model import Identifier
+
+    try:
+        TypeAdapter(Identifier).validate_python(text)
+    except ValidationError:
+        raise UserError(f"{text!r} is not a scenario id: use 1 to 40 lower-case letters, digits, '-' and '_'") from None
+    if text in bundled_scenarios():
+        raise UserError(f"{text!r} is a bundled scenario's id: choose another")
+    return text
