@@ -37,7 +37,7 @@ BACKOFF = (0.25, 0.5, 1.0, 2.0, 4.0)
 
 JOIN_ERRORS = {
     "unknown_code": "No seat has the code {code}. Check the code with your facilitator.",
-    "code_used": "Someone is already connected with the code {code}.",
+    "code_used": "The code {code} has been used already; ask your facilitator for a fresh one.",
     "bad_token": "The server no longer knows this seat (its token is unknown).",
     "unknown_scenario": "The server has no scenario called {scenario!r}.",
 }
@@ -182,7 +182,12 @@ class Connection:
                     sink(message)
             except ConnectionClosed:
                 pass
+            lost = self._ws is not None and self._ws.close_code == wire.CLOSE_SEAT_LOST
             await self._drop()
+            if lost:  # the seat is held elsewhere, or revoked: resuming would only fight for it
+                sink(ConnectionChanged("lost", "This seat is no longer yours on this connection "
+                                               "(see the message above)."))
+                return
             if self._closing or not await self._reconnect(sink):
                 return
 

@@ -116,6 +116,7 @@ class ConsoleScreen(Screen[None]):
         Binding("l", "review", "Review"),
         Binding("t", "report", "Report"),
         Binding("c", "codes", "Codes"),
+        Binding("f", "fresh_code", "Fresh code", show=False),
         Binding("ctrl+q", "app.quit", "Quit"),
     ]
 
@@ -291,6 +292,19 @@ class ConsoleScreen(Screen[None]):
         if room is not None and seat is not None:
             await self._seat_message("view_as")
             self.app.push_screen(modals.SeatViewScreen(room.room, seat))
+
+    def action_fresh_code(self) -> None:
+        """A student lost their seat's token: a fresh code for it (the old token stops working)."""
+        seat = self.selected_seat()
+        if seat is None:
+            self.notify("Pick a seat in the seats table first.", severity="warning")
+            return
+        self.app.push_screen(modals.ConfirmScreen(f"Give {seat} a fresh join code? Whoever holds the "
+                                                  "seat now is disconnected."), self._fresh_code)
+
+    async def _fresh_code(self, yes: bool | None) -> None:
+        if yes:
+            await self._seat_message("issue_code")
 
     def action_seat_absent(self) -> None:
         """Bring an absent delegation (Istanbul's Western guarantors, say) to the table."""

@@ -19,8 +19,9 @@ from server.protocol import wire
 
 
 def seat_message(kind: str, message_id: str, room: str, delegation: str) -> wire.Message:
-    """assign_bot / release_bot / view_as for one seat."""
-    models = {"assign_bot": wire.AssignBot, "release_bot": wire.ReleaseBot, "view_as": wire.ViewAs}
+    """assign_bot / release_bot / view_as / issue_code for one seat."""
+    models = {"assign_bot": wire.AssignBot, "release_bot": wire.ReleaseBot, "view_as": wire.ViewAs,
+              "issue_code": wire.IssueCode}
     return models[kind](id=message_id, room=room, delegation=delegation)  # type: ignore[no-any-return]
 
 

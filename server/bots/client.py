@@ -71,6 +71,9 @@ class NetBot:
             except ConnectionClosed:
                 if self.ended:
                     break
+                if self.ws is not None and self.ws.close_code == wire.CLOSE_SEAT_LOST:
+                    raise BotFailed("the seat was opened on another connection, or given a fresh "
+                                    "code: this bot no longer holds it") from None
                 attempts += 1
                 if attempts > RESUME_ATTEMPTS:
                     raise BotFailed(f"lost the connection to {self.url} and could not resume") from None

@@ -35,7 +35,7 @@ from server.engine import FACILITATOR, RuleViolation, dump_event
 from server.protocol import wire as w
 from server.runtime import Refusal, Room, Runtime
 from server.runtime.runtime import ClassRecord
-from server.net.limits import TokenBucket
+from server.runtime.limits import TokenBucket
 
 log = logging.getLogger(__name__)
 
@@ -45,13 +45,16 @@ LOG_PART_EVENTS = 400  # events per GameLog frame: a few hundred KB at most
 
 
 class Outbox:
-    """This connection as a room subscriber: its seat, and a synchronous write."""
+    """This connection as a room subscriber: its seat, a synchronous write, and its eviction."""
 
-    def __init__(self, ws: ServerConnection, seat: str | None) -> None:
-        self.ws, self.seat = ws, seat
+    def __init__(self, ws: ServerConnection, seat: str | None, on_evict: Callable[[str, str], None]) -> None:
+        self.ws, self.seat, self._on_evict = ws, seat, on_evict
 
     def deliver(self, frame: bytes) -> None:
         broadcast((self.ws,), frame, text=True)
+
+    def evict(self, code: str, message: str) -> None:
+        self._on_evict(code, message)
 
 
 class Session:
@@ -68,7 +71,7 @@ class Session:
         self._handlers: dict[type, Callable[[Any], Awaitable[list[Step]]]] = {
             w.Hello: self.on_hello, w.Join: self.on_join, w.Resume: self.on_resume,
             w.Watch: self.on_watch, w.OpenClass: self.on_open_class, w.SendCommand: self.on_command,
-            w.AssignBot: self.on_assign_bot, w.ReleaseBot: self.on_release_bot,
+            w.AssignBot: self.on_assign_bot, w.ReleaseBot: self.on_release_bot, w.IssueCode: self.on_issue_code,
             w.ViewAs: self.on_view_as, w.FetchLog: self.on_fetch_log,
             w.FetchDebrief: self.on_fetch_debrief, w.FetchReport: self.on_fetch_report, w.Ping: self.on_ping,
         }
@@ -80,7 +83,7 @@ class Session:
             async for frame in self.ws:
                 if self._closing is not None:
                     continue  # drain what the peer had queued, so its close frame gets through
-                if not self.bucket.take():
+                if not self._bucket().take():
                     self._close(1008, "rate limit exceeded")
                 elif not await self._one(frame):
                     continue
@@ -90,6 +93,23 @@ class Session:
             self._leave()
             if self._closing is not None:
                 await self._closing
+
+    def _bucket(self) -> TokenBucket:
+        """A seat's messages are limited per seat, whichever connection sends them."""
+        if self.seat is not None:
+            room, delegation = self.seat
+            return self.runtime.seat_limits.bucket(room.id, delegation)
+        return self.bucket
+
+    def _address(self) -> str:
+        remote = self.ws.remote_address
+        return str(remote[0]) if isinstance(remote, tuple) and remote else str(remote)
+
+    def _evicted(self, code: str, message: str) -> None:
+        """The room closed this connection's hold on its seat (replaced, or the token revoked)."""
+        self.outbox, self.rooms, self.seat = None, [], None
+        self._write(w.Error(code=code, message=message))
+        self._close(w.CLOSE_SEAT_LOST, code)
 
     def _close(self, code: int, reason: str) -> None:
         """Start the closing handshake without waiting for it (the loop keeps reading meanwhile)."""
@@ -143,7 +163,7 @@ class Session:
         """A step that subscribes this connection to `rooms` as `seat` (leaving any old role)."""
         def subscribe() -> None:
             self._leave()
-            self.outbox = Outbox(self.ws, seat)
+            self.outbox = Outbox(self.ws, seat, self._evicted)
             self.rooms = rooms
             for room in rooms:
                 room.subscribe(self.outbox)
@@ -176,8 +196,8 @@ class Session:
         return [w.Welcome()]
 
     async def on_join(self, m: w.Join) -> list[Step]:
-        room, delegation = self.runtime.seat_for_code(m.code)
-        token = await self.runtime.claim_seat(room, delegation, m.name.strip())
+        room, delegation = self.runtime.seat_for_code(m.code, self._address())
+        token = await self.runtime.claim_seat(room, delegation, m.name.strip(), self._address())
         self.seat, self.klass = (room, delegation), None
         return [w.Joined(reply_to=m.id, token=token, room=room.id, delegation=delegation,
                          name=m.name.strip(), view=room.game.view_for(delegation)),
@@ -240,6 +260,12 @@ class Session:
         self._check_delegation(room, m.delegation)
         await self.runtime.release_bot(room, m.delegation)
         return [w.Ack(reply_to=m.id, seq=room.seq)]
+
+    async def on_issue_code(self, m: w.IssueCode) -> list[Step]:
+        room = self._facilitated_room(m.room)
+        self._check_delegation(room, m.delegation)
+        code = await self.runtime.issue_code(room, m.delegation)
+        return [w.CodeIssued(reply_to=m.id, room=room.id, delegation=m.delegation, code=code)]
 
     async def on_view_as(self, m: w.ViewAs) -> list[Step]:
         room = self._facilitated_room(m.room)

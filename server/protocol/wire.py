@@ -33,6 +33,10 @@ from server.engine.commands import Command
 PROTOCOL_VERSION = 1
 MAX_FRAME_BYTES = 64 * 1024
 
+# The close code of a connection that lost its seat (`seat_replaced`, `seat_revoked`): a client
+# must not reconnect on its own, or two devices on one token would evict each other for ever.
+CLOSE_SEAT_LOST = 4001
+
 CommandId = Annotated[str, Field(min_length=1, max_length=64)]
 
 
@@ -124,6 +128,16 @@ class ReleaseBot(Message):
     delegation: str
 
 
+class IssueCode(Message):
+    """Facilitator: a fresh join code for a seat whose student lost it. The old code and token
+    stop working, and a connection holding the seat is closed. Reply: `CodeIssued`."""
+
+    type: Literal["issue_code"] = "issue_code"
+    id: CommandId
+    room: str
+    delegation: str
+
+
 class ViewAs(Message):
     """Facilitator: one delegation's private view of a room. Reply: `SeatView`."""
 
@@ -171,8 +185,8 @@ class Ping(Message):
 
 
 ClientMessage = Annotated[
-    Hello | Join | Resume | Watch | OpenClass | SendCommand | AssignBot | ReleaseBot | ViewAs
-    | FetchLog | FetchDebrief | FetchReport | Ping,
+    Hello | Join | Resume | Watch | OpenClass | SendCommand | AssignBot | ReleaseBot | IssueCode
+    | ViewAs | FetchLog | FetchDebrief | FetchReport | Ping,
     Field(discriminator="type"),
 ]
 
@@ -265,6 +279,16 @@ class PresenceChanged(Message):
     seats: list[SeatInfo]
 
 
+class CodeIssued(Message):
+    """The fresh join code of a seat (then a `PresenceChanged` with it to the facilitator)."""
+
+    type: Literal["code_issued"] = "code_issued"
+    reply_to: str
+    room: str
+    delegation: str
+    code: str
+
+
 class SeatView(Message):
     type: Literal["seat_view"] = "seat_view"
     reply_to: str
@@ -334,8 +358,8 @@ class Pong(Message):
 
 
 ServerMessage = Annotated[
-    Welcome | Joined | Watching | ClassOpened | ClassState | Update | PresenceChanged | SeatView
-    | Ack | Error | GameLog | DebriefReport | ClassReport | Pong,
+    Welcome | Joined | Watching | ClassOpened | ClassState | Update | PresenceChanged | CodeIssued
+    | SeatView | Ack | Error | GameLog | DebriefReport | ClassReport | Pong,
     Field(discriminator="type"),
 ]
 
@@ -345,7 +369,10 @@ ERROR_CODES: dict[str, str] = {
     "protocol_mismatch": "the client speaks another protocol version",
     "hello_first": "the first message must be a hello",
     "unknown_code": "no seat has that join code",
-    "code_used": "that seat is already held by someone connected",
+    "code_used": "that join code has claimed its seat already (its holder comes back by token)",
+    "join_locked": "too many wrong join codes: the error says how long to wait",
+    "seat_replaced": "the seat was opened on another connection; this one is closed",
+    "seat_revoked": "the facilitator gave the seat a fresh code; this connection's token no longer works",
     "bad_token": "the token is unknown",
     "not_joined": "join a seat (or resume with a token) before sending commands",
     "unknown_room": "no such room",

@@ -53,6 +53,9 @@ class Subscriber(Protocol):
 
     def deliver(self, frame: bytes) -> None: ...
 
+    def evict(self, code: str, message: str) -> None:
+        """This connection no longer holds its seat: tell it why (an error `code`) and close it."""
+
 
 @dataclass
 class Seat:
@@ -183,8 +186,19 @@ class Room:
                 log.exception("listener %r failed in room %s", fn, self.id)
 
     def subscribe(self, sub: Subscriber) -> None:
+        """Add a connection; a seat has one live connection, so one already holding it is closed."""
+        if sub.seat is not None and sub.seat != FACILITATOR:
+            self.evict(sub.seat, "seat_replaced", "This seat was opened on another connection, so this "
+                                                  "one is closed. If that was not you, ask the facilitator "
+                                                  "for a fresh code.")
         self._subscribers.add(sub)
         self.announce_presence()
+
+    def evict(self, delegation: str, code: str, message: str) -> None:
+        """Close every connection holding `delegation`'s seat, telling each why."""
+        for sub in [s for s in self._subscribers if s.seat == delegation]:
+            self._subscribers.discard(sub)
+            sub.evict(code, message)
 
     def unsubscribe(self, sub: Subscriber) -> None:
         if sub in self._subscribers:

@@ -36,7 +36,8 @@ from server.runtime.bots import bot_seed
 from server.runtime.errors import Refusal
 from server.runtime.interning import ScenarioCache
 from server.runtime.room import Room, Seat, game_status
-from server.runtime.tokens import new_code, new_id, new_token, normalize_code, token_hash
+from server.runtime.limits import JoinGuard, SeatLimits
+from server.runtime.tokens import code_key, new_code, new_id, new_token, token_hash
 from server.scenario import bundled_scenarios
 from server.store import ClassInfo, EventRow, SeatRecord, SQLiteStore
 
@@ -61,10 +62,12 @@ class Runtime:
         self.catchup_limit = catchup_limit
         self.rooms: dict[str, Room] = {}
         self.classes: dict[str, ClassRecord] = {}
-        self._codes: dict[str, tuple[str, str]] = {}    # code -> (room, delegation)
+        self._codes: dict[str, tuple[str, str]] = {}    # code_key(code) -> (room, delegation)
         self._tokens: dict[str, tuple[str, str]] = {}   # token hash -> (room, delegation)
         self._facilitators: dict[str, str] = {}         # token hash -> class
         self._scenarios = ScenarioCache()
+        self.join_guard = JoinGuard()
+        self.seat_limits = SeatLimits()
 
     # ------------------------------------------------------------ lifecycle
 
@@ -75,7 +78,7 @@ class Runtime:
             self.classes[info.id] = record
             self._facilitators[info.facilitator_hash] = info.id
         for seat in self.store.seats():
-            self._codes[seat.code] = (seat.game, seat.delegation)
+            self._codes[code_key(seat.code)] = (seat.game, seat.delegation)
             if seat.token_hash:
                 self._tokens[seat.token_hash] = (seat.game, seat.delegation)
         for game in self.store.list_games():
@@ -137,10 +140,13 @@ class Runtime:
         except KeyError:
             raise Refusal("unknown_room", f"There is no room {room_id!r}.") from None
 
-    def seat_for_code(self, code: str) -> tuple[Room, str]:
-        found = self._codes.get(normalize_code(code))
+    def seat_for_code(self, code: str, address: str) -> tuple[Room, str]:
+        """The seat a join code claims, if its address may try a code now (see JoinGuard)."""
+        self.join_guard.check(address)
+        found = self._codes.get(code_key(code))
         if found is None:
-            raise Refusal("unknown_code", f"No seat has the join code {code!r}; check it with your facilitator.")
+            self.join_guard.failed(address)
+            raise Refusal("unknown_code", f"No seat has the join code {code[:16]!r}; check it with your facilitator.")
         return self.room(found[0]), found[1]
 
     def seat_for_token(self, token: str) -> tuple[Room, str] | None:
@@ -153,20 +159,40 @@ class Runtime:
 
     # ------------------------------------------------------------ seats
 
-    async def claim_seat(self, room: Room, delegation: str, name: str) -> str:
-        """Give the seat a new token (the old one stops working); stored before it is returned."""
+    async def claim_seat(self, room: Room, delegation: str, name: str, address: str) -> str:
+        """Spend the seat's join code: a token for the seat, stored before it is returned.
+
+        A code claims its seat once: a seat that has a token already is refused (its holder
+        comes back with `resume`; a lost token is replaced by a fresh code, `issue_code`)."""
         seat = room.seats[delegation]
         if room.game.state.controllers.get(delegation) == "bot":
             raise Refusal("code_used", f"A bot plays {delegation}; ask the facilitator to release the seat.")
-        if room.connected(delegation):
-            raise Refusal("code_used", f"Someone connected already holds {delegation}'s seat.")
+        if seat.token_hash is not None:
+            self.join_guard.failed(address)
+            raise Refusal("code_used", "That join code has been used already. If the seat is yours, your "
+                                       "client comes back to it by itself; if not, ask the facilitator for a fresh code.")
         token = new_token()
         await self.store.update_seat(room.id, delegation, token_hash(token), name)
-        if seat.token_hash:
-            self._tokens.pop(seat.token_hash, None)
         seat.token_hash, seat.name = token_hash(token), name
         self._tokens[seat.token_hash] = (room.id, delegation)
         return token
+
+    async def issue_code(self, room: Room, delegation: str) -> str:
+        """A fresh join code for a seat; its old code and token stop working, and a connection
+        holding the seat is told so and closed. Stored before it is returned."""
+        seat = room.seats[delegation]
+        found = room.game.state.scenario.delegation(delegation)
+        code = new_code(found.code if found else delegation[:3].upper(), self._codes)
+        await self.store.reissue_code(room.id, delegation, code)
+        self._codes.pop(code_key(seat.code), None)
+        if seat.token_hash:
+            self._tokens.pop(seat.token_hash, None)
+        seat.code, seat.token_hash = code, None
+        self._codes[code_key(code)] = (room.id, delegation)
+        room.evict(delegation, "seat_revoked", "The facilitator gave this seat a fresh join code, so this "
+                                               "connection's token no longer works. Join with the new code.")
+        room.announce_presence()
+        return code
 
     # ------------------------------------------------------------ classes
 
@@ -199,7 +225,7 @@ class Runtime:
             seats = [Seat(d.id, new_code(d.code, self._codes)) for d in scenario.delegations]
             room = Room(f"{record.id}-{n + 1}", record.id, game, created, seats, self.store, self.clock)
             for s in seats:
-                self._codes[s.code] = (room.id, s.delegation)
+                self._codes[code_key(s.code)] = (room.id, s.delegation)
             built.append(room)
         info = ClassInfo(record.id, scenario.id, now, record.facilitator_hash,
                          {"rooms": rooms, "bots": bot_seats, "time_scale": time_scale,

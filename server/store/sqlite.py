@@ -214,6 +214,14 @@ class SQLiteStore:
 
         return self._writer.submit(op)
 
+    def reissue_code(self, game: str, delegation: str, code: str) -> asyncio.Future[Any]:
+        """A fresh join code for a seat, and no token: whoever held the seat must use the code."""
+        def op(conn: sqlite3.Connection) -> None:
+            conn.execute("UPDATE seats SET code=?, token_hash=NULL WHERE game=? AND delegation=?",
+                         (code, game, delegation))
+
+        return self._writer.submit(op)
+
     # ------------------------------------------------------------ reads (sync)
 
     def _rows(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
