@@ -70,6 +70,8 @@ async def test_a_game_of_network_bots_finishes_without_leaks(server: ParleyServe
     sent = await human.command({"type": "send_message", "to": "upland", "text": "For Upland only: 4471."})
     assert sent["type"] == "ack", sent
     await human.close()
+    # Its code is spent: the seat goes to the bot with a fresh one, as a facilitator would hand it over.
+    seats["commission"] = await server.runtime.issue_code(room, "commission")
 
     transcripts = {d: tmp_path / f"{d}.jsonl" for d in seats}
     procs = {d: await _run_bot(server.url, code, n, transcripts[d]) for n, (d, code) in enumerate(seats.items())}

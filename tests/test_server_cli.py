@@ -29,7 +29,7 @@ def test_serve_host_and_list_then_sigterm(served: ServeProcess, capsys: pytest.C
     assert len(printed["rooms"]) == 2
     seats = printed["rooms"][0]["seats"]
     assert [s["delegation"] for s in seats] == ["upland", "lowland", "commission"]
-    assert all(len(s["code"]) == 7 and s["code"][2] == "-" for s in seats)
+    assert all(len(s["code"]) == 9 and s["code"][2] == "-" for s in seats)
     assert not set("01OI") & set("".join(s["code"][3:] for s in seats))
     assert main(["games", "list", "--db", str(served.db), "--json"]) == 0
     games = json.loads(capsys.readouterr().out)
