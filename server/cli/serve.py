@@ -19,10 +19,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
     serve.add_argument("--db", type=Path, default=None, help=f"SQLite database (default {default_db()})")
+    serve.add_argument("--scenarios", type=Path, default=None, metavar="DIR",
+                       help="also offer every valid scenario file in DIR by its id (broken ones are reported and left out)")
     serve.set_defaults(func=run_serve)
 
     host = subparsers.add_parser("host", help="open a class of rooms on a server; prints the join codes")
-    host.add_argument("scenario", metavar="SCENARIO", help="a bundled scenario's id (see `parley scenarios list`)")
+    host.add_argument("scenario", metavar="SCENARIO|FILE",
+                      help="a scenario file (sent to the server and kept with the class), or the id of a "
+                           "scenario the server offers (see `parley scenarios list`)")
     host.add_argument("--server", default="ws://127.0.0.1:8765", help="server URL (default ws://127.0.0.1:8765)")
     host.add_argument("--rooms", type=int, default=1, help="how many rooms (default 1)")
     host.add_argument("--bots", default="", metavar="SEATS|all",
@@ -40,16 +44,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run_serve(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        asyncio.run(_serve(args.host, args.port, args.db or default_db()))
+        asyncio.run(_serve(args.host, args.port, args.db or default_db(), args.scenarios))
     except OSError as exc:
         raise UserError(f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}") from None
     return 0
 
 
-async def _serve(host: str, port: int, db: Path) -> None:
+async def _serve(host: str, port: int, db: Path, scenarios: Path | None = None) -> None:
     from server.net.server import ParleyServer  # websockets and sqlite only when serving
+    from server.runtime.catalogue import Catalogue
 
-    srv = ParleyServer(db, host=host, port=port)
+    catalogue = Catalogue()
+    if scenarios is not None:
+        for problem in catalogue.load_folder(scenarios):
+            print(f"parley serve: {problem}", flush=True)
+        print(f"Scenarios offered: {', '.join(catalogue.ids())}", flush=True)
+    srv = ParleyServer(db, host=host, port=port, catalogue=catalogue)
     await srv.start()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -72,9 +82,9 @@ def parse_bots(text: str) -> list[str] | str:
 
 
 def run_host(args: argparse.Namespace) -> int:
-    request = {"type": "open_class", "id": "host", "scenario": args.scenario, "rooms": args.rooms,
+    request = {"type": "open_class", "id": "host", "rooms": args.rooms,
                "bots": parse_bots(args.bots), "time_scale": args.time_scale, "seed": args.seed,
-               "start": args.start}
+               "start": args.start} | scenario_request(args.scenario)
     opened = _ask(args.server, request)
     rooms = [{"room": r["room"], "seats": [{"delegation": s["delegation"], "code": s["code"]} for s in r["seats"]]}
              for r in opened["rooms"]]
@@ -91,6 +101,30 @@ def run_host(args: argparse.Namespace) -> int:
             played_by = " (bot)" if seat.get("controller", "human") != "human" else ""
             print(f"  {seat['code']:<10} {seat['delegation']}{played_by}")
     return 0
+
+
+def scenario_request(name: str) -> dict[str, str]:
+    """The open_class fields naming the scenario: a file's text (checked here first), or an id."""
+    path = Path(name)
+    if not (path.suffix in (".yaml", ".yml", ".json") or path.exists()):
+        return {"scenario": name}
+    from server.protocol.wire import MAX_FRAME_BYTES, MAX_SCENARIO_BYTES
+    from server.scenario.loader import ScenarioError, parse_scenario
+
+    try:
+        data = path.read_bytes()
+        text = data.decode("utf-8")
+        parse_scenario(text, name)  # the server checks it again; this names the place sooner
+    except OSError as exc:
+        raise UserError(f"cannot read {name}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{name}: (file): not UTF-8 text (byte {exc.start})") from None
+    except ScenarioError as exc:
+        raise UserError(f"{name} is not a valid scenario:\n{exc}") from None
+    if len(data) > MAX_SCENARIO_BYTES or len(json.dumps(text).encode("utf-8")) > MAX_FRAME_BYTES - 1024:
+        raise UserError(f"{name}: (file): {len(data):,} bytes; a server accepts scenarios of at most "
+                        f"{MAX_SCENARIO_BYTES:,} (shorten the notes or briefs)")
+    return {"scenario_text": text, "scenario_file": path.name}
 
 
 def _ask(url: str, request: dict[str, Any]) -> dict[str, Any]:

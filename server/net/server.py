@@ -23,21 +23,24 @@ from websockets.http11 import Request, Response
 from server.net.session import Session
 from server.protocol.wire import MAX_FRAME_BYTES
 from server.runtime import Runtime
+from server.runtime.catalogue import Catalogue
 from server.store import open_store
 
 log = logging.getLogger(__name__)
 
 
 class ParleyServer:
-    def __init__(self, db_path: str | Path, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, db_path: str | Path, host: str = "127.0.0.1", port: int = 0,
+                 catalogue: Catalogue | None = None) -> None:
         self.db_path = Path(db_path)
+        self.catalogue = catalogue
         self.host = host
         self._port = port
         self.runtime: Runtime | None = None
         self._server: Server | None = None
 
     async def start(self) -> None:
-        self.runtime = Runtime(open_store(self.db_path))
+        self.runtime = Runtime(open_store(self.db_path), catalogue=self.catalogue)
         await self.runtime.start()
         self._server = await serve(self._handle, self.host, self._port, max_size=MAX_FRAME_BYTES,
                                    process_request=self._process_request, compression=None)

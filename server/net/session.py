@@ -231,7 +231,8 @@ class Session:
                 self._become(None, [room])]
 
     async def on_open_class(self, m: w.OpenClass) -> list[Step]:
-        opened = await self.runtime.open_class(m.scenario, m.rooms, m.bots, m.time_scale, m.seed, m.start)
+        opened = await self.runtime.open_class(m.scenario, m.rooms, m.bots, m.time_scale, m.seed, m.start,
+                                               m.scenario_text, m.scenario_file)
         opened.reply_to = m.id
         klass = self.runtime.classes[opened.class_]
         self.seat, self.klass = None, klass

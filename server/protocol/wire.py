@@ -32,6 +32,7 @@ from server.engine.commands import Command
 
 PROTOCOL_VERSION = 1
 MAX_FRAME_BYTES = 64 * 1024
+MAX_SCENARIO_BYTES = 56 * 1024  # a hosted scenario's text: it must fit in one frame with its message
 
 # The close code of a connection that lost its seat (`seat_replaced`, `seat_revoked`): a client
 # must not reconnect on its own, or two devices on one token would evict each other for ever.
@@ -89,7 +90,15 @@ class OpenClass(Message):
 
     type: Literal["open_class"] = "open_class"
     id: CommandId
-    scenario: str = Field(description="A bundled scenario's id.")
+    scenario: str = Field(default="", max_length=100,
+                          description="The id of a scenario the server offers (bundled, or from its "
+                                      "--scenarios folder); empty when `scenario_text` is sent.")
+    scenario_text: str | None = Field(
+        default=None, max_length=MAX_SCENARIO_BYTES,
+        description="A scenario file's full text (YAML), checked like a bundled file and kept with "
+                    "the class; instead of `scenario`.")
+    scenario_file: str = Field(default="", max_length=200,
+                               description="The sent file's name, for error messages.")
     rooms: int = Field(default=1, ge=1, le=100)
     bots: list[str] | Literal["all"] = Field(
         default_factory=list, description="Delegation ids whose seats bots take, or 'all'.")
@@ -376,7 +385,8 @@ ERROR_CODES: dict[str, str] = {
     "bad_token": "the token is unknown",
     "not_joined": "join a seat (or resume with a token) before sending commands",
     "unknown_room": "no such room",
-    "unknown_scenario": "no bundled scenario has that id",
+    "unknown_scenario": "no scenario the server offers has that id",
+    "bad_scenario": "the scenario text sent is not a valid scenario (the message names the file and the place)",
     "wrong_room": "the token does not act in that room",
     "review_not_open": "the game's log and debrief open to seats once the facilitator opens the debrief",
     "game_not_over": "the debrief is ready once the game has ended",

@@ -33,12 +33,12 @@ from server.engine.commands import PauseTimer, ResumeTimer, SetController, Start
 from server.protocol.wire import ClassOpened, RoomInfo, SeatInfo
 from server.bots.runner import start_bot
 from server.runtime.bots import bot_seed
+from server.runtime.catalogue import Catalogue, hosted
 from server.runtime.errors import Refusal
 from server.runtime.interning import ScenarioCache
 from server.runtime.room import Room, Seat, game_status
 from server.runtime.limits import JoinGuard, SeatLimits
 from server.runtime.tokens import code_key, new_code, new_id, new_token, token_hash
-from server.scenario import bundled_scenarios
 from server.store import ClassInfo, EventRow, SeatRecord, SQLiteStore
 
 log = logging.getLogger(__name__)
@@ -56,8 +56,9 @@ class ClassRecord:
 
 class Runtime:
     def __init__(self, store: SQLiteStore, clock: Callable[[], float] = time.time,
-                 catchup_limit: int = CATCHUP_LIMIT) -> None:
+                 catchup_limit: int = CATCHUP_LIMIT, catalogue: Catalogue | None = None) -> None:
         self.store = store
+        self.catalogue = catalogue or Catalogue()
         self.clock = clock
         self.catchup_limit = catchup_limit
         self.rooms: dict[str, Room] = {}
@@ -198,12 +199,12 @@ class Runtime:
 
     async def open_class(self, scenario_id: str, rooms: int = 1,
                          bots: Sequence[str] | Literal["all"] = (), time_scale: float = 1.0,
-                         seed: int | None = None, start: bool = False) -> ClassOpened:
-        """Open `rooms` rooms of a bundled scenario; the wire `ClassOpened` (reply_to "")."""
-        scenario = bundled_scenarios().get(scenario_id)
-        if scenario is None:
-            known = ", ".join(bundled_scenarios())
-            raise Refusal("unknown_scenario", f"No bundled scenario is called {scenario_id!r} (known: {known}).")
+                         seed: int | None = None, start: bool = False, scenario_text: str | None = None,
+                         scenario_file: str = "") -> ClassOpened:
+        """Open `rooms` rooms of an offered scenario (by id) or of a sent scenario's text; the
+        wire `ClassOpened` (reply_to ""). Nothing is stored unless every check passes."""
+        offered = hosted(scenario_text, scenario_file) if scenario_text is not None else self.catalogue.get(scenario_id)
+        scenario = offered.scenario
         if not 1 <= rooms <= 100:
             raise Refusal("bad_message", f"A class has 1 to 100 rooms, not {rooms}.")
         if not 0 < time_scale <= 10:
@@ -212,7 +213,7 @@ class Runtime:
         bot_seats = list(seated if bots == "all" else bots)
         unknown = [b for b in bot_seats if b not in seated]
         if unknown:
-            raise Refusal("unknown_delegation", f"No seated delegation {unknown[0]!r} in {scenario_id} "
+            raise Refusal("unknown_delegation", f"No seated delegation {unknown[0]!r} in {scenario.id} "
                                                 f"(seated: {', '.join(seated)}).")
         facilitator_token = new_token()
         record = ClassRecord(self._new_class_id(), scenario.id, token_hash(facilitator_token))
@@ -229,7 +230,7 @@ class Runtime:
             built.append(room)
         info = ClassInfo(record.id, scenario.id, now, record.facilitator_hash,
                          {"rooms": rooms, "bots": bot_seats, "time_scale": time_scale,
-                          "seed": base_seed}, ())
+                          "seed": base_seed, "scenario": offered.record()}, ())
         await self.store.create_class(
             info, [(r.id, [EventRow(i + 1, e) for i, e in enumerate(r.log)], game_status(r.game)) for r in built],
             [SeatRecord(r.id, s.delegation, s.code) for r in built for s in r.seats.values()])

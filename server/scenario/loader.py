@@ -78,14 +78,21 @@ def load_scenario(path: str | Path) -> Scenario:
 
 
 @functools.cache
-def bundled_scenarios() -> dict[str, Scenario]:
-    """The scenarios shipped in the `scenarios` package, by id, in file-name order."""
-    found: dict[str, Scenario] = {}
+def bundled_sources() -> dict[str, tuple[Scenario, str]]:
+    """The scenarios shipped in the `scenarios` package, by id, in file-name order, each with
+    the text of its file (a server stores that text with every class it opens)."""
+    found: dict[str, tuple[Scenario, str]] = {}
     for entry in sorted(resources.files("scenarios").iterdir(), key=lambda e: e.name):
         if entry.name.endswith((".yaml", ".yml")):
-            scenario = parse_scenario(entry.read_text(encoding="utf-8"), f"scenarios/{entry.name}")
-            found[scenario.id] = scenario
+            text = entry.read_text(encoding="utf-8")
+            scenario = parse_scenario(text, f"scenarios/{entry.name}")
+            found[scenario.id] = (scenario, text)
     return found
+
+
+def bundled_scenarios() -> dict[str, Scenario]:
+    """The scenarios shipped in the `scenarios` package, by id, in file-name order."""
+    return {scenario_id: scenario for scenario_id, (scenario, _) in bundled_sources().items()}
 
 
 def resolve_scenario(name: str) -> Scenario:
