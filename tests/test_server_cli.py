@@ -49,7 +49,7 @@ def test_host_prints_a_table_of_codes(served: ServeProcess, capsys: pytest.Captu
 def test_host_mistakes_are_one_line_errors(served: ServeProcess, capsys: pytest.CaptureFixture[str]) -> None:
     """An unknown scenario, an unreachable server and a bad URL each give one plain line and status 1."""
     assert main(["host", "no-such-scenario", "--server", served.url]) == 1
-    assert "no bundled scenario" in capsys.readouterr().err.lower()
+    assert "no scenario on this server is called" in capsys.readouterr().err.lower()
     assert main(["host", "tutorial", "--server", "ws://127.0.0.1:1"]) == 1
     assert "cannot reach" in capsys.readouterr().err
     assert main(["host", "tutorial", "--server", "http//nope"]) == 1
