@@ -19,12 +19,14 @@ from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
 
-from client import config
+from client import config, visits
+from client import format as fmt
 from client.class_state import ClassState, reduce_class
 from client.connection import Connection, ConnectError, normalise_url
 from client.messages import ServerMessage
 from client.palette import ActionsProvider
 from client.state import ClientState, ConnectionChanged, Requested, reduce
+from client.visits import VisitMemory
 from server.protocol import wire
 
 FETCH_MESSAGES: dict[str, Callable[..., wire.Message]] = {
@@ -65,6 +67,7 @@ class ParleyApp(App[None]):
         self.code, self.player_name = code, name or saved.get("name", "")
         self.role, self.token, self.demo = role, token, demo
         self._routed: str | None = None
+        self._visit: VisitMemory | None = None  # where this seat's visit has got to
 
     def on_mount(self) -> None:
         from client.screens.chooser import ChooserScreen
@@ -127,11 +130,33 @@ class ParleyApp(App[None]):
         self.apply(reply)
         self.apply(ConnectionChanged("connected"))
         connection = self.connection
+        if reply.type == "joined" and self.demo is None:
+            self._welcome_back(connection, reply)
         def sink(message: Any) -> None:
             self.post_message(ServerMessage(message))
 
         self.run_worker(connection.run(sink),
                         name="connection", group="connection", exclusive=True)
+
+    def _welcome_back(self, connection: Connection, joined: wire.Joined) -> None:
+        """Remember this seat's visit; if it was played here before and the room has moved on
+        since, ask for the "since you were here" summary (shown when it comes)."""
+        if self._visit is not None:
+            self._visit.flush()
+        last = visits.last_seen(connection.url, joined.room, joined.delegation, self.config_file)
+        self._visit = VisitMemory(connection.url, joined.room, joined.delegation, self.config_file)
+        self._visit.saw(int(joined.view.get("seq", 0)))
+        if last is not None and last < int(joined.view.get("seq", 0)):
+            self.run_worker(connection.send(wire.FetchSince(id=connection.next_id(), since_seq=last)),
+                            group="since")
+
+    def _show_since(self, message: wire.SinceLastVisit) -> None:
+        from client.screens.since import SinceScreen, summary_text
+
+        view = self.state.view or {}
+        text = summary_text(message.summary, f"{view.get('phase', '?')}, {fmt.round_text(view)}",
+                            fmt.time_left(view))
+        self.push_screen(SinceScreen(text))
 
     # ------------------------------------------------------------ state
 
@@ -145,7 +170,12 @@ class ParleyApp(App[None]):
         if self.role == "facilitator":
             self.class_state = reduce_class(self.class_state, message)
             return
+        if message.type == "since_last_visit":
+            self._show_since(message)
+            return
         self.state = reduce(self.state, message)
+        if self._visit is not None:
+            self._visit.saw(self.state.seq)
         if message.type == "connection" and message.status == "lost":
             self.notify(message.detail, title="Connection lost", severity="error", timeout=30)
         self.route()
@@ -201,6 +231,8 @@ class ParleyApp(App[None]):
         return request_id
 
     async def on_unmount(self) -> None:
+        if self._visit is not None:
+            self._visit.flush()
         if self.connection is not None:
             await self.connection.close()
 

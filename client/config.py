@@ -24,7 +24,7 @@ def load(path: Path | None = None) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def remember(path: Path | None = None, **values: str) -> None:
+def remember(path: Path | None = None, **values: Any) -> None:
     """Merge `values` into the saved settings; a read-only home is not worth an error."""
     path = path or config_path()
     try:

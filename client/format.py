@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from collections.abc import Mapping
 from typing import Any
 
@@ -37,16 +38,44 @@ def option_label(view: View | None, issue_id: str, option_id: str | None) -> str
     return option_id or "—"
 
 
+LONG_PHASE = 3600.0  # from an hour left, a deadline is a date and time, not a countdown
+
+
 def time_left(view: View | None, now: float | None = None) -> str:
-    """The phase's time left as m:ss, 'paused m:ss', or '' when there is no timer."""
+    """The phase's time left as m:ss, 'paused m:ss', or '' when there is no timer; a phase of
+    a game over days ends 'until Thu 3 Dec 14:00 (1d 4h left)', in this machine's local time."""
     if not view:
         return ""
     if view.get("paused_remaining") is not None:
-        return "paused " + clock(view["paused_remaining"])
+        return "paused " + span_or_clock(view["paused_remaining"])
     deadline = view.get("deadline")
     if deadline is None:
         return ""
-    return clock(max(0.0, deadline - (time.time() if now is None else now))) + " left"
+    remaining = max(0.0, deadline - (time.time() if now is None else now))
+    if remaining >= LONG_PHASE:
+        return f"until {local_time(deadline)} ({span(remaining)} left)"
+    return clock(remaining) + " left"
+
+
+def local_time(epoch: float) -> str:
+    """`Thu 3 Dec 14:00` in the local time zone of the machine the client runs on."""
+    moment = datetime.fromtimestamp(epoch).astimezone()
+    return f"{moment:%a} {moment.day} {moment:%b %H:%M}"
+
+
+def span(seconds: float) -> str:
+    """A long stretch of time in its two largest units: `2d 3h`, `5h 20m`, `12m`."""
+    minutes = int(seconds // 60)
+    days, hours, mins = minutes // 1440, minutes // 60 % 24, minutes % 60
+    if days:
+        return f"{days}d {hours}h" if hours else f"{days}d"
+    if hours:
+        return f"{hours}h {mins}m" if mins else f"{hours}h"
+    return f"{mins}m"
+
+
+def span_or_clock(seconds: float) -> str:
+    return span(seconds) if seconds >= LONG_PHASE else clock(seconds)
 
 
 def clock(seconds: float) -> str:

@@ -7,6 +7,7 @@ import asyncio
 import json
 import logging
 import signal
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     host.add_argument("--bots", default="", metavar="SEATS|all",
                       help="comma-separated delegation ids whose seats bots take, or 'all'")
     host.add_argument("--time-scale", type=float, default=1.0, help="multiply every phase length (0.01: a hundredfold shorter)")
+    host.add_argument("--schedule", default=None, metavar="PHASE=LENGTH,...",
+                      help="deadlines for a game over days: 'negotiation=2d,decision=12h', or one "
+                           "round's at a date and time 'negotiation@2=2026-12-03T09:00' (your local "
+                           "time unless it names an offset); other phases keep --time-scale")
     host.add_argument("--seed", type=int, default=None, help="random seed of the first room")
     host.add_argument("--start", action="store_true", help="start every room at once")
     host.add_argument("--json", action="store_true", help="print the class as JSON")
@@ -81,10 +86,28 @@ def parse_bots(text: str) -> list[str] | str:
     return [b.strip() for b in text.split(",") if b.strip()]
 
 
+def schedule_request(text: str | None) -> dict[str, Any] | None:
+    """`--schedule` as the wire's Schedule (JSON), times read in this machine's zone."""
+    if text is None:
+        return None
+    from datetime import datetime
+
+    from server.engine.schedule import ScheduleError, parse_schedule
+
+    try:
+        schedule = parse_schedule(text, datetime.now().astimezone().tzinfo or UTC)
+    except ScheduleError as exc:
+        raise UserError(f"--schedule: {exc}.") from None
+    return schedule.model_dump(mode="json", exclude_none=True)
+
+
 def run_host(args: argparse.Namespace) -> int:
     request = {"type": "open_class", "id": "host", "rooms": args.rooms,
                "bots": parse_bots(args.bots), "time_scale": args.time_scale, "seed": args.seed,
                "start": args.start} | scenario_request(args.scenario)
+    schedule = schedule_request(args.schedule)
+    if schedule is not None:
+        request["schedule"] = schedule
     opened = _ask(args.server, request)
     rooms = [{"room": r["room"], "seats": [{"delegation": s["delegation"], "code": s["code"]} for s in r["seats"]]}
              for r in opened["rooms"]]

@@ -355,7 +355,11 @@ def _finish_phase(out: Outbox, at: float) -> None:
         _enter(out, next_phase(s.phase, trigger), at)
 
 
-def _deadline(state: Negotiation, phase: Phase, at: float) -> float:
+def _deadline(state: Negotiation, phase: Phase, round_: int, at: float) -> float:
+    if state.schedule is not None:
+        scheduled = state.schedule.deadline(phase, round_, at)
+        if scheduled is not None:
+            return scheduled
     length: float = getattr(state.scenario.phases, phase.value)
     return at + length * state.time_scale
 
@@ -363,7 +367,7 @@ def _deadline(state: Negotiation, phase: Phase, at: float) -> float:
 def _enter(out: Outbox, phase: Phase, at: float) -> None:
     s = out.state
     round_ = s.round + 1 if phase is Phase.PRESSURE else s.round
-    out.emit(ev.PhaseStarted(at=at, phase=phase, round=round_, deadline=_deadline(s, phase, at)))
+    out.emit(ev.PhaseStarted(at=at, phase=phase, round=round_, deadline=_deadline(s, phase, round_, at)))
     if phase is Phase.PRESSURE:
         for card in draw_cards(s):
             out.emit(*card_events(s, card, at, injected=False))

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from server.engine.phases import Phase
+from server.engine.schedule import Schedule
 from server.engine.scoring import Durability
 
 
@@ -52,6 +53,7 @@ class GameCreated(EventBase):
     seed: int
     time_scale: float
     seated: tuple[str, ...]
+    schedule: Schedule | None = None  # deadlines over days (schedule.py); None: the scenario's lengths
     visibility: Visibility = FACILITATOR_ONLY
 
 

@@ -19,6 +19,7 @@ from server.engine import events as ev
 from server.engine.commands import Command, CommandBase
 from server.engine.decide import handle
 from server.engine.evolve import initial_state, rebuild
+from server.engine.schedule import Schedule
 from server.engine.state import Negotiation
 from server.engine.views import Seat, view_for
 from server.engine.worth import PackageWorth, package_worth
@@ -42,12 +43,15 @@ class Game:
 
     @classmethod
     def create(cls, scenario: Scenario, *, seed: int, at: float, time_scale: float = 1.0,
-               seated: Sequence[str] | None = None) -> tuple[Game, list[ev.EventBase]]:
-        """A new game in the lobby; `seated` defaults to every delegation not marked absent."""
+               seated: Sequence[str] | None = None,
+               schedule: Schedule | None = None) -> tuple[Game, list[ev.EventBase]]:
+        """A new game in the lobby; `seated` defaults to every delegation not marked absent;
+        `schedule` sets deadlines over days instead of the scenario's phase lengths."""
         if seated is None:
             seated = [d.id for d in scenario.delegations if not d.absent]
         created = ev.GameCreated(at=at, scenario=scenario.model_dump(mode="json", by_alias=True),
-                                 seed=seed, time_scale=time_scale, seated=tuple(seated))
+                                 seed=seed, time_scale=time_scale, seated=tuple(seated),
+                                 schedule=schedule)
         return cls(initial_state(created)), [created]
 
     @classmethod

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from server.engine.events import DelegationResult, GameEnded
 from server.engine.phases import Phase
+from server.engine.schedule import Schedule
 from server.scenario.model import Scenario
 
 
@@ -84,6 +85,7 @@ class Negotiation:
     ending: GameEnded | None = None
     results: dict[str, DelegationResult] = field(default_factory=dict)
     debrief_open: bool = False
+    schedule: Schedule | None = None
     rounds_lost: int = 0
     seq: int = 0  # events applied so far
 

@@ -14,6 +14,8 @@ more memory than the bandwidth they save.
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from http import HTTPStatus
 from pathlib import Path
 
@@ -31,16 +33,17 @@ log = logging.getLogger(__name__)
 
 class ParleyServer:
     def __init__(self, db_path: str | Path, host: str = "127.0.0.1", port: int = 0,
-                 catalogue: Catalogue | None = None) -> None:
+                 catalogue: Catalogue | None = None, clock: Callable[[], float] = time.time) -> None:
         self.db_path = Path(db_path)
         self.catalogue = catalogue
+        self.clock = clock  # the runtime's clock: tests inject one to play days in seconds
         self.host = host
         self._port = port
         self.runtime: Runtime | None = None
         self._server: Server | None = None
 
     async def start(self) -> None:
-        self.runtime = Runtime(open_store(self.db_path), catalogue=self.catalogue)
+        self.runtime = Runtime(open_store(self.db_path), catalogue=self.catalogue, clock=self.clock)
         await self.runtime.start()
         self._server = await serve(self._handle, self.host, self._port, max_size=MAX_FRAME_BYTES,
                                    process_request=self._process_request, compression=None)

@@ -74,6 +74,7 @@ class Session:
             w.AssignBot: self.on_assign_bot, w.ReleaseBot: self.on_release_bot, w.IssueCode: self.on_issue_code,
             w.ViewAs: self.on_view_as, w.FetchLog: self.on_fetch_log,
             w.FetchDebrief: self.on_fetch_debrief, w.FetchReport: self.on_fetch_report, w.Ping: self.on_ping,
+            w.FetchSince: self.on_fetch_since,
         }
 
     # ------------------------------------------------------------ the loop
@@ -232,7 +233,7 @@ class Session:
 
     async def on_open_class(self, m: w.OpenClass) -> list[Step]:
         opened = await self.runtime.open_class(m.scenario, m.rooms, m.bots, m.time_scale, m.seed, m.start,
-                                               m.scenario_text, m.scenario_file)
+                                               m.scenario_text, m.scenario_file, schedule=m.schedule)
         opened.reply_to = m.id
         klass = self.runtime.classes[opened.class_]
         self.seat, self.klass = None, klass
@@ -316,6 +317,19 @@ class Session:
         report = await asyncio.to_thread(class_report, rooms, self.klass.id)
         return [w.ClassReport(reply_to=m.id, class_=self.klass.id, report=report,
                               markdown=report_markdown(report))]
+
+    async def on_fetch_since(self, m: w.FetchSince) -> list[Step]:
+        """The "since you were here" summary, of the events this seat (or observer) may see."""
+        from server.replay.since import since_summary
+
+        if self.seat is not None:
+            room, seat = self.seat
+        elif self.rooms and self.klass is None:
+            room, seat = self.rooms[0], None
+        else:
+            raise Refusal("not_joined", "Join a seat or watch a room first.")
+        return [w.SinceLastVisit(reply_to=m.id, room=room.id,
+                                 summary=since_summary(room.log, seat, m.since_seq))]
 
     async def on_ping(self, m: w.Ping) -> list[Step]:
         return [w.Pong(reply_to=m.id)]

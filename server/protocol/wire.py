@@ -29,6 +29,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from server.engine.commands import Command
+from server.engine.schedule import Schedule
 
 PROTOCOL_VERSION = 1
 MAX_FRAME_BYTES = 64 * 1024
@@ -105,6 +106,8 @@ class OpenClass(Message):
     time_scale: float = Field(default=1.0, gt=0, le=10)
     seed: int | None = None
     start: bool = Field(default=False, description="Start every room at once.")
+    schedule: Schedule | None = Field(
+        default=None, description="Phase deadlines over days or at wall-clock times (server.engine.schedule).")
 
 
 class SendCommand(Message):
@@ -186,6 +189,15 @@ class FetchReport(Message):
     id: CommandId
 
 
+class FetchSince(Message):
+    """A seat (or observer) back after a while: what happened after the last event it saw
+    (`since_seq`, the `seq` of its last update). Reply: `SinceLastVisit`."""
+
+    type: Literal["fetch_since"] = "fetch_since"
+    id: CommandId
+    since_seq: int = Field(ge=0)
+
+
 class Ping(Message):
     """Reply: `Pong` with the same id."""
 
@@ -195,7 +207,7 @@ class Ping(Message):
 
 ClientMessage = Annotated[
     Hello | Join | Resume | Watch | OpenClass | SendCommand | AssignBot | ReleaseBot | IssueCode
-    | ViewAs | FetchLog | FetchDebrief | FetchReport | Ping,
+    | ViewAs | FetchLog | FetchDebrief | FetchReport | FetchSince | Ping,
     Field(discriminator="type"),
 ]
 
@@ -366,9 +378,33 @@ class Pong(Message):
     reply_to: str
 
 
+class SinceSummary(Message):
+    """What one seat missed (server.replay.since): the span of seqs and the time of the last
+    event it had seen, the rounds it covers, quoted lines (proposals, votes, cards, messages to
+    it, announcements) and counts of the rest (statements by delegation...)."""
+
+    since_seq: int
+    seq: int
+    since_at: float | None
+    events: int
+    from_round: int
+    to_round: int
+    lines: list[str]
+    counts: list[str]
+
+
+class SinceLastVisit(Message):
+    """The "since you were here" summary, in reply to FetchSince."""
+
+    type: Literal["since_last_visit"] = "since_last_visit"
+    reply_to: str
+    room: str
+    summary: SinceSummary
+
+
 ServerMessage = Annotated[
     Welcome | Joined | Watching | ClassOpened | ClassState | Update | PresenceChanged | CodeIssued
-    | SeatView | Ack | Error | GameLog | DebriefReport | ClassReport | Pong,
+    | SeatView | Ack | Error | GameLog | DebriefReport | ClassReport | SinceLastVisit | Pong,
     Field(discriminator="type"),
 ]
 
@@ -394,6 +430,7 @@ ERROR_CODES: dict[str, str] = {
     "bots_unavailable": "this server has no bots installed",
     "already_bot": "a bot already plays that seat",
     "not_bot": "no bot plays that seat",
+    "bad_schedule": "the schedule names a round the scenario lacks, or a time already past or out of order",
 }
 
 CLIENT_ADAPTER: TypeAdapter[Any] = TypeAdapter(ClientMessage)

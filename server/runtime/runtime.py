@@ -15,7 +15,12 @@ Timers across a restart: the time a server is down is not charged to the players
 running, unpaused game is recovered, the runtime records a pause *at the time of its last
 event* (so the phase keeps the remaining time it had then) and a resume now; both are
 ordinary facilitator events in the log (`timer_paused`, `timer_resumed`), so a replay shows
-the outage and folds to the same deadlines.
+the outage and folds to the same deadlines. A game with a schedule (deadlines over days) is
+the exception: its deadlines are dates on the students' screens and stay where they are; a
+phase whose deadline passed while the server was down ends at that deadline on start-up.
+
+`wake_timers()` makes every room look at its deadline again at once: a test that moves an
+injected clock calls it (the timers also look again every minute by themselves).
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from typing import Any, Literal
 
 from server.engine import FACILITATOR, Game, RuleViolation
 from server.engine.commands import PauseTimer, ResumeTimer, SetController, StartGame
+from server.engine.schedule import Schedule, ScheduleError, check_schedule
 from server.protocol.wire import ClassOpened, RoomInfo, SeatInfo
 from server.bots.runner import start_bot
 from server.runtime.bots import bot_seed
@@ -89,6 +95,11 @@ class Runtime:
                 room.timer.start()  # only now: the outage must be recorded before any tick
                 self._restart_bots(room)
 
+    def wake_timers(self) -> None:
+        """Every room's timer looks at its deadline again now (after the clock jumped)."""
+        for room in self.rooms.values():
+            room.timer.reschedule()
+
     async def stop(self) -> None:
         for room in list(self.rooms.values()):
             for handle in list(room.bots.values()):
@@ -113,6 +124,11 @@ class Runtime:
     async def _restore_timer(self, room: Room) -> None:
         state = room.game.state
         if state.ended or state.paused or state.deadline is None or not room.log:
+            return
+        if state.schedule is not None:
+            # A scheduled game's deadlines are dates the students were shown: the outage does
+            # not move them, and a phase whose deadline passed meanwhile ends at that deadline
+            # as soon as the timer runs (see RoomTimer).
             return
         await room.submit(FACILITATOR, PauseTimer(), at=max(room.log[-1].at, 0.0))
         await room.submit(FACILITATOR, ResumeTimer())
@@ -200,15 +216,23 @@ class Runtime:
     async def open_class(self, scenario_id: str, rooms: int = 1,
                          bots: Sequence[str] | Literal["all"] = (), time_scale: float = 1.0,
                          seed: int | None = None, start: bool = False, scenario_text: str | None = None,
-                         scenario_file: str = "") -> ClassOpened:
+                         scenario_file: str = "", schedule: Schedule | None = None) -> ClassOpened:
         """Open `rooms` rooms of an offered scenario (by id) or of a sent scenario's text; the
-        wire `ClassOpened` (reply_to ""). Nothing is stored unless every check passes."""
+        wire `ClassOpened` (reply_to ""). Nothing is stored unless every check passes.
+
+        With a `schedule`, phases end at its deadlines (days, wall-clock times) instead of
+        the scenario's lengths times `time_scale`."""
         offered = hosted(scenario_text, scenario_file) if scenario_text is not None else self.catalogue.get(scenario_id)
         scenario = offered.scenario
         if not 1 <= rooms <= 100:
             raise Refusal("bad_message", f"A class has 1 to 100 rooms, not {rooms}.")
         if not 0 < time_scale <= 10:
             raise Refusal("bad_message", f"time_scale must be in (0, 10], not {time_scale}.")
+        if schedule is not None:
+            try:
+                check_schedule(schedule, scenario.rounds, self.clock())
+            except ScheduleError as exc:
+                raise Refusal("bad_schedule", f"The schedule does not fit {scenario.id}: {exc}") from None
         seated = [d.id for d in scenario.delegations if not d.absent]
         bot_seats = list(seated if bots == "all" else bots)
         unknown = [b for b in bot_seats if b not in seated]
@@ -221,7 +245,8 @@ class Runtime:
         now = self.clock()
         built: list[Room] = []
         for n in range(rooms):
-            game, created = Game.create(scenario, seed=base_seed + n, at=now, time_scale=time_scale)
+            game, created = Game.create(scenario, seed=base_seed + n, at=now, time_scale=time_scale,
+                                        schedule=schedule)
             self._scenarios.intern(game, created)
             seats = [Seat(d.id, new_code(d.code, self._codes)) for d in scenario.delegations]
             room = Room(f"{record.id}-{n + 1}", record.id, game, created, seats, self.store, self.clock)
@@ -230,7 +255,8 @@ class Runtime:
             built.append(room)
         info = ClassInfo(record.id, scenario.id, now, record.facilitator_hash,
                          {"rooms": rooms, "bots": bot_seats, "time_scale": time_scale,
-                          "seed": base_seed, "scenario": offered.record()}, ())
+                          "seed": base_seed, "scenario": offered.record(),
+                          "scheduled": schedule is not None}, ())
         await self.store.create_class(
             info, [(r.id, [EventRow(i + 1, e) for i, e in enumerate(r.log)], game_status(r.game)) for r in built],
             [SeatRecord(r.id, s.delegation, s.code) for r in built for s in r.seats.values()])

@@ -5,6 +5,11 @@ the actor "clock". This task sleeps until the current phase's deadline (or until
 says something changed: `reschedule()` is called after every batch of events, so a pause,
 resume, extension or phase change takes effect at once) and then submits the tick through
 the room's one path for commands. A paused, ended or untimed game sleeps until woken.
+
+A game with a schedule runs over days, so the timer never sleeps longer than `LOOK_AGAIN`
+seconds at once (a wall clock set forward, a laptop waking, keep the deadline honest), and a
+deadline found already passed (the server was down) is ticked *at the deadline*: the phase
+ends when the schedule said, and the next one's length counts from then.
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ if TYPE_CHECKING:
     from server.runtime.room import Room
 
 log = logging.getLogger(__name__)
+
+LOOK_AGAIN = 60.0  # seconds: the longest the timer sleeps before reading the clock again
 
 
 class RoomTimer:
@@ -59,15 +66,25 @@ class RoomTimer:
             delay = self.delay()
             if delay is None or delay > 0:
                 try:
-                    await asyncio.wait_for(self._changed.wait(), delay)
-                    continue  # something changed: look at the deadline again
+                    await asyncio.wait_for(self._changed.wait(),
+                                           None if delay is None else min(delay, LOOK_AGAIN))
                 except TimeoutError:
                     pass
+                continue  # woken, or slept: look at the deadline again
             await self._tick()
+
+    def _tick_time(self) -> float | None:
+        """When a tick happens: now, or for a scheduled game whose deadline has passed, the
+        deadline itself (never before the last event: the log's times only go forward)."""
+        state = self._room.game.state
+        if state.schedule is None or state.deadline is None:
+            return None
+        last = self._room.log[-1].at if self._room.log else state.deadline
+        return min(self._clock(), max(state.deadline, last))
 
     async def _tick(self) -> None:
         try:
-            events = await self._room.submit(CLOCK, Tick())
+            events = await self._room.submit(CLOCK, Tick(), at=self._tick_time())
         except Exception:  # a failing store, say: keep the room's clock alive and retry
             log.exception("tick failed in room %s", self._room.id)
             await asyncio.sleep(1.0)
