@@ -35,6 +35,7 @@ STATE_FIELDS: dict[str, str] = {
     "controllers": "shallow", "proposals": "proposals", "ready": "shallow", "pressure": "shallow",
     "notes": "shallow", "cards_played": "shallow", "agreement": "share", "ending": "share",
     "results": "shallow", "debrief_open": "share", "rounds_lost": "share", "seq": "share",
+    "schedule": "share",  # frozen pydantic model
 }
 
 
