@@ -7,27 +7,38 @@ so the runtime can route it without knowing what it means.
 
 from __future__ import annotations
 
+import functools
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from server.engine.commands import FACILITATOR
 from server.engine.phases import Phase
 from server.engine.schedule import Schedule
 from server.engine.scoring import Durability
 
 
 class Visibility(BaseModel):
-    """public: every seat and observer; seats: those delegations; facilitator: no seat at all."""
+    """public: every seat and observer; seats: those delegations; facilitator: no seat at all.
+
+    `allows` is the one check of who may know of what, everywhere: routing events to
+    connections, catching a seat up, projecting views (notes, pressure, results), replays."""
 
     model_config = ConfigDict(frozen=True)
     scope: Literal["public", "seats", "facilitator"]
     seats: tuple[str, ...] = ()
 
     def allows(self, seat: str | None) -> bool:
-        """May `seat` (a delegation id, None for an observer) know of the event?"""
-        if self.scope == "public":
+        """May `seat` know of it? A delegation id; FACILITATOR, who knows of everything; or
+        None, an observer, who knows only what is public."""
+        if self.scope == "public" or seat == FACILITATOR:
             return True
         return self.scope == "seats" and seat is not None and seat in self.seats
+
+    @staticmethod
+    def to(audience: tuple[str, ...] | None) -> Visibility:
+        """The visibility of something addressed to `audience` (None: everyone), a note say."""
+        return PUBLIC if audience is None else _addressed(audience)
 
 
 PUBLIC = Visibility(scope="public")
@@ -36,6 +47,11 @@ FACILITATOR_ONLY = Visibility(scope="facilitator")
 
 def only(*seats: str) -> Visibility:
     return Visibility(scope="seats", seats=tuple(sorted(set(seats))))
+
+
+@functools.lru_cache(maxsize=4096)
+def _addressed(audience: tuple[str, ...]) -> Visibility:
+    return only(*audience)  # views ask for every note on every fresh view: made once per audience
 
 
 class EventBase(BaseModel):

@@ -11,14 +11,34 @@ from __future__ import annotations
 from typing import Any
 
 from server.engine.commands import FACILITATOR
+from server.engine.events import ControllerChanged, EventBase, PressureDrawn, Visibility
 from server.engine.state import Negotiation, Note, Proposal
 from server.scenario.model import Delegation, Scenario
 
 Seat = str | None  # a delegation id, FACILITATOR, or None for an observer
 
 
-def _can_read(seat: Seat, audience: tuple[str, ...] | None) -> bool:
-    return audience is None or seat == FACILITATOR or (seat is not None and seat in audience)
+def own_share(values: dict[str, float], seat: Seat) -> dict[str, float]:
+    """Of a per-delegation figure (a card's war-cost changes), what `seat` may know: its own."""
+    if seat == FACILITATOR:
+        return values
+    return {seat: values[seat]} if seat is not None and seat in values else {}
+
+
+def event_view(seat: Seat, event: EventBase, dumped: dict[str, Any]) -> dict[str, Any]:
+    """An event `seat` may know of (`dumped` is `dump_event(event)`), as it may read it:
+    a public card carries every delegation's war-cost change, and each seat learns only its own."""
+    if isinstance(event, PressureDrawn) and event.war_cost and seat != FACILITATOR:
+        return {**dumped, "war_cost": own_share(event.war_cost, seat)}
+    return dumped
+
+
+def log_view(seat: Seat, event: EventBase, dumped: dict[str, Any]) -> dict[str, Any]:
+    """An event of the whole log opened for review, as a seat may read it: everything but the
+    bots' strategies, which stay the facilitator's."""
+    if isinstance(event, ControllerChanged) and event.strategy is not None and seat != FACILITATOR:
+        return {**dumped, "strategy": None}
+    return dumped
 
 
 def public_scenario(scenario: Scenario, ended: bool) -> dict[str, Any]:
@@ -78,7 +98,7 @@ def note_view(n: Note) -> dict[str, Any]:
 
 
 def notes_for(state: Negotiation, seat: Seat) -> list[dict[str, Any]]:
-    return [note_view(n) for n in state.notes if _can_read(seat, n.to)]
+    return [note_view(n) for n in state.notes if Visibility.to(n.to).allows(seat)]
 
 
 def view_for(state: Negotiation, seat: Seat, include_notes: bool = True,
@@ -104,13 +124,13 @@ def view_for(state: Negotiation, seat: Seat, include_notes: bool = True,
         "agreement": s.agreement,
         "pressure": [
             {"round": r.round, "card": r.card, "title": r.title, "kind": r.kind, "text": r.text,
-             "injected": r.injected, "meters": r.meters, "war_cost": r.war_cost}
-            for r in s.pressure if _can_read(seat, r.told)
+             "injected": r.injected, "meters": r.meters, "war_cost": own_share(r.war_cost, seat)}
+            for r in s.pressure if Visibility.to(r.told).allows(seat)
         ],
         "ending": s.ending.model_dump(mode="json", exclude={"visibility"}) if s.ending else None,
         "debrief_open": s.debrief_open,
         "results": {d: r.model_dump(mode="json") for d, r in sorted(s.results.items())
-                    if s.debrief_open or _can_read(seat, (d,))},
+                    if s.debrief_open or Visibility.to((d,)).allows(seat)},
         "you": None,
         "hidden": None,
     }

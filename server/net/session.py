@@ -32,6 +32,7 @@ from websockets.asyncio.server import ServerConnection, broadcast
 from websockets.exceptions import ConnectionClosed
 
 from server.engine import FACILITATOR, RuleViolation, dump_event
+from server.engine.views import log_view
 from server.protocol import wire as w
 from server.runtime import Refusal, Room, Runtime
 from server.runtime.runtime import ClassRecord
@@ -201,7 +202,7 @@ class Session:
         token = await self.runtime.claim_seat(room, delegation, m.name.strip(), self._address())
         self.seat, self.klass = (room, delegation), None
         return [w.Joined(reply_to=m.id, token=token, room=room.id, delegation=delegation,
-                         name=m.name.strip(), view=room.game.view_for(delegation)),
+                         name=m.name.strip(), view=room.view(delegation)),
                 self._become(delegation, [room])]
 
     async def on_resume(self, m: w.Resume) -> list[Step]:
@@ -210,7 +211,7 @@ class Session:
             room, delegation = found
             self.seat, self.klass = found, None
             return [w.Joined(reply_to=m.id, token=m.token, room=room.id, delegation=delegation,
-                             name=room.seats[delegation].name, view=room.game.view_for(delegation)),
+                             name=room.seats[delegation].name, view=room.view(delegation)),
                     room.catch_up(delegation, m.last_seq, self.runtime.catchup_limit).decode(),
                     self._become(delegation, [room])]
         klass = self.runtime.class_for_token(m.token)
@@ -228,7 +229,7 @@ class Session:
     async def on_watch(self, m: w.Watch) -> list[Step]:
         room = self.runtime.find_room(m.room)
         self.seat, self.klass = None, None
-        return [w.Watching(reply_to=m.id, room=room.id, view=room.game.view_for(None)),
+        return [w.Watching(reply_to=m.id, room=room.id, view=room.view(None)),
                 self._become(None, [room])]
 
     async def on_open_class(self, m: w.OpenClass) -> list[Step]:
@@ -273,20 +274,21 @@ class Session:
         room = self._facilitated_room(m.room)
         self._check_delegation(room, m.delegation)
         return [w.SeatView(reply_to=m.id, room=room.id, delegation=m.delegation,
-                           view=room.game.view_for(m.delegation))]
+                           view=room.view(m.delegation))]
 
     def _review_room(self, room_id: str | None, what: str) -> tuple[Room, str | None]:
         """The room whose log or debrief is asked for, and the asker's own seat.
 
-        The facilitator may see everything of its class's rooms; a seat or an observer only
-        its own room, once the facilitator has opened the debrief (the log and the analysis
-        hold every delegation's secrets)."""
+        The facilitator may see everything of its class's rooms; a seat only its own room, once
+        the facilitator has opened the debrief (the log and the analysis hold every delegation's
+        secrets); an anonymous observer never."""
         if self.klass is not None:
             only_room = self.klass.rooms[0] if len(self.klass.rooms) == 1 else None
             return self._facilitated_room(room_id or only_room), None
-        if self.seat is None and not self.rooms:
-            raise Refusal("not_joined", "Join a seat, watch a room or resume a class first.")
-        room, own = self.seat if self.seat is not None else (self.rooms[0], None)
+        if self.seat is None:
+            raise Refusal("not_joined", f"The game's {what} is for the class's facilitator and its seats: "
+                                        "join your seat (or resume your class) first.")
+        room, own = self.seat
         if room_id is not None and room_id != room.id:
             raise Refusal("wrong_room", f"You are in room {room.id}, not {room_id}.")
         if not room.game.state.debrief_open:
@@ -296,7 +298,8 @@ class Session:
 
     async def on_fetch_log(self, m: w.FetchLog) -> list[Step]:
         room, own = self._review_room(m.room, "log")
-        events = [dump_event(e) for e in room.log]
+        seat = FACILITATOR if own is None else own
+        events = [log_view(seat, e, dump_event(e)) for e in room.log]
         parts = [events[i:i + LOG_PART_EVENTS] for i in range(0, len(events), LOG_PART_EVENTS)] or [[]]
         return [w.GameLog(reply_to=m.id, room=room.id, seat=own, part=n + 1, parts=len(parts), events=part)
                 for n, part in enumerate(parts)]

@@ -70,7 +70,8 @@ class Resume(Message):
     """Come back to a seat (or a facilitator's class) with its token after a drop.
 
     Reply: `Joined` (seat) or `ClassState` (facilitator), then an `Update` with the events
-    missed since `last_seq` — or a fresh view when the gap is too large."""
+    missed since `last_seq` (a number of the seat's own stream: the `seq` of its last
+    `Update`) — or a fresh view when the gap is too large."""
 
     type: Literal["resume"] = "resume"
     id: CommandId
@@ -162,9 +163,10 @@ class ViewAs(Message):
 class FetchLog(Message):
     """Ask for a room's whole event log, for review. Reply: `GameLog` parts 1..n, or `Error`.
 
-    The facilitator may fetch any room of its class at any time; a seat (or an observer) only
-    its own room, and only once the facilitator has opened the debrief (`review_not_open`
-    before): the whole log holds every seat's secrets."""
+    The facilitator may fetch any room of its class at any time; a seat only its own room, and
+    only once the facilitator has opened the debrief (`review_not_open` before): the whole log
+    holds every seat's secrets. An observer never (`not_joined`). Bots' strategies stay the
+    facilitator's: a seat's copy has `strategy: null` in `controller_changed`."""
 
     type: Literal["fetch_log"] = "fetch_log"
     id: CommandId
@@ -174,8 +176,8 @@ class FetchLog(Message):
 class FetchDebrief(Message):
     """Ask for a finished room's debrief analysis. Reply: `DebriefReport`, or `Error`.
 
-    The facilitator may ask once the game has ended; a seat (or observer) once the debrief is
-    open (`review_not_open` before: it holds every delegation's result)."""
+    The facilitator may ask once the game has ended; a seat once the debrief is open
+    (`review_not_open` before: it holds every delegation's result); an observer never."""
 
     type: Literal["fetch_debrief"] = "fetch_debrief"
     id: CommandId
@@ -280,8 +282,9 @@ class ClassState(Message):
 class Update(Message):
     """Events of one room, as this connection may see them, and its view after them.
 
-    `seq` is the room's last event number; `events` may be empty (a view refresh: someone
-    connected, say). `fresh` is true when events were skipped and `view` replaces all.
+    `seq` is the last number of *this connection's own stream*: each seat numbers only the
+    events it may know of (1, 2, 3...; the facilitator numbers the whole log), so a gap never
+    hints at an event it may not see; `events` may be empty (a view refresh). `fresh` is true when events were skipped and `view` replaces all.
     `view` leaves out the public `scenario` unless it changed: see `with_scenario`."""
 
     type: Literal["update"] = "update"

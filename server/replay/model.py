@@ -29,7 +29,7 @@ from server.engine.views import view_for
 from server.replay.concessions import ConcessionPoint, concession_series
 from server.replay.describe import Names, describe
 from server.replay.snapshots import Snapshots
-from server.replay.timeline import Entry, build_entries, can_see
+from server.replay.timeline import Entry, build_entries
 from server.scenario.model import Scenario
 
 REVIEW_EVENT = "debrief_opened"
@@ -46,7 +46,7 @@ class Replay:
                                                    build_entries(self.events))
         self.game_id = game_id
         self.seat = _checked_seat(self.scenario, seat)
-        self.visible = [e for e in self.entries if can_see(self.seat, e.event)]
+        self.visible = [e for e in self.entries if e.event.visibility.allows(self.seat)]
         self._cursor: tuple[int, Negotiation] | None = None
 
     def as_seat(self, seat: str) -> Replay:

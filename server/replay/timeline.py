@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from server.engine import FACILITATOR
 from server.engine import events as ev
 
 # Event types gathered into the groups the viewer's filter offers, in the order it cycles them.
@@ -76,8 +75,3 @@ def build_entries(events: Sequence[ev.EventBase]) -> list[Entry]:
             phase = "ended"
         entries.append(Entry(index, event, round_, phase, actors_of(event)))
     return entries
-
-
-def can_see(seat: str | None, event: ev.EventBase) -> bool:
-    """Could `seat` have known of `event` when it happened? The facilitator knows of all."""
-    return seat == FACILITATOR or event.visibility.allows(seat)

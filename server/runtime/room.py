@@ -38,6 +38,8 @@ from server.engine.commands import CommandBase
 from server.engine.events import EventBase
 from server.protocol.wire import Ack, Error, PresenceChanged, SeatInfo, Update, encode
 from server.store import EventRow, GameStatus, SQLiteStore
+from server.engine.views import event_view
+from server.runtime.streams import SeatStreams
 from server.runtime.timer import RoomTimer
 
 log = logging.getLogger(__name__)
@@ -65,8 +67,16 @@ class Seat:
     name: str = ""
 
 
-def may_see(seat: str | None, event: EventBase) -> bool:
-    return seat == FACILITATOR or event.visibility.allows(seat)
+@dataclass(frozen=True)
+class Decision:
+    """What one command made happen, before it is stored: its events, their rows for the log,
+    and the encoded ack that answers it (numbered in the actor's own stream)."""
+
+    actor: str
+    command_id: str | None
+    events: list[EventBase]
+    rows: list[EventRow]
+    ack: str | None
 
 
 def game_status(game: Game) -> GameStatus:
@@ -83,6 +93,7 @@ class Room:
         self.game = game
         self.log = log_  # every committed event; seq n is log[n - 1]
         self.seats = {s.delegation: s for s in seats}
+        self.streams = SeatStreams([d.id for d in game.state.scenario.delegations], log_)
         self.bots: dict[str, Any] = {}  # delegation -> BotHandle
         self._store = store
         self._clock = clock
@@ -101,31 +112,47 @@ class Room:
 
     async def submit(self, actor: str, command: CommandBase, *, at: float | None = None,
                      command_id: str | None = None) -> list[EventBase]:
-        """Handle, store, broadcast, notify; the new events. Raises RuleViolation unchanged."""
-        return (await self._submit(actor, command, at, command_id))[0]
+        """Decide, store, deliver; the new events. Raises RuleViolation unchanged."""
+        return (await self._submit(actor, command, at, command_id)).events
 
     async def _submit(self, actor: str, command: CommandBase, at: float | None,
-                      command_id: str | None) -> tuple[list[EventBase], int]:
+                      command_id: str | None) -> Decision:
         async with self._lock:
-            events = self.game.handle(command, actor, self._clock() if at is None else at)
-            if not events:
-                return events, self.seq
-            last = self.game.state.seq
-            rows = [EventRow(last - len(events) + 1 + i, e) for i, e in enumerate(events)]
-            reply = None
-            if command_id is not None:
-                reply = (actor, command_id, encode(Ack(reply_to=command_id, seq=last)))
-            try:
-                await self._store.append(self.id, rows, game_status(self.game), reply)
-            except BaseException:
-                # Not stored, so it never happened: back to the last committed state.
-                self.game = Game.from_events(self.log)
-                raise
-            self.log.extend(events)
-            self._broadcast(events)
-            self._notify(events)
-            self.timer.reschedule()
-            return events, last
+            decision = self._decide(actor, command, at, command_id)
+            if decision.events:
+                await self._store_decision(decision)
+                self._deliver(decision.events)
+            return decision
+
+    def _decide(self, actor: str, command: CommandBase, at: float | None, command_id: str | None) -> Decision:
+        """What the command makes happen (the game moves on; nothing is stored or told yet)."""
+        events = self.game.handle(command, actor, self._clock() if at is None else at)
+        last = self.game.state.seq
+        rows = [EventRow(last - len(events) + 1 + i, e) for i, e in enumerate(events)]
+        ack = encode(Ack(reply_to=command_id, seq=self.streams.count_after(actor, events))) \
+            if command_id is not None else None
+        return Decision(actor, command_id, events, rows, ack)
+
+    async def _store_decision(self, decision: Decision) -> None:
+        """Commit the events, with the ack that will answer them; on failure, undo the decision."""
+        reply = None
+        if decision.command_id is not None and decision.ack is not None:
+            reply = (decision.actor, decision.command_id, decision.ack)
+        try:
+            await self._store.append(self.id, decision.rows, game_status(self.game), reply)
+        except BaseException:
+            # Not stored, so it never happened: back to the last committed state.
+            self.game = Game.from_events(self.log)
+            raise
+
+    def _deliver(self, events: list[EventBase]) -> None:
+        """Stored: now it happened. Every connection is told what it may know, the bots and
+        other listeners hear of it, and the timer looks at the (perhaps new) deadline."""
+        self.log.extend(events)
+        self.streams.extend(events)
+        self._broadcast(events)
+        self._notify(events)
+        self.timer.reschedule()
 
     async def command(self, actor: str, command_id: str, command: CommandBase) -> str:
         """Submit a client's command once per (actor, id); the encoded Ack or Error."""
@@ -148,15 +175,15 @@ class Room:
 
     async def _answer(self, actor: str, command_id: str, command: CommandBase) -> str:
         try:
-            events, last = await self._submit(actor, command, None, command_id)
+            decision = await self._submit(actor, command, None, command_id)
         except RuleViolation as exc:
             frame = encode(Error(reply_to=command_id, code=exc.code, message=exc.message))
             self._store.record_reply(self.id, actor, command_id, frame).add_done_callback(_log_failure)
             return frame
-        frame = encode(Ack(reply_to=command_id, seq=last))
-        if not events:  # nothing happened (a tick too early): still answered, and remembered
-            self._store.record_reply(self.id, actor, command_id, frame).add_done_callback(_log_failure)
-        return frame
+        assert decision.ack is not None
+        if not decision.events:  # nothing happened (a tick too early): still answered, and remembered
+            self._store.record_reply(self.id, actor, command_id, decision.ack).add_done_callback(_log_failure)
+        return decision.ack
 
     @staticmethod
     def _remember(seen: OrderedDict[str, Any], command_id: str, value: Any) -> None:
@@ -207,28 +234,41 @@ class Room:
 
     def _broadcast(self, events: list[EventBase]) -> None:
         dumped = [dump_event(e) for e in events]
+        ending = any(e.type == "game_ended" for e in events)
         for seat, subs in self._by_seat().items():
-            visible = [d for d, e in zip(dumped, events) if may_see(seat, e)]
+            visible = [event_view(seat, e, d) for d, e in zip(dumped, events) if e.visibility.allows(seat)]
             if not visible:
                 continue
             # The facilitator always gets the scenario: a class opened over the wire has no view yet.
-            with_scenario = seat == FACILITATOR or any(e.type == "game_ended" for e in events)
-            frame = self.update_frame(seat, visible, with_scenario=with_scenario)
+            frame = self.update_frame(seat, visible, with_scenario=seat == FACILITATOR or ending)
             for sub in subs:
                 sub.deliver(frame)
+
+    def view(self, seat: str | None, include_notes: bool = True, include_scenario: bool = True) -> dict[str, Any]:
+        """`seat`'s view, numbered in its own stream (its `seq`, its notes' `seq`: see streams.py)."""
+        view = self.game.view_for(seat, include_notes=include_notes, include_scenario=include_scenario)
+        view["seq"] = self.streams.count(seat)
+        notes = view.get("notes")
+        if notes and seat != FACILITATOR:
+            numbers = self.streams.numbers(seat, self.log)
+            view["notes"] = [{**n, "seq": numbers.get(n["seq"], 0)} for n in notes]
+        return view
 
     def update_frame(self, seat: str | None, events: list[dict[str, Any]], fresh: bool = False,
                      with_scenario: bool = False) -> bytes:
         """An Update; its view carries the public scenario only when fresh or when it changed
         (the game ended: the history appears) — it is most of a view's bytes."""
-        view = self.game.view_for(seat, include_notes=fresh, include_scenario=fresh or with_scenario)
-        return encode(Update(room=self.id, seq=self.seq, events=events, view=view, fresh=fresh)).encode()
+        view = self.view(seat, include_notes=fresh, include_scenario=fresh or with_scenario)
+        return encode(Update(room=self.id, seq=self.streams.count(seat), events=events, view=view,
+                             fresh=fresh)).encode()
 
     def catch_up(self, seat: str | None, last_seq: int, limit: int) -> bytes:
-        """The Update a returning `seat` needs after `last_seq`: the events it missed, or fresh."""
-        if last_seq < 0 or last_seq > self.seq or self.seq - last_seq > limit:
+        """The Update a returning `seat` needs after its number `last_seq`: the events it
+        missed, or a fresh view when it is too far behind (or names a number it never had)."""
+        known = self.streams.count(seat)
+        if last_seq < 0 or last_seq > known or known - last_seq > limit:
             return self.update_frame(seat, [], fresh=True)
-        missed = [dump_event(e) for e in self.log[last_seq:] if may_see(seat, e)]
+        missed = [event_view(seat, e, dump_event(e)) for e in self.streams.since(seat, self.log, last_seq)]
         return self.update_frame(seat, missed, with_scenario=True)
 
     def _by_seat(self) -> dict[str | None, list[Subscriber]]:
