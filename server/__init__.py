@@ -3,7 +3,7 @@
     server/scenario/   1. scenario model: pydantic models of a scenario file, its checks
     server/engine/     2. game engine: pure and synchronous, state + command -> events
     server/protocol/   3. wire protocol: pydantic models of every message (client and server)
-    server/store/      4. the event log in SQLite
+    server/store/      4. the event log in SQLite; its format versions and upcasters (upcast.py)
     server/runtime/    4. rooms, seats, tokens, timers, who sees what, bots' seats
     server/net/        5. the websockets server (an adapter over the runtime)
 

@@ -24,8 +24,12 @@ def run_games_list(args: argparse.Namespace) -> int:
     if not db.exists():
         raise UserError(f"no database at {db} (start `parley serve`, or name one with --db)")
     from server.store import open_store
+    from server.store.upcast import FormatError
 
-    store = open_store(db)
+    try:
+        store = open_store(db)
+    except FormatError as exc:
+        raise UserError(f"cannot read {db}: {exc}") from None
     try:
         games = store.list_games()
     finally:

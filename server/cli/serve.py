@@ -13,6 +13,7 @@ from typing import Any
 
 from server.cli.common import UserError, default_db
 from server.protocol.wire import PROTOCOL_VERSION
+from server.store.upcast import FormatError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -52,6 +53,8 @@ def run_serve(args: argparse.Namespace) -> int:
         asyncio.run(_serve(args.host, args.port, args.db or default_db(), args.scenarios))
     except OSError as exc:
         raise UserError(f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}") from None
+    except FormatError as exc:
+        raise UserError(f"cannot serve from {args.db or default_db()}: {exc}") from None
     return 0
 
 

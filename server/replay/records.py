@@ -1,7 +1,9 @@
 """The machine-readable exports: the JSON event log, and the CSV of results for a gradebook.
 
-JSON: ``{"format": "parley-event-log", "version": 1, "game": ID, "events": [...]}`` — the whole
-log, `game_created` (with the full scenario) first, each event as `dump_event` writes it. It is
+JSON: ``{"format": "parley-event-log", "version": 1, "event_format": N, "game": ID, "events":
+[...]}`` — the whole log, `game_created` (with the full scenario) first, each event as
+`dump_event` writes it, in event format N (server/store/upcast.py; an export without
+`event_format` is from before versions: format 1, upcast when read). It is
 what a replay reads, so `parley replay --file` needs nothing else. Being the whole log, it
 holds every seat's secrets: the CLI writes it only for someone allowed to see everything.
 
@@ -18,16 +20,17 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from server.engine import dump_event, parse_event
+from server.engine import dump_event
 from server.engine import events as ev
 from server.replay.model import Replay
+from server.store.upcast import EVENT_FORMAT, read_event
 
 LOG_FORMAT = "parley-event-log"
 LOG_VERSION = 1
 
 
 def log_document(events: Sequence[ev.EventBase], game_id: str = "") -> dict[str, Any]:
-    return {"format": LOG_FORMAT, "version": LOG_VERSION, "game": game_id,
+    return {"format": LOG_FORMAT, "version": LOG_VERSION, "event_format": EVENT_FORMAT, "game": game_id,
             "events": [dump_event(e) for e in events]}
 
 
@@ -38,13 +41,19 @@ def read_log_document(data: Any, where: str = "the file") -> tuple[list[ev.Event
     if data.get("version") != LOG_VERSION:
         raise ValueError(f"{where} is a Parley export of version {data.get('version')!r}; "
                          f"this Parley reads version {LOG_VERSION}")
+    event_format = data.get("event_format", 1)  # exports from before versions have none
+    if not isinstance(event_format, int) or not 1 <= event_format <= EVENT_FORMAT:
+        raise ValueError(f"{where} holds events of format {event_format!r}; this Parley reads "
+                         f"formats 1 to {EVENT_FORMAT}")
     raw = data.get("events")
     if not isinstance(raw, list) or not raw:
         raise ValueError(f"{where} holds no events")
     events = []
     for n, item in enumerate(raw):
+        if not isinstance(item, dict):
+            raise ValueError(f"{where}: event {n} is not a Parley event (not an object)")
         try:
-            events.append(parse_event(item))
+            events.append(read_event(item, event_format))
         except ValidationError as exc:
             problem = exc.errors()[0]
             path = ".".join(str(p) for p in problem["loc"])

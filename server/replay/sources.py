@@ -18,6 +18,7 @@ from pathlib import Path
 
 from server.engine import events as ev
 from server.replay.records import read_log_document
+from server.store.upcast import DATABASE_FORMAT, database_format
 
 _REQUIRED = {"games": {"id", "class", "scenario", "status"},
              "events": {"game", "seq", "type", "visibility", "payload"}}
@@ -46,6 +47,9 @@ def check_database(path: Path) -> None:
                 found = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
                 if not columns <= found:
                     raise SourceError(f"{path} is not a Parley database (no {table} table)")
+            if database_format(conn) > DATABASE_FORMAT:
+                raise SourceError(f"{path} was written by a newer Parley (database format "
+                                  f"{database_format(conn)}; this one reads 1 to {DATABASE_FORMAT})")
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:

@@ -18,11 +18,13 @@ Tables (created by sqlite-utils on first open)::
     classes(id, scenario, created, facilitator_hash, options)
     games(id, class, scenario, created, updated, status, phase, round, agreement, last_seq)
     seats(game, delegation, code UNIQUE, token_hash, name)
-    events(game, seq, time, type, visibility, payload)      -- append-only, PK (game, seq)
+    events(game, seq, time, type, visibility, payload, format)  -- append-only, PK (game, seq)
     replies(game, actor, command_id, reply, seq)             -- answers to recent commands
 
-`payload` is the whole event as JSON (`dump_event`), so `parse_event(json.loads(payload))`
-gives it back; `type`, `time` and `visibility` are copies for SQL queries. Tokens are never
+`payload` is the whole event as JSON (`dump_event`) in the shape of event format `format`;
+`upcast.read_event(payload, format)` gives it back as a current event (the one way events are
+read; `PRAGMA user_version` is the layout's version, see upcast.py). `type`, `time` and
+`visibility` are copies for SQL queries. Tokens are never
 stored, only their SHA-256. Every write goes through the group-commit writer (writer.py):
 an `append` returns only once its transaction is on disk.
 """
@@ -41,8 +43,8 @@ from typing import Any
 
 import sqlite_utils
 
-from server.engine import EVENT_ADAPTER
 from server.engine.events import EventBase
+from server.store.upcast import EVENT_FORMAT, migrate, read_event
 from server.store.writer import GroupWriter
 
 
@@ -89,7 +91,7 @@ class EventRow:
     def values(self, game: str) -> tuple[Any, ...]:
         e = self.event
         return (game, self.seq, e.at, e.type, e.visibility.model_dump_json(),
-                e.model_dump_json())
+                e.model_dump_json(), EVENT_FORMAT)
 
 
 @dataclass(frozen=True)
@@ -112,10 +114,14 @@ _SCHEMA: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "seats": ({"game": str, "delegation": str, "code": str, "token_hash": str, "name": str},
               {"pk": ("game", "delegation")}),
     "events": ({"game": str, "seq": int, "time": float, "type": str, "visibility": str,
-                "payload": str}, {"pk": ("game", "seq")}),
+                "payload": str, "format": int}, {"pk": ("game", "seq")}),
     "replies": ({"game": str, "actor": str, "command_id": str, "reply": str, "seq": int},
                 {"pk": ("game", "actor", "command_id")}),
 }
+
+
+_INSERT_EVENT = ("INSERT INTO events (game, seq, time, type, visibility, payload, format) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?)")
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -150,6 +156,7 @@ class SQLiteStore:
                 options.get("pk"), tuple) else None, if_not_exists=True, **options)
         db["seats"].create_index(["code"], unique=True, if_not_exists=True)  # type: ignore[union-attr]
         db["seats"].create_index(["token_hash"], if_not_exists=True)  # type: ignore[union-attr]
+        migrate(conn)  # an older database's layout, brought up to date (server/store/upcast.py)
 
     @property
     def writer(self) -> GroupWriter:
@@ -175,7 +182,7 @@ class SQLiteStore:
                 conn.execute("INSERT INTO games VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                              (game_id, info.id, info.scenario, now, now, status.status,
                               status.phase, status.round, int(status.agreement), status.last_seq))
-                conn.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)",
+                conn.executemany(_INSERT_EVENT,
                                  [r.values(game_id) for r in rows])
             conn.executemany("INSERT INTO seats VALUES (?, ?, ?, ?, ?)",
                              [(s.game, s.delegation, s.code, s.token_hash, s.name) for s in seats])
@@ -189,7 +196,7 @@ class SQLiteStore:
         now = time.time()
 
         def op(conn: sqlite3.Connection) -> None:
-            conn.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)", values)
+            conn.executemany(_INSERT_EVENT, values)
             conn.execute("UPDATE games SET updated=?, status=?, phase=?, round=?, agreement=?, "
                          "last_seq=? WHERE id=?", (now, status.status, status.phase, status.round,
                                                    int(status.agreement), status.last_seq, game))
@@ -237,9 +244,9 @@ class SQLiteStore:
         return _game_info(rows[0]) if rows else None
 
     def events(self, game_id: str, after: int = 0) -> list[EventBase]:
-        rows = self._rows("SELECT payload FROM events WHERE game=? AND seq>? ORDER BY seq",
+        rows = self._rows("SELECT payload, format FROM events WHERE game=? AND seq>? ORDER BY seq",
                           [game_id, after])
-        return [EVENT_ADAPTER.validate_json(r["payload"]) for r in rows]
+        return [read_event(r["payload"], r["format"]) for r in rows]
 
     def seats(self, game_id: str | None = None) -> list[SeatRecord]:
         """The seats of one game, or of every game."""

@@ -1,0 +1,93 @@
+"""Old logs keep working: the format versions of stored events and of the database, and the
+one place that turns an older event into the current shape when it is read.
+
+An event-sourced game is only as durable as its oldest log. Events are stored as JSON and
+never rewritten; each stored event carries the version of the shape it was written in (the
+`format` column of `events`; `event_format` in a JSON export), and every read goes through
+`read_event`, which applies the upcasters from that version up to `EVENT_FORMAT`, then
+validates the result with the current models. The database's own layout has a version too
+(`PRAGMA user_version`), brought up to `DATABASE_FORMAT` by `migrate` when a store opens it.
+
+Event formats:
+
+1. Everything written up to commit 051a1c2, before events carried a version (no `format`
+   column, no `event_format` in exports). tests/fixtures/v1_games.db is such a database.
+2. Events carry their version. Same shapes as 1: new event types were added
+   (delegation_unseated, signers_changed), none changed, so 1 -> 2 changes nothing.
+
+Database formats:
+
+1. Up to 051a1c2: `PRAGMA user_version` 0, no `events.format` column.
+2. `events.format` (rows from before read as 1); `user_version` 2.
+
+To change an event's shape: bump `EVENT_FORMAT`, add to `UPCASTERS` a function from the
+previous version's JSON (a dict) to the new one, describe the version above, and make the
+fixture test (tests/test_old_logs.py) still pass.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from typing import Any
+
+from server.engine import EVENT_ADAPTER, parse_event
+from server.engine.events import EventBase
+
+EVENT_FORMAT = 2
+DATABASE_FORMAT = 2
+
+Payload = dict[str, Any]
+
+
+class FormatError(ValueError):
+    """Stored data written by a newer Parley than this one (it cannot be read safely)."""
+
+
+def _v1_to_v2(payload: Payload) -> Payload:
+    return payload
+
+
+# UPCASTERS[n] turns an event of format n into format n + 1.
+UPCASTERS: dict[int, Callable[[Payload], Payload]] = {1: _v1_to_v2}
+
+
+def upcast(payload: Payload, version: int) -> Payload:
+    """An event's JSON of format `version`, in the current format (EVENT_FORMAT)."""
+    if version > EVENT_FORMAT:
+        raise FormatError(f"an event of format {version}, written by a newer Parley "
+                          f"(this one reads formats 1 to {EVENT_FORMAT})")
+    for step in range(version, EVENT_FORMAT):
+        payload = UPCASTERS[step](payload)
+    return payload
+
+
+def read_event(payload: str | Payload, version: int) -> EventBase:
+    """A stored event (JSON text, or its parsed dict) of format `version`, as a current event."""
+    if version == EVENT_FORMAT and isinstance(payload, str):
+        return EVENT_ADAPTER.validate_json(payload)  # the common case, without a detour via dict
+    data = json.loads(payload) if isinstance(payload, str) else dict(payload)
+    return parse_event(upcast(data, version))
+
+
+# ---------------------------------------------------------------- the database
+
+
+def database_format(conn: sqlite3.Connection) -> int:
+    """The layout version of an open Parley database (1 for one from before versions)."""
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    return version or 1
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Bring a Parley database whose tables exist up to DATABASE_FORMAT; FormatError if newer."""
+    version = database_format(conn)
+    if version > DATABASE_FORMAT:
+        raise FormatError(f"the database is of format {version}, written by a newer Parley "
+                          f"(this one reads formats 1 to {DATABASE_FORMAT})")
+    if version < 2:
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(events)")}
+        if "format" not in columns:
+            conn.execute("ALTER TABLE events ADD COLUMN format INTEGER NOT NULL DEFAULT 1")
+    conn.execute(f"PRAGMA user_version = {DATABASE_FORMAT}")
