@@ -30,7 +30,8 @@ from client.visits import VisitMemory
 from server.protocol import wire
 
 FETCH_MESSAGES: dict[str, Callable[..., wire.Message]] = {
-    "log": wire.FetchLog, "debrief": wire.FetchDebrief, "report": wire.FetchReport}
+    "log": wire.FetchLog, "debrief": wire.FetchDebrief, "report": wire.FetchReport,
+    "guide": wire.FetchGuide}
 
 
 class DemoHost(Protocol):
@@ -218,14 +219,14 @@ class ParleyApp(App[None]):
             await self.connection.send(message_factory(self.connection.next_id()))
 
     async def fetch(self, kind: str, room: str | None = None) -> str | None:
-        """Ask for a room's "log" or "debrief", or the class "report"; returns the request id.
+        """Ask for a room's "log" or "debrief", or the class "report" or "guide"; returns the request id.
 
         The replies fold into the state's `fetches` under that id (see client.state)."""
         if self.connection is None:
             self.notify("Not connected to a server.", severity="error")
             return None
         request_id = self.connection.next_id()
-        fields = {} if kind == "report" else {"room": room}
+        fields = {} if kind in ("report", "guide") else {"room": room}
         self.apply(Requested(kind, request_id, room))
         await self.connection.send(FETCH_MESSAGES[kind](id=request_id, **fields))
         return request_id

@@ -208,6 +208,8 @@ def fetch_answered(fetches: Fetches, m: Any) -> Fetches:
         f = replace(f, room=m.room, result={"debrief": m.debrief, "text": m.text})
     elif m.type == "class_report":
         f = replace(f, result={"class": m.class_, "report": m.report, "markdown": m.markdown})
+    elif m.type == "guide":
+        f = replace(f, result={"scenario": m.scenario, "markdown": m.markdown})
     return {**fetches, f.id: f}
 
 
@@ -283,6 +285,7 @@ SESSION_REDUCERS: dict[str, Callable[[Any, Any], Any]] = {
     "game_log": _answered,
     "debrief_report": _answered,
     "class_report": _answered,
+    "guide": _answered,
     "requested": _requested,
     "forget": _forget,
 }

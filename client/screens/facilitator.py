@@ -115,6 +115,7 @@ class ConsoleScreen(Screen[None]):
         Binding("d", "show_debrief", "Debrief"),
         Binding("l", "review", "Review"),
         Binding("t", "report", "Report"),
+        Binding("question_mark", "guide", "Guide"),
         Binding("c", "codes", "Codes"),
         Binding("f", "fresh_code", "Fresh code", show=False),
         Binding("ctrl+q", "app.quit", "Quit"),
@@ -345,6 +346,10 @@ class ConsoleScreen(Screen[None]):
     async def action_report(self) -> None:
         request = await self.app.fetch("report")  # type: ignore[attr-defined]
         self.app.push_screen(modals.ReportScreen(request, f"Class report: {self.cls.class_id}"))
+
+    async def action_guide(self) -> None:
+        request = await self.app.fetch("guide")  # type: ignore[attr-defined]
+        self.app.push_screen(modals.GuideScreen(request, "Teacher's guide"))
 
 
 def codes_line(cls: Any) -> str:

@@ -207,3 +207,10 @@ class ReportScreen(FetchedScreen):
 
     def body(self, result: Any) -> Any:
         return Markdown(result["markdown"], id="report")
+
+
+class GuideScreen(FetchedScreen):
+    """The teacher's guide of the class's scenario (Markdown), to read during or after play."""
+
+    def body(self, result: Any) -> Any:
+        return Markdown(result["markdown"], id="guide")

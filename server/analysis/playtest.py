@@ -89,8 +89,15 @@ class Playtest(BaseModel):
 def playtest(scenario: Scenario, games: int = DEFAULT_GAMES, seed: int = 1,
              source: str | None = None) -> Playtest:
     """Play `games` all-bot games of `scenario` and read them for its author."""
+    records = play_games(scenario, games, PARTY_STRATEGIES, seed, default_seated(scenario))
+    return read_games(scenario, records, seed, source)
+
+
+def read_games(scenario: Scenario, records: Sequence[GameRecord], seed: int = 1,
+               source: str | None = None) -> Playtest:
+    """The playtest report of games already played (seeds from `seed`)."""
+    games = len(records)
     seated = default_seated(scenario)
-    records = play_games(scenario, games, PARTY_STRATEGIES, seed, seated)
     agreed = [r for r in records if r.agreement]
     lessons = _lessons(scenario, agreed)
     waiting = _waiting(records, signing_seats(scenario, seated))

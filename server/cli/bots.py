@@ -32,6 +32,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     tour.add_argument("--strategies", nargs="+", choices=sorted(STRATEGIES), default=list(PARTY_STRATEGIES),
                       metavar="NAME", help=f"strategies to pair (default: {' '.join(PARTY_STRATEGIES)})")
     tour.add_argument("--seed", type=int, default=1, help="seed of the first game (then +1 per game)")
+    tour.add_argument("--seat-absent", action="store_true",
+                      help="seat the delegations the scenario leaves absent (e.g. the West in istanbul-2022)")
     tour.add_argument("--json", action="store_true", help="print the report as JSON")
     tour.set_defaults(func=run_tournament_command)
 
@@ -56,6 +58,7 @@ def run_tournament_command(args: argparse.Namespace) -> int:
         scenario = resolve_scenario(args.scenario)
     except ScenarioError as exc:
         raise UserError(str(exc)) from None
-    report = run_tournament(scenario, games=args.games, strategies=args.strategies, seed=args.seed)
+    seated = [d.id for d in scenario.delegations] if args.seat_absent else None
+    report = run_tournament(scenario, games=args.games, strategies=args.strategies, seed=args.seed, seated=seated)
     print(json.dumps(report, indent=2) if args.json else format_report(report))
     return 0

@@ -1,4 +1,4 @@
-"""`parley scenarios list|validate|schema|check|new`: the scenario catalogue, and tools for authors."""
+"""`parley scenarios list|validate|schema|check|new|guide`: the scenario catalogue, tools for authors, guides."""
 
 from __future__ import annotations
 
@@ -33,6 +33,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     check.add_argument("--json", action="store_true", help="print the report as JSON")
     check.set_defaults(func=check_scenario)
     _register_new(actions)
+    guide = actions.add_parser("guide", help="print a bundled scenario's teacher's guide (Markdown)")
+    guide.add_argument("scenario", metavar="ID", help="a bundled scenario's id")
+    guide.set_defaults(func=print_guide)
 
 
 def _register_new(actions: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -145,3 +148,13 @@ def _new_id(text: str) -> str:
     if text in bundled_scenarios():
         raise UserError(f"{text!r} is a bundled scenario's id: choose another")
     return text
+
+
+def print_guide(args: argparse.Namespace) -> int:
+    from server.scenario.guides import bundled_guide, guide_ids
+
+    text = bundled_guide(args.scenario)
+    if text is None:
+        raise UserError(f"no teacher's guide for {args.scenario!r} (guides: {', '.join(guide_ids()) or 'none'})")
+    sys.stdout.write(text)
+    return 0

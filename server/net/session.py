@@ -75,7 +75,7 @@ class Session:
             w.AssignBot: self.on_assign_bot, w.ReleaseBot: self.on_release_bot, w.IssueCode: self.on_issue_code,
             w.ViewAs: self.on_view_as, w.FetchLog: self.on_fetch_log,
             w.FetchDebrief: self.on_fetch_debrief, w.FetchReport: self.on_fetch_report, w.Ping: self.on_ping,
-            w.FetchSince: self.on_fetch_since,
+            w.FetchSince: self.on_fetch_since, w.FetchGuide: self.on_fetch_guide,
         }
 
     # ------------------------------------------------------------ the loop
@@ -333,6 +333,14 @@ class Session:
             raise Refusal("not_joined", "Join a seat or watch a room first.")
         return [w.SinceLastVisit(reply_to=m.id, room=room.id,
                                  summary=since_summary(room.log, seat, m.since_seq))]
+
+    async def on_fetch_guide(self, m: w.FetchGuide) -> list[Step]:
+        if self.klass is None:
+            raise Refusal("not_facilitator", "Only the class's facilitator may see the teacher's guide.")
+        text = self.runtime.guide(self.klass.id)
+        if text is None:
+            raise Refusal("no_guide", f"The scenario {self.klass.scenario!r} has no teacher's guide.")
+        return [w.Guide(reply_to=m.id, scenario=self.klass.scenario, markdown=text)]
 
     async def on_ping(self, m: w.Ping) -> list[Step]:
         return [w.Pong(reply_to=m.id)]

@@ -200,6 +200,14 @@ class FetchSince(Message):
     since_seq: int = Field(ge=0)
 
 
+class FetchGuide(Message):
+    """Facilitator: the teacher's guide of the class's scenario. Reply: `Guide`, or `Error`
+    `no_guide` when the scenario has none (a scenario sent as a file has none)."""
+
+    type: Literal["fetch_guide"] = "fetch_guide"
+    id: CommandId
+
+
 class Ping(Message):
     """Reply: `Pong` with the same id."""
 
@@ -209,7 +217,7 @@ class Ping(Message):
 
 ClientMessage = Annotated[
     Hello | Join | Resume | Watch | OpenClass | SendCommand | AssignBot | ReleaseBot | IssueCode
-    | ViewAs | FetchLog | FetchDebrief | FetchReport | FetchSince | Ping,
+    | ViewAs | FetchLog | FetchDebrief | FetchReport | FetchSince | FetchGuide | Ping,
     Field(discriminator="type"),
 ]
 
@@ -376,6 +384,15 @@ class ClassReport(Message):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
+class Guide(Message):
+    """The teacher's guide of a class's scenario, as Markdown."""
+
+    type: Literal["guide"] = "guide"
+    reply_to: str
+    scenario: str
+    markdown: str
+
+
 class Pong(Message):
     type: Literal["pong"] = "pong"
     reply_to: str
@@ -407,7 +424,7 @@ class SinceLastVisit(Message):
 
 ServerMessage = Annotated[
     Welcome | Joined | Watching | ClassOpened | ClassState | Update | PresenceChanged | CodeIssued
-    | SeatView | Ack | Error | GameLog | DebriefReport | ClassReport | SinceLastVisit | Pong,
+    | SeatView | Ack | Error | GameLog | DebriefReport | ClassReport | SinceLastVisit | Guide | Pong,
     Field(discriminator="type"),
 ]
 
@@ -425,6 +442,7 @@ ERROR_CODES: dict[str, str] = {
     "not_joined": "join a seat (or resume with a token) before sending commands",
     "unknown_room": "no such room",
     "unknown_scenario": "no scenario the server offers has that id",
+    "no_guide": "the class's scenario has no teacher's guide",
     "bad_scenario": "the scenario text sent is not a valid scenario (the message names the file and the place)",
     "wrong_room": "the token does not act in that room",
     "review_not_open": "the game's log and debrief open to seats once the facilitator opens the debrief",

@@ -4,8 +4,9 @@ A class is opened from one of three sources:
 
 * a bundled scenario, by id (the `scenarios` package);
 * a scenario of the folder given to `parley serve --scenarios DIR`, by id: every ``*.yaml``
-  there is loaded once at start-up; a broken file, or one whose id is already offered, is
-  reported in `problems` and left out, and never stops the server;
+  there is loaded once at start-up (with its teacher's guide, ``DIR/guides/ID.md``, if there
+  is one); a broken file, or one whose id is already offered, is reported in `problems` and
+  left out, and never stops the server;
 * a scenario file's text, sent by an instructor (`parley host FILE`): at most
   `MAX_SCENARIO_BYTES`, validated by the same models and checks as a bundled file, and
   refused with the file's name and the place inside it when it is wrong.
@@ -23,6 +24,7 @@ from typing import Literal
 
 from server.protocol.wire import MAX_SCENARIO_BYTES
 from server.runtime.errors import Refusal
+from server.scenario.guides import bundled_guide
 from server.scenario.loader import ScenarioError, bundled_sources, parse_scenario
 from server.scenario.model import Scenario
 
@@ -37,6 +39,7 @@ class Offered:
     text: str
     source: Source
     file: str
+    guide: str | None = None
 
     def record(self) -> dict[str, str]:
         """What a class stores of its scenario (JSON-ready): the text in full, and its origin."""
@@ -48,7 +51,7 @@ class Catalogue:
 
     def __init__(self) -> None:
         self._offered: dict[str, Offered] = {
-            scenario_id: Offered(scenario, text, "bundled", f"scenarios/{scenario_id}")
+            scenario_id: Offered(scenario, text, "bundled", f"scenarios/{scenario_id}", bundled_guide(scenario_id))
             for scenario_id, (scenario, text) in bundled_sources().items()}
         self.problems: list[str] = []
 
@@ -61,6 +64,16 @@ class Catalogue:
             raise Refusal("unknown_scenario", f"No scenario on this server is called {scenario_id!r} "
                                               f"(offered: {', '.join(self._offered)}).")
         return found
+
+    def guide(self, record: dict[str, str] | None, scenario_id: str) -> str | None:
+        """The teacher's guide for a class whose stored scenario is `record` (`Offered.record`):
+        the offered scenario's guide while it is still the same text; none for a sent file."""
+        if record is None:  # a class stored before scenarios were kept with it: a bundled one
+            return bundled_guide(scenario_id)
+        offered = self._offered.get(scenario_id)
+        if record.get("source") == "hosted" or offered is None or offered.text != record.get("text"):
+            return None
+        return offered.guide
 
     def load_folder(self, folder: Path) -> list[str]:
         """Offer every valid ``*.yaml``/``*.yml`` of `folder`; return (and keep) what was left out."""
@@ -89,7 +102,10 @@ def _from_file(path: Path) -> Offered:
     except OSError as exc:
         raise ScenarioError(str(path), [f"(file): cannot read it: {exc.strerror or exc}"]) from None
     text = _decoded(data, str(path))
-    return Offered(parse_scenario(text, str(path)), text, "folder", str(path))
+    scenario = parse_scenario(text, str(path))
+    guide_path = path.parent / "guides" / f"{scenario.id}.md"
+    guide = guide_path.read_text(encoding="utf-8", errors="replace") if guide_path.is_file() else None
+    return Offered(scenario, text, "folder", str(path), guide)
 
 
 def _decoded(data: bytes, name: str) -> str:

@@ -274,6 +274,13 @@ class Runtime:
                            facilitator_token=facilitator_token,
                            rooms=[self.room_info(self.rooms[r], True, with_view=False) for r in record.rooms])
 
+    def guide(self, class_id: str) -> str | None:
+        """The teacher's guide of the class's scenario, if it has one (see Catalogue.guide)."""
+        info = self.store.class_info(class_id)
+        if info is None:
+            return None
+        return self.catalogue.guide(info.options.get("scenario"), info.scenario)
+
     def _new_class_id(self) -> str:
         while True:
             class_id = new_id()
