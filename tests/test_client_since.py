@@ -40,7 +40,7 @@ async def test_coming_back_shows_what_happened_since(srv: ParleyServer, tmp_path
     room = srv.runtime.room(info.room)  # type: ignore[union-attr]
     codes = {s.delegation: s.code for s in info.seats}
     await to_phase(room, "negotiation")
-    last_visit = room.seq
+    last_visit = room.streams.count("lowland")  # a seat counts in its own stream
     await room.submit("upland", c.TableProposal(terms={"dam_height": "reduced"}))
     await facilitate(room, c.Announce(text="Decisions on Thursday."))
     config_file = tmp_path / "client.json"
@@ -58,7 +58,7 @@ async def test_coming_back_shows_what_happened_since(srv: ParleyServer, tmp_path
         status = str(app.screen.query_one("StatusBar", Static).render())
         assert "until " in status and "left)" in status
     remembered = json.loads(config_file.read_text())["visits"][key]
-    assert remembered == room.seq
+    assert remembered == room.streams.count("lowland")
 
 
 async def test_a_first_visit_has_no_summary(srv: ParleyServer, tmp_path: Path) -> None:
@@ -75,4 +75,5 @@ async def test_a_first_visit_has_no_summary(srv: ParleyServer, tmp_path: Path) -
         await wait_until(pilot, lambda: isinstance(app.screen, TableScreen), what="the table")
         await pilot.pause(0.2)
         assert not isinstance(app.screen, SinceScreen)
-    assert json.loads(config_file.read_text())["visits"] == {f"{normalise_url(srv.url)}|{info.room}|upland": room.seq}
+    assert json.loads(config_file.read_text())["visits"] == {
+        f"{normalise_url(srv.url)}|{info.room}|upland": room.streams.count("upland")}

@@ -206,7 +206,7 @@ async def test_since_you_were_here_tells_a_seat_only_what_it_may_see(tmp_path: P
         seats = await seat_clients(srv.url, opened["rooms"][0])
         lowland = seats.pop("lowland")
         await lowland.wait_for(lambda f: f["type"] == "update" or f["type"] == "joined", move=False)
-        token, seen = lowland.token, srv.runtime.room(rid).seq  # type: ignore[union-attr]
+        token, seen = lowland.token, srv.runtime.room(rid).streams.count("lowland")  # type: ignore[union-attr]
         await lowland.close()
         clock.now += DAY
         await seats["upland"].command({"type": "make_statement", "text": "Good morning."})

@@ -71,6 +71,8 @@ async def test_resume_counts_in_the_seats_own_numbers(server: ParleyServer) -> N
     catch_up = await back.wait_for(lambda f: f["type"] == "update")
     assert [e.get("text") for e in catch_up["events"]] == ["Public one.", "for the commission"]
     assert catch_up["seq"] == last + 2 == joined["view"]["seq"]
+    summary = (await back.call("fetch_since", since_seq=last))["summary"]
+    assert (summary["since_seq"], summary["seq"], summary["events"]) == (last, last + 2, 2)
     assert "not for the commission" not in "".join(back.raw)
     # A fresh view's notes are numbered in the same stream: no note number beyond the seat's count.
     fresh = await Client.connect(server.url, "fresh")

@@ -331,8 +331,11 @@ class Session:
             room, seat = self.rooms[0], None
         else:
             raise Refusal("not_joined", "Join a seat or watch a room first.")
-        return [w.SinceLastVisit(reply_to=m.id, room=room.id,
-                                 summary=since_summary(room.log, seat, m.since_seq))]
+        # The client counts in its seat's own stream (see streams.py); the summary reads the log.
+        summary = since_summary(room.log, seat, room.streams.log_seq(seat, room.log, m.since_seq))
+        known = room.streams.count(seat)
+        summary = summary.model_copy(update={"since_seq": max(0, min(m.since_seq, known)), "seq": known})
+        return [w.SinceLastVisit(reply_to=m.id, room=room.id, summary=summary)]
 
     async def on_fetch_guide(self, m: w.FetchGuide) -> list[Step]:
         if self.klass is None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from server.engine import FACILITATOR
 from server.engine import events as ev
 from server.protocol.wire import SinceSummary
 from server.replay.describe import Names, describe
@@ -30,15 +29,11 @@ _QUOTED = frozenset({
 })
 
 
-def may_see(seat: str | None, event: ev.EventBase) -> bool:
-    return seat == FACILITATOR or event.visibility.allows(seat)
-
-
 def since_summary(log: Sequence[ev.EventBase], seat: str | None, since_seq: int) -> SinceSummary:
     """The summary of `log[since_seq:]` as `seat` may see it (seq n is log[n - 1])."""
     since_seq = max(0, min(since_seq, len(log)))
     names = Names(_scenario(log))
-    seen = [e for e in log[since_seq:] if may_see(seat, e)]
+    seen = [e for e in log[since_seq:] if e.visibility.allows(seat)]
     since_at = log[since_seq - 1].at if since_seq else None
     from_round = to_round = _round_at(log, since_seq)
     lines: list[str] = []

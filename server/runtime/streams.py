@@ -63,6 +63,19 @@ class SeatStreams:
         return visible[last:]
 
     @staticmethod
+    def log_seq(seat: Seat, log: Sequence[EventBase], number: int) -> int:
+        """The log seq of `seat`'s event number `number` (0 for 0; past its last: the log's end)."""
+        if seat == FACILITATOR or number <= 0:
+            return max(0, min(number, len(log)))
+        seen = 0
+        for seq, event in enumerate(log, start=1):
+            if event.visibility.allows(seat):
+                seen += 1
+                if seen == number:
+                    return seq
+        return len(log)
+
+    @staticmethod
     def numbers(seat: Seat, log: Sequence[EventBase]) -> dict[int, int]:
         """Log seq -> `seat`'s number, for every event `seat` may know of."""
         found: dict[int, int] = {}
