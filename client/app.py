@@ -19,7 +19,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
 
-from client import config, visits
+from client import config, rejoin, visits
 from client import format as fmt
 from client.class_state import ClassState, reduce_class
 from client.connection import Connection, ConnectError, normalise_url
@@ -51,7 +51,8 @@ class ParleyApp(App[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     COMMANDS = App.COMMANDS | {ActionsProvider}
     # Textual's own ctrl+q is hidden from the footer; a newcomer should see how to leave.
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True),
+                Binding("f9", "rejoin_code", "My rejoin code", show=False)]
 
     state: reactive[ClientState] = reactive(ClientState, always_update=True)
     class_state: reactive[ClassState] = reactive(ClassState, always_update=True)
@@ -59,8 +60,9 @@ class ParleyApp(App[None]):
     def __init__(self, connection: Connection | None = None, *, server: str | None = None,
                  code: str | None = None, name: str = "", role: str = "player",
                  token: str | None = None, demo: DemoHost | None = None,
-                 config_file: Path | None = None) -> None:
+                 config_file: Path | None = None, web_url: str | None = None) -> None:
         super().__init__()
+        self.web_url = web_url  # the page students open, when served by `parley web`
         self.connection = connection
         self.config_file = config_file
         saved = config.load(config_file)
@@ -102,6 +104,28 @@ class ParleyApp(App[None]):
         self._start(reply)
         if self.demo is None:
             config.remember(self.config_file, server=connection.url, name=name)
+            self.action_rejoin_code(first=True)
+
+    async def rejoin_seat(self, server: str, token: str) -> None:
+        """Come back to a seat with its token (typed as a rejoin code); ConnectError if refused."""
+        connection = await self._connection_for(server)
+        self.state = reduce(self.state, ConnectionChanged("connecting"))
+        reply = await connection.resume(token)
+        if reply.type != "joined":
+            raise ConnectError("That code is a facilitator's: open the console with it (F2).")
+        self.role = "player"
+        self._start(reply)
+        config.remember(self.config_file, server=connection.url)
+
+    def action_rejoin_code(self, first: bool = False) -> None:
+        """Show the seat's rejoin code (after the first join, and on F9)."""
+        from client.screens.rejoin import RejoinCodeScreen
+
+        code = rejoin.readable(self.state.token) if self.state.token and self.role == "player" else None
+        if code is None:
+            self.notify("There is no seat to rejoin yet: join with your code first.", severity="warning")
+            return
+        self.push_screen(RejoinCodeScreen(code, first=first))
 
     async def open_class(self, server: str, scenario: str, rooms: int, bots: list[str] | str,
                          time_scale: float) -> None:

@@ -10,6 +10,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Static
 
+from client import rejoin
 from client.connection import ConnectError
 
 
@@ -26,7 +27,7 @@ class JoinScreen(Screen[None]):
             yield Static("[b]Parley[/b] — join a negotiation", classes="title")
             yield Label("Server")
             yield Input(app.server, id="server", placeholder="ws://host:8765", compact=True)
-            yield Label("Join code (from your facilitator)")
+            yield Label("Join code from your facilitator, or your rejoin code")
             yield Input(app.code or "", id="code", placeholder="e.g. UP-7KQ4", compact=True)
             yield Label("Your name")
             yield Input(app.player_name, id="name", placeholder="shown to the facilitator", compact=True)
@@ -57,8 +58,12 @@ class JoinScreen(Screen[None]):
     async def _join(self, server: str, code: str, name: str) -> None:
         app: Any = self.app
         try:
-            await app.join_seat(server, code, name)
-        except ConnectError as exc:
+            token = rejoin.token_of(code)
+            if token is None:
+                await app.join_seat(server, code, name)
+            else:
+                await app.rejoin_seat(server, token)
+        except (ConnectError, rejoin.RejoinTypo) as exc:
             self.problem(str(exc))
 
     def problem(self, text: str, error: bool = True) -> None:
