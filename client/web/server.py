@@ -24,6 +24,7 @@ import asyncio
 import contextlib
 import logging
 import shlex
+import socket
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,8 +109,7 @@ class WebServer:
         """The address to give students: `--public-url`, or this host and port."""
         if self.public_url:
             return self.public_url + "/"
-        host = "127.0.0.1" if self.host in ("0.0.0.0", "", "::") else self.host
-        return f"http://{host}:{self.port}/"
+        return f"http://{reachable_host(self.host)}:{self.port}/"
 
     def command(self, served: WebApp) -> str:
         """The shell command of one tab's process (textual-serve runs it through a shell)."""
@@ -204,6 +204,19 @@ class WebServer:
                 await session.blur()
             elif kind == "focus":
                 await session.focus()
+
+
+def reachable_host(bound: str) -> str:
+    """The address other machines use for a server bound to `bound` (its LAN address for
+    0.0.0.0, found from this host's name without sending anything)."""
+    if bound not in ("0.0.0.0", "", "::"):
+        return bound
+    try:
+        infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+    except OSError:
+        return "127.0.0.1"
+    found = [str(info[4][0]) for info in infos if not str(info[4][0]).startswith("127.")]
+    return found[0] if found else "127.0.0.1"
 
 
 def _envelope(text: str) -> tuple[str, Any] | None:

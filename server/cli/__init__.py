@@ -13,13 +13,13 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from server.cli import bots, export, games, play, protocol, replay, report, scenarios, serve
+from server.cli import bots, export, games, play, protocol, replay, report, scenarios, serve, web
 from server.cli.common import UserError, write_output
 
 __all__ = ["UserError", "build_parser", "main", "write_output"]
 
 # In the order `parley --help` lists them.
-COMMAND_MODULES = (scenarios, serve, games, protocol, bots, replay, export, report, play)
+COMMAND_MODULES = (scenarios, serve, games, protocol, bots, replay, export, report, play, web)
 
 
 def build_parser() -> argparse.ArgumentParser:
