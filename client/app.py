@@ -60,9 +60,11 @@ class ParleyApp(App[None]):
     def __init__(self, connection: Connection | None = None, *, server: str | None = None,
                  code: str | None = None, name: str = "", role: str = "player",
                  token: str | None = None, demo: DemoHost | None = None,
-                 config_file: Path | None = None, web_url: str | None = None) -> None:
+                 config_file: Path | None = None, web_url: str | None = None,
+                 rejoin_prompt: bool = False) -> None:
         super().__init__()
         self.web_url = web_url  # the page students open, when served by `parley web`
+        self.rejoin_prompt = rejoin_prompt  # show the rejoin code as soon as a code is spent
         self.connection = connection
         self.config_file = config_file
         saved = config.load(config_file)
@@ -104,7 +106,8 @@ class ParleyApp(App[None]):
         self._start(reply)
         if self.demo is None:
             config.remember(self.config_file, server=connection.url, name=name)
-            self.action_rejoin_code(first=True)
+            if self.rejoin_prompt:
+                self.action_rejoin_code(first=True)
 
     async def rejoin_seat(self, server: str, token: str) -> None:
         """Come back to a seat with its token (typed as a rejoin code); ConnectError if refused."""

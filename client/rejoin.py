@@ -41,7 +41,11 @@ def readable(token: str) -> str | None:
 def token_of(text: str) -> str | None:
     """The token a typed rejoin code stands for; None when `text` is not one (a join code).
 
-    Raises RejoinTypo when it has a rejoin code's shape but a character is wrong."""
+    Raises RejoinTypo when it has a rejoin code's shape but a character is wrong. A token
+    pasted as it is (mixed case, or with `_`) is not a rejoin code either: None."""
+    stripped = text.strip()
+    if "_" in stripped or (any(c.islower() for c in stripped) and any(c.isupper() for c in stripped)):
+        return None
     cleaned = "".join(text.upper().split()).replace("-", "")
     cleaned = cleaned.replace("O", "0").replace("I", "1")  # look-alikes: not in the alphabet
     if len(cleaned) < MIN_LENGTH:

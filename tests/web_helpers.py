@@ -1,9 +1,8 @@
 """Helpers for the `parley web` tests: the real commands as processes, and a terminal reader.
 
 `Command` runs `python -m server.cli ...` (the installed `parley`), with HOME in a tmp dir,
-and waits for the line that names its address. `TerminalReader` feeds the bytes a page's
-terminal receives (textual-serve's websocket protocol) into a pyte screen, so a test reads the
-words a student sees.
+and waits for the line that names its address. `TerminalReader` is the terminal of a page that
+Playwright drives (client.web.probe's screen, fed from the frames the page receives).
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ import threading
 import time
 from pathlib import Path
 
-import pyte
+from client.web.probe import TerminalScreen
 
 
 class Command:
@@ -71,35 +70,15 @@ def run_parley(args: list[str], home: Path) -> str:
     return done.stdout
 
 
-class TerminalReader:
-    """The screen of one page's terminal, rebuilt from the frames its websocket carries."""
-
-    def __init__(self, columns: int = 80, lines: int = 24) -> None:
-        self.screen = pyte.Screen(columns, lines)
-        self.stream = pyte.ByteStream(self.screen)
-        self.lock = threading.Lock()
+class TerminalReader(TerminalScreen):
+    """The screen of one page's terminal, rebuilt from the frames Playwright sees it receive."""
 
     def received(self, payload: str | bytes) -> None:
         if isinstance(payload, bytes):
-            with self.lock:
-                self.stream.feed(payload)
+            self.feed(payload)
 
     def sent(self, payload: str | bytes) -> None:
         """The page's own `["resize", {...}]` tells the size its terminal has."""
         if isinstance(payload, str) and payload.startswith('["resize"'):
             size = json.loads(payload)[1]
-            with self.lock:
-                self.screen.resize(size["height"], size["width"])
-
-    @property
-    def text(self) -> str:
-        with self.lock:
-            return "\n".join(self.screen.display)
-
-    def find(self, words: str, below: int = -1) -> tuple[int, int]:
-        """(column, row) where `words` first appear on the screen, below row `below`."""
-        with self.lock:
-            for row, line in enumerate(self.screen.display):
-                if row > below and words in line:
-                    return line.index(words), row
-        raise AssertionError(f"{words!r} is not on the screen:\n{self.text}")
+            self.resize(size["width"], size["height"])

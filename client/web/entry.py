@@ -19,14 +19,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--web-url", default=None, help="the page students open (for the codes)")
     args = parser.parse_args(argv)
     if args.kind == "replay":
-        from client.web.replay_form import ReplayFormApp
+        from client.replay.form import ReplayFormApp
 
         ReplayFormApp(args.server).run()
         return 0
     from client.app import ParleyApp
 
     role = "facilitator" if args.kind == "facilitate" else "player"
-    ParleyApp(server=args.server, role=role, web_url=args.web_url).run()
+    ParleyApp(server=args.server, role=role, web_url=args.web_url, rejoin_prompt=True).run()
     return 0
 
 

@@ -31,7 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run_play(args: argparse.Namespace) -> int:
     from client.app import ParleyApp
 
-    ParleyApp(server=args.server, code=args.code, name=args.name).run()
+    ParleyApp(server=args.server, code=args.code, name=args.name, rejoin_prompt=True).run()
     return 0
 
 

@@ -88,7 +88,7 @@ class ReplayFormScreen(Screen[None]):
 
 class ReplayFormApp(App[None]):
     TITLE = "Parley replay"
-    CSS_PATH = "../parley.tcss"
+    CSS_PATH = "../parley.tcss"  # the forms look like the client's
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
 
     def __init__(self, server: str) -> None:
