@@ -37,7 +37,7 @@ BACKOFF = (0.25, 0.5, 1.0, 2.0, 4.0)
 
 JOIN_ERRORS = {
     "unknown_code": "No seat has the code {code}. Check the code with your facilitator.",
-    "code_used": "The code {code} has been used already; ask your facilitator for a fresh one.",
+    "code_used": "The code {code} has been used already: type your rejoin code instead, or ask your facilitator for a fresh code.",
     "bad_token": "The server no longer knows this seat (its token is unknown).",
     "unknown_scenario": "The server has no scenario called {scenario!r}.",
 }
