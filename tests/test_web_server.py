@@ -138,6 +138,7 @@ async def test_garbage_from_a_page_changes_nothing_and_the_tab_carries_on(web: W
                      '["resize", {"width": 100000000, "height": -5}]', '["unknown", {}]'):
         await tab.send_raw(envelope)
     await tab.send_raw(["ping", "still there?"])
+    await tab.send_raw(["resize", {"width": 90, "height": 30}])  # the size the reader has
     await tab.send("UP-ZZZZ")
     await tab.wait_for("UP-ZZZZ")
     assert not tab.closed
