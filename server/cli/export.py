@@ -11,7 +11,9 @@ from pathlib import Path
 from server.cli.common import UserError, write_output
 from server.cli.replay import add_source, load, open_replay, seat_for
 from server.engine import FACILITATOR
+from server.replay import render
 from server.replay.exports import FORMATS, export
+from server.replay.reflections import booklet
 from server.replay.records import result_rows, to_csv
 from server.replay.sources import Loaded
 
@@ -38,11 +40,18 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def _export_class(games: list[Loaded], args: argparse.Namespace) -> str:
-    """A class as csv: one row per delegation per room."""
+    """A class as csv (one row per delegation per room, with its student's reflection), or as
+    md/html: the reflection booklet, one section per room."""
+    if args.format in ("md", "html"):
+        replays = [open_replay(g, seat_for(g, args.as_, args.all)) for g in games]
+        if any(r.seat != FACILITATOR for r in replays):
+            raise UserError("a class's reflection booklet is the facilitator's to read: export it with --all")
+        blocks = booklet(replays, games[0].class_id)
+        return render.markdown(blocks) if args.format == "md" else render.html(blocks)
     if args.format != "csv":
         listing = ", ".join(g.game_id for g in games)
-        raise UserError(f"{args.game} is a class: it exports as csv; export its games one by one "
-                        f"for {args.format} ({listing})")
+        raise UserError(f"{args.game} is a class: it exports as csv, md or html; export its games "
+                        f"one by one for {args.format} ({listing})")
     rows = []
     for loaded in games:
         rows += result_rows(open_replay(loaded, seat_for(loaded, args.as_, args.all)),

@@ -74,6 +74,22 @@ class DeclineProposal(CommandBase):
     proposal: str
 
 
+Answer = Annotated[str, Field(max_length=4000)]
+Question = Annotated[str, Field(min_length=1, max_length=600)]
+
+
+class SubmitReflection(CommandBase):
+    """After the debrief opens: this seat's answers to the reflection questions, in order
+    (a later submission replaces an earlier one until the facilitator closes reflections).
+
+    `author` is filled in by the server with the name the seat joined under; what a client
+    sends there is replaced."""
+
+    type: Literal["submit_reflection"] = "submit_reflection"
+    answers: tuple[Answer, ...] = Field(min_length=1, max_length=12)
+    author: Annotated[str, Field(max_length=60)] = ""
+
+
 class WalkOut(CommandBase):
     """Leave the talks; a party walking out ends the game without agreement."""
 
@@ -144,9 +160,20 @@ class SetController(CommandBase):
 
 
 class OpenDebrief(CommandBase):
-    """Show every delegation's result (and, for review, hidden tables) to everyone."""
+    """Show every delegation's result (and, for review, hidden tables) to everyone, and ask
+    the reflection questions: the facilitator's own, or (filled in by the server when none
+    are given) the scenario teacher's guide's."""
 
     type: Literal["open_debrief"] = "open_debrief"
+    questions: tuple[Question, ...] = Field(default=(), max_length=10)
+    delegation_questions: dict[str, Question] = Field(
+        default_factory=dict, description="One more question for one delegation, by id.")
+
+
+class CloseReflections(CommandBase):
+    """The class is over: reflections can no longer be submitted or revised."""
+
+    type: Literal["close_reflections"] = "close_reflections"
 
 
 # ---------------------------------------------------------------- clock
@@ -160,11 +187,11 @@ class Tick(CommandBase):
 
 SeatCommand = (
     TableProposal | WithdrawProposal | SupportProposal | MakeStatement | SendMessage
-    | MarkReady | SignProposal | DeclineProposal | WalkOut
+    | MarkReady | SignProposal | DeclineProposal | WalkOut | SubmitReflection
 )
 FacilitatorCommand = (
     StartGame | PauseTimer | ResumeTimer | ExtendTimer | AdvancePhase | InjectEvent | Announce
-    | EndGame | SeatDelegation | UnseatDelegation | SetController | OpenDebrief
+    | EndGame | SeatDelegation | UnseatDelegation | SetController | OpenDebrief | CloseReflections
 )
 Command = Annotated[SeatCommand | FacilitatorCommand | Tick, Field(discriminator="type")]
 

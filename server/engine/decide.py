@@ -52,7 +52,8 @@ def handle(state: Negotiation, command: cmd.CommandBase, actor: str, at: float) 
     """Apply `command` by `actor` at time `at`; return the events. Raises RuleViolation, changing nothing."""
     kind: str = command.type  # type: ignore[attr-defined]
     _check_actor(state, kind, actor)
-    if state.ended and kind not in ("open_debrief", "announce", "tick"):
+    if state.ended and kind not in ("open_debrief", "announce", "tick", "submit_reflection",
+                                    "close_reflections"):
         raise RuleViolation("game_over", "The game has ended; no more moves can be made.")
     out = Outbox(state)
     _DECIDERS[kind](out, Call(command, actor, at))
@@ -73,6 +74,9 @@ def _check_actor(state: Negotiation, kind: str, actor: str) -> None:
             raise RuleViolation("not_facilitator", f"Only the facilitator may {kind.replace('_', ' ')}.")
     elif state.scenario.delegation(actor) is None:
         raise RuleViolation("not_your_seat", f"{actor!r} is not a delegation of this game.")
+    elif kind == "submit_reflection":
+        if actor not in state.seated | state.walked_out:
+            raise RuleViolation("not_seated", f"{actor} did not play this game.")
     elif actor not in state.in_play():
         raise RuleViolation("not_seated", f"{actor} is not at the table.")
 
@@ -312,7 +316,36 @@ def _open_debrief(out: Outbox, c: Call) -> None:
         raise RuleViolation("game_not_over", "The debrief opens once the game has ended.")
     if s.debrief_open:
         raise RuleViolation("debrief_open", "The debrief is already open.")
-    out.emit(ev.DebriefOpened(at=c.at, results=[s.results[d] for d in sorted(s.results)]))
+    out.emit(ev.DebriefOpened(at=c.at, results=[s.results[d] for d in sorted(s.results)],
+                              questions=c.questions, delegation_questions=dict(c.delegation_questions)))
+
+
+def _reflect(out: Outbox, c: Call) -> None:
+    s = out.state
+    if not s.debrief_open:
+        raise RuleViolation("debrief_not_open", "Reflections open with the debrief; wait for the facilitator.")
+    if s.reflections_closed:
+        raise RuleViolation("reflections_closed", "The facilitator has closed the class: reflections can "
+                                                  "no longer be changed.")
+    questions = s.questions_for(c.actor)
+    if not questions:
+        raise RuleViolation("no_questions", "The facilitator asked no reflection questions.")
+    if len(c.answers) != len(questions):
+        raise RuleViolation("wrong_answers", f"There are {len(questions)} questions; "
+                                             f"{len(c.answers)} answers were sent.")
+    if not any(a.strip() for a in c.answers):
+        raise RuleViolation("empty_reflection", "Write at least one answer before handing in.")
+    out.emit(ev.ReflectionSubmitted(at=c.at, delegation=c.actor, author=c.author,
+                                    answers=tuple(a.strip() for a in c.answers)))
+
+
+def _close_reflections(out: Outbox, c: Call) -> None:
+    s = out.state
+    if not s.debrief_open:
+        raise RuleViolation("debrief_not_open", "Reflections open with the debrief, which is not open yet.")
+    if s.reflections_closed:
+        raise RuleViolation("reflections_closed", "Reflections are already closed.")
+    out.emit(ev.ReflectionsClosed(at=c.at))
 
 
 def _tick(out: Outbox, c: Call) -> None:
@@ -402,5 +435,7 @@ _DECIDERS: dict[str, Callable[[Outbox, Any], None]] = {
     "unseat_delegation": _unseat,
     "set_controller": _set_controller,
     "open_debrief": _open_debrief,
+    "submit_reflection": _reflect,
+    "close_reflections": _close_reflections,
     "tick": _tick,
 }

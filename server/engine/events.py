@@ -262,17 +262,39 @@ class ResultScored(EventBase):
 
 
 class DebriefOpened(EventBase):
-    """Every delegation's result, made public by the facilitator for the debrief."""
+    """Every delegation's result, made public by the facilitator for the debrief, and the
+    reflection questions every seat is asked (plus one per delegation, where the guide has one)."""
 
     type: Literal["debrief_opened"] = "debrief_opened"
     results: list[DelegationResult]
+    questions: tuple[str, ...] = ()
+    delegation_questions: dict[str, str] = {}
 
+
+class ReflectionSubmitted(EventBase):
+    """A seat's answers to the reflection questions (the latest counts). Facilitator-only:
+    no other seat or observer learns of it, nor does any log a seat can fetch hold it."""
+
+    type: Literal["reflection_submitted"] = "reflection_submitted"
+    delegation: str
+    author: str
+    answers: tuple[str, ...]
+    visibility: Visibility = FACILITATOR_ONLY
+
+
+class ReflectionsClosed(EventBase):
+    type: Literal["reflections_closed"] = "reflections_closed"
+
+
+# Events no seat ever reads, not even in the whole log opened for review after the debrief.
+FACILITATOR_FOREVER = frozenset({"reflection_submitted"})
 
 Event = Annotated[
     GameCreated | PhaseStarted | PressureDrawn | IntelligenceReceived | ReservationShifted
     | WarCostIncurred | ProposalTabled | ProposalWithdrawn | ProposalSupported | StatementMade
     | MessageSent | ReadyMarked | ProposalSigned | ProposalDeclined | AgreementSigned | WalkedOut
     | TimerPaused | TimerResumed | TimerExtended | Announced | DelegationSeated
-    | DelegationUnseated | SignersChanged | ControllerChanged | GameEnded | ResultScored | DebriefOpened,
+    | DelegationUnseated | SignersChanged | ControllerChanged | GameEnded | ResultScored | DebriefOpened
+    | ReflectionSubmitted | ReflectionsClosed,
     Field(discriminator="type"),
 ]

@@ -183,6 +183,16 @@ def _scored(s: Negotiation, e: ev.ResultScored) -> None:
 def _debrief(s: Negotiation, e: ev.DebriefOpened) -> None:
     s.debrief_open = True
     s.results.update({r.delegation: r for r in e.results})
+    s.reflection_questions, s.delegation_questions = e.questions, dict(e.delegation_questions)
+
+
+def _reflection(s: Negotiation, e: ev.ReflectionSubmitted) -> None:
+    s.reflections[e.delegation] = e.answers
+    s.reflection_authors[e.delegation] = e.author
+
+
+def _reflections_closed(s: Negotiation, e: ev.ReflectionsClosed) -> None:
+    s.reflections_closed = True
 
 
 def _never(s: Negotiation, e: ev.EventBase) -> None:
@@ -217,4 +227,6 @@ _HANDLERS: dict[str, Callable[[Negotiation, Any], None]] = {
     "game_ended": _ended,
     "result_scored": _scored,
     "debrief_opened": _debrief,
+    "reflection_submitted": _reflection,
+    "reflections_closed": _reflections_closed,
 }

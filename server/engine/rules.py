@@ -40,4 +40,9 @@ CODES: dict[str, str] = {
     "party_cannot_be_unseated": "a party leaves the table only by walking out",
     "debrief_open": "the debrief is already open",
     "game_not_over": "the debrief opens once the game has ended",
+    "debrief_not_open": "reflections open with the debrief",
+    "reflections_closed": "the facilitator has closed reflections",
+    "no_questions": "no reflection questions were asked",
+    "wrong_answers": "the answers do not match the questions",
+    "empty_reflection": "a reflection needs at least one answer",
 }

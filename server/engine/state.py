@@ -86,6 +86,11 @@ class Negotiation:
     results: dict[str, DelegationResult] = field(default_factory=dict)
     debrief_open: bool = False
     schedule: Schedule | None = None
+    reflection_questions: tuple[str, ...] = ()
+    delegation_questions: dict[str, str] = field(default_factory=dict)
+    reflections: dict[str, tuple[str, ...]] = field(default_factory=dict)  # delegation -> answers
+    reflection_authors: dict[str, str] = field(default_factory=dict)
+    reflections_closed: bool = False
     rounds_lost: int = 0
     seq: int = 0  # events applied so far
 
@@ -103,6 +108,11 @@ class Negotiation:
 
     def open_proposals(self) -> list[Proposal]:
         return [p for p in self.proposals.values() if not p.withdrawn]
+
+    def questions_for(self, delegation: str) -> tuple[str, ...]:
+        """The reflection questions `delegation` answers, in order."""
+        own = self.delegation_questions.get(delegation)
+        return (*self.reflection_questions, own) if own else self.reflection_questions
 
     def signable_proposals(self) -> list[Proposal]:
         return [p for p in self.open_proposals() if p.is_complete(self.scenario)]

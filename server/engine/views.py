@@ -133,6 +133,9 @@ def view_for(state: Negotiation, seat: Seat, include_notes: bool = True,
                     if s.debrief_open or Visibility.to((d,)).allows(seat)},
         "you": None,
         "hidden": None,
+        "reflection_questions": list(s.questions_for(seat)) if seat and seat != FACILITATOR
+        else list(s.reflection_questions),
+        "reflections_closed": s.reflections_closed,
     }
     if include_scenario:
         view["scenario"] = public_scenario(s.scenario, s.ended)
@@ -141,6 +144,9 @@ def view_for(state: Negotiation, seat: Seat, include_notes: bool = True,
         view["you"] = hidden_view(s, delegation)
     if seat == FACILITATOR:
         view["hidden"] = {d.id: hidden_view(s, d) for d in s.scenario.delegations}
+        view["reflections"] = {d: {"author": s.reflection_authors.get(d, ""), "answers": list(a),
+                                   "questions": list(s.questions_for(d))}
+                               for d, a in sorted(s.reflections.items())}
     if include_notes:
         view["notes"] = notes_for(s, seat)
     return view

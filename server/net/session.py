@@ -33,6 +33,7 @@ from websockets.exceptions import ConnectionClosed
 
 from server.engine import FACILITATOR, RuleViolation, dump_event
 from server.engine.views import log_view
+from server.engine.events import FACILITATOR_FOREVER
 from server.protocol import wire as w
 from server.runtime import Refusal, Room, Runtime
 from server.runtime.runtime import ClassRecord
@@ -250,7 +251,7 @@ class Session:
             room, actor = self._facilitated_room(m.room), FACILITATOR
         else:
             raise Refusal("not_joined", "Join a seat (or resume with your token) before sending commands.")
-        return [await room.command(actor, m.id, m.command)]
+        return [await room.command(actor, m.id, self.runtime.complete_command(room, actor, m.command))]
 
     async def on_assign_bot(self, m: w.AssignBot) -> list[Step]:
         room = self._facilitated_room(m.room)
@@ -299,7 +300,9 @@ class Session:
     async def on_fetch_log(self, m: w.FetchLog) -> list[Step]:
         room, own = self._review_room(m.room, "log")
         seat = FACILITATOR if own is None else own
-        events = [log_view(seat, e, dump_event(e)) for e in room.log]
+        # Reflections are the facilitator's to read, even in the log a seat may fetch for review.
+        events = [log_view(seat, e, dump_event(e)) for e in room.log
+                  if seat == FACILITATOR or e.type not in FACILITATOR_FOREVER]
         parts = [events[i:i + LOG_PART_EVENTS] for i in range(0, len(events), LOG_PART_EVENTS)] or [[]]
         return [w.GameLog(reply_to=m.id, room=room.id, seat=own, part=n + 1, parts=len(parts), events=part)
                 for n, part in enumerate(parts)]

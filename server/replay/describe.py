@@ -82,6 +82,9 @@ _LINES: dict[str, Callable[[Any, Names], str]] = {
     "result_scored": lambda e, n: (f"{n.of(e.result.delegation)}'s result: {e.result.result:g} "
                                    f"against a reservation value of {e.result.reservation:g}"),
     "debrief_opened": lambda e, n: "The facilitator opens the debrief: every result is public",
+    "reflection_submitted": lambda e, n: (f"{e.author or n.of(e.delegation)} ({n.of(e.delegation)}) "
+                                          f"hands in a reflection"),
+    "reflections_closed": lambda e, n: "The facilitator closes the class: reflections are final",
 }
 
 

@@ -8,7 +8,9 @@ what a replay reads, so `parley replay --file` needs nothing else. Being the who
 holds every seat's secrets: the CLI writes it only for someone allowed to see everything.
 
 CSV: one row per seated delegation of a game (per room, for a class), from the final view of
-the exporting seat: a seat's row holds its own result only, unless the debrief is open.
+the exporting seat: a seat's row holds its own result only, unless the debrief is open. The
+last columns, `student` and `reflection`, hold the reflection handed in after the debrief
+(who wrote it, each question and answer): filled only in the facilitator's export.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from server.engine import dump_event
 from server.engine import events as ev
 from server.replay.model import Replay
 from server.store.upcast import EVENT_FORMAT, read_event
+from server.replay.reflections import reflection_columns
 
 LOG_FORMAT = "parley-event-log"
 LOG_VERSION = 1
@@ -66,7 +69,7 @@ def read_log_document(data: Any, where: str = "the file") -> tuple[list[ev.Event
 CSV_COLUMNS = ("class", "game", "scenario", "delegation", "name", "kind", "agreement", "reason",
                "points", "reservation", "result", "surplus", "vs_reservation",
                "red_lines_crossed", "red_line_count", "durability", "durability_label",
-               "rounds_lost", "war_cost")
+               "rounds_lost", "war_cost", "student", "reflection")
 
 
 def result_rows(replay: Replay, class_id: str = "") -> list[dict[str, Any]]:
@@ -74,6 +77,7 @@ def result_rows(replay: Replay, class_id: str = "") -> list[dict[str, Any]]:
     final = replay.final_view()
     ending: Mapping[str, Any] = final.get("ending") or {}
     durability: Mapping[str, Any] = ending.get("durability") or {}
+    handed = final.get("reflections") or {}  # the facilitator's view only
     rows = []
     for d in final["seated"]:
         result = final["results"].get(d)
@@ -86,6 +90,7 @@ def result_rows(replay: Replay, class_id: str = "") -> list[dict[str, Any]]:
                "durability_label": durability.get("label", ""),
                "rounds_lost": ending.get("rounds_lost", "")}
         row.update(_result_columns(result))
+        row.update(reflection_columns(handed.get(d)))
         rows.append(row)
     return rows
 

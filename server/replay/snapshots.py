@@ -36,6 +36,8 @@ STATE_FIELDS: dict[str, str] = {
     "notes": "shallow", "cards_played": "shallow", "agreement": "share", "ending": "share",
     "results": "shallow", "debrief_open": "share", "rounds_lost": "share", "seq": "share",
     "schedule": "share",  # frozen pydantic model
+    "reflection_questions": "share", "delegation_questions": "shallow", "reflections": "shallow",
+    "reflection_authors": "shallow", "reflections_closed": "share",
 }
 
 

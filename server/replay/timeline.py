@@ -24,7 +24,8 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "facilitator": ("game_created", "timer_paused", "timer_resumed", "timer_extended", "announced",
                     "delegation_seated", "delegation_unseated", "controller_changed",
                     "ready_marked"),
-    "outcome": ("walked_out", "game_ended", "result_scored", "debrief_opened"),
+    "outcome": ("walked_out", "game_ended", "result_scored", "debrief_opened",
+                "reflection_submitted", "reflections_closed"),
 }
 GROUP_OF = {t: g for g, types in GROUPS.items() for t in types}
 

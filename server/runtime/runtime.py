@@ -34,7 +34,9 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from server.engine import FACILITATOR, Game, RuleViolation
-from server.engine.commands import PauseTimer, ResumeTimer, SetController, StartGame
+from server.engine.commands import (CommandBase, OpenDebrief, PauseTimer, ResumeTimer, SetController,
+                                    StartGame, SubmitReflection)
+from server.scenario.reflection import reflection_questions
 from server.engine.schedule import Schedule, ScheduleError, check_schedule
 from server.protocol.wire import ClassOpened, RoomInfo, SeatInfo
 from server.bots.runner import start_bot
@@ -286,6 +288,17 @@ class Runtime:
             class_id = new_id()
             if class_id not in self.classes and self.store.class_info(class_id) is None:
                 return class_id
+
+    def complete_command(self, room: Room, actor: str, command: CommandBase) -> CommandBase:
+        """What only the server may fill in: a reflection's author (the name the seat joined
+        under, whatever the client sent) and, when the facilitator gives none, the reflection
+        questions of the scenario's teacher's guide."""
+        if isinstance(command, SubmitReflection) and actor in room.seats:
+            return command.model_copy(update={"author": room.seats[actor].name})
+        if isinstance(command, OpenDebrief) and actor == FACILITATOR and not command.questions:
+            questions, own = reflection_questions(room.game.scenario.id)
+            return command.model_copy(update={"questions": questions, "delegation_questions": own})
+        return command
 
     def room_info(self, room: Room, for_facilitator: bool, with_view: bool = True) -> RoomInfo:
         return RoomInfo(room=room.id, seats=room.seat_infos(for_facilitator),

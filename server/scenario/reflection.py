@@ -1,0 +1,93 @@
+"""The reflection questions a scenario asks after its debrief, from its teacher's guide.
+
+A bundled scenario's guide (``scenarios/guides/ID.md``, package data) has a
+``## Discussion questions`` section: numbered questions under ``### By lesson`` (asked of
+every seat) and one bullet per delegation under ``### By delegation``, naming its id in
+backticks (``- **Ukraine** (`ukraine`). ...``). Those become the reflection questions when
+the facilitator opens the debrief without giving questions of their own; a scenario without
+a guide asks `GENERIC_QUESTIONS`. Markdown emphasis is dropped: the client shows plain text.
+"""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+
+MAX_QUESTIONS = 10
+MAX_QUESTION_CHARS = 600
+
+GENERIC_QUESTIONS = (
+    "What did your delegation need most from these talks, and did the outcome give it to you?",
+    "Which move, yours or another delegation's, changed the course of the talks, and why?",
+    "What would you do differently if you played this scenario again?",
+)
+
+_NUMBERED = re.compile(r"^\d+\.\s+")
+_IDS = re.compile(r"\(`([a-z0-9_-]+)`\)")
+
+
+def guide_text(scenario_id: str) -> str | None:
+    """The bundled guide's Markdown, or None when the scenario has none."""
+    try:
+        path = resources.files("scenarios").joinpath("guides", f"{scenario_id}.md")
+        return path.read_text(encoding="utf-8") if path.is_file() else None
+    except (OSError, ValueError):
+        return None
+
+
+def reflection_questions(scenario_id: str) -> tuple[tuple[str, ...], dict[str, str]]:
+    """(questions for every seat, one more question per delegation id) for a scenario."""
+    text = guide_text(scenario_id)
+    if text is None:
+        return GENERIC_QUESTIONS, {}
+    common, own = parse_questions(text)
+    return (common or GENERIC_QUESTIONS), own
+
+
+def parse_questions(markdown: str) -> tuple[tuple[str, ...], dict[str, str]]:
+    """The guide's discussion questions: (by lesson, by delegation id)."""
+    section = _section(markdown, "## ", "discussion questions")
+    common = [_plain(q) for q in _items(_section(section, "### ", "by lesson"), numbered=True)]
+    own: dict[str, str] = {}
+    for item in _items(_section(section, "### ", "by delegation"), numbered=False):
+        named = list(_IDS.finditer(item))
+        if not named:
+            continue
+        rest = item[named[-1].end():]  # after "**Ukraine** (`ukraine`)" comes ". The question"
+        question = _plain(rest.split(". ", 1)[1] if ". " in rest else rest)
+        for match in named:
+            own.setdefault(match.group(1), question)
+    return tuple(common[:MAX_QUESTIONS]), own
+
+
+def _section(markdown: str, marker: str, title: str) -> str:
+    """The text under the heading `marker + title` (case-blind), up to the next heading of that level."""
+    lines, inside, found = markdown.splitlines(), False, []
+    for line in lines:
+        if line.startswith(marker) and not line.startswith(marker + "#"):
+            inside = line[len(marker):].strip().lower() == title
+            continue
+        if inside:
+            if marker == "### " and line.startswith("## ") and not line.startswith("###"):
+                break
+            found.append(line)
+    return "\n".join(found)
+
+
+def _items(text: str, numbered: bool) -> list[str]:
+    """The list items of `text`, each joined with its continuation lines."""
+    items: list[str] = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        starts = bool(_NUMBERED.match(stripped)) if numbered else stripped.startswith(("- ", "* "))
+        if starts:
+            items.append(_NUMBERED.sub("", stripped) if numbered else stripped[2:])
+        elif stripped and items and line.startswith((" ", "\t")):
+            items[-1] += " " + stripped
+    return [i for i in items if i]
+
+
+def _plain(text: str) -> str:
+    cleaned = re.sub(r"[*_`]", "", text)
+    cleaned = re.sub(r"\s+", " ", cleaned).strip()
+    return cleaned if len(cleaned) <= MAX_QUESTION_CHARS else cleaned[:MAX_QUESTION_CHARS - 1] + "…"
