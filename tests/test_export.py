@@ -163,7 +163,7 @@ def test_a_seat_before_review_may_not_see_everything() -> None:
     (["export", "nope", "--format", "md"], "no game or class 'nope'"),
     (["export", "k1-1", "--format", "json", "--as", "ukraine"], "whole event log"),
     (["export", "k1-1", "--format", "md", "--as", "narnia"], "no delegation 'narnia'"),
-    (["export", CLASS, "--format", "html"], "is a class: it exports as csv"),
+    (["export", CLASS, "--format", "json"], "is a class: it exports as csv, md or html"),
 ])
 def test_user_mistakes_get_one_line_and_status_1(db: Path, capsys: pytest.CaptureFixture[str],
                                                   argv: list[str], message: str) -> None:
