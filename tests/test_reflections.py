@@ -42,6 +42,17 @@ def test_guide_questions_parse() -> None:
     assert parse_questions("# no questions here") == ((), {})
 
 
+def test_a_guide_with_one_list_gives_questions_by_name() -> None:
+    """Items opening with a delegation's name and a colon are that delegation's; the rest everyone's."""
+    guide = ("## Discussion questions\n\n- What did water\n  cost? (security)\n- Lowland: which red line?\n"
+             "- Commission: which package?\n\n## Next\n")
+    common, own = parse_questions(guide, {"lowland": "lowland", "river commission": "commission"})
+    assert common == ("What did water cost? (security)",)
+    assert own == {"lowland": "Which red line?", "commission": "Which package?"}
+    tutorial_common, tutorial_own = reflection_questions("tutorial")  # the bundled guide
+    assert tutorial_common and set(tutorial_own) <= {"upland", "lowland", "commission"}
+
+
 async def _ended_room(server: ParleyServer) -> tuple[Client, str, dict[str, Client]]:
     fac, opened = await open_class(server.url, start=True)
     rid = opened["rooms"][0]["room"]

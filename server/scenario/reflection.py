@@ -1,6 +1,6 @@
 """The reflection questions a scenario asks after its debrief, from its teacher's guide.
 
-A bundled scenario's guide (``scenarios/guides/ID.md``, package data) has a
+A bundled scenario's guide (`server.scenario.guides`, ``scenarios/guides/ID.md``) has a
 ``## Discussion questions`` section: numbered questions under ``### By lesson`` (asked of
 every seat) and one bullet per delegation under ``### By delegation``, naming its id in
 backticks (``- **Ukraine** (`ukraine`). ...``). Those become the reflection questions when
@@ -11,7 +11,9 @@ a guide asks `GENERIC_QUESTIONS`. Markdown emphasis is dropped: the client shows
 from __future__ import annotations
 
 import re
-from importlib import resources
+from collections.abc import Mapping
+
+from server.scenario.guides import bundled_guide
 
 MAX_QUESTIONS = 10
 MAX_QUESTION_CHARS = 600
@@ -26,29 +28,39 @@ _NUMBERED = re.compile(r"^\d+\.\s+")
 _IDS = re.compile(r"\(`([a-z0-9_-]+)`\)")
 
 
-def guide_text(scenario_id: str) -> str | None:
-    """The bundled guide's Markdown, or None when the scenario has none."""
-    try:
-        path = resources.files("scenarios").joinpath("guides", f"{scenario_id}.md")
-        return path.read_text(encoding="utf-8") if path.is_file() else None
-    except (OSError, ValueError):
-        return None
-
-
 def reflection_questions(scenario_id: str) -> tuple[tuple[str, ...], dict[str, str]]:
     """(questions for every seat, one more question per delegation id) for a scenario."""
-    text = guide_text(scenario_id)
+    text = bundled_guide(scenario_id)
     if text is None:
         return GENERIC_QUESTIONS, {}
-    common, own = parse_questions(text)
+    from server.scenario import bundled_scenarios
+
+    scenario = bundled_scenarios().get(scenario_id)
+    names = {d.name.lower(): d.id for d in scenario.delegations} if scenario else {}
+    common, own = parse_questions(text, names)
     return (common or GENERIC_QUESTIONS), own
 
 
-def parse_questions(markdown: str) -> tuple[tuple[str, ...], dict[str, str]]:
-    """The guide's discussion questions: (by lesson, by delegation id)."""
+def parse_questions(markdown: str, names: Mapping[str, str] | None = None) -> tuple[tuple[str, ...], dict[str, str]]:
+    """The guide's discussion questions: (by lesson, by delegation id).
+
+    A guide without `### By lesson` / `### By delegation` has one list under the section: an
+    item opening with a delegation's name and a colon (`Lowland: which red line...`, matched
+    by `names`, lower-case name -> id) is that delegation's; every other item is everyone's."""
     section = _section(markdown, "## ", "discussion questions")
-    common = [_plain(q) for q in _items(_section(section, "### ", "by lesson"), numbered=True)]
     own: dict[str, str] = {}
+    if "### " not in section:
+        common: list[str] = []
+        for item in _items(section, numbered=False) + _items(section, numbered=True):
+            head, colon, rest = item.partition(":")
+            delegation = _delegation_named(_plain(head).lower(), names or {}) if colon else None
+            if delegation is not None:
+                question = _plain(rest)
+                own.setdefault(delegation, question[:1].upper() + question[1:])
+            else:
+                common.append(_plain(item))
+        return tuple(common[:MAX_QUESTIONS]), own
+    common = [_plain(q) for q in _items(_section(section, "### ", "by lesson"), numbered=True)]
     for item in _items(_section(section, "### ", "by delegation"), numbered=False):
         named = list(_IDS.finditer(item))
         if not named:
@@ -58,6 +70,14 @@ def parse_questions(markdown: str) -> tuple[tuple[str, ...], dict[str, str]]:
         for match in named:
             own.setdefault(match.group(1), question)
     return tuple(common[:MAX_QUESTIONS]), own
+
+
+def _delegation_named(head: str, names: Mapping[str, str]) -> str | None:
+    """The delegation `head` names: its whole name, its id, or one word of its name."""
+    for name, delegation in names.items():
+        if head in (name, delegation) or (len(head) > 3 and head in name.split()):
+            return delegation
+    return None
 
 
 def _section(markdown: str, marker: str, title: str) -> str:
