@@ -1,70 +1,43 @@
-"""The layers of DESIGN.md, checked by reading every module's imports."""
+"""The layers of DESIGN.md, held by the import contracts in pyproject.toml, and strict typing."""
 
 from __future__ import annotations
 
-import ast
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-
-IO_MODULES = {"asyncio", "websockets", "sqlite3", "sqlite_utils", "textual", "socket", "time",
-              "threading", "subprocess", "os"}
+LINT = "import sys; from importlinter.cli import lint_imports; sys.exit(lint_imports(no_cache=True, no_logo=True))"
 
 
-def imports_of(path: Path) -> set[str]:
-    """Every module a file imports, at any depth of the file."""
-    found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.add(node.module)
-    return found
+def lint_imports(where: Path) -> subprocess.CompletedProcess[str]:
+    """import-linter over the packages in `where`, with its pyproject.toml's contracts."""
+    return subprocess.run([sys.executable, "-c", LINT], cwd=where, capture_output=True, text=True,
+                          timeout=300)
 
 
-def modules_under(folder: str) -> list[Path]:
-    return sorted((ROOT / folder).rglob("*.py"))
+def test_import_contracts_are_kept() -> None:
+    """`lint-imports` (import-linter, contracts in pyproject.toml) finds every layer contract kept."""
+    result = lint_imports(ROOT)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
 
 
-def test_engine_and_scenario_model_do_no_io() -> None:
-    """The game rules and scenario model import no asyncio, sockets, clock, database or UI."""
-    for path in modules_under("server/engine") + modules_under("server/scenario"):
-        roots = {name.split(".")[0] for name in imports_of(path)}
-        assert not roots & IO_MODULES, f"{path.relative_to(ROOT)} imports {roots & IO_MODULES}"
-
-
-def test_engine_imports_only_inner_layers() -> None:
-    """The engine imports the scenario model and itself, never the runtime, protocol or client."""
-    for path in modules_under("server/engine"):
-        for name in imports_of(path):
-            if name.startswith(("server.", "client")):
-                assert name.startswith(("server.engine", "server.scenario")), f"{path.name} imports {name}"
-
-
-def test_protocol_imports_only_the_engine_models() -> None:
-    """The wire module depends on the engine's command models and nothing of the runtime."""
-    for path in modules_under("server/protocol"):
-        for name in imports_of(path):
-            if name.startswith("server."):
-                assert name.startswith(("server.engine", "server.protocol")), f"{path.name} imports {name}"
-
-
-def test_client_imports_only_the_wire_protocol_of_the_server() -> None:
-    """The player client talks to the server only through server.protocol (demo and replay aside)."""
-    allowed_elsewhere = {"cli.py", "demo.py"}  # the demo embeds a server in-process
-    for path in modules_under("client"):
-        if path.name in allowed_elsewhere or "replay" in path.parts:
-            continue
-        for name in imports_of(path):
-            if name.startswith("server"):
-                assert name.startswith("server.protocol"), f"{path.relative_to(ROOT)} imports {name}"
+def test_a_layer_broken_is_caught(tmp_path: Path) -> None:
+    """A copy of the code whose store imports the runtime breaks the layers contract, by name."""
+    for part in ("server", "client"):
+        shutil.copytree(ROOT / part, tmp_path / part, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path)
+    (tmp_path / "server/store/upcast.py").write_text(
+        (ROOT / "server/store/upcast.py").read_text(encoding="utf-8") + "\nimport server.runtime.room\n",
+        encoding="utf-8")
+    result = lint_imports(tmp_path)
+    assert result.returncode != 0
+    assert "server.store.upcast -> server.runtime.room" in result.stdout
 
 
 def test_server_and_client_type_check_strictly() -> None:
     """`mypy --strict` (settings in pyproject.toml) finds no error in server/ or client/."""
-    import subprocess
-    import sys
-
     result = subprocess.run([sys.executable, "-m", "mypy", "server", "client"], cwd=ROOT,
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-3000:]

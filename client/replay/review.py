@@ -1,7 +1,7 @@
 """'Review this game' from the client: a fetched log (wire `game_log` dicts) as a replay screen.
 
-The player client imports only `server.protocol`; building a `Replay` needs the engine and
-`server.replay`, so that step lives here, beside the viewer it opens.
+The player client imports only `server.protocol`; building a `Replay` needs `server.replay`,
+so that step lives here, beside the viewer it opens.
 """
 
 from __future__ import annotations
@@ -10,8 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from client.replay.screen import ReplayScreen
-from server.engine import FACILITATOR, parse_event
-from server.replay import Replay, may_see_all
+from server.replay import FACILITATOR, Replay, may_see_all, parse_event
 
 
 def open_review(events: Sequence[Mapping[str, Any]], seat: str | None, facilitator: bool) -> ReplayScreen:

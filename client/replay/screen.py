@@ -27,8 +27,7 @@ from textual.widgets import Footer, Input, Static
 from client.replay.chart import ConcessionChart
 from client.replay.panels import state_markup
 from client.replay.timeline_view import Row, TimelineView
-from server.engine import FACILITATOR
-from server.replay import Cursor, Replay
+from server.replay import FACILITATOR, Cursor, Replay
 from server.replay.timeline import GROUPS, Entry
 
 GROUP_CHOICES: list[str | None] = [None, *GROUPS]

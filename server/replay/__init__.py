@@ -1,6 +1,6 @@
 """Replay and exports: a recorded game, stopped at any event, seen as any seat.
 
-Pure and I/O-free except `sources` (reading a log from a store, a file or a server) and `cli`.
+Pure and I/O-free except `sources` and `remote` (reading a log from a store, a file or a server).
 
     model.py        Replay: the log, its timeline, states at any event (snapshots.py), views
     timeline.py     entries with round, phase, group and the delegations they concern
@@ -12,7 +12,10 @@ Pure and I/O-free except `sources` (reading a log from a store, a file or a serv
     exports.py      one entry point for every format
 """
 
+from server.engine import FACILITATOR, parse_event
 from server.replay.cursor import Cursor
 from server.replay.model import Replay, may_see_all
 
-__all__ = ["Cursor", "Replay", "may_see_all"]
+# FACILITATOR and parse_event too, for the replay viewer: the client imports server.replay
+# (and server.protocol), never the engine itself.
+__all__ = ["FACILITATOR", "Cursor", "Replay", "may_see_all", "parse_event"]

@@ -16,22 +16,34 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
-from server.engine import CLOCK
-from server.engine.commands import Tick
-
-if TYPE_CHECKING:
-    from server.runtime.room import Room
+from server.engine import CLOCK, Game
+from server.engine.commands import CommandBase, Tick
+from server.engine.events import EventBase
 
 log = logging.getLogger(__name__)
 
 LOOK_AGAIN = 60.0  # seconds: the longest the timer sleeps before reading the clock again
 
 
+class TimedRoom(Protocol):
+    """What the timer needs of its room (server.runtime.room.Room), and nothing more."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def game(self) -> Game: ...
+    @property
+    def log(self) -> Sequence[EventBase]: ...
+
+    async def submit(self, actor: str, command: CommandBase, *, at: float | None = None,
+                     command_id: str | None = None) -> list[EventBase]: ...
+
+
 class RoomTimer:
-    def __init__(self, room: Room, clock: Callable[[], float]) -> None:
+    def __init__(self, room: TimedRoom, clock: Callable[[], float]) -> None:
         self._room = room
         self._clock = clock
         self._changed = asyncio.Event()
