@@ -50,9 +50,9 @@ def outcome(events: list[Any], room: str) -> dict[str, Any]:
                         for r in rows}}
 
 
-def test_the_fixture_is_of_the_oldest_format() -> None:
+def test_the_fixture_is_of_the_oldest_format(old_db: Path) -> None:
     """The fixture really is format 1: no user_version, no events.format column."""
-    conn = sqlite3.connect(f"file:{FIXTURES / 'v1_games.db'}?mode=ro", uri=True)
+    conn = sqlite3.connect(f"file:{old_db}?mode=ro", uri=True)
     try:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 0
         assert "format" not in {row[1] for row in conn.execute("PRAGMA table_info(events)")}
