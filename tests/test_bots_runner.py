@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 
 from server.bots.runner import DEFAULT_STRATEGY, STRATEGIES, start_bot
 from server.engine import FACILITATOR, Game
@@ -26,17 +27,26 @@ def acts_of(room: FakeRoom, seat: str, start: int = 0) -> list[str]:
             and seat in (getattr(e, "delegation", None), getattr(e, "author", None), getattr(e, "sender", None))]
 
 
+async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Wait (by yielding to the loop, not by a fixed sleep) until `condition()` holds."""
+    async with asyncio.timeout(timeout):
+        while not condition():
+            await asyncio.sleep(0.001)
+
+
 class FakeRoom:
-    def __init__(self, scenario: str = "tutorial", time_scale: float = 0.001) -> None:
+    def __init__(self, scenario: str = "tutorial", time_scale: float = 0.001,
+                 clock: Callable[[], float] = time.time) -> None:
         self.id = "fake-1"
-        self.game, self.log = Game.create(bundled_scenarios()[scenario], seed=5, at=time.time(),
+        self.clock = clock
+        self.game, self.log = Game.create(bundled_scenarios()[scenario], seed=5, at=clock(),
                                           time_scale=time_scale)
         self._listeners: list = []
         self._lock = asyncio.Lock()
 
     async def submit(self, actor: str, command: c.CommandBase) -> list[EventBase]:
         async with self._lock:
-            events = self.game.handle(command, actor, time.time())
+            events = self.game.handle(command, actor, self.clock())
             self.log.extend(events)
         for fn in list(self._listeners):
             fn(events)
@@ -54,9 +64,7 @@ async def test_bots_in_every_seat_play_a_room_to_its_end() -> None:
     room = FakeRoom()
     handles = [start_bot(room, d, None, seed=n) for n, d in enumerate(("upland", "lowland", "commission"))]
     await room.submit(FACILITATOR, c.StartGame())
-    async with asyncio.timeout(20):
-        while not room.game.ended:
-            await asyncio.sleep(0.01)
+    await until(lambda: room.game.ended, timeout=20)
     for handle in handles:
         await handle.stop()
     assert room.game.state.ending is not None
@@ -67,20 +75,21 @@ async def test_bots_in_every_seat_play_a_room_to_its_end() -> None:
 
 async def test_a_bot_sends_a_few_commands_per_phase_and_stops() -> None:
     """One bot beside idle seats acts once per phase (no spinning); stop() silences it."""
-    room = FakeRoom(time_scale=0.001)
+    room = FakeRoom(time_scale=0.001, clock=lambda: 1_000.0)  # no deadline ever passes
     handle = start_bot(room, "upland", "hardliner", seed=1)
     await room.submit(FACILITATOR, c.StartGame())
-    await asyncio.sleep(0.3)  # the pressure phase waits for the other seats: upland is idle
+    # The pressure phase waits for the other seats: upland marks ready, then waits for the room.
+    await until(lambda: handle.idle and acts_of(room, "upland") != [])
     assert acts_of(room, "upland") == ["ready_marked"]
     start = len(room.log)
     await room.submit(FACILITATOR, c.AdvancePhase())  # negotiation
-    await asyncio.sleep(0.3)
+    await until(lambda: handle.idle and "ready_marked" in acts_of(room, "upland", start))
     negotiation = acts_of(room, "upland", start)
     assert "proposal_tabled" in negotiation and negotiation[-1] == "ready_marked" and len(negotiation) <= 8
     await handle.stop()
     before = len(room.log)
     await room.submit(FACILITATOR, c.AdvancePhase())
-    await asyncio.sleep(0.2)
+    assert handle._task.done()  # stopped: nothing left that could act
     assert acts_of(room, "upland", before) == []
     assert room._listeners == []
     assert "hardliner" in STRATEGIES

@@ -55,6 +55,7 @@ class BotHandle:
         self._rng = random.Random(f"think:{seed}:{delegation}")
         self._wake = asyncio.Event()
         self._wake.set()  # act at once: a seat handed over mid-game has work waiting
+        self._waiting = False
         room.add_listener(self._on_events)
         self._task = asyncio.get_running_loop().create_task(
             self._run(), name=f"bot {room.id}/{delegation}")
@@ -63,13 +64,20 @@ class BotHandle:
     def strategy_name(self) -> str:
         return self.strategy.name
 
+    @property
+    def idle(self) -> bool:
+        """Waiting for the room, with nothing to do until an event it may see wakes it."""
+        return self._waiting and not self._wake.is_set()
+
     def _on_events(self, events: Sequence[EventBase]) -> None:
         if any(e.visibility.allows(self.delegation) for e in events):
             self._wake.set()
 
     async def _run(self) -> None:
         while not self.room.game.ended:
+            self._waiting = True
             await self._wake.wait()
+            self._waiting = False
             self._wake.clear()
             await asyncio.sleep(self._think())
             try:
