@@ -66,7 +66,7 @@ class ReplayFormScreen(Screen[None]):
     @work(thread=True, exclusive=True)
     def fetch(self, server: str, token: str, room: str | None) -> None:
         """Fetch and open the replay off the event loop; a refusal is shown on the form."""
-        from server.engine import FACILITATOR
+        from server.replay import FACILITATOR
         from server.replay.remote import fetch_log
         from server.replay.sources import SourceError
 
