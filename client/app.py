@@ -73,6 +73,8 @@ class ParleyApp(App[None]):
         self.role, self.token, self.demo = role, token, demo
         self._routed: str | None = None
         self._visit: VisitMemory | None = None  # where this seat's visit has got to
+        self.reflection_draft: list[str] = []   # the reflection form's answers, kept between visits to it
+        self.reflection_handed_in = False
 
     def on_mount(self) -> None:
         from client.screens.chooser import ChooserScreen

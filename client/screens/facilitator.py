@@ -112,6 +112,7 @@ class ConsoleScreen(Screen[None]):
         Binding("v", "view_as", "View as"),
         Binding("x", "end", "End"),
         Binding("o", "command('open_debrief')", "Open debrief"),
+        Binding("k", "command('close_reflections')", "Close reflections"),
         Binding("d", "show_debrief", "Debrief"),
         Binding("l", "review", "Review"),
         Binding("t", "report", "Report"),
@@ -124,7 +125,7 @@ class ConsoleScreen(Screen[None]):
     # What the footer offers depends on the selected room: running it, or debriefing it.
     WHILE_PLAYING = {"start_game", "pause", "resume", "advance", "extend", "inject", "end", "bot",
                      "human", "seat_absent", "start"}
-    ONCE_ENDED = {"open_debrief", "show_debrief"}
+    ONCE_ENDED = {"open_debrief", "show_debrief", "close_reflections"}
 
     def __init__(self) -> None:
         super().__init__()

@@ -36,6 +36,7 @@ class OutcomeScreen(Screen[None]):
     BINDINGS = [Binding("escape", "back", "Back to the table"),
                 Binding("o", "open_debrief", "Open the debrief"),
                 Binding("v", "review", "Review this game"),
+                Binding("r", "reflect", "Reflect"),
                 Binding("ctrl+q", "app.quit", "Quit")]
 
     def __init__(self) -> None:
@@ -65,7 +66,29 @@ class OutcomeScreen(Screen[None]):
         if action == "open_debrief":
             demo = self.app.demo  # type: ignore[attr-defined]
             return demo is not None and not (self.app.state.view or {}).get("debrief_open")  # type: ignore[attr-defined]
+        if action == "reflect":
+            view = self.app.state.view or {}  # type: ignore[attr-defined]
+            return bool(view.get("debrief_open") and view.get("reflection_questions")
+                        and not view.get("reflections_closed"))
         return True
+
+    def action_reflect(self) -> None:
+        from client.screens.reflection import ReflectionScreen
+
+        app: Any = self.app
+        questions = list((app.state.view or {}).get("reflection_questions") or [])
+
+        async def handed(answers: list[str] | None) -> None:
+            if answers is None:
+                return
+            app.reflection_draft = answers
+            await app.send({"type": "submit_reflection", "answers": answers})
+            app.reflection_handed_in = True
+            app.notify("Reflection handed in. You may revise it (r) until the facilitator closes the class.",
+                       title="Reflection")
+
+        self.app.push_screen(ReflectionScreen(questions, app.reflection_draft, app.reflection_handed_in),
+                             handed)
 
     async def action_open_debrief(self) -> None:
         await self.app.demo.open_debrief()  # type: ignore[attr-defined]
@@ -88,6 +111,7 @@ class OutcomeScreen(Screen[None]):
         self.query_one("#history-text", Static).update(history_text(view))
         if view.get("debrief_open"):
             self.show_debrief(state)
+        self.refresh_bindings()
 
     def show_debrief(self, state: Any) -> None:
         """Ask for the debrief once; show it when it comes (or why it did not)."""

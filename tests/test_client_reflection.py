@@ -1,0 +1,48 @@
+"""The reflection form in the player's client, against a real server: opened with r once the
+debrief is open, handed in with ctrl+s, revised, and refused once the class is closed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from client_helpers import facilitate, open_room, to_phase, wait_until
+from textual.widgets import Input, TextArea
+
+from client.app import ParleyApp
+from client.connection import Connection
+from client.screens.outcome import OutcomeScreen
+from client.screens.reflection import ReflectionScreen
+from server.engine import commands as c
+from server.net.server import ParleyServer
+
+
+async def test_a_student_hands_in_and_revises_a_reflection(srv: ParleyServer, tmp_path: Path) -> None:
+    """After the debrief, r opens the questions; ctrl+s hands the answers in (stored for the
+    facilitator); a second hand-in replaces the first; closing the class hides the key."""
+    room, codes = await open_room(srv)
+    app = ParleyApp(Connection(srv.url, backoff=(0.1,)), name="Ann", config_file=tmp_path / "c.json")
+    async with app.run_test(size=(110, 34)) as pilot:
+        app.screen.query_one("#code", Input).value = codes["lowland"]
+        await pilot.press("enter")
+        await to_phase(room, "negotiation")
+        await facilitate(room, c.EndGame())
+        await wait_until(pilot, lambda: isinstance(app.screen, OutcomeScreen), what="the outcome")
+        assert not app.screen.check_action("reflect", ())  # not before the debrief
+        await facilitate(room, c.OpenDebrief(questions=("What worked?", "What next?")))
+        await wait_until(pilot, lambda: app.screen.check_action("reflect", ()), what="the reflect key")
+        await pilot.press("r")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReflectionScreen), what="the form")
+        app.screen.query_one("#answer-1", TextArea).text = "Tabling early."
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: room.game.state.reflections.get("lowland") == ("Tabling early.", ""),
+                         what="the reflection stored")
+        assert room.game.state.reflection_authors["lowland"] == "Ann"
+        await pilot.press("r")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReflectionScreen), what="the form again")
+        assert app.screen.query_one("#answer-1", TextArea).text == "Tabling early."  # the draft is kept
+        app.screen.query_one("#answer-2", TextArea).text = "Ask for guarantees."
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: room.game.state.reflections["lowland"][1] == "Ask for guarantees.",
+                         what="the revision stored")
+        await facilitate(room, c.CloseReflections())
+        await wait_until(pilot, lambda: not app.screen.check_action("reflect", ()), what="the key gone")
