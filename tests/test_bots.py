@@ -111,7 +111,8 @@ def test_tournament_command_prints_json(capsys: pytest.CaptureFixture[str]) -> N
     assert report["scenario"] == "tutorial" and report["games"] == 4
     assert set(report["by_strategy"]) == {"linear", "conceder", "mediator"}
     row = report["by_delegation"]["upland"]
-    assert set(row) == {"seats", "agreement_rate", "mean_surplus", "mean_durability", "mean_rounds"}
+    assert set(row) == {"seats", "agreement_rate", "mean_surplus", "mean_result", "results",
+                        "mean_durability", "mean_rounds"}
     assert row["seats"] == 4
 
 

@@ -142,7 +142,7 @@ def test_debrief_is_json_and_its_text_names_the_trades() -> None:
     d = debrief(play_to_agreement_in_round_two().log)
     assert json.loads(json.dumps(d)) == d
     text = format_debrief(d)
-    for expected in ("Terms: X: X1; Y: Y1.", "| A | 10.00 | 10.00 | 2.00 | +8.00 | - |",
+    for expected in ("Terms: X: X1; Y: Y1.", "| A | 10.00 | 10.00 | 0.00 | 10.00 | 2.00 | +8.00 | - |",
                      "6.00 points from the Pareto frontier", "Joint gain left on the table: 7.00",
                      "- X: X1 -> X3", "- Y: Y1 -> Y2", "They split the difference.", "- a: r1 18, r2 10"):
         assert expected in text, expected
@@ -155,8 +155,8 @@ def test_bot_games_agree_with_the_results_the_game_scored(scenario_id: str) -> N
     record = next(r for r in (play_game(scenario, {}, seed) for seed in range(1, 6)) if r.agreement)
     d = debrief(record.log)
     placed = d["analysis"]["agreement"]
-    assert placed["package"]["results"] == {k: v.result for k, v in record.results.items()}
-    assert {r["delegation"]: r["result"] for r in d["delegations"]} == placed["package"]["results"]
+    assert placed["package"]["results"] == {k: v.worth for k, v in record.results.items()}
+    assert {r["delegation"]: r["worth"] for r in d["delegations"]} == placed["package"]["results"]
     state_reservations = {k: v.reservation for k, v in record.results.items()}
     direct = assess(analyse(scenario, state_reservations, record.results.keys()), d["terms"])
     assert (placed["distance"], placed["joint_gain_left"]) == (direct.distance, direct.joint_gain_left)

@@ -15,12 +15,20 @@ The dict (JSON-ready; numbers are floats rounded to cents unless said otherwise)
     signatories    [delegation]
     durability     {"score", "label", "reasons": [{"factor", "lesson", "reason", "effect"}]} | None
     rounds_played  int;  rounds_lost: int;  delay_reason: str
-    delegations    [{"delegation", "name", "kind", "points", "reservation", "result", "surplus",
-                     "war_cost", "red_lines_crossed": [{"id", "label"}]}]
-                   (the result_scored events, in the scenario's order of delegations)
-    history        {"summary", "terms", "agreement_signed", "durability_note",
-                    "package": Package | None, "placed": Placement | None}
-                   (package/placed: the historical terms scored like any package, when complete)
+    delegations    [{"delegation", "name", "kind", "points", "worth", "commitment", "war_cost",
+                     "result", "reservation", "surplus", "red_lines_crossed": [{"id", "label"}]}]
+                   (the result_scored events, in the scenario's order of delegations;
+                    result = worth - war_cost, surplus = worth - reservation)
+    history        {"summary", "terms", "signed_by", "round", "agreement_signed", "durability_note",
+                    "scored": WhatIf | None, "package": Package | None, "placed": Placement | None}
+                   (scored: the historical terms scored like any package, in the history's round
+                    and with its signatures — every delegation's worth, result and the durability
+                    with its reasons (server.analysis.whatif); package/placed: against this
+                    game's frontier; all None when the history leaves an issue open)
+    interims       [{"proposal", "terms", "signatories", "round", "until", "status", "ended_round",
+                     "reason"}]   (status: holding | collapsed | superseded)
+    lessons        [{"lesson", "delegation" | None, "text"}]   (server.analysis.lessons: public
+                    positions signed against, a missed deal, the cost of delay, interim fates)
     analysis       None when the space is too large to enumerate (see analysis_note), else
                    {"packages", "zone", "frontier", "table": [delegation], "reservations",
                     "nash": Package | None, "greatest_joint_gain": Package | None,
@@ -48,7 +56,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from server.analysis import lessons, whatif
 from server.analysis.assess import assess
+from server.analysis.lessons import Lesson
 from server.analysis.core import Analysis, Package, SpaceTooLarge, analyse
 from server.engine import FACILITATOR, Game
 from server.engine import events as ev
@@ -82,16 +92,40 @@ def debrief(events: Sequence[ev.EventBase]) -> dict[str, Any]:
         "history": _history(scenario, analysis),
         "analysis": None if analysis is None else _placed(analysis, ending.terms),
         "analysis_note": note,
+        "interims": [vars(i) | {"signatories": list(i.signatories)} for i in state.interims],
+        "lessons": [lesson.model_dump() for lesson in game_lessons(state, analysis)],
         "concessions": _concessions(scenario, events, state),
     }
 
 
+def game_lessons(state: Negotiation, analysis: Analysis | None) -> list[Lesson]:
+    """The lessons this game shows (lessons.py): public positions, a missed deal, delay, interims."""
+    ending = state.ending
+    assert ending is not None
+    scenario = state.scenario
+    found = lessons.public_positions(scenario, ending.terms, ending.signatories)
+    if ending.terms is None and analysis is not None:
+        best = best_in_zone(analysis, 1)
+        found += lessons.missed_deal(scenario, analysis.zone_size, best[0].terms if best else None)
+    found += lessons.cost_of_delay(scenario, ending.rounds_lost,
+                                   {d: state.war_cost[d] for d in sorted(state.seated)})
+    found += lessons.interim_fates(scenario, state.interims, ending.terms is not None)
+    return found
+
+
 def _analysis(state: Negotiation) -> tuple[Analysis | None, str]:
-    """The analysis under the reservation values and seating the results were scored with."""
+    """The analysis under the reservation values and seating the results were scored with
+    (a guarantor or mediator that walked out is not at the table; a party that did ended it)."""
+    seated = {d for d in state.seated if d not in state.walked_out or _is_party(state, d)}
     try:
-        return analyse(state.scenario, reservations=state.reservation, seated=state.seated), ""
+        return analyse(state.scenario, reservations=state.reservation, seated=seated), ""
     except SpaceTooLarge as exc:
         return None, f"the outcome space is too large to analyse exactly: {exc}"
+
+
+def _is_party(state: Negotiation, delegation_id: str) -> bool:
+    delegation = state.scenario.delegation(delegation_id)
+    return delegation is not None and delegation.kind == "party"
 
 
 def _results(scenario: Scenario, events: Sequence[ev.EventBase]) -> list[dict[str, Any]]:
@@ -158,10 +192,12 @@ def best_in_zone(analysis: Analysis, count: int = BEST_PACKAGES) -> list[Package
 
 
 def _history(scenario: Scenario, analysis: Analysis | None) -> dict[str, Any]:
+    """The historical terms scored like any package (whatif.history), placed against the frontier."""
     history = scenario.history
-    complete = bool(history.terms) and all(i.id in history.terms for i in scenario.issues)
-    placed = placement(analysis, dict(history.terms)) if analysis is not None and complete else None
-    return {**history.model_dump(), "package": placed["package"] if placed else None, "placed": placed}
+    scored = whatif.history(scenario)
+    placed = placement(analysis, dict(history.terms)) if analysis is not None and scored else None
+    return {**history.model_dump(mode="json"), "package": placed["package"] if placed else None,
+            "placed": placed, "scored": scored.model_dump(mode="json") if scored else None}
 
 
 def _concessions(scenario: Scenario, events: Sequence[ev.EventBase],
@@ -187,6 +223,7 @@ def format_debrief(d: dict[str, Any]) -> str:
         lines += ["## What was possible", "", d["analysis_note"], ""]
     else:
         lines += _format_analysis(d)
+    lines += _format_lessons(d)
     lines += _format_history(d)
     lines += _format_concessions(d)
     return "\n".join(lines).rstrip() + "\n"
@@ -210,18 +247,45 @@ def _format_outcome(d: dict[str, Any]) -> list[str]:
     if durability:
         lines.append(f"Durability {durability['score']:.2f} ({durability['label']}).")
         lines += [f"- {r['lesson']} ({r['effect']:+.2f}): {r['reason']}" for r in durability["reasons"]]
-    lines += [f"Rounds lost: {d['rounds_lost']}. {d['delay_reason']}", ""]
-    return lines
+    paid = [r for r in d["delegations"] if r.get("war_cost")]
+    if d["rounds_lost"] or paid:
+        costs = ", ".join(f"{r['name']} \u2212{r['war_cost']:g}" for r in paid)
+        lines.append(f"Cost of delay: {d['rounds_lost']} round(s) lost"
+                     + (f"; points lost to the war: {costs}" if costs else "") + f". {d['delay_reason']}")
+    for interim in d.get("interims", []):
+        lines.append(f"Interim agreement of round {interim['round']}: {terms_text(d, interim['terms'])} "
+                     f"({_interim_fate(interim)}).")
+    return lines + [""]
+
+
+def _interim_fate(interim: dict[str, Any]) -> str:
+    if interim["status"] == "collapsed":
+        return f"collapsed in round {interim['ended_round']}: {interim['reason']}"
+    if interim["status"] == "superseded":
+        return f"folded into the settlement in round {interim['ended_round']}"
+    return f"holding through round {interim['until']} when the game ended"
 
 
 def _format_results(d: dict[str, Any]) -> list[str]:
-    lines = ["## Results", "", "| delegation | points | result | reservation | surplus | red lines |",
-             "|---|---:|---:|---:|---:|---|"]
+    lines = ["## Results", "",
+             "(result = worth of the agreement, or of no deal, less the war cost paid; surplus = worth - reservation)", "",
+             "| delegation | points | worth | war cost | result | reservation | surplus | red lines |",
+             "|---|---:|---:|---:|---:|---:|---:|---|"]
     for r in d["delegations"]:
         crossed = ", ".join(x["label"] for x in r["red_lines_crossed"]) or "-"
-        lines.append(f"| {r['name']} | {r['points']:.2f} | {r['result']:.2f} | {r['reservation']:.2f} "
+        worth = r.get("worth")
+        lines.append(f"| {r['name']} | {r['points']:.2f} | {'-' if worth is None else f'{worth:.2f}'} "
+                     f"| {r['war_cost']:.2f} | {r['result']:.2f} | {r['reservation']:.2f} "
                      f"| {r['surplus']:+.2f} | {crossed} |")
     return lines + [""]
+
+
+def _format_lessons(d: dict[str, Any]) -> list[str]:
+    found = [x for x in d.get("lessons", []) if x["lesson"] != "The cost of delay"
+             and x["lesson"] != "Ceasefire and settlement together"]
+    if not found:
+        return []
+    return ["## Lessons", "", *[f"- {x['lesson']}: {x['text']}" for x in found], ""]
 
 
 def _format_analysis(d: dict[str, Any]) -> list[str]:
@@ -292,10 +356,22 @@ def _format_history(d: dict[str, Any]) -> list[str]:
     if h["terms"]:
         signed = "signed" if h["agreement_signed"] else "never signed"
         lines.append(f"Historical terms ({signed}): {terms_text(d, h['terms'])}.")
+    scored = h.get("scored")
+    if scored is not None:
+        names = {r["delegation"]: r["name"] for r in scored["delegations"]}
+        durability = scored["durability"]
+        lines.append(f"Scored like any package, signed in round {scored['round']} by "
+                     f"{', '.join(names.get(x, x) for x in scored['signed'])}: durability "
+                     f"{durability['score']:.2f} ({durability['label']}).")
+        lines += [f"- {r['lesson']} ({r['effect']:+.2f}): {r['reason']}" for r in durability["reasons"]]
+        lines += ["", "| delegation | worth | result | reservation | surplus |", "|---|---:|---:|---:|---:|"]
+        lines += [f"| {r['name']} | {r['worth']:.2f} | {r['result']:.2f} | {r['reservation']:.2f} "
+                  f"| {r['surplus']:+.2f} |" for r in scored["delegations"]]
+        lines.append("")
     if h["placed"] is not None:
         placed = h["placed"]
         where = "on the frontier" if placed["on_frontier"] else f"{placed['distance']:.2f} from the frontier"
-        lines.append(f"Scored here: joint gain {placed['package']['joint_gain']:.2f}, {where}.")
+        lines.append(f"Against this game's frontier: joint gain {placed['package']['joint_gain']:.2f}, {where}.")
     if h["durability_note"]:
         lines.append(h["durability_note"].strip())
     return lines + [""]

@@ -6,8 +6,11 @@ So every float operation is the one scoring.py performs, in the same order:
 * points are summed issue by issue in the scenario's order, starting from the first issue;
 * durability depends only on *which* factors fire, so it is computed in plain Python once
   per distinct set of fired factors (``base + sum(effects)``, clamped, ``round(..., 3)``);
-* result = points * (1 - w + w * durability) - penalty * red lines crossed, rounded to cents
-  the way Python's `round` does (numpy's differs near ties, which are fixed one by one).
+* result = points * (1 - w + w * durability) - penalty * red lines crossed - commitments,
+  rounded to cents the way Python's `round` does (numpy's differs near ties, fixed one by one).
+  This is the package's *worth* (scoring.valuation); the war cost a delegation paid is
+  subtracted from it in the game's results, the same for every package, so it moves no
+  package in or out of the zone.
 """
 
 from __future__ import annotations
@@ -63,13 +66,19 @@ def score(space: OutcomeSpace, batch: Batch | np.ndarray) -> Scores:
     k = len(space.seated)
     value = _points(space, batch) * multipliers(space, batch)[..., None]
     value -= space.scenario.outcome.red_line_penalty * red_line_counts(space, batch)
+    value -= _summed(space.commitments, space, batch)
     return Scores(round_cents(value).reshape(-1, k), _required(space, batch).reshape(-1, k))
 
 
 def _points(space: OutcomeSpace, batch: Batch) -> np.ndarray:
-    total = space.points[0][batch.columns[0]]
+    return _summed(space.points, space, batch)
+
+
+def _summed(tables: tuple[np.ndarray, ...], space: OutcomeSpace, batch: Batch) -> np.ndarray:
+    """Per package and delegation, a per-option table summed issue by issue, in issue order."""
+    total = tables[0][batch.columns[0]]
     for issue in range(1, len(batch.columns)):
-        total = total + space.points[issue][batch.columns[issue]]
+        total = total + tables[issue][batch.columns[issue]]
     return np.broadcast_to(total, (*batch.shape, len(space.seated)))
 
 
@@ -96,6 +105,8 @@ def unbacked(space: OutcomeSpace, batch: Batch) -> np.ndarray:
 
 
 def factor_holds(factor: FactorTest, batch: Batch, is_unbacked: np.ndarray) -> np.ndarray:
+    if not factor.signed:
+        return np.zeros(batch.shape, dtype=bool)
     held = all_of(factor.all, batch)
     if factor.unbacked is not None:
         held &= is_unbacked == factor.unbacked

@@ -7,6 +7,7 @@ sums and boolean masks:
 
 * `points[i]`: each seated delegation's points for option o of issue i, *after* weightless
   substitution (a clause naming an unseated delegation counts as its `weightless_as`);
+* `commitments[i]`: what option o (as it will work) commits each seated delegation to, at what cost;
 * `names[i]`: which seated delegations option o names (they must sign it);
 * `unbacked[i]`: option o names a delegation that is not seated;
 * factor clauses and red-line terms as masks over option indices (`Clause`).
@@ -21,7 +22,7 @@ from math import prod
 
 import numpy as np
 
-from server.scenario.model import DelegationKind, Issue, Scenario, TermClause, TermCondition
+from server.scenario.model import Issue, Scenario, TermClause, TermCondition
 
 
 @dataclass(frozen=True, eq=False)
@@ -38,6 +39,7 @@ class FactorTest:
 
     effect: float
     unbacked: bool | None
+    signed: bool  # False: the condition lists a delegation that cannot sign here (never fires)
     all: tuple[Clause, ...]
     any: tuple[Clause, ...]
     none: tuple[Clause, ...]
@@ -58,6 +60,7 @@ class OutcomeSpace:
     issue_ids: tuple[str, ...]
     option_ids: tuple[tuple[str, ...], ...]
     points: tuple[np.ndarray, ...]
+    commitments: tuple[np.ndarray, ...]
     names: tuple[np.ndarray, ...]
     unbacked: tuple[np.ndarray, ...]
     factors: tuple[FactorTest, ...]
@@ -126,11 +129,12 @@ def compile_space(scenario: Scenario, seated: Collection[str] | None = None) -> 
         issue_ids=tuple(issue.id for issue in issues),
         option_ids=tuple(tuple(o.id for o in issue.options) for issue in issues),
         points=tuple(_points(issue, order, scenario)[eff] for issue, eff in zip(issues, effective)),
+        commitments=tuple(_commitments(issue, order, scenario)[eff] for issue, eff in zip(issues, effective)),
         names=tuple(np.array([[d in o.requires for d in order] for o in issue.options]) for issue in issues),
         unbacked=tuple(np.array([any(n not in chosen for n in o.requires) for o in issue.options]) for issue in issues),
-        factors=tuple(_factor(scenario, f.when, f.effect, effective) for f in scenario.outcome.factors),
+        factors=tuple(_factor(scenario, f.when, f.effect, effective, chosen) for f in scenario.outcome.factors),
         red_lines=tuple(_red_lines(scenario, order)),
-        signing_parties=np.array([d is not None and d.signs and d.kind is DelegationKind.PARTY for d in delegations]),
+        signing_parties=np.array([d is not None and d.signs for d in delegations]),
         signers=np.array([d is not None and d.signs for d in delegations]),
     )
 
@@ -151,6 +155,13 @@ def _points(issue: Issue, order: tuple[str, ...], scenario: Scenario) -> np.ndar
     )
 
 
+def _commitments(issue: Issue, order: tuple[str, ...], scenario: Scenario) -> np.ndarray:
+    tables = [scenario.delegation(d).hidden.commitments.get(issue.id, {}) for d in order]  # type: ignore[union-attr]
+    return np.array([[float(t.get(o.id, 0.0)) for t in tables] for o in issue.options], dtype=np.float64).reshape(
+        len(issue.options), len(order)
+    )
+
+
 def _clause(scenario: Scenario, clause: TermClause, effective: np.ndarray | None) -> Clause:
     k = [i.id for i in scenario.issues].index(clause.issue)
     ids = [o.id for o in scenario.issues[k].options]
@@ -160,7 +171,8 @@ def _clause(scenario: Scenario, clause: TermClause, effective: np.ndarray | None
     return Clause(k, mask if effective is None else mask[effective])
 
 
-def _factor(scenario: Scenario, when: TermCondition, effect: float, effective: list[np.ndarray]) -> FactorTest:
+def _factor(scenario: Scenario, when: TermCondition, effect: float, effective: list[np.ndarray],
+            seated: set[str]) -> FactorTest:
     by_issue = [i.id for i in scenario.issues]
 
     def compile_all(clauses: tuple[TermClause, ...]) -> tuple[Clause, ...]:
@@ -168,7 +180,11 @@ def _factor(scenario: Scenario, when: TermCondition, effect: float, effective: l
         raw = when.unbacked is not None
         return tuple(_clause(scenario, c, None if raw else effective[by_issue.index(c.issue)]) for c in clauses)
 
-    return FactorTest(effect, when.unbacked, compile_all(when.all), compile_all(when.any), compile_all(when.none))
+    # Every party and guarantor at the table signs every agreement, so "one of these did not
+    # sign" holds exactly when one of them is not seated: the same for every package.
+    signed = not when.unsigned or any(d not in seated for d in when.unsigned)
+    return FactorTest(effect, when.unbacked, signed, compile_all(when.all), compile_all(when.any),
+                      compile_all(when.none))
 
 
 def _red_lines(scenario: Scenario, order: tuple[str, ...]) -> Iterator[RedLineTest]:

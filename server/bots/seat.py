@@ -12,7 +12,8 @@ its reservation value (what no deal is worth to it now, which pressure events mo
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 Terms = Mapping[str, str]
@@ -30,6 +31,7 @@ class SeatTable:
     value: dict[str, dict[str, float]]  # issue -> option -> points as it would work now
     red_lines: tuple[dict[str, frozenset[str]], ...]
     reservation: float
+    commitment: dict[str, dict[str, float]] = field(default_factory=dict)  # what an obligation costs
 
     @classmethod
     def from_view(cls, view: Mapping[str, Any]) -> SeatTable:
@@ -42,11 +44,18 @@ class SeatTable:
                            for o in i["options"]} for i in view["scenario"]["issues"]}
         red_lines = tuple({issue: frozenset(opts) for issue, opts in r["terms"].items()}
                           for r in you["red_lines"])
-        return cls(you["delegation"], issues, options, value, red_lines, float(you["reservation"]))
+        costs: dict[str, dict[str, float]] = you.get("commitments") or {}
+        commitment = {i["id"]: {o["id"]: _option_points(costs, i["id"], o, seated) for o in i["options"]}
+                      for i in view["scenario"]["issues"] if i["id"] in costs}
+        return cls(you["delegation"], issues, options, value, red_lines, float(you["reservation"]),
+                   commitment)
 
     def worth(self, terms: Terms) -> float:
-        """What the package is expected to be worth if it were signed (red lines ignored)."""
-        return PRUDENCE * sum(self.value[i].get(o, 0.0) for i, o in terms.items() if i in self.value)
+        """What the package is expected to be worth if it were signed (red lines ignored): its
+        points, discounted for durability, less the full cost of the obligations it takes on."""
+        paper = sum(self.value[i].get(o, 0.0) for i, o in terms.items() if i in self.value)
+        cost = sum(self.commitment[i].get(o, 0.0) for i, o in terms.items() if i in self.commitment)
+        return PRUDENCE * paper - cost
 
     def crosses(self, terms: Terms) -> bool:
         return any(all(terms.get(i) in opts for i, opts in r.items()) for r in self.red_lines)
@@ -60,10 +69,13 @@ class SeatTable:
 
     def best_package(self) -> dict[str, str]:
         """The package worth most to this seat among those crossing no red line."""
-        terms = {i: max(self.options[i], key=self.value[i].__getitem__) for i in self.issues}
+        terms = {i: max(self.options[i], key=partial(self._option_worth, i)) for i in self.issues}
         while self.crosses(terms):
             terms = self._cheapest_fix(terms)
         return terms
+
+    def _option_worth(self, issue: str, option: str) -> float:
+        return self.worth({issue: option})
 
     def best_worth(self) -> float:
         return self.worth(self.best_package())

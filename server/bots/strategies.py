@@ -61,6 +61,7 @@ class Strategy:
         self.spoke = False
         self.replies = 0
         self.answered: set[int] = set()
+        self.interim_tabled = False
 
     # ------------------------------------------------------------ the one entry point
 
@@ -96,7 +97,18 @@ class Strategy:
         elif not good and not self.tabled:
             self.tabled = True
             moves += self._table(view, seat, aspiration, open_)
-        return moves + self._ready(view, seat)
+        return moves + self._interim(view, seat, open_) + self._ready(view, seat)
+
+    def _interim(self, view: View, seat: SeatTable, open_: list[Proposal]) -> list[c.CommandBase]:
+        """Once a game, table the interim agreement this seat gains most from (the step-by-step
+        track), if the scenario has one and no interim proposal is open or in force."""
+        if self.interim_tabled or any(is_interim(view, p["terms"]) for p in open_):
+            return []
+        if any(i["status"] == "holding" for i in view.get("interims") or ()):
+            return []
+        self.interim_tabled = True
+        terms = best_interim(view, seat)
+        return [c.TableProposal(terms=terms)] if terms else []
 
     def _table(self, view: View, seat: SeatTable, aspiration: float,
                open_: list[Proposal]) -> list[c.CommandBase]:
@@ -128,11 +140,11 @@ class Strategy:
 
     def _decide(self, view: View, seat: SeatTable) -> list[c.CommandBase]:
         aspiration = self.aspiration(view, seat)
-        ballots = sorted((p for p in view["proposals"] if self._votes_on(p, seat)),
+        ballots = sorted((p for p in view["proposals"] if self._votes_on(view, p, seat)),
                          key=lambda p: -seat.worth(p["terms"]))
         moves: list[c.CommandBase] = []
         for p in ballots:
-            if self.signs(seat, p, aspiration):
+            if self._signs(view, seat, p, aspiration):
                 moves.append(c.SignProposal(proposal=p["id"]))
             else:
                 moves.append(c.DeclineProposal(proposal=p["id"]))
@@ -144,8 +156,14 @@ class Strategy:
     def signs(self, seat: SeatTable, proposal: Proposal, aspiration: float) -> bool:
         return seat.acceptable(proposal["terms"], aspiration)
 
-    def _votes_on(self, p: Proposal, seat: SeatTable) -> bool:
-        return (not p["withdrawn"] and seat.complete(p["terms"]) and self.me in p["required"]
+    def _signs(self, view: View, seat: SeatTable, proposal: Proposal, aspiration: float) -> bool:
+        if is_interim(view, proposal["terms"]):  # worth having if it gives me more than nothing
+            return not seat.crosses(proposal["terms"]) and interim_gain(view, seat, proposal["terms"]) >= 0
+        return self.signs(seat, proposal, aspiration)
+
+    def _votes_on(self, view: View, p: Proposal, seat: SeatTable) -> bool:
+        signable = seat.complete(p["terms"]) or is_interim(view, p["terms"])
+        return (not p["withdrawn"] and not p.get("settled") and signable and self.me in p["required"]
                 and self.me not in p["signatures"] and self.me not in p["declines"])
 
     _PLAYS: ClassVar[dict[str, Callable[[Strategy, View, SeatTable], list[c.CommandBase]]]] = {
@@ -191,6 +209,35 @@ class Strategy:
         return next((d["name"] for d in view["scenario"]["delegations"] if d["id"] == self.me), self.me)
 
     display: str = ""
+
+
+def interim_options(view: View) -> dict[str, set[str]]:
+    """issue -> the options that may be agreed on their own (the scenario's interim issues)."""
+    return {i["id"]: {o["id"] for o in i["options"] if o.get("interim")}
+            for i in view["scenario"]["issues"] if i.get("interim")}
+
+
+def is_interim(view: View, terms: Mapping[str, str]) -> bool:
+    allowed = interim_options(view)
+    complete = len(terms) == len(view["scenario"]["issues"])
+    return bool(terms) and not complete and all(o in allowed.get(i, ()) for i, o in terms.items())
+
+
+def interim_gain(view: View, seat: SeatTable, terms: Mapping[str, str]) -> float:
+    """What an interim package gives me on my own table over leaving those issues as they are
+    (each interim issue's first option: no deal on it)."""
+    first = {i["id"]: i["options"][0]["id"] for i in view["scenario"]["issues"]}
+    return seat.worth(terms) - seat.worth({i: first[i] for i in terms})
+
+
+def best_interim(view: View, seat: SeatTable) -> dict[str, str]:
+    """The interim package of my best option on each interim issue where it beats no deal."""
+    terms: dict[str, str] = {}
+    for issue, options in interim_options(view).items():
+        best = max(sorted(options), key=lambda o: interim_gain(view, seat, {issue: o}), default=None)
+        if best is not None and interim_gain(view, seat, {issue: best}) > 0 and not seat.crosses({issue: best}):
+            terms[issue] = best
+    return terms
 
 
 def progress(view: View) -> float:

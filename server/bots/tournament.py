@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import itertools
 import random
+import statistics
 import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from server.analysis import lessons
 from server.bots.strategies import PARTY_STRATEGIES, make_strategy
 from server.engine import CLOCK, FACILITATOR, Game, RuleViolation
 from server.engine import commands as c
@@ -132,44 +134,103 @@ def summarise(scenario: Scenario, records: Sequence[GameRecord], strategies: Seq
         "overall": _summary([(r, None) for r in records]),
         "by_strategy": _grouped(records, lambda r, d: r.assignment[d]),
         "by_delegation": _grouped(records, lambda r, d: d),
+        "by_delegation_and_strategy": {
+            delegation: _grouped(records, lambda r, d: r.assignment[d], only=delegation)
+            for delegation in signing_seats(scenario, seated)},
+        "lessons": lesson_counts(scenario, records),
     }
 
 
-def _grouped(records: Sequence[GameRecord], key: Any) -> dict[str, dict[str, Any]]:
+def _grouped(records: Sequence[GameRecord], key: Any, only: str | None = None) -> dict[str, dict[str, Any]]:
     rows: dict[str, list[tuple[GameRecord, str]]] = defaultdict(list)
     for record in records:
         for delegation in record.assignment:
-            rows[key(record, delegation)].append((record, delegation))
+            if only is None or delegation == only:
+                rows[key(record, delegation)].append((record, delegation))
     return {name: _summary(rows[name]) for name in sorted(rows)}
 
 
 def _summary(rows: Sequence[tuple[GameRecord, str | None]]) -> dict[str, Any]:
-    """Agreement rate, mean surplus (of the named seats), mean durability of agreements, rounds."""
+    """Agreement rate, mean surplus and result (of the named seats) with the spread of results
+    (min, quartiles, max), mean durability of agreements, rounds."""
     surplus = [r.results[d].surplus for r, d in rows if d is not None and d in r.results]
+    results = sorted(r.results[d].result for r, d in rows if d is not None and d in r.results)
     durable = [r.durability for r, _ in rows if r.durability is not None]
     return {
         "seats": len(rows),
         "agreement_rate": round(sum(r.agreement for r, _ in rows) / len(rows), 3) if rows else 0.0,
         "mean_surplus": round(sum(surplus) / len(surplus), 2) if surplus else None,
+        "mean_result": round(sum(results) / len(results), 2) if results else None,
+        "results": _spread(results),
         "mean_durability": round(sum(durable) / len(durable), 3) if durable else None,
         "mean_rounds": round(sum(r.rounds for r, _ in rows) / len(rows), 2) if rows else 0.0,
+    }
+
+
+def _spread(values: Sequence[float]) -> list[float] | None:
+    """[min, lower quartile, median, upper quartile, max] of sorted values."""
+    if not values:
+        return None
+    if len(values) == 1:
+        return [values[0]] * 5
+    q1, q2, q3 = statistics.quantiles(values, n=4, method="inclusive")
+    return [values[0], round(q1, 2), round(q2, 2), round(q3, 2), values[-1]]
+
+
+def lesson_counts(scenario: Scenario, records: Sequence[GameRecord]) -> dict[str, Any]:
+    """How often each lesson showed, over the games: each durability factor in the agreements
+    (by factor, with its lesson), public positions signed against, interim agreements and what
+    became of them, and games that lost rounds to the war."""
+    factors: dict[str, int] = defaultdict(int)
+    public = interims = collapsed = delayed = 0
+    for record in records:
+        ended = next(e for e in reversed(record.log) if isinstance(e, ev.GameEnded))
+        if ended.durability is not None:
+            for reason in ended.durability.reasons:
+                factors[reason.factor] += 1
+        if lessons.public_positions(scenario, ended.terms, ended.signatories):
+            public += 1
+        interims += sum(isinstance(e, ev.InterimAgreed) for e in record.log)
+        collapsed += sum(isinstance(e, ev.InterimCollapsed) for e in record.log)
+        delayed += ended.rounds_lost > 0
+    lesson_of = {f.id: f.lesson for f in scenario.outcome.factors}
+    return {
+        "factors": {f.id: {"lesson": f.lesson, "effect": f.effect, "games": factors.get(f.id, 0)}
+                    for f in scenario.outcome.factors},
+        "by_lesson": {lesson: sum(n for f, n in factors.items() if lesson_of.get(f) == lesson)
+                      for lesson in dict.fromkeys(lesson_of.values())},
+        "public_positions_signed_against": public,
+        "interim_agreements": interims,
+        "interims_collapsed": collapsed,
+        "games_with_rounds_lost": delayed,
     }
 
 
 def format_report(report: dict[str, Any]) -> str:
     """The report as plain-text tables, one per strategy and one per delegation."""
     lines = [f"{report['scenario']}: {report['games']} games, seed {report['seed']}, "
-             f"{report['seconds']:.1f} s"]
+             f"{report['seconds']:.1f} s; seated: {', '.join(report['seated'])}"]
     for title, table in (("strategy", report["by_strategy"]), ("delegation", report["by_delegation"])):
-        lines += ["", f"{'by ' + title:<16} {'seats':>5} {'agreed':>7} {'surplus':>8} "
-                      f"{'durability':>10} {'rounds':>6}"]
+        lines += ["", f"{'by ' + title:<16} {'seats':>5} {'agreed':>7} {'surplus':>8} {'result':>7} "
+                      f"{'results: min  q1  median  q3  max':>36} {'durability':>10} {'rounds':>6}"]
         lines += [_row(name, row) for name, row in table.items()]
     lines += ["", _row("all games", report["overall"])]
+    counts = report.get("lessons")
+    if counts:
+        lines += ["", "lessons (games in which each showed)"]
+        lines += [f"  {f:<30} {row['games']:>4}  {row['lesson']} ({row['effect']:+.2f})"
+                  for f, row in counts["factors"].items()]
+        lines += [f"  {'public positions signed against':<30} {counts['public_positions_signed_against']:>4}",
+                  f"  {'interim agreements (collapsed)':<30} {counts['interim_agreements']:>4} "
+                  f"({counts['interims_collapsed']})",
+                  f"  {'games with rounds lost to war':<30} {counts['games_with_rounds_lost']:>4}"]
     return "\n".join(lines)
 
 
 def _row(name: str, row: dict[str, Any]) -> str:
     surplus = "-" if row["mean_surplus"] is None else f"{row['mean_surplus']:+.1f}"
+    result = "-" if row.get("mean_result") is None else f"{row['mean_result']:.1f}"
+    spread = "-" if not row.get("results") else "  ".join(f"{v:.0f}" for v in row["results"])
     durable = "-" if row["mean_durability"] is None else f"{row['mean_durability']:.2f}"
-    return (f"{name:<16} {row['seats']:>5} {row['agreement_rate']:>7.0%} {surplus:>8} "
-            f"{durable:>10} {row['mean_rounds']:>6.1f}")
+    return (f"{name:<16} {row['seats']:>5} {row['agreement_rate']:>7.0%} {surplus:>8} {result:>7} "
+            f"{spread:>36} {durable:>10} {row['mean_rounds']:>6.1f}")

@@ -1,4 +1,4 @@
-"""`parley scenarios list|validate|schema|check|new|guide`: the scenario catalogue, tools for authors, guides."""
+"""`parley scenarios list|validate|schema|check|new|guide|score`: the scenario catalogue, tools for authors, guides."""
 
 from __future__ import annotations
 
@@ -36,6 +36,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     guide = actions.add_parser("guide", help="print a bundled scenario's teacher's guide (Markdown)")
     guide.add_argument("scenario", metavar="ID", help="a bundled scenario's id")
     guide.set_defaults(func=print_guide)
+    score = actions.add_parser("score", help="what a package is worth to every delegation if signed "
+                               "in round N by these delegations (a what-if)")
+    score.add_argument("scenario", metavar="SCENARIO", help="a bundled scenario's id or a file")
+    score.add_argument("--terms", required=True, metavar="ISSUE=OPTION,...",
+                       help="the complete package, or 'history' for the historical terms")
+    score.add_argument("--round", type=int, default=None, metavar="N",
+                       help="the round it is signed in (default 1, or the history's round)")
+    score.add_argument("--seat", default=None, metavar="A,B", help="the delegations at the table "
+                       "(default: every one not absent)")
+    score.add_argument("--signed", default=None, metavar="A,B", help="who signs it (default: "
+                       "everyone whose signature it needs); a signer is at the table")
+    score.add_argument("--json", action="store_true", help="print the scores as JSON")
+    score.set_defaults(func=score_package)
 
 
 def _register_new(actions: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -157,4 +170,40 @@ def print_guide(args: argparse.Namespace) -> int:
     if text is None:
         raise UserError(f"no teacher's guide for {args.scenario!r} (guides: {', '.join(guide_ids()) or 'none'})")
     sys.stdout.write(text)
+    return 0
+
+
+def _names(text: str | None) -> list[str] | None:
+    return None if text is None else [name.strip() for name in text.split(",") if name.strip()]
+
+
+def _terms(text: str) -> dict[str, str]:
+    terms: dict[str, str] = {}
+    for part in text.split(","):
+        issue, sep, option = part.partition("=")
+        if not sep or not issue.strip() or not option.strip():
+            raise UserError(f"--terms: {part.strip()!r} is not ISSUE=OPTION")
+        terms[issue.strip()] = option.strip()
+    return terms
+
+
+def score_package(args: argparse.Namespace) -> int:
+    from server.analysis.whatif import WhatIfError, compare, comparison_json, format_comparison
+
+    try:
+        scenario = resolve_scenario(args.scenario)
+    except ScenarioError as exc:
+        raise UserError(str(exc)) from None
+    history = args.terms.strip() == "history"
+    terms = dict(scenario.history.terms) if history else _terms(args.terms)
+    round_ = args.round if args.round is not None else scenario.history.round if history else 1
+    signed = _names(args.signed)
+    if signed is None and history and scenario.history.signed_by:
+        signed = list(scenario.history.signed_by)
+    try:
+        comparison = compare(scenario, terms, round_, _names(args.seat), signed)
+    except WhatIfError as exc:
+        raise UserError(f"{scenario.id}: {exc}") from None
+    print(json.dumps(comparison_json(comparison), indent=2) if args.json
+          else format_comparison(comparison, scenario))
     return 0

@@ -1,22 +1,25 @@
 """Deciding: given the state and a command, which events happen.
 
-`handle(state, command)` first checks every rule (raising `RuleViolation` with nothing
-changed), then *emits* events through an `Outbox`, which applies each one to the state at
-once so that what follows sees it — a ready mark that completes the phase, say, goes on to
+`handle(state, command, actor, at)` first checks every rule (raising `RuleViolation` with
+nothing changed), then *emits* events through an `Outbox`, which applies each one to the state
+at once so that what follows sees it — a ready mark that completes the phase, say, goes on to
 start the next phase and draw its pressure cards in the same call. The events returned are
 exactly those the state absorbed, so folding them again (`evolve.rebuild`) gives the same state.
+
+Each rule is a function typed on its command's class and registered on `decide`
+(`functools.singledispatch`), so mypy checks every field a rule reads.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from functools import singledispatch
 
 from server.engine import commands as cmd
 from server.engine import events as ev
 from server.engine.evolve import apply
 from server.engine.outcome import ending_events
-from server.engine.phases import TIMED_PHASES, Phase, Trigger, next_phase
+from server.engine.phases import TIMED_PHASES, Phase, Situation, Trigger, next_phase, when_done
 from server.engine.pressure import card_events, draw_cards, resolution_events
 from server.engine.rules import RuleViolation
 from server.engine.scoring import required_signatories
@@ -36,16 +39,12 @@ class Outbox:
             self.events.append(event)
 
 
-class Call:
-    """A command with who asked for it and when: what every decider works from."""
+@dataclass(frozen=True)
+class Asked:
+    """Who asked (a delegation id, ``facilitator`` or ``clock``) and when."""
 
-    __slots__ = ("command", "actor", "at")
-
-    def __init__(self, command: cmd.CommandBase, actor: str, at: float) -> None:
-        self.command, self.actor, self.at = command, actor, at
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.command, name)
+    actor: str
+    at: float
 
 
 def handle(state: Negotiation, command: cmd.CommandBase, actor: str, at: float) -> list[ev.EventBase]:
@@ -56,10 +55,15 @@ def handle(state: Negotiation, command: cmd.CommandBase, actor: str, at: float) 
                                     "close_reflections"):
         raise RuleViolation("game_over", "The game has ended; no more moves can be made.")
     out = Outbox(state)
-    _DECIDERS[kind](out, Call(command, actor, at))
+    decide(command, out, Asked(actor, at))
     if kind in cmd.SEAT_COMMANDS or kind == "tick":
         _finish_phase_if_done(out, at)
     return out.events
+
+
+@singledispatch
+def decide(command: cmd.CommandBase, out: Outbox, asked: Asked) -> None:
+    raise TypeError(f"no rule for {type(command).__name__}")  # every command class has one below
 
 
 # ---------------------------------------------------------------- who may act
@@ -98,6 +102,8 @@ def _proposal(state: Negotiation, proposal_id: str) -> Proposal:
         raise RuleViolation("unknown_proposal", f"There is no proposal {proposal_id!r} on the table.")
     if proposal.withdrawn:
         raise RuleViolation("proposal_withdrawn", f"Proposal {proposal_id} has been withdrawn.")
+    if proposal.settled:
+        raise RuleViolation("proposal_settled", f"Proposal {proposal_id} is already in force as an interim agreement.")
     return proposal
 
 
@@ -113,7 +119,8 @@ def _check_terms(state: Negotiation, terms: dict[str, str]) -> None:
 # ---------------------------------------------------------------- seat commands
 
 
-def _table(out: Outbox, c: Call) -> None:
+@decide.register
+def _table(c: cmd.TableProposal, out: Outbox, asked: Asked) -> None:
     s = out.state
     _require_phase(s, Phase.NEGOTIATION)
     _require_running(s)
@@ -122,43 +129,48 @@ def _table(out: Outbox, c: Call) -> None:
         _proposal(s, c.amends)
     ordered = {i.id: c.terms[i.id] for i in s.scenario.issues if i.id in c.terms}
     required = tuple(sorted(required_signatories(s.scenario, ordered, s.in_play())))
-    out.emit(ev.ProposalTabled(at=c.at, proposal=f"P{len(s.proposals) + 1}", author=c.actor,
+    out.emit(ev.ProposalTabled(at=asked.at, proposal=f"P{len(s.proposals) + 1}", author=asked.actor,
                                terms=ordered, amends=c.amends, round=s.round, required=required))
 
 
-def _withdraw(out: Outbox, c: Call) -> None:
+@decide.register
+def _withdraw(c: cmd.WithdrawProposal, out: Outbox, asked: Asked) -> None:
     _require_phase(out.state, Phase.NEGOTIATION)
     proposal = _proposal(out.state, c.proposal)
-    if proposal.author != c.actor:
+    if proposal.author != asked.actor:
         raise RuleViolation("not_your_proposal", f"Only {proposal.author} may withdraw {proposal.id}.")
-    out.emit(ev.ProposalWithdrawn(at=c.at, proposal=proposal.id, delegation=c.actor))
+    out.emit(ev.ProposalWithdrawn(at=asked.at, proposal=proposal.id, delegation=asked.actor))
 
 
-def _support(out: Outbox, c: Call) -> None:
+@decide.register
+def _support(c: cmd.SupportProposal, out: Outbox, asked: Asked) -> None:
     _require_phase(out.state, Phase.NEGOTIATION)
     _require_running(out.state)
     proposal = _proposal(out.state, c.proposal)
-    if c.actor in proposal.supporters:
-        raise RuleViolation("already_supported", f"{c.actor} already supports {proposal.id}.")
-    out.emit(ev.ProposalSupported(at=c.at, proposal=proposal.id, delegation=c.actor))
+    if asked.actor in proposal.supporters:
+        raise RuleViolation("already_supported", f"{asked.actor} already supports {proposal.id}.")
+    out.emit(ev.ProposalSupported(at=asked.at, proposal=proposal.id, delegation=asked.actor))
 
 
-def _statement(out: Outbox, c: Call) -> None:
-    out.emit(ev.StatementMade(at=c.at, delegation=c.actor, text=c.text))
+@decide.register
+def _statement(c: cmd.MakeStatement, out: Outbox, asked: Asked) -> None:
+    out.emit(ev.StatementMade(at=asked.at, delegation=asked.actor, text=c.text))
 
 
-def _message(out: Outbox, c: Call) -> None:
-    if c.to == c.actor or c.to not in out.state.seated:
+@decide.register
+def _message(c: cmd.SendMessage, out: Outbox, asked: Asked) -> None:
+    if c.to == asked.actor or c.to not in out.state.seated:
         raise RuleViolation("unknown_delegation", f"{c.to!r} is not another delegation at the table.")
-    out.emit(ev.MessageSent(at=c.at, sender=c.actor, to=c.to, text=c.text,
-                            visibility=ev.only(c.actor, c.to)))
+    out.emit(ev.MessageSent(at=asked.at, sender=asked.actor, to=c.to, text=c.text,
+                            visibility=ev.only(asked.actor, c.to)))
 
 
-def _ready(out: Outbox, c: Call) -> None:
+@decide.register
+def _ready(c: cmd.MarkReady, out: Outbox, asked: Asked) -> None:
     _require_phase(out.state, *TIMED_PHASES)
-    if c.actor in out.state.ready:
-        raise RuleViolation("already_ready", f"{c.actor} is already marked ready.")
-    out.emit(ev.ReadyMarked(at=c.at, delegation=c.actor))
+    if asked.actor in out.state.ready:
+        raise RuleViolation("already_ready", f"{asked.actor} is already marked ready.")
+    out.emit(ev.ReadyMarked(at=asked.at, delegation=asked.actor))
 
 
 def _vote_target(out: Outbox, actor: str, proposal_id: str) -> Proposal:
@@ -166,8 +178,9 @@ def _vote_target(out: Outbox, actor: str, proposal_id: str) -> Proposal:
     _require_phase(s, Phase.DECISION)
     _require_running(s)
     proposal = _proposal(s, proposal_id)
-    if not proposal.is_complete(s.scenario):
-        raise RuleViolation("incomplete_proposal", f"{proposal.id} leaves issues open; only complete proposals are signed.")
+    if not proposal.is_signable(s.scenario):
+        raise RuleViolation("incomplete_proposal", f"{proposal.id} leaves issues open; only complete "
+                            "proposals, or interim ones on issues that may be agreed alone, are signed.")
     if actor not in proposal.required:
         raise RuleViolation("not_signatory", f"{actor}'s signature is not needed on {proposal.id}.")
     if actor in proposal.votes_cast():
@@ -175,24 +188,66 @@ def _vote_target(out: Outbox, actor: str, proposal_id: str) -> Proposal:
     return proposal
 
 
-def _sign(out: Outbox, c: Call) -> None:
-    proposal = _vote_target(out, c.actor, c.proposal)
-    out.emit(ev.ProposalSigned(at=c.at, proposal=proposal.id, delegation=c.actor))
-    _agree_if_signed(out, c.at)
+@decide.register
+def _sign(c: cmd.SignProposal, out: Outbox, asked: Asked) -> None:
+    proposal = _vote_target(out, asked.actor, c.proposal)
+    out.emit(ev.ProposalSigned(at=asked.at, proposal=proposal.id, delegation=asked.actor))
+    _agree_if_signed(out, asked.at)
+
+
+@decide.register
+def _decline(c: cmd.DeclineProposal, out: Outbox, asked: Asked) -> None:
+    proposal = _vote_target(out, asked.actor, c.proposal)
+    out.emit(ev.ProposalDeclined(at=asked.at, proposal=proposal.id, delegation=asked.actor))
+
+
+@decide.register
+def _walk_out(c: cmd.WalkOut, out: Outbox, asked: Asked) -> None:
+    _require_phase(out.state, *TIMED_PHASES)
+    out.emit(ev.WalkedOut(at=asked.at, delegation=asked.actor))
+    delegation = out.state.scenario.delegation(asked.actor)
+    if delegation is not None and delegation.kind == "party":
+        _end(out, asked.at, Trigger.WALKOUT, "walkout")
+    else:
+        _table_changed(out, asked.at)
+
+
+# ---------------------------------------------------------------- agreements
 
 
 def _agree_if_signed(out: Outbox, at: float) -> None:
-    """In a decision phase, the first complete proposal every required signer has signed is
-    the agreement: checked after each signature and after each change of the table."""
+    """In a decision phase, every interim proposal all its signers have signed takes effect,
+    and the first complete one is the agreement: checked after each signature and after each
+    change of the table."""
     s = out.state
     if s.phase is not Phase.DECISION or s.paused:
         return
     for proposal in s.signable_proposals():
-        if proposal.required and set(proposal.required) <= proposal.signatures:
-            out.emit(ev.AgreementSigned(at=at, proposal=proposal.id, terms=proposal.terms,
-                                        signatories=tuple(sorted(proposal.signatures))))
-            _end(out, at, Trigger.AGREEMENT, "agreement")
-            return
+        if not proposal.required or not set(proposal.required) <= proposal.signatures:
+            continue
+        signatories = tuple(sorted(proposal.signatures & s.in_play()))
+        if proposal.is_interim(s.scenario):
+            out.emit(_interim_agreed(s, proposal, signatories, at))
+            continue
+        out.emit(ev.AgreementSigned(at=at, proposal=proposal.id, terms=proposal.terms,
+                                    signatories=signatories))
+        _end(out, at, Trigger.AGREEMENT, "agreement")
+        return
+
+
+def _interim_agreed(s: Negotiation, proposal: Proposal, signatories: tuple[str, ...],
+                    at: float) -> ev.InterimAgreed:
+    rounds = 1
+    meters: dict[str, float] = {}
+    for issue_id, option_id in proposal.terms.items():
+        issue = s.scenario.issue(issue_id)
+        option = issue.option(option_id) if issue else None
+        if option is not None and option.interim is not None:
+            rounds = max(rounds, option.interim.rounds)
+            for meter, delta in option.interim.meters.items():
+                meters[meter] = meters.get(meter, 0.0) + delta
+    return ev.InterimAgreed(at=at, proposal=proposal.id, terms=proposal.terms, signatories=signatories,
+                            round=s.round, until=s.round + rounds - 1, meters=meters)
 
 
 def _table_changed(out: Outbox, at: float) -> None:
@@ -206,88 +261,84 @@ def _table_changed(out: Outbox, at: float) -> None:
     _agree_if_signed(out, at)
 
 
-def _decline(out: Outbox, c: Call) -> None:
-    proposal = _vote_target(out, c.actor, c.proposal)
-    out.emit(ev.ProposalDeclined(at=c.at, proposal=proposal.id, delegation=c.actor))
-
-
-def _walk_out(out: Outbox, c: Call) -> None:
-    _require_phase(out.state, *TIMED_PHASES)
-    out.emit(ev.WalkedOut(at=c.at, delegation=c.actor))
-    delegation = out.state.scenario.delegation(c.actor)
-    if delegation is not None and delegation.kind == "party":
-        _end(out, c.at, Trigger.WALKOUT, "walkout")
-    else:
-        _table_changed(out, c.at)
-
-
 # ---------------------------------------------------------------- facilitator commands
 
 
-def _start(out: Outbox, c: Call) -> None:
+@decide.register
+def _start(c: cmd.StartGame, out: Outbox, asked: Asked) -> None:
     _require_phase(out.state, Phase.LOBBY)
-    _enter(out, next_phase(Phase.LOBBY, Trigger.START), c.at)
+    _enter(out, next_phase(Phase.LOBBY, Trigger.START), asked.at)
 
 
-def _pause(out: Outbox, c: Call) -> None:
+@decide.register
+def _pause(c: cmd.PauseTimer, out: Outbox, asked: Asked) -> None:
     s = out.state
     _require_phase(s, *TIMED_PHASES)
     if s.paused:
         raise RuleViolation("already_paused", "The timer is already paused.")
-    remaining = None if s.deadline is None else max(0.0, s.deadline - c.at)
-    out.emit(ev.TimerPaused(at=c.at, remaining=remaining))
+    remaining = None if s.deadline is None else max(0.0, s.deadline - asked.at)
+    out.emit(ev.TimerPaused(at=asked.at, remaining=remaining))
 
 
-def _resume(out: Outbox, c: Call) -> None:
+@decide.register
+def _resume(c: cmd.ResumeTimer, out: Outbox, asked: Asked) -> None:
     s = out.state
     if not s.paused:
         raise RuleViolation("not_paused", "The timer is not paused.")
-    out.emit(ev.TimerResumed(at=c.at, deadline=c.at + (s.paused_remaining or 0.0)))
+    out.emit(ev.TimerResumed(at=asked.at, deadline=asked.at + (s.paused_remaining or 0.0)))
 
 
-def _extend(out: Outbox, c: Call) -> None:
+@decide.register
+def _extend(c: cmd.ExtendTimer, out: Outbox, asked: Asked) -> None:
     s = out.state
     _require_phase(s, *TIMED_PHASES)
+    deadline: float | None
     if s.paused:
         remaining, deadline = (s.paused_remaining or 0.0) + c.seconds, None
     else:
-        remaining, deadline = None, max(s.deadline or c.at, c.at) + c.seconds
-    out.emit(ev.TimerExtended(at=c.at, seconds=c.seconds, deadline=deadline, remaining=remaining))
+        remaining, deadline = None, max(s.deadline or asked.at, asked.at) + c.seconds
+    out.emit(ev.TimerExtended(at=asked.at, seconds=c.seconds, deadline=deadline, remaining=remaining))
 
 
-def _advance(out: Outbox, c: Call) -> None:
+@decide.register
+def _advance(c: cmd.AdvancePhase, out: Outbox, asked: Asked) -> None:
     _require_phase(out.state, *TIMED_PHASES)
-    _finish_phase(out, c.at)
+    _finish_phase(out, asked.at)
 
 
-def _inject(out: Outbox, c: Call) -> None:
+@decide.register
+def _inject(c: cmd.InjectEvent, out: Outbox, asked: Asked) -> None:
     s = out.state
     _require_phase(s, *TIMED_PHASES)
     card = next((k for k in s.scenario.pressure.cards if k.id == c.card), None)
     if card is None:
         raise RuleViolation("unknown_card", f"The pressure deck has no card {c.card!r}.")
-    out.emit(*card_events(s, card, c.at, injected=True))
+    out.emit(*card_events(s, card, asked.at, injected=True))
 
 
-def _announce(out: Outbox, c: Call) -> None:
-    out.emit(ev.Announced(at=c.at, text=c.text))
+@decide.register
+def _announce(c: cmd.Announce, out: Outbox, asked: Asked) -> None:
+    out.emit(ev.Announced(at=asked.at, text=c.text))
 
 
-def _end_game(out: Outbox, c: Call) -> None:
-    _end(out, c.at, Trigger.END, "facilitator")
+@decide.register
+def _end_game(c: cmd.EndGame, out: Outbox, asked: Asked) -> None:
+    _end(out, asked.at, Trigger.END, "facilitator")
 
 
-def _seat(out: Outbox, c: Call) -> None:
+@decide.register
+def _seat(c: cmd.SeatDelegation, out: Outbox, asked: Asked) -> None:
     s = out.state
     if s.scenario.delegation(c.delegation) is None:
         raise RuleViolation("unknown_delegation", f"There is no delegation {c.delegation!r}.")
     if c.delegation in s.seated:
         raise RuleViolation("already_seated", f"{c.delegation} is already at the table.")
-    out.emit(ev.DelegationSeated(at=c.at, delegation=c.delegation))
-    _table_changed(out, c.at)
+    out.emit(ev.DelegationSeated(at=asked.at, delegation=c.delegation))
+    _table_changed(out, asked.at)
 
 
-def _unseat(out: Outbox, c: Call) -> None:
+@decide.register
+def _unseat(c: cmd.UnseatDelegation, out: Outbox, asked: Asked) -> None:
     s = out.state
     delegation = s.scenario.delegation(c.delegation)
     if delegation is None:
@@ -297,37 +348,40 @@ def _unseat(out: Outbox, c: Call) -> None:
     if delegation.kind == "party":
         raise RuleViolation("party_cannot_be_unseated",
                             f"{delegation.name} is a party; it leaves the table only by walking out.")
-    out.emit(ev.DelegationUnseated(at=c.at, delegation=c.delegation))
-    _table_changed(out, c.at)
+    out.emit(ev.DelegationUnseated(at=asked.at, delegation=c.delegation))
+    _table_changed(out, asked.at)
 
 
-def _set_controller(out: Outbox, c: Call) -> None:
+@decide.register
+def _set_controller(c: cmd.SetController, out: Outbox, asked: Asked) -> None:
     if c.delegation not in out.state.seated:
         raise RuleViolation("not_seated", f"{c.delegation} is not at the table.")
     # Who plays a seat is public (every view shows it); which strategy a bot plays is not.
-    out.emit(ev.ControllerChanged(at=c.at, delegation=c.delegation, controller=c.controller,
+    out.emit(ev.ControllerChanged(at=asked.at, delegation=c.delegation, controller=c.controller,
                                   strategy=c.strategy if c.controller == "bot" else None,
                                   visibility=ev.FACILITATOR_ONLY))
 
 
-def _open_debrief(out: Outbox, c: Call) -> None:
+@decide.register
+def _open_debrief(c: cmd.OpenDebrief, out: Outbox, asked: Asked) -> None:
     s = out.state
     if not s.ended:
         raise RuleViolation("game_not_over", "The debrief opens once the game has ended.")
     if s.debrief_open:
         raise RuleViolation("debrief_open", "The debrief is already open.")
-    out.emit(ev.DebriefOpened(at=c.at, results=[s.results[d] for d in sorted(s.results)],
+    out.emit(ev.DebriefOpened(at=asked.at, results=[s.results[d] for d in sorted(s.results)],
                               questions=c.questions, delegation_questions=dict(c.delegation_questions)))
 
 
-def _reflect(out: Outbox, c: Call) -> None:
+@decide.register
+def _reflect(c: cmd.SubmitReflection, out: Outbox, asked: Asked) -> None:
     s = out.state
     if not s.debrief_open:
         raise RuleViolation("debrief_not_open", "Reflections open with the debrief; wait for the facilitator.")
     if s.reflections_closed:
         raise RuleViolation("reflections_closed", "The facilitator has closed the class: reflections can "
                                                   "no longer be changed.")
-    questions = s.questions_for(c.actor)
+    questions = s.questions_for(asked.actor)
     if not questions:
         raise RuleViolation("no_questions", "The facilitator asked no reflection questions.")
     if len(c.answers) != len(questions):
@@ -335,20 +389,22 @@ def _reflect(out: Outbox, c: Call) -> None:
                                              f"{len(c.answers)} answers were sent.")
     if not any(a.strip() for a in c.answers):
         raise RuleViolation("empty_reflection", "Write at least one answer before handing in.")
-    out.emit(ev.ReflectionSubmitted(at=c.at, delegation=c.actor, author=c.author,
+    out.emit(ev.ReflectionSubmitted(at=asked.at, delegation=asked.actor, author=c.author,
                                     answers=tuple(a.strip() for a in c.answers)))
 
 
-def _close_reflections(out: Outbox, c: Call) -> None:
+@decide.register
+def _close_reflections(c: cmd.CloseReflections, out: Outbox, asked: Asked) -> None:
     s = out.state
     if not s.debrief_open:
         raise RuleViolation("debrief_not_open", "Reflections open with the debrief, which is not open yet.")
     if s.reflections_closed:
         raise RuleViolation("reflections_closed", "Reflections are already closed.")
-    out.emit(ev.ReflectionsClosed(at=c.at))
+    out.emit(ev.ReflectionsClosed(at=asked.at))
 
 
-def _tick(out: Outbox, c: Call) -> None:
+@decide.register
+def _tick(c: cmd.Tick, out: Outbox, asked: Asked) -> None:
     """Nothing of its own: `handle` checks the deadline after every tick."""
 
 
@@ -377,15 +433,12 @@ def _finish_phase_if_done(out: Outbox, at: float) -> None:
 
 def _finish_phase(out: Outbox, at: float) -> None:
     s = out.state
-    trigger = Trigger.DONE
-    if s.phase is Phase.NEGOTIATION and not s.signable_proposals():
-        trigger = Trigger.NOTHING_TO_SIGN
-    elif s.phase is Phase.RESOLUTION and s.round >= s.scenario.rounds:
-        trigger = Trigger.LAST_DONE
-    if trigger is Trigger.LAST_DONE:
+    situation = Situation(nothing_to_sign=not s.signable_proposals(), last_round=s.round >= s.scenario.rounds)
+    trigger, phase = when_done(s.phase, situation)
+    if phase is Phase.ENDED:
         _end(out, at, trigger, "last_round")
     else:
-        _enter(out, next_phase(s.phase, trigger), at)
+        _enter(out, phase, at)
 
 
 def _deadline(state: Negotiation, phase: Phase, round_: int, at: float) -> float:
@@ -411,31 +464,3 @@ def _enter(out: Outbox, phase: Phase, at: float) -> None:
 def _end(out: Outbox, at: float, trigger: Trigger, reason: str) -> None:
     next_phase(out.state.phase, trigger)  # asserts the table allows it
     out.emit(*ending_events(out.state, at, reason))
-
-
-_DECIDERS: dict[str, Callable[[Outbox, Any], None]] = {
-    "table_proposal": _table,
-    "withdraw_proposal": _withdraw,
-    "support_proposal": _support,
-    "make_statement": _statement,
-    "send_message": _message,
-    "mark_ready": _ready,
-    "sign_proposal": _sign,
-    "decline_proposal": _decline,
-    "walk_out": _walk_out,
-    "start_game": _start,
-    "pause": _pause,
-    "resume": _resume,
-    "extend": _extend,
-    "advance": _advance,
-    "inject_event": _inject,
-    "announce": _announce,
-    "end_game": _end_game,
-    "seat_delegation": _seat,
-    "unseat_delegation": _unseat,
-    "set_controller": _set_controller,
-    "open_debrief": _open_debrief,
-    "submit_reflection": _reflect,
-    "close_reflections": _close_reflections,
-    "tick": _tick,
-}

@@ -176,6 +176,27 @@ class AgreementSigned(EventBase):
     signatories: tuple[str, ...]
 
 
+class InterimAgreed(EventBase):
+    """An interim agreement (issues agreed on their own): in force, and the game goes on."""
+
+    type: Literal["interim_agreed"] = "interim_agreed"
+    proposal: str
+    terms: dict[str, str]
+    signatories: tuple[str, ...]
+    round: int
+    until: int
+    meters: dict[str, float] = {}
+
+
+class InterimCollapsed(EventBase):
+    """An interim agreement broke down: no political settlement followed it."""
+
+    type: Literal["interim_collapsed"] = "interim_collapsed"
+    proposal: str
+    round: int
+    reason: str
+
+
 class WalkedOut(EventBase):
     type: Literal["walked_out"] = "walked_out"
     delegation: str
@@ -233,6 +254,14 @@ class ControllerChanged(EventBase):
 
 
 class DelegationResult(BaseModel):
+    """One delegation's score.
+
+    `worth`: what the agreement is worth to it (points weighed by durability, less red lines
+    and commitments), or its reservation value when there is none; `result` = worth - the war
+    cost it paid; `surplus` = worth - reservation (what the agreement gained over no deal, both
+    paying the same war). `worth` is None in logs from before the war cost was counted, whose
+    `result` is the worth."""
+
     delegation: str
     points: float
     red_lines_crossed: list[str]
@@ -240,6 +269,8 @@ class DelegationResult(BaseModel):
     result: float
     surplus: float
     war_cost: float
+    worth: float | None = None
+    commitment: float = 0.0
 
 
 class GameEnded(EventBase):
@@ -292,7 +323,8 @@ FACILITATOR_FOREVER = frozenset({"reflection_submitted"})
 Event = Annotated[
     GameCreated | PhaseStarted | PressureDrawn | IntelligenceReceived | ReservationShifted
     | WarCostIncurred | ProposalTabled | ProposalWithdrawn | ProposalSupported | StatementMade
-    | MessageSent | ReadyMarked | ProposalSigned | ProposalDeclined | AgreementSigned | WalkedOut
+    | MessageSent | ReadyMarked | ProposalSigned | ProposalDeclined | AgreementSigned
+    | InterimAgreed | InterimCollapsed | WalkedOut
     | TimerPaused | TimerResumed | TimerExtended | Announced | DelegationSeated
     | DelegationUnseated | SignersChanged | ControllerChanged | GameEnded | ResultScored | DebriefOpened
     | ReflectionSubmitted | ReflectionsClosed,

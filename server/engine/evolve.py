@@ -1,17 +1,18 @@
 """The fold: how each event changes the state. `rebuild(events)` is a whole game.
 
 No rule is checked here — rules are `decide`'s job, and an event in the log has already
-happened. Each handler is a few lines, found by the event's `type`.
+happened. Each handler is a few lines, typed on its event's class and registered on `fold`
+(`functools.singledispatch`), so mypy checks every field it reads.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Iterable
+from functools import singledispatch
 
 from server.engine import events as ev
 from server.engine.phases import Phase
-from server.engine.state import Negotiation, Note, PressureRecord, Proposal
+from server.engine.state import Interim, Negotiation, Note, PressureRecord, Proposal
 from server.scenario.model import Scenario
 
 
@@ -43,9 +44,14 @@ def rebuild(events: Iterable[ev.EventBase]) -> Negotiation:
 
 
 def apply(state: Negotiation, event: ev.EventBase) -> Negotiation:
-    _HANDLERS[event.type](state, event)
+    fold(event, state)
     state.seq += 1
     return state
+
+
+@singledispatch
+def fold(event: ev.EventBase, state: Negotiation) -> None:
+    raise TypeError(f"no fold for {type(event).__name__}")  # every event class has one below
 
 
 def _note(state: Negotiation, event: ev.EventBase, kind: str, sender: str | None,
@@ -53,7 +59,8 @@ def _note(state: Negotiation, event: ev.EventBase, kind: str, sender: str | None
     state.notes.append(Note(state.seq + 1, event.at, kind, sender, to, text, state.round))
 
 
-def _phase_started(s: Negotiation, e: ev.PhaseStarted) -> None:
+@fold.register
+def _phase_started(e: ev.PhaseStarted, s: Negotiation) -> None:
     s.phase, s.round, s.deadline, s.paused_remaining = e.phase, e.round, e.deadline, None
     s.ready.clear()
     if e.phase is Phase.RESOLUTION:
@@ -66,97 +73,134 @@ def _phase_started(s: Negotiation, e: ev.PhaseStarted) -> None:
             proposal.declines.clear()
 
 
-def _pressure_drawn(s: Negotiation, e: ev.PressureDrawn) -> None:
+@fold.register
+def _pressure_drawn(e: ev.PressureDrawn, s: Negotiation) -> None:
     told = None if e.visibility.scope == "public" else e.visibility.seats
     s.pressure.append(PressureRecord(e.round, e.card, e.title, e.kind, e.text, told, e.injected,
                                      dict(e.meters), dict(e.war_cost)))
     s.cards_played.add(e.card)
-    limits = {m.id: m for m in s.scenario.meters}
-    for meter, delta in e.meters.items():
-        s.meters[meter] = min(limits[meter].max, max(limits[meter].min, s.meters[meter] + delta))
+    _move_meters(s, e.meters)
     for delegation, cost in e.war_cost.items():
         s.war_cost[delegation] += cost
 
 
-def _intelligence(s: Negotiation, e: ev.IntelligenceReceived) -> None:
+def _move_meters(s: Negotiation, deltas: dict[str, float]) -> None:
+    limits = {m.id: m for m in s.scenario.meters}
+    for meter, delta in deltas.items():
+        s.meters[meter] = min(limits[meter].max, max(limits[meter].min, s.meters[meter] + delta))
+
+
+@fold.register
+def _intelligence(e: ev.IntelligenceReceived, s: Negotiation) -> None:
     _note(s, e, "intelligence", None, (e.delegation,), e.text)
 
 
-def _reservation_shifted(s: Negotiation, e: ev.ReservationShifted) -> None:
+@fold.register
+def _reservation_shifted(e: ev.ReservationShifted, s: Negotiation) -> None:
     s.reservation[e.delegation] = e.value
 
 
-def _war_cost(s: Negotiation, e: ev.WarCostIncurred) -> None:
+@fold.register
+def _war_cost(e: ev.WarCostIncurred, s: Negotiation) -> None:
     for delegation, cost in e.costs.items():
         s.war_cost[delegation] += cost
 
 
-def _tabled(s: Negotiation, e: ev.ProposalTabled) -> None:
+@fold.register
+def _tabled(e: ev.ProposalTabled, s: Negotiation) -> None:
     s.proposals[e.proposal] = Proposal(e.proposal, e.author, dict(e.terms), e.round,
                                        e.required, e.amends, supporters={e.author})
 
 
-def _withdrawn(s: Negotiation, e: ev.ProposalWithdrawn) -> None:
+@fold.register
+def _withdrawn(e: ev.ProposalWithdrawn, s: Negotiation) -> None:
     s.proposals[e.proposal].withdrawn = True
 
 
-def _supported(s: Negotiation, e: ev.ProposalSupported) -> None:
+@fold.register
+def _supported(e: ev.ProposalSupported, s: Negotiation) -> None:
     s.proposals[e.proposal].supporters.add(e.delegation)
 
 
-def _statement(s: Negotiation, e: ev.StatementMade) -> None:
+@fold.register
+def _statement(e: ev.StatementMade, s: Negotiation) -> None:
     _note(s, e, "statement", e.delegation, None, e.text)
 
 
-def _message(s: Negotiation, e: ev.MessageSent) -> None:
+@fold.register
+def _message(e: ev.MessageSent, s: Negotiation) -> None:
     _note(s, e, "message", e.sender, (e.sender, e.to), e.text)
 
 
-def _ready(s: Negotiation, e: ev.ReadyMarked) -> None:
+@fold.register
+def _ready(e: ev.ReadyMarked, s: Negotiation) -> None:
     s.ready.add(e.delegation)
 
 
-def _signed(s: Negotiation, e: ev.ProposalSigned) -> None:
+@fold.register
+def _signed(e: ev.ProposalSigned, s: Negotiation) -> None:
     s.proposals[e.proposal].signatures.add(e.delegation)
 
 
-def _declined(s: Negotiation, e: ev.ProposalDeclined) -> None:
+@fold.register
+def _declined(e: ev.ProposalDeclined, s: Negotiation) -> None:
     s.proposals[e.proposal].declines.add(e.delegation)
 
 
-def _agreement(s: Negotiation, e: ev.AgreementSigned) -> None:
+@fold.register
+def _agreement(e: ev.AgreementSigned, s: Negotiation) -> None:
     s.agreement = e.proposal
 
 
-def _walked_out(s: Negotiation, e: ev.WalkedOut) -> None:
+@fold.register
+def _interim_agreed(e: ev.InterimAgreed, s: Negotiation) -> None:
+    s.proposals[e.proposal].settled = True
+    s.interims.append(Interim(e.proposal, dict(e.terms), e.signatories, e.round, e.until))
+    _move_meters(s, e.meters)
+
+
+@fold.register
+def _interim_collapsed(e: ev.InterimCollapsed, s: Negotiation) -> None:
+    interim = next(i for i in s.interims if i.proposal == e.proposal)
+    interim.status, interim.ended_round, interim.reason = "collapsed", e.round, e.reason
+
+
+@fold.register
+def _walked_out(e: ev.WalkedOut, s: Negotiation) -> None:
     s.walked_out.add(e.delegation)
 
 
-def _paused(s: Negotiation, e: ev.TimerPaused) -> None:
+@fold.register
+def _paused(e: ev.TimerPaused, s: Negotiation) -> None:
     s.paused_remaining, s.deadline = e.remaining if e.remaining is not None else 0.0, None
 
 
-def _resumed(s: Negotiation, e: ev.TimerResumed) -> None:
+@fold.register
+def _resumed(e: ev.TimerResumed, s: Negotiation) -> None:
     s.paused_remaining, s.deadline = None, e.deadline
 
 
-def _extended(s: Negotiation, e: ev.TimerExtended) -> None:
+@fold.register
+def _extended(e: ev.TimerExtended, s: Negotiation) -> None:
     if s.paused:
         s.paused_remaining = e.remaining
     else:
         s.deadline = e.deadline
 
 
-def _announced(s: Negotiation, e: ev.Announced) -> None:
+@fold.register
+def _announced(e: ev.Announced, s: Negotiation) -> None:
     _note(s, e, "announcement", "facilitator", None, e.text)
 
 
-def _seated(s: Negotiation, e: ev.DelegationSeated) -> None:
+@fold.register
+def _seated(e: ev.DelegationSeated, s: Negotiation) -> None:
     s.seated.add(e.delegation)
     s.controllers.setdefault(e.delegation, "human")
 
 
-def _unseated(s: Negotiation, e: ev.DelegationUnseated) -> None:
+@fold.register
+def _unseated(e: ev.DelegationUnseated, s: Negotiation) -> None:
     s.seated.discard(e.delegation)
     s.ready.discard(e.delegation)
     for proposal in s.proposals.values():  # a signature from someone not at the table is none
@@ -164,69 +208,48 @@ def _unseated(s: Negotiation, e: ev.DelegationUnseated) -> None:
         proposal.declines.discard(e.delegation)
 
 
-def _signers_changed(s: Negotiation, e: ev.SignersChanged) -> None:
+@fold.register
+def _signers_changed(e: ev.SignersChanged, s: Negotiation) -> None:
     s.proposals[e.proposal].required = e.required
 
 
-def _controller(s: Negotiation, e: ev.ControllerChanged) -> None:
+@fold.register
+def _controller(e: ev.ControllerChanged, s: Negotiation) -> None:
     s.controllers[e.delegation] = e.controller
 
 
-def _ended(s: Negotiation, e: ev.GameEnded) -> None:
+@fold.register
+def _ended(e: ev.GameEnded, s: Negotiation) -> None:
     s.phase, s.deadline, s.paused_remaining, s.ending = Phase.ENDED, None, None, e
+    if e.terms is not None:  # a political settlement: the interim agreements are part of it now
+        for interim in s.holding_interims():
+            interim.status, interim.ended_round = "superseded", s.round
 
 
-def _scored(s: Negotiation, e: ev.ResultScored) -> None:
+@fold.register
+def _scored(e: ev.ResultScored, s: Negotiation) -> None:
     s.results[e.result.delegation] = e.result
 
 
-def _debrief(s: Negotiation, e: ev.DebriefOpened) -> None:
+@fold.register
+def _debrief(e: ev.DebriefOpened, s: Negotiation) -> None:
     s.debrief_open = True
     s.results.update({r.delegation: r for r in e.results})
     s.reflection_questions, s.delegation_questions = e.questions, dict(e.delegation_questions)
 
 
-def _reflection(s: Negotiation, e: ev.ReflectionSubmitted) -> None:
+@fold.register
+def _reflection(e: ev.ReflectionSubmitted, s: Negotiation) -> None:
     s.reflections[e.delegation] = e.answers
     s.reflection_authors[e.delegation] = e.author
 
 
-def _reflections_closed(s: Negotiation, e: ev.ReflectionsClosed) -> None:
+@fold.register
+def _reflections_closed(e: ev.ReflectionsClosed, s: Negotiation) -> None:
     s.reflections_closed = True
 
 
-def _never(s: Negotiation, e: ev.EventBase) -> None:
+
+@fold.register
+def _created(e: ev.GameCreated, s: Negotiation) -> None:
     raise ValueError("game_created may only begin a log")
-
-
-_HANDLERS: dict[str, Callable[[Negotiation, Any], None]] = {
-    "game_created": _never,
-    "phase_started": _phase_started,
-    "pressure_drawn": _pressure_drawn,
-    "intelligence_received": _intelligence,
-    "reservation_shifted": _reservation_shifted,
-    "war_cost_incurred": _war_cost,
-    "proposal_tabled": _tabled,
-    "proposal_withdrawn": _withdrawn,
-    "proposal_supported": _supported,
-    "statement_made": _statement,
-    "message_sent": _message,
-    "ready_marked": _ready,
-    "proposal_signed": _signed,
-    "proposal_declined": _declined,
-    "agreement_signed": _agreement,
-    "walked_out": _walked_out,
-    "timer_paused": _paused,
-    "timer_resumed": _resumed,
-    "timer_extended": _extended,
-    "announced": _announced,
-    "delegation_seated": _seated,
-    "delegation_unseated": _unseated,
-    "signers_changed": _signers_changed,
-    "controller_changed": _controller,
-    "game_ended": _ended,
-    "result_scored": _scored,
-    "debrief_opened": _debrief,
-    "reflection_submitted": _reflection,
-    "reflections_closed": _reflections_closed,
-}

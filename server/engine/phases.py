@@ -17,11 +17,15 @@ resolution is over; then it is ENDED for good. Every move between phases is a *t
 * AGREEMENT, WALKOUT, END — the game is over whatever phase it is in.
 
 Only the pairs in `TRANSITIONS` are legal; anything else is a bug in the caller, which is why
-`next_phase` raises KeyError rather than returning a rule violation.
+`next_phase` raises KeyError rather than returning a rule violation. When a phase is done,
+`when_done` picks the trigger from the `Situation` (is there anything to sign? is this the last
+round?) and the table gives the next phase: the rules never choose a phase themselves.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -65,3 +69,28 @@ for _phase in Phase:
 
 def next_phase(phase: Phase, trigger: Trigger) -> Phase:
     return TRANSITIONS[(phase, trigger)]
+
+
+@dataclass(frozen=True)
+class Situation:
+    """What decides where a finished phase leads."""
+
+    nothing_to_sign: bool  # no complete (or interim) proposal is on the table
+    last_round: bool       # the round now ending is the scenario's last
+
+
+# When a phase is done, the first of its triggers whose condition holds is the one that fires;
+# the table then says where it leads. DONE always holds, so it comes last.
+_WHEN_DONE: tuple[tuple[Trigger, Callable[[Situation], bool]], ...] = (
+    (Trigger.NOTHING_TO_SIGN, lambda s: s.nothing_to_sign),
+    (Trigger.LAST_DONE, lambda s: s.last_round),
+    (Trigger.DONE, lambda s: True),
+)
+
+
+def when_done(phase: Phase, situation: Situation) -> tuple[Trigger, Phase]:
+    """The trigger a finished `phase` fires in `situation`, and the phase it leads to."""
+    for trigger, holds in _WHEN_DONE:
+        if (phase, trigger) in TRANSITIONS and holds(situation):
+            return trigger, TRANSITIONS[(phase, trigger)]
+    raise KeyError(f"{phase.value} is not a phase that finishes")

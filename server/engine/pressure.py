@@ -11,7 +11,7 @@ import random
 
 from server.engine import events as ev
 from server.engine.state import Negotiation
-from server.scenario.model import PressureCard
+from server.scenario.model import InterimTerms, PressureCard, Scenario
 
 
 def eligible(state: Negotiation, card: PressureCard) -> bool:
@@ -60,14 +60,44 @@ def _shift(state: Negotiation, delegation: str, delta: float, cause: str, at: fl
 
 
 def resolution_events(state: Negotiation, at: float) -> list[ev.EventBase]:
-    """Another round of war: its cost to each seated delegation (told only to it), and drift."""
+    """Another round of war: its cost to each seated delegation (told only to it), drift, and
+    the end of every interim agreement whose time is up with no settlement behind it."""
     seated = sorted(state.seated)
     delegations = [state.scenario.delegation(d) for d in seated]
+    spared = war_relief(state)
     events: list[ev.EventBase] = []
     for d in delegations:
-        if d is not None and d.hidden.war_cost_per_round:
-            events.append(ev.WarCostIncurred(at=at, costs={d.id: d.hidden.war_cost_per_round},
-                                             round=state.round, visibility=ev.only(d.id)))
+        cost = round(d.hidden.war_cost_per_round * (1 - spared), 2) if d is not None else 0.0
+        if d is not None and cost:
+            events.append(ev.WarCostIncurred(at=at, costs={d.id: cost}, round=state.round,
+                                             visibility=ev.only(d.id)))
         if d is not None and d.hidden.reservation_drift:
             events.append(_shift(state, d.id, d.hidden.reservation_drift, "another round of war", at))
+    for interim in state.holding_interims():
+        if interim.until <= state.round:
+            events.append(ev.InterimCollapsed(at=at, proposal=interim.proposal, round=state.round,
+                                              reason=collapse_reason(state.scenario, interim.terms)))
     return events
+
+
+def war_relief(state: Negotiation) -> float:
+    """The share of this round's war cost the interim agreements in force spare (at most all)."""
+    relief = 0.0
+    for interim in state.holding_interims():
+        for term in interim_terms(state.scenario, interim.terms):
+            relief += term.relief
+    return min(1.0, relief)
+
+
+def interim_terms(scenario: Scenario, terms: dict[str, str]) -> list[InterimTerms]:
+    found = []
+    for issue_id, option_id in terms.items():
+        issue = scenario.issue(issue_id)
+        option = issue.option(option_id) if issue else None
+        if option is not None and option.interim is not None:
+            found.append(option.interim)
+    return found
+
+
+def collapse_reason(scenario: Scenario, terms: dict[str, str]) -> str:
+    return " ".join(dict.fromkeys(t.collapse for t in interim_terms(scenario, terms)))

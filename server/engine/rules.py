@@ -29,6 +29,7 @@ CODES: dict[str, str] = {
     "unknown_card": "no such card in the pressure deck",
     "not_your_proposal": "only the author may withdraw a proposal",
     "proposal_withdrawn": "the proposal has been withdrawn",
+    "proposal_settled": "the proposal is already in force as an interim agreement",
     "already_supported": "the delegation already supports that proposal",
     "incomplete_proposal": "only a proposal with an option for every issue can be signed",
     "not_signatory": "the delegation's signature is not needed on that proposal",

@@ -6,7 +6,10 @@ scenario's durability factors; this module only evaluates them:
 * a clause that names a delegation who did not sign is *weightless*: it is scored as the
   option's ``weightless_as`` (a guarantee without the guarantor is no guarantee);
 * durability = base + the effects of every factor whose condition holds, clamped to [0.02, 0.98];
-* result = points * (1 - w + w * durability) - red_line_penalty * red lines crossed.
+* worth = points * (1 - w + w * durability) - red_line_penalty * red lines crossed
+  - the cost of the commitments the delegation takes on (outside the weighting);
+* a delegation's *result* (outcome.py) is that worth less the war cost it paid before the
+  agreement: the same package signed later is worth less to every party.
 """
 
 from __future__ import annotations
@@ -38,8 +41,13 @@ class Durability(BaseModel):
 
 
 def required_signatories(scenario: Scenario, terms: Terms, seated: Collection[str]) -> set[str]:
-    """Who must sign `terms`: every signing party, plus every seated delegation a clause names."""
-    required = {d.id for d in scenario.delegations if d.signs and d.kind == "party" and d.id in seated}
+    """Who must sign `terms`: every party and guarantor at the table, plus any other seated
+    delegation a clause names (a mediator whose guarantee it is).
+
+    A guarantor at the table signs every agreement, not only the clauses naming it: "nothing
+    about the West without the West"; their "signatures were essential to making any
+    agreement viable"."""
+    required = {d.id for d in scenario.delegations if d.signs and d.id in seated}
     for issue_id, option_id in terms.items():
         issue = scenario.issue(issue_id)
         option = issue.option(option_id) if issue else None
@@ -97,8 +105,12 @@ def _clause_holds(clause: TermClause, terms: Terms) -> bool:
     return chosen not in (clause.not_ or ())
 
 
-def condition_holds(condition: TermCondition, terms: Terms, unbacked: bool = False) -> bool:
+def condition_holds(condition: TermCondition, terms: Terms, unbacked: bool = False,
+                    signed: Collection[str] | None = None) -> bool:
+    """Does `condition` hold for `terms` signed by `signed` (None: by everyone it names)?"""
     if condition.unbacked is not None and condition.unbacked != unbacked:
+        return False
+    if condition.unsigned and (signed is None or all(d in signed for d in condition.unsigned)):
         return False
     if not all(_clause_holds(c, terms) for c in condition.all):
         return False
@@ -124,7 +136,7 @@ def durability(scenario: Scenario, terms: Terms, signed: Collection[str] | None 
     reasons = [
         DurabilityReason(factor=f.id, lesson=f.lesson, reason=f.reason, effect=f.effect)
         for f in scenario.outcome.factors
-        if condition_holds(f.when, effective if f.when.unbacked is None else terms, unbacked)
+        if condition_holds(f.when, effective if f.when.unbacked is None else terms, unbacked, signed)
     ]
     raw = scenario.outcome.base_durability + sum(r.effect for r in reasons)
     score = round(min(MAX_DURABILITY, max(MIN_DURABILITY, raw)), 3)
@@ -142,22 +154,36 @@ class Valuation:
     multiplier: float          # 1 - w + w * durability
     red_lines: tuple[RedLine, ...]
     penalty: float             # red_line_penalty * red lines crossed
+    commitment: float          # what the clauses it is bound by cost it (outside the weighting)
     worth: float
+
+
+def commitment_cost(delegation: Delegation, terms: Terms) -> float:
+    """What the commitments of `terms` (as they will work) cost `delegation`."""
+    table = delegation.hidden.commitments
+    return sum(table[issue].get(option, 0.0) for issue, option in terms.items() if issue in table)
 
 
 def valuation(scenario: Scenario, delegation: Delegation, terms: Terms, durability_score: float,
               signed: Collection[str] | None = None) -> Valuation:
-    """A delegation's valuation of an agreement: points weighed by durability, less red lines."""
+    """A delegation's valuation of an agreement: points weighed by durability, less red lines
+    and the cost of the commitments it takes on.
+
+    A commitment is outside the weighting: a guarantor pays for its obligation to act however
+    long the peace holds, so a more durable agreement does not make committing free ("The West
+    Is Unwilling to Assume Responsibility")."""
     effective = effective_terms(scenario, terms, signed)
     weight = scenario.outcome.durability_weight
     multiplier = 1 - weight + weight * durability_score
     table_points = points(delegation, effective)
     crossed = tuple(red_lines_crossed(delegation, terms))
     penalty = scenario.outcome.red_line_penalty * len(crossed)
+    commitment = commitment_cost(delegation, effective)
     value = table_points * multiplier
     value -= penalty
+    value -= commitment
     return Valuation(points=table_points, multiplier=multiplier, red_lines=crossed,
-                     penalty=penalty, worth=round(value, 2))
+                     penalty=penalty, commitment=commitment, worth=round(value, 2))
 
 
 def result(scenario: Scenario, delegation: Delegation, terms: Terms, durability_score: float,

@@ -27,12 +27,43 @@ class Proposal:
     signatures: set[str] = field(default_factory=set)
     declines: set[str] = field(default_factory=set)
     withdrawn: bool = False
+    settled: bool = False  # signed as an interim agreement: off the table, in force
 
     def is_complete(self, scenario: Scenario) -> bool:
         return len(self.terms) == len(scenario.issues)
 
+    def is_interim(self, scenario: Scenario) -> bool:
+        """Settles only issues that may be agreed on their own, each with an option that can."""
+        return not self.is_complete(scenario) and is_interim_package(scenario, self.terms)
+
+    def is_signable(self, scenario: Scenario) -> bool:
+        return self.is_complete(scenario) or self.is_interim(scenario)
+
     def votes_cast(self) -> set[str]:
         return self.signatures | self.declines
+
+
+def is_interim_package(scenario: Scenario, terms: dict[str, str]) -> bool:
+    for issue_id, option_id in terms.items():
+        issue = scenario.issue(issue_id)
+        option = issue.option(option_id) if issue else None
+        if issue is None or not issue.interim or option is None or option.interim is None:
+            return False
+    return bool(terms)
+
+
+@dataclass
+class Interim:
+    """An interim agreement: in force from `round` through `until` unless a settlement comes."""
+
+    proposal: str
+    terms: dict[str, str]
+    signatories: tuple[str, ...]
+    round: int
+    until: int
+    status: str = "holding"  # holding | collapsed | superseded (by the settlement)
+    ended_round: int | None = None
+    reason: str = ""
 
 
 @dataclass
@@ -81,6 +112,7 @@ class Negotiation:
     pressure: list[PressureRecord] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     cards_played: set[str] = field(default_factory=set)
+    interims: list[Interim] = field(default_factory=list)
     agreement: str | None = None
     ending: GameEnded | None = None
     results: dict[str, DelegationResult] = field(default_factory=dict)
@@ -107,7 +139,7 @@ class Negotiation:
         return self.seated - self.walked_out
 
     def open_proposals(self) -> list[Proposal]:
-        return [p for p in self.proposals.values() if not p.withdrawn]
+        return [p for p in self.proposals.values() if not p.withdrawn and not p.settled]
 
     def questions_for(self, delegation: str) -> tuple[str, ...]:
         """The reflection questions `delegation` answers, in order."""
@@ -115,4 +147,8 @@ class Negotiation:
         return (*self.reflection_questions, own) if own else self.reflection_questions
 
     def signable_proposals(self) -> list[Proposal]:
-        return [p for p in self.open_proposals() if p.is_complete(self.scenario)]
+        """Open proposals that can be signed: complete ones, and interim ones."""
+        return [p for p in self.open_proposals() if p.is_signable(self.scenario)]
+
+    def holding_interims(self) -> list[Interim]:
+        return [i for i in self.interims if i.status == "holding"]

@@ -12,7 +12,7 @@ from typing import Any
 
 from server.engine.commands import FACILITATOR
 from server.engine.events import ControllerChanged, EventBase, PressureDrawn, Visibility
-from server.engine.state import Negotiation, Note, Proposal
+from server.engine.state import Interim, Negotiation, Note, Proposal
 from server.scenario.model import Delegation, Scenario
 
 Seat = str | None  # a delegation id, FACILITATOR, or None for an observer
@@ -60,7 +60,8 @@ def _public_parts(scenario: Scenario) -> dict[str, Any]:
     view = scenario.model_dump(mode="json", by_alias=True, include={
         "id", "title", "briefing", "rounds", "phases", "issues", "meters"})
     view["delegations"] = [
-        d.model_dump(mode="json", include={"id", "name", "code", "kind", "brief", "absent"})
+        d.model_dump(mode="json", include={"id", "name", "code", "kind", "brief", "absent",
+                                           "public_demands"})
         for d in scenario.delegations
     ]
     view["cards"] = [{"id": c.id, "title": c.title, "kind": c.kind} for c in scenario.pressure.cards]
@@ -76,6 +77,7 @@ def hidden_view(state: Negotiation, delegation: Delegation) -> dict[str, Any]:
     return {
         "delegation": delegation.id,
         "points": hidden.points,
+        "commitments": hidden.commitments,
         "red_lines": [r.model_dump(mode="json") for r in hidden.red_lines],
         "reservation": state.reservation[delegation.id],
         "starting_reservation": hidden.reservation,
@@ -89,7 +91,13 @@ def proposal_view(p: Proposal) -> dict[str, Any]:
     return {"id": p.id, "author": p.author, "terms": p.terms, "round": p.round, "amends": p.amends,
             "required": list(p.required), "supporters": sorted(p.supporters),
             "signatures": sorted(p.signatures), "declines": sorted(p.declines),
-            "withdrawn": p.withdrawn}
+            "withdrawn": p.withdrawn, "settled": p.settled}
+
+
+def interim_view(i: Interim) -> dict[str, Any]:
+    return {"proposal": i.proposal, "terms": i.terms, "signatories": list(i.signatories),
+            "round": i.round, "until": i.until, "status": i.status, "ended_round": i.ended_round,
+            "reason": i.reason}
 
 
 def note_view(n: Note) -> dict[str, Any]:
@@ -122,6 +130,7 @@ def view_for(state: Negotiation, seat: Seat, include_notes: bool = True,
         "meters": dict(s.meters),
         "proposals": [proposal_view(p) for p in s.proposals.values()],
         "agreement": s.agreement,
+        "interims": [interim_view(i) for i in s.interims],
         "pressure": [
             {"round": r.round, "card": r.card, "title": r.title, "kind": r.kind, "text": r.text,
              "injected": r.injected, "meters": r.meters, "war_cost": own_share(r.war_cost, seat)}

@@ -67,6 +67,10 @@ _LINES: dict[str, Callable[[Any, Names], str]] = {
     "proposal_declined": lambda e, n: f"{n.of(e.delegation)} declines {e.proposal}",
     "agreement_signed": lambda e, n: (f"AGREEMENT on {e.proposal}, signed by "
                                       f"{n.several(list(e.signatories))}: {n.terms(e.terms)}"),
+    "interim_agreed": lambda e, n: (f"INTERIM AGREEMENT on {e.proposal}, signed by "
+                                    f"{n.several(list(e.signatories))}: {n.terms(e.terms)} "
+                                    f"(holds through round {e.until} unless a settlement follows)"),
+    "interim_collapsed": lambda e, n: f"The interim agreement {e.proposal} collapses: {e.reason}",
     "walked_out": lambda e, n: f"{n.of(e.delegation)} walks out",
     "timer_paused": lambda e, n: "The facilitator pauses the timer",
     "timer_resumed": lambda e, n: "The facilitator resumes the timer",

@@ -27,7 +27,7 @@ from server.engine.evolve import apply, initial_state
 from server.engine.state import Negotiation, Proposal
 
 # How each field of a Negotiation is copied: "share" (never mutated), "shallow" (a container
-# whose items are never mutated), "proposals" (mutated in place by the fold).
+# whose items are never mutated), "proposals" and "interims" (items mutated in place by the fold).
 STATE_FIELDS: dict[str, str] = {
     "scenario": "share", "seed": "share", "time_scale": "share", "seated": "shallow",
     "reservation": "shallow", "war_cost": "shallow", "meters": "shallow", "phase": "share",
@@ -38,6 +38,7 @@ STATE_FIELDS: dict[str, str] = {
     "schedule": "share",  # frozen pydantic model
     "reflection_questions": "share", "delegation_questions": "shallow", "reflections": "shallow",
     "reflection_authors": "shallow", "reflections_closed": "share",
+    "interims": "interims",
 }
 
 
@@ -56,6 +57,8 @@ def copy_state(state: Negotiation) -> Negotiation:
             setattr(clone, f.name, copy.copy(value))
         elif how == "proposals":
             setattr(clone, f.name, {k: _copy_proposal(p) for k, p in value.items()})
+        elif how == "interims":
+            setattr(clone, f.name, [replace(i) for i in value])
     return clone
 
 

@@ -33,6 +33,19 @@ class DelegationKind(StrEnum):
 # ---------------------------------------------------------------- issues and options
 
 
+class InterimTerms(Strict):
+    """What an option does when it is agreed on its own, as an interim agreement.
+
+    It takes effect at once (`meters`), spares each delegation `relief` of its war cost per
+    round while it holds, and collapses after `rounds` resolution phases unless a political
+    settlement is signed first ("a ceasefire cannot be achieved without a political agreement")."""
+
+    relief: float = Field(ge=0, le=1, description="Share of each round's war cost it spares while it holds.")
+    rounds: int = Field(ge=1, le=30, description="Resolution phases it holds, counting the round it is signed in.")
+    meters: dict[Identifier, float] = Field(default={}, description="Meter changes when it is signed.")
+    collapse: str = Field(description="What the table is told when it collapses.")
+
+
 class Option(Strict):
     id: Identifier
     label: str
@@ -48,6 +61,11 @@ class Option(Strict):
         "clause counts as this option of the same issue when scoring (a guarantee without "
         "the guarantor's signature is weightless).",
     )
+    interim: InterimTerms | None = Field(
+        default=None,
+        description="If the issue may be agreed on its own: what this option does as an interim "
+        "agreement. An option without it cannot be part of one.",
+    )
 
 
 class Issue(Strict):
@@ -55,6 +73,11 @@ class Issue(Strict):
     title: str
     description: str = ""
     options: tuple[Option, ...] = Field(min_length=2)
+    interim: bool = Field(
+        default=False,
+        description="May be agreed on its own, before a complete settlement (an interim "
+        "agreement: the 2025 step-by-step track).",
+    )
 
     def option(self, option_id: str) -> Option | None:
         return self._options_by_id.get(option_id)
@@ -93,6 +116,12 @@ class TermCondition(Strict):
         default=None,
         description="True: holds when some clause names a delegation that did not sign it.",
     )
+    unsigned: tuple[Identifier, ...] = Field(
+        default=(),
+        description="Holds only when at least one of these delegations (parties or guarantors) "
+        "did not sign the agreement: absent, unseated or walked out ('nothing about the West "
+        "without the West').",
+    )
 
     def clauses(self) -> tuple[TermClause, ...]:
         return self.all + self.any + self.none
@@ -125,8 +154,23 @@ class Hidden(Strict):
     war_cost_per_round: float = Field(
         default=0.0, ge=0, description="War cost this delegation bears each round of fighting."
     )
+    commitments: dict[Identifier, dict[Identifier, float]] = Field(
+        default={},
+        description="issue -> option -> what committing to that clause costs this delegation "
+        "(a guarantor's obligation to act). Subtracted after durability weighs the points: "
+        "a commitment costs the same however long the agreement holds.",
+    )
     intelligence: tuple[str, ...] = ()
     signature_required: bool = True
+
+
+class PublicDemand(Strict):
+    """A position the delegation takes in public, and the options it publicly rules out."""
+
+    label: str
+    rules_out: dict[Identifier, OptionIds] = Field(
+        min_length=1, description="issue -> the options this demand publicly rules out."
+    )
 
 
 class Delegation(Strict):
@@ -135,6 +179,11 @@ class Delegation(Strict):
     code: str = Field(pattern=r"^[A-Z]{2,3}$", description="Join-code prefix, e.g. UA.")
     kind: DelegationKind
     brief: str
+    public_demands: tuple[PublicDemand, ...] = Field(
+        default=(),
+        description="What it demands in public (everyone reads them): opening bids, not the "
+        "limits of the possible; the debrief sets them beside what it signed.",
+    )
     absent: bool = Field(
         default=False,
         description="Not seated unless the facilitator seats someone (a human or a bot).",
@@ -232,6 +281,12 @@ class OutcomeModel(Strict):
 class History(Strict):
     summary: str
     terms: dict[Identifier, Identifier] = {}
+    signed_by: tuple[Identifier, ...] = Field(
+        default=(),
+        description="Who put their names to the historical terms (default: every party and "
+        "guarantor not absent, and any mediator a clause names), for scoring them.",
+    )
+    round: int = Field(default=1, ge=1, description="The round the historical terms belong to.")
     agreement_signed: bool = False
     durability_note: str = ""
 

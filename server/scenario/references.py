@@ -24,6 +24,7 @@ def reference_problems(scenario: Scenario) -> list[Problem]:
         _pressure_references(scenario),
         _outcome_references(scenario),
         _history_references(scenario),
+        _public_and_interim_references(scenario),
     )
     return [problem for check in checks for problem in check]
 
@@ -91,6 +92,12 @@ def _delegation_tables(s: Scenario) -> Iterator[Problem]:
         yield from _terms_problems(s, f"{where}.points", {k: tuple(v) for k, v in points.items()})
         for r, red_line in enumerate(delegation.hidden.red_lines):
             yield from _terms_problems(s, f"{where}.red_lines[{r}].terms", red_line.terms)
+        commitments = {k: tuple(v) for k, v in delegation.hidden.commitments.items()}
+        yield from _terms_problems(s, f"{where}.commitments", commitments)
+        for issue_id, costs in delegation.hidden.commitments.items():
+            for option_id, cost in costs.items():
+                if cost < 0:
+                    yield f"{where}.commitments.{issue_id}.{option_id}", "a commitment cost cannot be negative"
         for dup in _duplicates(r.id for r in delegation.hidden.red_lines):
             yield f"{where}.red_lines", f"red line id {dup!r} is used more than once"
 
@@ -123,6 +130,13 @@ def _condition_problems(s: Scenario, where: str, condition: TermCondition) -> It
         for k, clause in enumerate(getattr(condition, group)):
             options = clause.is_ if clause.is_ is not None else clause.not_
             yield from _terms_problems(s, f"{where}.{group}[{k}]", {clause.issue: options or ()})
+    for k, name in enumerate(condition.unsigned):
+        delegation = s.delegation(name)
+        if delegation is None:
+            yield f"{where}.unsigned[{k}]", f"unknown delegation {name!r}"
+        elif not delegation.signs:
+            yield f"{where}.unsigned[{k}]", (
+                f"{name!r} does not sign agreements (a mediator signs only the clauses naming it)")
 
 
 def _outcome_references(s: Scenario) -> Iterator[Problem]:
@@ -135,3 +149,29 @@ def _outcome_references(s: Scenario) -> Iterator[Problem]:
 def _history_references(s: Scenario) -> Iterator[Problem]:
     terms: dict[str, tuple[str, ...]] = {issue: (option,) for issue, option in s.history.terms.items()}
     yield from _terms_problems(s, "history.terms", terms)
+    for k, name in enumerate(s.history.signed_by):
+        if s.delegation(name) is None:
+            yield f"history.signed_by[{k}]", f"unknown delegation {name!r}"
+    if s.history.round > s.rounds:
+        yield "history.round", f"the scenario has only {s.rounds} rounds"
+
+
+def _public_and_interim_references(s: Scenario) -> Iterator[Problem]:
+    meters = {m.id for m in s.meters}
+    for d, delegation in enumerate(s.delegations):
+        for k, demand in enumerate(delegation.public_demands):
+            yield from _terms_problems(s, f"delegations[{d}].public_demands[{k}].rules_out", demand.rules_out)
+    for i, issue in enumerate(s.issues):
+        for j, option in enumerate(issue.options):
+            if option.interim is None:
+                continue
+            where = f"issues[{i}].options[{j}].interim"
+            if not issue.interim:
+                yield where, f"issue {issue.id!r} is not marked interim: it cannot be agreed on its own"
+            for name in option.interim.meters:
+                if name not in meters:
+                    yield f"{where}.meters", f"unknown meter {name!r}"
+        if issue.interim and not any(o.interim for o in issue.options):
+            yield f"issues[{i}].interim", "no option says what it does as an interim agreement"
+    if s.issues and all(i.interim for i in s.issues):
+        yield "issues", "every issue is interim: nothing is left for a political settlement"
