@@ -27,7 +27,7 @@ The dict (JSON-ready; numbers are floats rounded to cents unless said otherwise)
                     game's frontier; all None when the history leaves an issue open)
     interims       [{"proposal", "terms", "signatories", "round", "until", "status", "ended_round",
                      "reason"}]   (status: holding | collapsed | superseded)
-    lessons        [{"lesson", "delegation" | None, "text"}]   (server.analysis.lessons: public
+    lessons        [{"lesson", "delegation" | None, "text"}]   (server.engine.lessons: public
                     positions signed against, a missed deal, the cost of delay, interim fates)
     analysis       None when the space is too large to enumerate (see analysis_note), else
                    {"packages", "zone", "frontier", "table": [delegation], "reservations",
@@ -56,9 +56,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from server.analysis import lessons, whatif
+from server.analysis import whatif
+from server.engine import lessons
 from server.analysis.assess import assess
-from server.analysis.lessons import Lesson
+from server.engine.lessons import Lesson
 from server.analysis.core import Analysis, Package, SpaceTooLarge, analyse
 from server.engine import FACILITATOR, Game
 from server.engine import events as ev
@@ -99,7 +100,7 @@ def debrief(events: Sequence[ev.EventBase]) -> dict[str, Any]:
 
 
 def game_lessons(state: Negotiation, analysis: Analysis | None) -> list[Lesson]:
-    """The lessons this game shows (lessons.py): public positions, a missed deal, delay, interims."""
+    """The lessons this game shows (server.engine.lessons): public positions, a missed deal, delay, interims."""
     ending = state.ending
     assert ending is not None
     scenario = state.scenario

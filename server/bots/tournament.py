@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from server.analysis import lessons
+from server.engine import lessons
 from server.bots.strategies import PARTY_STRATEGIES, make_strategy
 from server.engine import CLOCK, FACILITATOR, Game, RuleViolation
 from server.engine import commands as c
