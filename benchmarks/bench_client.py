@@ -22,11 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from client_helpers import joined, update  # noqa: E402
-from engine_helpers import Table  # noqa: E402
-
 from client.app import ParleyApp  # noqa: E402
 from client.screens.table import TableScreen  # noqa: E402
+from client_helpers import joined, update  # noqa: E402
+from engine_helpers import Table  # noqa: E402
 from server.engine import commands as c  # noqa: E402
 from server.engine.phases import Phase  # noqa: E402
 

@@ -21,9 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from test_replay_games import record_game  # noqa: E402
-
 from server.replay import Cursor, Replay  # noqa: E402
+from test_replay_games import record_game  # noqa: E402
 
 
 def best(runs: int, fn) -> float:  # type: ignore[no-untyped-def]

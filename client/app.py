@@ -22,7 +22,7 @@ from textual.reactive import reactive
 from client import config, rejoin, visits
 from client import format as fmt
 from client.class_state import ClassState, reduce_class
-from client.connection import Connection, ConnectError, normalise_url
+from client.connection import ConnectError, Connection, normalise_url
 from client.messages import ServerMessage
 from client.palette import ActionsProvider
 from client.state import ClientState, ConnectionChanged, Requested, reduce

@@ -16,9 +16,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from server.protocol import wire
-
 from client.state import SESSION_REDUCERS, SessionState, event_change
+from server.protocol import wire
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,8 @@ BACKOFF = (0.25, 0.5, 1.0, 2.0, 4.0)
 
 JOIN_ERRORS = {
     "unknown_code": "No seat has the code {code}. Check the code with your facilitator.",
-    "code_used": "The code {code} has been used already: type your rejoin code instead, or ask your facilitator for a fresh code.",
+    "code_used": "The code {code} has been used already: type your rejoin code instead, "
+                 "or ask your facilitator for a fresh code.",
     "bad_token": "The server no longer knows this seat (its token is unknown).",
     "unknown_scenario": "The server has no scenario called {scenario!r}.",
 }
@@ -90,7 +91,7 @@ class Connection:
                 self.open_timeout + 1)
         except InvalidURI:
             raise ConnectError(f"{self.url!r} is not a valid server address.") from None
-        except (OSError, asyncio.TimeoutError, InvalidHandshake) as exc:
+        except (TimeoutError, OSError, InvalidHandshake) as exc:
             raise ConnectError(f"Cannot reach a Parley server at {self.url} ({_reason(exc)}).") from None
         await self._send(wire.Hello(protocol=wire.PROTOCOL_VERSION, client="parley-textual"))
         reply = await self._read()

@@ -8,12 +8,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from server_helpers import Client, open_class
-
 from server.engine import FACILITATOR
 from server.engine import commands as c
 from server.net.server import ParleyServer
 from server.scenario import bundled_scenarios
+from server_helpers import Client, open_class
 
 # Not `python -m server.cli`: run as __main__, that module's UserError would be a second class.
 PARLEY = (sys.executable, "-c", "import sys; from server.cli import main; sys.exit(main(sys.argv[1:]))")

@@ -16,7 +16,6 @@ from server.engine import commands as c
 from server.engine.events import EventBase
 from server.scenario import bundled_scenarios
 
-
 SEAT_ACTS = {"ready_marked", "proposal_tabled", "proposal_supported", "proposal_withdrawn",
              "statement_made", "message_sent", "proposal_signed", "proposal_declined"}
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from client_helpers import facilitate, open_room, to_phase, wait_until
-from server_helpers import AGREEABLE_TUTORIAL_TERMS, Client, free_port
 from textual.widgets import Input, Select, Static
 
 from client.app import ParleyApp
@@ -16,10 +14,10 @@ from client.screens.lobby import LobbyScreen
 from client.screens.outcome import OutcomeScreen
 from client.screens.table import TableScreen
 from client.state import PUBLIC
+from client_helpers import facilitate, open_room, to_phase, wait_until
 from server.engine import commands as c
 from server.net.server import ParleyServer
-
-
+from server_helpers import AGREEABLE_TUTORIAL_TERMS, Client, free_port
 
 
 def player_app(srv: ParleyServer, tmp_path: Path, code: str = "") -> ParleyApp:

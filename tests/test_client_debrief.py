@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from client_helpers import facilitate, open_room, to_phase, wait_until
-from server_helpers import AGREEABLE_TUTORIAL_TERMS
 from textual.widgets import Markdown, Static
 
 from client.app import ParleyApp
@@ -18,11 +16,13 @@ from client.screens.outcome import OutcomeScreen
 from client.state import ClientState, Forget, Requested, reduce
 from client.widgets.concessions import ConcessionPlot
 from client.widgets.debrief import DebriefView
+from client_helpers import facilitate, open_room, to_phase, wait_until
 from server.analysis.debrief import debrief
 from server.engine import FACILITATOR
 from server.engine import commands as c
 from server.net.server import ParleyServer
 from server.protocol import wire
+from server_helpers import AGREEABLE_TUTORIAL_TERMS
 
 # ---------------------------------------------------------------- pure reducers
 

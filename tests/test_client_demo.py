@@ -5,13 +5,13 @@ from __future__ import annotations
 import threading
 
 import pytest
-from client_helpers import wait_until
 
 from client.app import ParleyApp
-from server.cli.play import make_demo
 from client.screens.lobby import LobbyScreen
 from client.screens.table import TableScreen
+from client_helpers import wait_until
 from server.cli import UserError, main
+from server.cli.play import make_demo
 
 
 async def test_demo_chooses_a_seat_starts_with_bots_and_closes_cleanly() -> None:

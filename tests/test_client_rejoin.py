@@ -6,7 +6,6 @@ import secrets
 from pathlib import Path
 
 import pytest
-from client_helpers import open_room, wait_until
 from hypothesis import given
 from hypothesis import strategies as st
 from textual.widgets import Input, Static
@@ -16,6 +15,7 @@ from client.app import ParleyApp
 from client.connection import Connection
 from client.screens.lobby import LobbyScreen
 from client.screens.rejoin import RejoinCodeScreen
+from client_helpers import open_room, wait_until
 from server.net.server import ParleyServer
 
 

@@ -8,7 +8,6 @@ import time
 from datetime import UTC
 from pathlib import Path
 
-from client_helpers import facilitate, to_phase, wait_until
 from textual.widgets import Input, Static
 
 from client import format as fmt
@@ -16,6 +15,7 @@ from client.app import ParleyApp
 from client.connection import Connection, normalise_url
 from client.screens.since import SinceScreen
 from client.screens.table import TableScreen
+from client_helpers import facilitate, to_phase, wait_until
 from server.engine import commands as c
 from server.engine.schedule import parse_schedule
 from server.net.server import ParleyServer

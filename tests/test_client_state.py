@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import itertools
 
-from client_helpers import joined, update
-from engine_helpers import Table
-
 from client.class_state import ClassState, reduce_class
 from client.state import PUBLIC, ChannelRead, ClientState, ConnectionChanged, reduce
 from client.worth import worth
+from client_helpers import joined, update
+from engine_helpers import Table
 from server.engine import commands as c
 from server.engine import scoring
 from server.engine.phases import Phase

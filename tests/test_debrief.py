@@ -12,8 +12,8 @@ import json
 from typing import Any
 
 import pytest
-from engine_helpers import Table
 
+from engine_helpers import Table
 from server.analysis import analyse, assess
 from server.analysis.debrief import debrief, format_debrief
 from server.bots.tournament import play_game

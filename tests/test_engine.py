@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from engine_helpers import Table
 
+from engine_helpers import Table
 from server.engine import FACILITATOR, Game, RuleViolation
 from server.engine import commands as c
 from server.engine.phases import Phase

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from engine_helpers import Table
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from engine_helpers import Table
 from server.engine import CLOCK, FACILITATOR, Game, RuleViolation, dump_event
 from server.engine import commands as c
 from server.scenario import bundled_scenarios

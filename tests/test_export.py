@@ -11,15 +11,15 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from test_replay_games import record_game
 
 from server.cli import UserError, build_parser, main
+from server.cli.replay import load, seat_for
 from server.engine import FACILITATOR, Game
 from server.engine import events as ev
 from server.replay import Replay
-from server.cli.replay import load, seat_for
 from server.replay.sources import Loaded
 from server.store import ClassInfo, EventRow, GameStatus, SeatRecord, open_store
+from test_replay_games import record_game
 
 CLASS = "k1"
 GAMES = {"k1-1": record_game("istanbul-2022", seed=4, chatter=12),

@@ -7,12 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
-from client_helpers import wait_until
-from server_helpers import Client, open_class
 from textual.widgets import Markdown
 
 from client.app import ParleyApp
 from client.screens.facilitator_modals import GuideScreen
+from client_helpers import wait_until
 from server.analysis.guide_figures import figures_block, figures_markdown
 from server.bots.strategies import STRATEGIES
 from server.cli import main
@@ -20,6 +19,7 @@ from server.net.server import ParleyServer
 from server.scenario import bundled_scenarios
 from server.scenario.guides import bundled_guide, guide_ids
 from server.scenario.model import Scenario
+from server_helpers import Client, open_class
 
 ROOT = Path(__file__).resolve().parent.parent
 ESSAY_NAME = "shared/seed/000_ff70ee56c12c06b1.txt"

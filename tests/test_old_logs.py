@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 
-from server_helpers import AGREEABLE_TUTORIAL_TERMS, Client, until_phase
 from server.cli import main
 from server.engine import FACILITATOR
 from server.engine.game import Game
@@ -24,6 +23,7 @@ from server.replay.model import Replay
 from server.replay.records import log_document, read_log_document, result_rows
 from server.store import open_store
 from server.store.upcast import DATABASE_FORMAT, EVENT_FORMAT, FormatError, upcast
+from server_helpers import AGREEABLE_TUTORIAL_TERMS, Client, until_phase
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MADE = json.loads((FIXTURES / "v1_games.json").read_text(encoding="utf-8"))

@@ -9,11 +9,11 @@ import io
 from pathlib import Path
 
 import pytest
-from server_helpers import AGREEABLE_TUTORIAL_TERMS, Client, open_class, seat_clients
 
 from server.cli import main
 from server.net.server import ParleyServer
 from server.scenario.reflection import parse_questions, reflection_questions
+from server_helpers import AGREEABLE_TUTORIAL_TERMS, Client, open_class, seat_clients
 
 GUIDE = """# Guide
 

@@ -8,7 +8,6 @@ from dataclasses import fields
 from functools import cache
 
 import pytest
-from test_replay_games import record_game
 
 from server.engine import FACILITATOR
 from server.engine import events as ev
@@ -18,6 +17,7 @@ from server.engine.state import Negotiation
 from server.engine.views import view_for
 from server.replay import Cursor, Replay, may_see_all
 from server.replay.snapshots import STATE_FIELDS, Snapshots, copy_state
+from test_replay_games import record_game
 
 
 @cache

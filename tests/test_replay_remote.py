@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from server_helpers import Client, open_class, seat_clients
 
 from server.engine import dump_event
 from server.engine.commands import MakeStatement
 from server.net.server import ParleyServer
 from server.replay.remote import fetch_log
 from server.replay.sources import SourceError
+from server_helpers import Client, open_class, seat_clients
 
 
 async def finished_game(url: str) -> tuple[Client, dict[str, Client], str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import cache
 
 from rich.text import Text
-from test_replay_games import record_game
 from textual.app import App
 from textual.widgets import Static
 
@@ -16,6 +15,7 @@ from client.replay.timeline_view import TimelineView
 from server.engine import FACILITATOR
 from server.engine import events as ev
 from server.replay import Replay
+from test_replay_games import record_game
 
 SIZE = (150, 45)
 

@@ -165,7 +165,7 @@ def test_user_mistakes_are_one_line_errors(played: tuple[Path, str], tmp_path: P
 def test_rooms_without_agreement_and_unfinished_rooms() -> None:
     """A no-deal room leaves the whole greatest joint gain; an unfinished room is listed, unnumbered."""
     scenario = bundled_scenarios()["ceasefire-2025"]
-    hard = {d: "hardliner" for d in signing_seats(scenario, [d.id for d in scenario.delegations if not d.absent])}
+    hard = dict.fromkeys(signing_seats(scenario, [d.id for d in scenario.delegations if not d.absent]), "hardliner")
     # The first seed at which hardliners in every seat fail to agree (bots are deterministic).
     no_deal = next(g for g in (play_game(scenario, hard, seed) for seed in range(1, 30)) if not g.agreement)
     deal = play_game(scenario, {}, 1)

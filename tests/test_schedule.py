@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from server_helpers import AGREEABLE_TUTORIAL_TERMS, Client, open_class, seat_clients
 
 from server.engine import CLOCK, FACILITATOR, Game
 from server.engine.commands import MarkReady, StartGame, Tick
@@ -18,6 +17,7 @@ from server.engine.schedule import Schedule, ScheduleError, check_schedule, pars
 from server.net.server import ParleyServer
 from server.replay.since import since_summary
 from server.scenario import bundled_scenarios
+from server_helpers import AGREEABLE_TUTORIAL_TERMS, Client, open_class, seat_clients
 
 HOUR, DAY = 3600.0, 86400.0
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC).timestamp()  # a Tuesday, 09:00 UTC

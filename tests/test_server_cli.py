@@ -7,9 +7,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from server_helpers import ServeProcess
 
 from server.cli import main
+from server_helpers import ServeProcess
 
 
 @pytest.fixture

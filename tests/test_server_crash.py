@@ -5,10 +5,9 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from server_helpers import AGREEABLE_TUTORIAL_TERMS, Client, ServeProcess, open_class, seat_clients, until_phase
-
 from server.engine import dump_event
 from server.store import open_store
+from server_helpers import AGREEABLE_TUTORIAL_TERMS, Client, ServeProcess, open_class, seat_clients, until_phase
 
 
 async def test_sigkill_mid_game_then_restart(tmp_path: Path) -> None:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from server_helpers import AGREEABLE_TUTORIAL_TERMS, open_class, seat_clients
-
 from server.net.server import ParleyServer
+from server_helpers import AGREEABLE_TUTORIAL_TERMS, open_class, seat_clients
 
 
 async def signed_room(url: str):  # type: ignore[no-untyped-def]

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-
-from server_helpers import AGREEABLE_TUTORIAL_TERMS, open_class, seat_clients, until_phase
 from server.net.server import ParleyServer
 from server.store import open_store
+from server_helpers import AGREEABLE_TUTORIAL_TERMS, open_class, seat_clients, until_phase
 
 
 async def test_whole_game_to_an_agreement(server: ParleyServer) -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from server_helpers import Client, open_class, seat_clients, until_phase
 from server.net.server import ParleyServer
 from server.scenario import bundled_scenarios
 from server.scenario.model import Scenario
+from server_helpers import Client, open_class, seat_clients, until_phase
 
 SCENARIO = "istanbul-2022"
 SEATS = ("ukraine", "russia", "turkey")

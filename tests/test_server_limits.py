@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 
 import pytest
-from server_helpers import Client, open_class, seat_clients
+
 from server.net.server import ParleyServer
 from server.net.session import Session
 from server.protocol.wire import MAX_FRAME_BYTES
+from server_helpers import Client, open_class, seat_clients
 
 
 async def _room_and_seat(server: ParleyServer) -> tuple[Client, dict, dict[str, Client]]:  # type: ignore[type-arg]

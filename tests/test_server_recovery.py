@@ -7,8 +7,9 @@ import time
 from pathlib import Path
 
 import pytest
-from server_helpers import AGREEABLE_TUTORIAL_TERMS, Client, open_class, seat_clients, until_phase
+
 from server.net.server import ParleyServer
+from server_helpers import AGREEABLE_TUTORIAL_TERMS, Client, open_class, seat_clients, until_phase
 
 
 async def test_timer_moves_phases_on_its_own(server: ParleyServer) -> None:

@@ -7,13 +7,12 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from server_helpers import Client, open_class, seat_clients
-
 from client.connection import Connection
 from client.state import ConnectionChanged
 from server.net.server import ParleyServer
 from server.protocol.wire import CLOSE_SEAT_LOST
 from server.runtime.limits import ADDRESS_FAILURES, BURST, JoinGuard
+from server_helpers import Client, open_class, seat_clients
 
 
 async def _from(url: str, address: str, label: str) -> Client:

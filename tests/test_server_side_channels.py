@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from server_helpers import AGREEABLE_TUTORIAL_TERMS, Client, open_class, seat_clients, until_phase
-
 from server.net.server import ParleyServer
+from server_helpers import AGREEABLE_TUTORIAL_TERMS, Client, open_class, seat_clients, until_phase
 
 
 def stream_of(client: Client) -> list[tuple[int, int]]:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from server_helpers import open_class, seat_clients
-
 from server.net.server import ParleyServer
+from server_helpers import open_class, seat_clients
 
 
 async def test_updates_leave_out_the_scenario_until_the_game_ends(server: ParleyServer) -> None:

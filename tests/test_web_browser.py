@@ -9,7 +9,6 @@ it with apt-get).
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import time

@@ -7,8 +7,8 @@ import random
 import re
 
 import pytest
-from engine_helpers import Table
 
+from engine_helpers import Table
 from server.engine import FACILITATOR
 from server.engine import commands as c
 from server.engine.phases import Phase

@@ -123,7 +123,8 @@ def seat_view_text(view: Any, delegation: str) -> str:
              f" war cost {you.get('war_cost', 0):g}", "[b]Points[/b]"]
     for issue in fmt.issues(view):
         row = you.get("points", {}).get(issue["id"], {})
-        lines.append(f"  {issue['title']}: " + ", ".join(f"{o['label']} {row.get(o['id'], 0):g}" for o in issue["options"]))
+        worths = (f"{o['label']} {row.get(o['id'], 0):g}" for o in issue["options"])
+        lines.append(f"  {issue['title']}: " + ", ".join(worths))
     lines.append("[b]Red lines[/b]")
     lines += [f"  {r['label']}" for r in you.get("red_lines", [])] or ["  none"]
     lines.append("[b]Intelligence[/b]")

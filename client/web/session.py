@@ -48,7 +48,7 @@ class PrivateSession(AppService):
         try:
             try:
                 await asyncio.wait_for(super().stop(), STOP_TIMEOUT)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
             if self._process is not None and self._process.returncode is None:
                 self._process.kill()

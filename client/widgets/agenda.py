@@ -9,7 +9,6 @@ from textual.widgets import DataTable
 
 from client import format as fmt
 
-
 LABEL = 34  # characters of an option's label; the full text is in the composer and the brief
 COLUMNS = 12  # the latest open proposals; older ones stay on the Proposals tab
 

@@ -94,8 +94,8 @@ def analysis_lines(d: Debrief) -> list[str]:
 
 
 def placement_lines(d: Debrief, placed: Mapping[str, Any]) -> list[str]:
-    where = ("[green]on the Pareto frontier[/]: no package was better for everyone at the table" if placed["on_frontier"]
-             else f"[yellow]{placed['distance']:.2f} points from the Pareto frontier[/]")
+    where = ("[green]on the Pareto frontier[/]: no package was better for everyone at the table"
+             if placed["on_frontier"] else f"[yellow]{placed['distance']:.2f} points from the Pareto frontier[/]")
     lines = ["", f"[b]The agreement[/b] is {where}.",
              f"  Its joint gain: {placed['package']['joint_gain']:.2f}."]
     if placed["joint_gain_left"] is not None:

@@ -13,7 +13,6 @@ from textual.widgets.option_list import Option
 from client import format as fmt
 from client.state import PUBLIC, ChannelRead
 
-
 SHOWN = 150  # the latest messages of a channel; a longer log only slows the screen down
 
 

@@ -27,6 +27,8 @@ The API, for the debrief, the class report and `parley scenarios check`:
 See `server.analysis.core` for the theory of operation.
 """
 
+from server.analysis.assess import Assessment, Trade, assess
+from server.analysis.check import format_check, scenario_check
 from server.analysis.core import (
     Analysis,
     Package,
@@ -35,8 +37,6 @@ from server.analysis.core import (
     analyse_async,
     clear_cache,
 )
-from server.analysis.assess import Assessment, Trade, assess
-from server.analysis.check import format_check, scenario_check
 
 __all__ = [
     "Analysis",

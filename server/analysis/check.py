@@ -69,7 +69,8 @@ def zone_sizes(space: OutcomeSpace, reservations: list[dict[str, float]]) -> lis
 def _warnings(space: OutcomeSpace, analysis: Analysis, report: dict[str, Any]) -> Iterator[str]:
     by_round = report["zone_by_round"]
     if not any(r["zone"] for r in by_round):
-        yield "delegations: no zone of agreement in any round: no package is better than no deal for everyone who must sign"
+        yield ("delegations: no zone of agreement in any round: no package is better than no deal "
+               "for everyone who must sign")
     elif not by_round[0]["zone"]:
         first = next(r["round"] for r in by_round if r["zone"])
         yield f"delegations: no zone of agreement at the start: the first appears in round {first}"
@@ -77,7 +78,8 @@ def _warnings(space: OutcomeSpace, analysis: Analysis, report: dict[str, Any]) -
     for d in _stakeholders(space):
         lowest = min(r["reservations"][d] for r in by_round)
         if analysis.best[d] <= lowest:
-            yield f"delegations[{index[d]}].hidden.reservation: {d} can never gain: its best result {analysis.best[d]} is not above its reservation value {lowest}"
+            yield (f"delegations[{index[d]}].hidden.reservation: {d} can never gain: its best result "
+                   f"{analysis.best[d]} is not above its reservation value {lowest}")
     if analysis.zone_size and analysis.nash is None:
         yield "delegations: no Nash point: in every package of the zone some member of the table loses"
     yield from _idle_issues(space.scenario)

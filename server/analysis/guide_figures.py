@@ -41,7 +41,7 @@ def figures_markdown(scenario: Scenario, games: int = GAMES, seed: int = SEED) -
     """The figures block of `scenario`'s guide, markers included: as the scenario seats its
     delegations, and again with the absent ones seated, if it has any."""
     absent = [d.name for d in scenario.delegations if d.absent]
-    lines = [START, "", f"#### As the scenario starts", ""]
+    lines = [START, "", "#### As the scenario starts", ""]
     lines += _tournament(scenario, games, seed, seat_absent=False)
     if absent:
         lines += ["", f"#### With the absent seats filled ({', '.join(absent)})", ""]

@@ -15,9 +15,9 @@ sums and boolean masks:
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
-import itertools
 from math import prod
 
 import numpy as np

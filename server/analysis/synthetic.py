@@ -40,7 +40,8 @@ def random_scenario(
         "briefing": "A random outcome space.",
         "rounds": 3,
         "delegations": [
-            _delegation(rng, d, issues, red_lines, points, step) | {"kind": kinds[d % len(kinds)], "absent": d in absent}
+            _delegation(rng, d, issues, red_lines, points, step)
+            | {"kind": kinds[d % len(kinds)], "absent": d in absent}
             for d in range(delegations)
         ],
         "issues": issues,

@@ -13,8 +13,8 @@ from server.cli.replay import add_source, load, open_replay, seat_for
 from server.engine import FACILITATOR
 from server.replay import render
 from server.replay.exports import FORMATS, export
-from server.replay.reflections import booklet
 from server.replay.records import result_rows, to_csv
+from server.replay.reflections import booklet
 from server.replay.sources import Loaded
 
 

@@ -7,8 +7,9 @@
 Who sees what: from a local database (the facilitator's) or a JSON export (which is the whole
 log already), the default and `--all` are the facilitator's view; `--as D` narrows it to what
 delegation D could see. From a server (wire `fetch_log`, server/replay/remote.py), the server
-hands the log to the facilitator always and to a seat once the debrief is open; a seat token sees its own delegation, and everything (`--all`, or another `--as`) only once
-the game is open for review (the debrief is open) — `seat_for(..., own=...)` is that rule.
+hands the log to the facilitator always and to a seat once the debrief is open; a seat token
+sees its own delegation, and everything (`--all`, or another `--as`) only once the game is
+open for review (the debrief is open) — `seat_for(..., own=...)` is that rule.
 """
 
 from __future__ import annotations

@@ -10,8 +10,11 @@ import argparse
 import re
 from pathlib import Path
 
-from server.cli.common import UserError, write_output
-from server.cli.common import default_db  # the database `parley serve` uses
+from server.cli.common import (
+    UserError,
+    default_db,  # the database `parley serve` uses
+    write_output,
+)
 from server.engine.events import EventBase
 
 FORMATS = ("md", "html", "csv")

@@ -60,7 +60,8 @@ def _register_new(actions: argparse._SubParsersAction) -> None:  # type: ignore[
                      help="copy a bundled scenario (by id) or a scenario file, commented")
     new.add_argument("--delegations", type=int, default=None,
                      help=f"seats of a blank scenario (2 to {MAX_DELEGATIONS}; default 3)")
-    new.add_argument("--issues", type=int, default=None, help=f"issues of a blank scenario (1 to {MAX_ISSUES}; default 3)")
+    new.add_argument("--issues", type=int, default=None,
+                     help=f"issues of a blank scenario (1 to {MAX_ISSUES}; default 3)")
     new.add_argument("--out", type=Path, default=None, help="where to write it (default ./ID.yaml)")
     new.add_argument("--schema", default=SCHEMA_FILE,
                      help=f"the JSON Schema the editor modeline points at (default {SCHEMA_FILE}, beside the file)")

@@ -22,7 +22,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     serve.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
     serve.add_argument("--db", type=Path, default=None, help=f"SQLite database (default {default_db()})")
     serve.add_argument("--scenarios", type=Path, default=None, metavar="DIR",
-                       help="also offer every valid scenario file in DIR by its id (broken ones are reported and left out)")
+                       help="also offer every valid scenario file in DIR by its id "
+                            "(broken ones are reported and left out)")
     serve.set_defaults(func=run_serve)
 
     host = subparsers.add_parser("host", help="open a class of rooms on a server; prints the join codes")
@@ -33,7 +34,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     host.add_argument("--rooms", type=int, default=1, help="how many rooms (default 1)")
     host.add_argument("--bots", default="", metavar="SEATS|all",
                       help="comma-separated delegation ids whose seats bots take, or 'all'")
-    host.add_argument("--time-scale", type=float, default=1.0, help="multiply every phase length (0.01: a hundredfold shorter)")
+    host.add_argument("--time-scale", type=float, default=1.0,
+                      help="multiply every phase length (0.01: a hundredfold shorter)")
     host.add_argument("--schedule", default=None, metavar="PHASE=LENGTH,...",
                       help="deadlines for a game over days: 'negotiation=2d,decision=12h', or one "
                            "round's at a date and time 'negotiation@2=2026-12-03T09:00' (your local "

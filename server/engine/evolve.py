@@ -26,7 +26,7 @@ def initial_state(created: ev.GameCreated) -> Negotiation:
         reservation={d.id: d.hidden.reservation for d in scenario.delegations},
         war_cost={d.id: 0.0 for d in scenario.delegations},
         meters={m.id: m.start for m in scenario.meters},
-        controllers={d: "human" for d in created.seated},
+        controllers=dict.fromkeys(created.seated, "human"),
         schedule=created.schedule,
         seq=1,
     )

@@ -32,12 +32,12 @@ from websockets.asyncio.server import ServerConnection, broadcast
 from websockets.exceptions import ConnectionClosed
 
 from server.engine import FACILITATOR, RuleViolation, dump_event
-from server.engine.views import log_view
 from server.engine.events import FACILITATOR_FOREVER
+from server.engine.views import log_view
 from server.protocol import wire as w
 from server.runtime import Refusal, Room, Runtime
-from server.runtime.runtime import ClassRecord
 from server.runtime.limits import TokenBucket
+from server.runtime.runtime import ClassRecord
 
 log = logging.getLogger(__name__)
 

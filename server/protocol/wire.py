@@ -292,7 +292,8 @@ class Update(Message):
 
     `seq` is the last number of *this connection's own stream*: each seat numbers only the
     events it may know of (1, 2, 3...; the facilitator numbers the whole log), so a gap never
-    hints at an event it may not see; `events` may be empty (a view refresh). `fresh` is true when events were skipped and `view` replaces all.
+    hints at an event it may not see; `events` may be empty (a view refresh). `fresh` is true
+    when events were skipped and `view` replaces all.
     `view` leaves out the public `scenario` unless it changed: see `with_scenario`."""
 
     type: Literal["update"] = "update"

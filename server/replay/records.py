@@ -25,8 +25,8 @@ from pydantic import ValidationError
 from server.engine import dump_event
 from server.engine import events as ev
 from server.replay.model import Replay
-from server.store.upcast import EVENT_FORMAT, read_event
 from server.replay.reflections import reflection_columns
+from server.store.upcast import EVENT_FORMAT, read_event
 
 LOG_FORMAT = "parley-event-log"
 LOG_VERSION = 1
@@ -97,8 +97,8 @@ def result_rows(replay: Replay, class_id: str = "") -> list[dict[str, Any]]:
 
 def _result_columns(result: Mapping[str, Any] | None) -> dict[str, Any]:
     if result is None:
-        return {k: "" for k in ("points", "reservation", "result", "surplus", "vs_reservation",
-                                "red_lines_crossed", "red_line_count", "war_cost")}
+        return dict.fromkeys(("points", "reservation", "result", "surplus", "vs_reservation",
+                              "red_lines_crossed", "red_line_count", "war_cost"), "")
     surplus = result["surplus"]
     return {"points": result["points"], "reservation": result["reservation"],
             "result": result["result"], "surplus": surplus,

@@ -36,11 +36,11 @@ from typing import Any, Protocol
 from server.engine import FACILITATOR, Game, RuleViolation, dump_event
 from server.engine.commands import CommandBase
 from server.engine.events import EventBase
-from server.protocol.wire import Ack, Error, PresenceChanged, SeatInfo, Update, encode
-from server.store import EventRow, GameStatus, SQLiteStore
 from server.engine.views import event_view
+from server.protocol.wire import Ack, Error, PresenceChanged, SeatInfo, Update, encode
 from server.runtime.streams import SeatStreams
 from server.runtime.timer import RoomTimer
+from server.store import EventRow, GameStatus, SQLiteStore
 
 log = logging.getLogger(__name__)
 

@@ -33,20 +33,27 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from server.bots.runner import start_bot
 from server.engine import FACILITATOR, Game, RuleViolation
-from server.engine.commands import (CommandBase, OpenDebrief, PauseTimer, ResumeTimer, SetController,
-                                    StartGame, SubmitReflection)
-from server.scenario.reflection import reflection_questions
+from server.engine.commands import (
+    CommandBase,
+    OpenDebrief,
+    PauseTimer,
+    ResumeTimer,
+    SetController,
+    StartGame,
+    SubmitReflection,
+)
 from server.engine.schedule import Schedule, ScheduleError, check_schedule
 from server.protocol.wire import ClassOpened, RoomInfo, SeatInfo
-from server.bots.runner import start_bot
 from server.runtime.bots import bot_seed
 from server.runtime.catalogue import Catalogue, hosted
 from server.runtime.errors import Refusal
 from server.runtime.interning import ScenarioCache
-from server.runtime.room import Room, Seat, game_status
 from server.runtime.limits import JoinGuard, SeatLimits
+from server.runtime.room import Room, Seat, game_status
 from server.runtime.tokens import code_key, new_code, new_id, new_token, token_hash
+from server.scenario.reflection import reflection_questions
 from server.store import ClassInfo, EventRow, SeatRecord, SQLiteStore
 
 log = logging.getLogger(__name__)
@@ -188,8 +195,9 @@ class Runtime:
             raise Refusal("code_used", f"A bot plays {delegation}; ask the facilitator to release the seat.")
         if seat.token_hash is not None:
             self.join_guard.failed(address)
-            raise Refusal("code_used", "That join code has been used already. If the seat is yours, your "
-                                       "client comes back to it by itself; if not, ask the facilitator for a fresh code.")
+            raise Refusal("code_used", "That join code has been used already. If the seat is yours, "
+                                       "your client comes back to it by itself; if not, ask the "
+                                       "facilitator for a fresh code.")
         token = new_token()
         await self.store.update_seat(room.id, delegation, token_hash(token), name)
         seat.token_hash, seat.name = token_hash(token), name

@@ -25,7 +25,7 @@ Seat = str | None
 
 class SeatStreams:
     def __init__(self, delegations: Iterable[str], log: Sequence[EventBase] = ()) -> None:
-        self._counts: dict[Seat, int] = {d: 0 for d in delegations}
+        self._counts: dict[Seat, int] = dict.fromkeys(delegations, 0)
         self._counts[None] = 0
         self.total = 0
         self.extend(log)
