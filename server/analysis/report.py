@@ -29,8 +29,6 @@ is the greatest joint gain the zone offered, and `distance`/`on_frontier` are No
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from statistics import mean
 from typing import Any
@@ -41,6 +39,7 @@ from server.engine import events as ev
 from server.engine.scoring import durability, effective_terms, points
 from server.replay.render import html as render_html
 from server.replay.render import markdown as render_markdown
+from server.replay.safe_text import csv_text
 from server.replay.transcript import Block, bullets, heading, para, table
 from server.scenario.model import Scenario
 
@@ -242,12 +241,8 @@ def _num(value: Any) -> str:
 
 def report_csv(report: dict[str, Any]) -> str:
     """One row per delegation per room (a room with no results yet: one row), then history."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for row in report["rooms"] + [report["history"]]:
-        writer.writerows(_csv_rows(report, row))
-    return out.getvalue()
+    rows = [r for row in report["rooms"] + [report["history"]] for r in _csv_rows(report, row)]
+    return csv_text(CSV_COLUMNS, rows)
 
 
 def _csv_rows(report: dict[str, Any], row: dict[str, Any]) -> list[dict[str, Any]]:

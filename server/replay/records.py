@@ -15,8 +15,6 @@ last columns, `student` and `reflection`, hold the reflection handed in after th
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -26,6 +24,7 @@ from server.engine import dump_event
 from server.engine import events as ev
 from server.replay.model import Replay
 from server.replay.reflections import reflection_columns
+from server.replay.safe_text import csv_text
 from server.store.upcast import EVENT_FORMAT, read_event
 
 LOG_FORMAT = "parley-event-log"
@@ -108,8 +107,4 @@ def _result_columns(result: Mapping[str, Any] | None) -> dict[str, Any]:
 
 
 def to_csv(rows: Iterable[Mapping[str, Any]]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue()
+    return csv_text(CSV_COLUMNS, rows)

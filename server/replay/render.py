@@ -1,27 +1,39 @@
-"""Markdown and HTML renderings of a transcript (server/replay/transcript.py)."""
+"""Markdown and HTML renderings of a transcript (server/replay/transcript.py) or a report.
+
+The Markdown is the one rendering: every text in it is escaped (`safe_text.markdown_text`), so a
+player's `*`, `<script>` or ESC is shown as typed, never read as markup or sent to a terminal.
+The HTML is that Markdown rendered by markdown-it-py (CommonMark with tables, raw HTML off),
+so both say the same and a briefing's paragraphs stay paragraphs.
+"""
 
 from __future__ import annotations
 
 from html import escape
 
+from markdown_it import MarkdownIt
+
+from server.replay.safe_text import markdown_text, printable
 from server.replay.transcript import Block
 
+_MARKDOWN_IT = MarkdownIt("commonmark", {"html": False}).enable("table")
 
-def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+
+def _line(text: str) -> str:
+    """A text that must stay on one line (a heading, a list item, a table cell)."""
+    return markdown_text(" ".join(text.split("\n")).strip())
 
 
 def _md_block(b: Block) -> str:
     if b.kind == "heading":
-        return "#" * b.level + " " + b.text
+        return "#" * b.level + " " + _line(b.text)
     if b.kind == "para":
-        return b.text
+        return markdown_text(b.text)
     if b.kind == "list":
-        return "\n".join("- " + item.replace("\n", " ") for item in b.items)
+        return "\n".join("- " + _line(item) for item in b.items)
     header, *body = b.rows
-    lines = ["| " + " | ".join(_md_cell(c) for c in header) + " |",
+    lines = ["| " + " | ".join(_line(c) for c in header) + " |",
              "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in body]
+    lines += ["| " + " | ".join(_line(c) for c in row) + " |" for row in body]
     return "\n".join(lines)
 
 
@@ -34,22 +46,9 @@ _STYLE = ("body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem aut
           "td,th{border:1px solid #bbb;padding:.2rem .5rem;text-align:left}th{background:#eee}")
 
 
-def _html_block(b: Block) -> str:
-    if b.kind == "heading":
-        return f"<h{b.level}>{escape(b.text)}</h{b.level}>"
-    if b.kind == "para":
-        return f"<p>{escape(b.text)}</p>"
-    if b.kind == "list":
-        return "<ul>\n" + "\n".join(f"<li>{escape(i)}</li>" for i in b.items) + "\n</ul>"
-    header, *body = b.rows
-    head = "<tr>" + "".join(f"<th>{escape(c)}</th>" for c in header) + "</tr>"
-    rows = "\n".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in r) + "</tr>" for r in body)
-    return f"<table>\n<thead>{head}</thead>\n<tbody>\n{rows}\n</tbody>\n</table>"
-
-
 def html(blocks: list[Block]) -> str:
     title = next((b.text for b in blocks if b.kind == "heading"), "Parley transcript")
-    body = "\n".join(_html_block(b) for b in blocks)
+    body = _MARKDOWN_IT.render(markdown(blocks))
     return (f"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            f"<title>{escape(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n{body}\n"
-            f"</body>\n</html>\n")
+            f"<title>{escape(printable(' '.join(title.split())))}</title>\n<style>{_STYLE}</style>\n"
+            f"</head>\n<body>\n{body}</body>\n</html>\n")
