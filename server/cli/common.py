@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import platformdirs
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from server.replay.safe_text import printable
 
 
 class UserError(Exception):
@@ -27,3 +34,16 @@ def write_output(text: str, out: Path | None, summary: str) -> None:
 def default_db() -> Path:
     """The database `parley serve` uses when no `--db` is given."""
     return Path(platformdirs.user_data_dir("parley")) / "parley.db"
+
+
+def print_table(columns: Sequence[str], rows: Sequence[Sequence[object]], right: Sequence[str] = ()) -> None:
+    """A plain table on stdout (rich): a header, then one line per row. Cells are text as is,
+    never markup; the columns named in `right` are right-aligned (numbers)."""
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    for name in columns:
+        table.add_column(name, justify="right" if name in right else "left", overflow="fold")
+    for row in rows:
+        table.add_row(*(Text(printable(str(cell))) for cell in row))
+    # Piped or captured, stdout has no width: let the table be as wide as it needs.
+    console = Console(width=None if sys.stdout.isatty() else 200, highlight=False)
+    console.print(table)

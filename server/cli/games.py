@@ -7,7 +7,7 @@ import dataclasses
 import json
 from pathlib import Path
 
-from server.cli.common import UserError, default_db
+from server.cli.common import UserError, default_db, print_table
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -40,8 +40,7 @@ def run_games_list(args: argparse.Namespace) -> int:
     if not games:
         print(f"No games in {db}.")
         return 0
-    print(f"{'GAME':<12} {'SCENARIO':<16} {'STATUS':<8} {'PHASE':<12} {'ROUND':>5}  AGREEMENT  EVENTS")
-    for g in games:
-        print(f"{g.id:<12} {g.scenario:<16} {g.status:<8} {g.phase:<12} {g.round:>5}  "
-              f"{'signed' if g.agreement else '-':<9}  {g.events:>6}")
+    print_table(("GAME", "SCENARIO", "STATUS", "PHASE", "ROUND", "AGREEMENT", "EVENTS"),
+                [(g.id, g.scenario, g.status, g.phase, g.round, "signed" if g.agreement else "-", g.events)
+                 for g in games], right=("ROUND", "EVENTS"))
     return 0

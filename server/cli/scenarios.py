@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from server.cli.common import UserError
+from server.cli.common import UserError, print_table
 from server.scenario.loader import (
     ScenarioError,
     bundled_scenarios,
@@ -70,10 +70,11 @@ def _register_new(actions: argparse._SubParsersAction) -> None:  # type: ignore[
 
 
 def list_scenarios(args: argparse.Namespace) -> int:
+    rows = []
     for scenario in bundled_scenarios().values():
         seats = ", ".join(d.id + (" (absent)" if d.absent else "") for d in scenario.delegations)
-        print(f"{scenario.id:<16} {scenario.title}")
-        print(f"{'':<16} {len(scenario.issues)} issues, {scenario.rounds} rounds; seats: {seats}")
+        rows.append((scenario.id, scenario.title, len(scenario.issues), scenario.rounds, seats))
+    print_table(("SCENARIO", "TITLE", "ISSUES", "ROUNDS", "SEATS"), rows, right=("ISSUES", "ROUNDS"))
     return 0
 
 
