@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from client_helpers import facilitate, open_room, to_phase, wait_until
 from textual.widgets import Input, TextArea
 
 from client.app import ParleyApp
 from client.connection import Connection
 from client.screens.outcome import OutcomeScreen
 from client.screens.reflection import ReflectionScreen
+from client_helpers import facilitate, open_room, to_phase, wait_until
 from server.engine import commands as c
 from server.net.server import ParleyServer
 

@@ -57,12 +57,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from server.analysis import whatif
-from server.engine import lessons
 from server.analysis.assess import assess
-from server.engine.lessons import Lesson
 from server.analysis.core import Analysis, Package, SpaceTooLarge, analyse
-from server.engine import FACILITATOR, Game
+from server.engine import FACILITATOR, Game, lessons
 from server.engine import events as ev
+from server.engine.lessons import Lesson
 from server.engine.state import Negotiation
 from server.replay.concessions import concession_series
 from server.scenario.model import Scenario
@@ -269,7 +268,8 @@ def _interim_fate(interim: dict[str, Any]) -> str:
 
 def _format_results(d: dict[str, Any]) -> list[str]:
     lines = ["## Results", "",
-             "(result = worth of the agreement, or of no deal, less the war cost paid; surplus = worth - reservation)", "",
+             "(result = worth of the agreement, or of no deal, less the war cost paid; "
+             "surplus = worth - reservation)", "",
              "| delegation | points | worth | war cost | result | reservation | surplus | red lines |",
              "|---|---:|---:|---:|---:|---:|---:|---|"]
     for r in d["delegations"]:

@@ -23,9 +23,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from server.engine import lessons
 from server.bots.strategies import PARTY_STRATEGIES, make_strategy
-from server.engine import CLOCK, FACILITATOR, Game, RuleViolation
+from server.engine import CLOCK, FACILITATOR, Game, RuleViolation, lessons
 from server.engine import commands as c
 from server.engine import events as ev
 from server.scenario.model import Scenario
