@@ -32,9 +32,10 @@ async def test_a_student_hands_in_and_revises_a_reflection(srv: ParleyServer, tm
         await wait_until(pilot, lambda: app.screen.check_action("reflect", ()), what="the reflect key")
         await pilot.press("r")
         await wait_until(pilot, lambda: isinstance(app.screen, ReflectionScreen), what="the form")
-        app.screen.query_one("#answer-1", TextArea).text = "Tabling early."
+        await pilot.press(*"Tabling early.")  # the first answer has the focus
+        await pilot.press("tab", *"Later")
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: room.game.state.reflections.get("lowland") == ("Tabling early.", ""),
+        await wait_until(pilot, lambda: room.game.state.reflections.get("lowland") == ("Tabling early.", "Later"),
                          what="the reflection stored")
         assert room.game.state.reflection_authors["lowland"] == "Ann"
         await pilot.press("r")

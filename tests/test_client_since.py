@@ -77,3 +77,28 @@ async def test_a_first_visit_has_no_summary(srv: ParleyServer, tmp_path: Path) -
         assert not isinstance(app.screen, SinceScreen)
     assert json.loads(config_file.read_text())["visits"] == {
         f"{normalise_url(srv.url)}|{info.room}|upland": room.streams.count("upland")}
+
+
+async def test_coming_back_with_the_rejoin_code_shows_the_summary_too(srv: ParleyServer, tmp_path: Path) -> None:
+    """A student who types their rejoin code the next day gets the summary first as well."""
+    from client import rejoin
+
+    opened = await srv.runtime.open_class("tutorial", rooms=1)  # type: ignore[union-attr]
+    info = opened.rooms[0]
+    room = srv.runtime.room(info.room)  # type: ignore[union-attr]
+    await to_phase(room, "negotiation")
+    config_file = tmp_path / "client.json"
+    first = ParleyApp(Connection(srv.url, backoff=(0.1,)), name="Lee", config_file=config_file)
+    async with first.run_test(size=(100, 30)) as pilot:
+        first.screen.query_one("#code", Input).value = next(s.code for s in info.seats if s.delegation == "lowland")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: first.state.token is not None, what="the seat")
+        token = first.state.token
+    await facilitate(room, c.Announce(text="See you tomorrow."))
+    again = ParleyApp(Connection(srv.url, backoff=(0.1,)), name="Lee", config_file=config_file)
+    async with again.run_test(size=(100, 30)) as pilot:
+        assert token is not None
+        again.screen.query_one("#code", Input).value = rejoin.readable(token) or ""
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(again.screen, SinceScreen), what="the summary")
+        assert "See you tomorrow." in str(again.screen.query_one("#since-text", Static).render())

@@ -17,6 +17,10 @@ from textual.widgets import Static, TextArea
 class ReflectionScreen(ModalScreen[list[str] | None]):
     """Dismissed with the answers (ctrl+s) or None (Esc: the draft is kept by the caller)."""
 
+    DEFAULT_CSS = """
+    ReflectionScreen #reflection { height: 90%; }
+    ReflectionScreen TextArea.answer { height: 5; margin-bottom: 1; }
+    """
     BINDINGS = [Binding("ctrl+s", "hand_in", "Hand in", priority=True),
                 Binding("escape", "keep", "Back (draft kept)")]
 
@@ -37,6 +41,9 @@ class ReflectionScreen(ModalScreen[list[str] | None]):
                 for n, (question, answer) in enumerate(zip(self.questions, self.draft), 1):
                     yield Static(f"[b]{n}.[/b] {escape(question)}", classes="question")
                     yield TextArea(answer, id=f"answer-{n}", classes="answer")
+
+    def on_mount(self) -> None:
+        self.query_one("#answer-1", TextArea).focus()  # typing goes into the first answer at once
 
     def answers(self) -> list[str]:
         return [self.query_one(f"#answer-{n}", TextArea).text for n in range(1, len(self.questions) + 1)]
