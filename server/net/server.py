@@ -16,7 +16,6 @@ more memory than the bandwidth they save. One client address may hold at most
 from __future__ import annotations
 
 import logging
-import secrets
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -29,6 +28,7 @@ from websockets.http11 import Request, Response
 from server.net.access import Access, Quotas
 from server.net.session import Session
 from server.protocol import wire
+from server.protocol.keyfile import new_key
 from server.runtime import Runtime
 from server.runtime.catalogue import Catalogue
 from server.store import open_store
@@ -47,7 +47,7 @@ class ParleyServer:
         self.clock = clock  # the runtime's clock: tests inject one to play days in seconds
         self.host = host
         self._port = port
-        self.instructor_key = instructor_key or secrets.token_urlsafe(24)
+        self.instructor_key = instructor_key or new_key()
         self.access = Access(self.instructor_key, quotas)
         self.hello_seconds = hello_seconds
         self.connections_per_address = connections_per_address

@@ -31,6 +31,11 @@ def key_path(directory: Path | None = None) -> Path:
     return data_dir(directory) / KEY_FILE
 
 
+def new_key() -> str:
+    """A fresh instructor key: 40 hex digits (160 bits; never starts with '-', so `--key KEY` parses)."""
+    return secrets.token_hex(20)
+
+
 def ensure_key(directory: Path | None = None) -> tuple[str, bool]:
     """The instructor key of this data directory, created (0600) if there is none; (key, created)."""
     path = key_path(directory)
@@ -38,7 +43,7 @@ def ensure_key(directory: Path | None = None) -> tuple[str, bool]:
     if existing:
         return existing, False
     path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(24)
+    key = new_key()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as out:
         out.write(key + "\n")
