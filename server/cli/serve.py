@@ -69,7 +69,7 @@ def run_serve(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UserError(f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}") from None
     except FormatError as exc:
-        raise UserError(f"cannot serve from {args.db or default_db()}: {exc}") from None
+        raise UserError(f"cannot serve from {db}: {exc}") from None
     return 0
 
 
