@@ -13,7 +13,7 @@ events per room. Each refusal is a `Refusal("quota", ...)` naming the quota and 
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from server.runtime import Refusal, Room, Runtime
 
@@ -31,7 +31,7 @@ class Access:
     """The server's instructor key and quotas, as a session checks them."""
 
     key: str
-    quotas: Quotas = Quotas()
+    quotas: Quotas = field(default_factory=Quotas)
 
     def check_key(self, offered: str | None) -> None:
         if offered is None:

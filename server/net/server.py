@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 class ParleyServer:
     def __init__(self, db_path: str | Path, host: str = "127.0.0.1", port: int = 0,
                  catalogue: Catalogue | None = None, clock: Callable[[], float] = time.time, *,
-                 instructor_key: str | None = None, quotas: Quotas = Quotas(),
+                 instructor_key: str | None = None, quotas: Quotas | None = None,
                  hello_seconds: float = wire.HELLO_SECONDS,
                  connections_per_address: int | None = wire.CONNECTIONS_PER_ADDRESS) -> None:
         self.db_path = Path(db_path)
@@ -48,7 +48,7 @@ class ParleyServer:
         self.host = host
         self._port = port
         self.instructor_key = instructor_key or new_key()
-        self.access = Access(self.instructor_key, quotas)
+        self.access = Access(self.instructor_key, quotas or Quotas())
         self.hello_seconds = hello_seconds
         self.connections_per_address = connections_per_address
         self._per_address: Counter[str] = Counter()
