@@ -61,7 +61,7 @@ class ParleyApp(App[None]):
                  code: str | None = None, name: str = "", role: str = "player",
                  token: str | None = None, demo: DemoHost | None = None,
                  config_file: Path | None = None, web_url: str | None = None,
-                 rejoin_prompt: bool = False) -> None:
+                 rejoin_prompt: bool = False, key: str | None = None) -> None:
         super().__init__()
         self.web_url = web_url  # the page students open, when served by `parley web`
         self.rejoin_prompt = rejoin_prompt  # show the rejoin code as soon as a code is spent
@@ -71,6 +71,7 @@ class ParleyApp(App[None]):
         self.server = server or (connection.url if connection else saved.get("server", config.DEFAULT_SERVER))
         self.code, self.player_name = code, name or saved.get("name", "")
         self.role, self.token, self.demo = role, token, demo
+        self.key = key  # the server's instructor key, for opening a class
         self._routed: str | None = None
         self._visit: VisitMemory | None = None  # where this seat's visit has got to
         self.reflection_draft: list[str] = []   # the reflection form's answers, kept between visits to it
@@ -135,7 +136,7 @@ class ParleyApp(App[None]):
     async def open_class(self, server: str, scenario: str, rooms: int, bots: list[str] | str,
                          time_scale: float) -> None:
         connection = await self._connection_for(server)
-        opened = await connection.open_class(scenario, rooms, bots, time_scale)
+        opened = await connection.open_class(scenario, rooms, bots, time_scale, key=self.key)
         self.class_state = reduce_class(self.class_state, opened)
         await self.resume_class(server, opened.facilitator_token)
 

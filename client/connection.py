@@ -127,9 +127,10 @@ class Connection:
         return reply
 
     async def open_class(self, scenario: str, rooms: int = 1, bots: Sequence[str] | str = (),
-                         time_scale: float = 1.0, start: bool = False) -> wire.ClassOpened:
+                         time_scale: float = 1.0, start: bool = False,
+                         key: str | None = None) -> wire.ClassOpened:
         chosen: list[str] | Literal["all"] = "all" if bots == "all" else list(bots)
-        message = wire.OpenClass(id=self.next_id(), scenario=scenario, rooms=rooms,
+        message = wire.OpenClass(id=self.next_id(), key=key, scenario=scenario, rooms=rooms,
                                  bots=chosen, time_scale=time_scale, start=start)
         reply = await self._ask(message, scenario=scenario)
         self.token = reply.facilitator_token

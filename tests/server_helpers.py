@@ -5,6 +5,10 @@ every frame it receives (raw text and parsed), answers `call(...)` with the repl
 id, and `wait_for(...)` finds a later frame; `open_class` and `seat_clients`
 set up a room of connected seats. Everything has a timeout, so a broken server fails a test
 instead of hanging it.
+
+Opening a class needs the server's instructor key: `open_class(server, ...)` takes anything
+with `url` and `instructor_key` (the `server` fixture, a `ServeProcess`); given a bare URL it
+uses the key `remember_key` recorded for it (the fixtures record theirs).
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import itertools
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import websockets
 from websockets.asyncio.client import ClientConnection
@@ -23,6 +27,29 @@ from server.protocol.wire import PROTOCOL_VERSION
 
 TIMEOUT = 5.0
 Frame = dict[str, Any]
+
+_KEYS: dict[str, str] = {}  # url -> instructor key, for tests that only hold a URL
+
+
+class Served(Protocol):
+    """A running server a test can open classes on."""
+
+    @property
+    def url(self) -> str: ...
+    @property
+    def instructor_key(self) -> str: ...
+
+
+def remember_key(served: Served) -> None:
+    _KEYS[served.url] = served.instructor_key
+
+
+def key_of(target: Served | str) -> str | None:
+    return _KEYS.get(target) if isinstance(target, str) else target.instructor_key
+
+
+def url_of(target: Served | str) -> str:
+    return target if isinstance(target, str) else target.url
 
 
 class Client:
@@ -122,9 +149,10 @@ class Client:
         await asyncio.wait_for(self._reader, TIMEOUT)
 
 
-async def open_class(url: str, scenario: str = "tutorial", **options: Any) -> tuple[Client, Frame]:
-    """A facilitator connection that opened a class; (client, class_opened frame)."""
-    facilitator = await Client.connect(url, "fac")
+async def open_class(target: Served | str, scenario: str = "tutorial", **options: Any) -> tuple[Client, Frame]:
+    """A facilitator connection that opened a class with the server's key; (client, class_opened)."""
+    facilitator = await Client.connect(url_of(target), "fac")
+    options.setdefault("key", key_of(target))
     opened = await facilitator.call("open_class", scenario=scenario, **options)
     assert opened["type"] == "class_opened", opened
     return facilitator, opened
@@ -160,12 +188,21 @@ def free_port() -> int:
 
 
 class ServeProcess:
-    """`parley serve --port P --db FILE` in a child process (sys.executable -m server.cli)."""
+    """`parley serve --port P --db FILE --data-dir DIR` in a child process (sys.executable -m
+    server.cli); its data directory (and instructor key) is the test's $PARLEY_DATA_DIR (see
+    conftest.py), so a `parley host` run in the test finds the key as it would on the machine."""
 
     def __init__(self, db: Path, port: int | None = None) -> None:
+        import os
+
         self.db, self.port = db, port or free_port()
+        self.data_dir = Path(os.environ.get("PARLEY_DATA_DIR") or db.parent / "data")
         self.url = f"ws://127.0.0.1:{self.port}"
         self.proc: Any = None
+
+    @property
+    def instructor_key(self) -> str:
+        return (self.data_dir / "instructor.key").read_text(encoding="utf-8").strip()
 
     def start(self) -> ServeProcess:
         import subprocess
@@ -174,7 +211,8 @@ class ServeProcess:
         import urllib.request
 
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "server.cli", "serve", "--port", str(self.port), "--db", str(self.db)],
+            [sys.executable, "-m", "server.cli", "serve", "--port", str(self.port), "--db", str(self.db),
+             "--data-dir", str(self.data_dir)],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:

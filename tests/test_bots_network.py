@@ -108,7 +108,7 @@ async def test_parley_bot_refuses_a_bad_code_in_one_line(server: ParleyServer, t
 
 async def test_a_facilitator_hands_a_dropped_seat_to_a_bot_and_takes_it_back(server: ParleyServer) -> None:
     """AssignBot mid-game makes a bot play the dropped seat; ReleaseBot stops it for the human."""
-    facilitator, opened = await open_class(server.url, bots=["lowland", "commission"], time_scale=0.2)
+    facilitator, opened = await open_class(server, bots=["lowland", "commission"], time_scale=0.2)
     room = opened["rooms"][0]
     code = next(s["code"] for s in room["seats"] if s["delegation"] == "upland")
     human = await Client.connect(server.url, "upland")

@@ -140,7 +140,8 @@ async def test_signing_an_agreement_shows_the_outcome_and_the_debrief(srv: Parle
 
 async def test_facilitator_pauses_and_injects_an_event_seen_by_a_player(srv: ParleyServer, tmp_path: Path) -> None:
     """From the console: open a class, start, pause (p), inject a card (i) a player sees; give a seat to a bot (b)."""
-    app = ParleyApp(server=srv.url, role="facilitator", config_file=tmp_path / "client.json")
+    app = ParleyApp(server=srv.url, role="facilitator", config_file=tmp_path / "client.json",
+                    key=srv.instructor_key)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.click("#open")
         await wait_until(pilot, lambda: app.class_state.rooms and type(app.screen).__name__ == "ConsoleScreen",

@@ -152,7 +152,8 @@ async def test_review_this_game_opens_the_replay_as_the_players_seat(srv: Parley
 
 async def test_facilitator_console_shows_the_report_the_debrief_and_a_review(srv: ParleyServer, tmp_path: Path) -> None:
     """Debrief keys appear once the room ends; then t shows the class report, d the room's debrief, l the replay as facilitator."""
-    app = ParleyApp(server=srv.url, role="facilitator", config_file=tmp_path / "client.json")
+    app = ParleyApp(server=srv.url, role="facilitator", config_file=tmp_path / "client.json",
+                    key=srv.instructor_key)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.click("#open")
         await wait_until(pilot, lambda: app.class_state.rooms and type(app.screen).__name__ == "ConsoleScreen",

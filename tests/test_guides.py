@@ -110,14 +110,15 @@ async def test_the_facilitator_fetches_the_guide_and_a_seat_or_a_sent_file_gets_
     assert refused["type"] == "error" and refused["code"] == "not_facilitator"
     text = (ROOT / "scenarios" / "tutorial.yaml").read_text(encoding="utf-8")
     sender = await Client.connect(server.url, "sender")
-    assert (await sender.call("open_class", scenario_text=text, scenario_file="mine.yaml"))["type"] == "class_opened"
+    assert (await sender.call("open_class", key=server.instructor_key, scenario_text=text, scenario_file="mine.yaml"))["type"] == "class_opened"
     none = await sender.call("fetch_guide")
     assert none["type"] == "error" and none["code"] == "no_guide"
 
 
 async def test_the_console_opens_the_guide_in_a_scrollable_screen(server: ParleyServer, tmp_path: Path) -> None:
     """In the facilitator console, ? opens the class scenario's guide as Markdown; Esc closes it."""
-    app = ParleyApp(server=server.url, role="facilitator", config_file=tmp_path / "client.json")
+    app = ParleyApp(server=server.url, role="facilitator", config_file=tmp_path / "client.json",
+                    key=server.instructor_key)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.click("#open")
         await wait_until(pilot, lambda: app.class_state.rooms and type(app.screen).__name__ == "ConsoleScreen",

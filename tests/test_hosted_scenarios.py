@@ -57,7 +57,7 @@ async def test_a_hosted_file_plays_survives_a_restart_and_replays_after_it_is_de
     first = ParleyServer(db)
     await first.start()
     try:
-        status, out, err = await run_cli(capsys, "host", str(path), "--server", first.url, "--bots", "all",
+        status, out, err = await run_cli(capsys, "host", str(path), "--server", first.url, "--key", first.instructor_key, "--bots", "all",
                                          "--time-scale", "0.01", "--json")
         assert status == 0, err
         opened = json.loads(out)
@@ -97,12 +97,12 @@ async def test_a_broken_file_is_refused_with_the_place_and_nothing_is_stored(
     del data["delegations"][1]["hidden"]["points"]["water_flow"]
     broken = yaml.safe_dump(data)
     client = await Client.connect(server.url, "instructor")
-    refused = await client.call("open_class", scenario_text=broken, scenario_file="../../evil\x1b[2J.yaml")
+    refused = await client.call("open_class", key=server.instructor_key, scenario_text=broken, scenario_file="../../evil\x1b[2J.yaml")
     assert refused["type"] == "error" and refused["code"] == "bad_scenario"
     assert "evil[2J.yaml: delegations[1].hidden.points: no points for issue 'water_flow'" in refused["message"]
     path = tmp_path / "broken.yaml"
     path.write_text(broken, encoding="utf-8")
-    status, _, err = await run_cli(capsys, "host", str(path), "--server", server.url)
+    status, _, err = await run_cli(capsys, "host", str(path), "--server", server.url, "--key", server.instructor_key)
     assert status == 1 and "broken.yaml: delegations[1].hidden.points: no points for issue 'water_flow'" in err
     assert "Traceback" not in err
     assert server.runtime is not None and server.runtime.store.classes() == []
@@ -111,11 +111,11 @@ async def test_a_broken_file_is_refused_with_the_place_and_nothing_is_stored(
 async def test_an_oversized_or_unknown_scenario_is_refused_and_nothing_is_stored(server: ParleyServer) -> None:
     """Scenario text over the size limit, YAML that is not a mapping, and an unknown id change nothing."""
     client = await Client.connect(server.url, "instructor")
-    too_big = await client.call("open_class", scenario_text="#" * (MAX_SCENARIO_BYTES + 1))
+    too_big = await client.call("open_class", key=server.instructor_key, scenario_text="#" * (MAX_SCENARIO_BYTES + 1))
     assert too_big["type"] == "error" and too_big["code"] == "bad_message"
-    not_mapping = await client.call("open_class", scenario_text="- a list\n", scenario_file="list.yaml")
+    not_mapping = await client.call("open_class", key=server.instructor_key, scenario_text="- a list\n", scenario_file="list.yaml")
     assert not_mapping["code"] == "bad_scenario" and "list.yaml: (top level)" in not_mapping["message"]
-    unknown = await client.call("open_class", scenario="no-such-thing")
+    unknown = await client.call("open_class", key=server.instructor_key, scenario="no-such-thing")
     assert unknown["code"] == "unknown_scenario" and "tutorial" in unknown["message"]
     assert server.runtime is not None and server.runtime.store.classes() == []
 
@@ -157,7 +157,7 @@ async def test_serve_offers_a_folder_scenario_by_id_and_keeps_its_text(tmp_path:
     await srv.start()
     try:
         client = await Client.connect(srv.url, "instructor")
-        opened = await client.call("open_class", scenario="river-class")
+        opened = await client.call("open_class", key=srv.instructor_key, scenario="river-class")
         assert opened["type"] == "class_opened" and opened["scenario"] == "river-class"
         info = srv.runtime.store.class_info(opened["class"])  # type: ignore[union-attr]
         assert info is not None and info.options["scenario"]["source"] == "folder"

@@ -56,7 +56,7 @@ async def test_a_wrong_token_is_one_clear_error(server: ParleyServer) -> None:
 
 async def test_a_long_log_comes_in_parts_and_joins_up(server: ParleyServer) -> None:
     """A log longer than one frame's share arrives in parts that join into the whole log."""
-    facilitator, opened = await open_class(server.url, start=True)
+    facilitator, opened = await open_class(server, start=True)
     room = server.runtime.room(opened["rooms"][0]["room"])
     for n in range(900):
         await room.submit("upland", MakeStatement(text=f"statement {n}"))

@@ -128,7 +128,7 @@ async def test_two_day_game_survives_a_restart_and_ends_at_its_deadline(tmp_path
     schedule = parse_schedule("negotiation=10h,decision=6h", UTC).model_dump(mode="json", exclude_none=True)
     first = ParleyServer(db, clock=clock)
     await first.start()
-    fac, opened = await open_class(first.url, schedule=schedule, start=True)
+    fac, opened = await open_class(first, schedule=schedule, start=True)
     rid = opened["rooms"][0]["room"]
     room = first.runtime.room(rid)  # type: ignore[union-attr]
     pressure = room.game.scenario.phases.pressure
@@ -178,14 +178,14 @@ async def test_open_class_refuses_a_schedule_that_does_not_fit(tmp_path: Path) -
     async with ParleyServer(tmp_path / "p.db", clock=clock) as srv:
         fac = await Client.connect(srv.url, "fac")
         bad = parse_schedule("negotiation@7=1d", UTC).model_dump(mode="json", exclude_none=True)
-        refused = await fac.call("open_class", scenario="tutorial", schedule=bad)
+        refused = await fac.call("open_class", key=srv.instructor_key, scenario="tutorial", schedule=bad)
         assert refused["type"] == "error" and refused["code"] == "bad_schedule"
         assert "has 3 rounds" in refused["message"]
         past = {"entries": [{"phase": "negotiation", "round": 1, "until": T0 - 60}]}
-        refused = await fac.call("open_class", scenario="tutorial", schedule=past)
+        refused = await fac.call("open_class", key=srv.instructor_key, scenario="tutorial", schedule=past)
         assert refused["code"] == "bad_schedule" and "already passed" in refused["message"]
         malformed = {"entries": [{"phase": "lobby", "seconds": 10}]}
-        refused = await fac.call("open_class", scenario="tutorial", schedule=malformed)
+        refused = await fac.call("open_class", key=srv.instructor_key, scenario="tutorial", schedule=malformed)
         assert refused["code"] == "bad_message"
         assert not srv.runtime.classes  # type: ignore[union-attr]
         await fac.close()
@@ -200,7 +200,7 @@ async def test_since_you_were_here_tells_a_seat_only_what_it_may_see(tmp_path: P
     clock = FakeClock(T0)
     schedule = parse_schedule("negotiation=2d", UTC).model_dump(mode="json", exclude_none=True)
     async with ParleyServer(tmp_path / "p.db", clock=clock) as srv:
-        fac, opened = await open_class(srv.url, schedule=schedule, start=True)
+        fac, opened = await open_class(srv, schedule=schedule, start=True)
         rid = opened["rooms"][0]["room"]
         await fac.command({"type": "advance"}, room=rid)
         seats = await seat_clients(srv.url, opened["rooms"][0])

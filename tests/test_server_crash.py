@@ -14,7 +14,7 @@ async def test_sigkill_mid_game_then_restart(tmp_path: Path) -> None:
     """kill -9 of `parley serve` mid-round, restart on the same file: every event told is stored, and play resumes."""
     served = ServeProcess(tmp_path / "crash.db").start()
     try:
-        fac, opened = await open_class(served.url, start=True)
+        fac, opened = await open_class(served, start=True)
         rid = opened["rooms"][0]["room"]
         seats = await seat_clients(served.url, opened["rooms"][0])
         await fac.command({"type": "advance"}, room=rid)

@@ -38,7 +38,7 @@ async def test_debrief_is_the_facilitators_until_it_is_opened(server: ParleyServ
 
 async def test_debrief_waits_for_the_end(server: ParleyServer) -> None:
     """A running game has no debrief yet: the facilitator is told so, plainly."""
-    facilitator, opened = await open_class(server.url, start=True)
+    facilitator, opened = await open_class(server, start=True)
     reply = await facilitator.call("fetch_debrief", room=opened["rooms"][0]["room"])
     assert reply["type"] == "error" and reply["code"] == "game_not_over"
 

@@ -9,7 +9,7 @@ from server_helpers import AGREEABLE_TUTORIAL_TERMS, open_class, seat_clients, u
 
 async def test_whole_game_to_an_agreement(server: ParleyServer) -> None:
     """Three clients and a facilitator play the tutorial to a signed agreement, stored in order."""
-    fac, opened = await open_class(server.url, start=True)
+    fac, opened = await open_class(server, start=True)
     room = opened["rooms"][0]
     rid = room["room"]
     seats = await seat_clients(server.url, room)
@@ -42,7 +42,7 @@ async def test_whole_game_to_an_agreement(server: ParleyServer) -> None:
 
 async def test_game_ending_without_agreement(server: ParleyServer) -> None:
     """A party walking out ends the game with no agreement, and every seat hears why."""
-    fac, opened = await open_class(server.url, start=True)
+    fac, opened = await open_class(server, start=True)
     seats = await seat_clients(server.url, opened["rooms"][0])
     await fac.command({"type": "advance"}, room=opened["rooms"][0]["room"])
     await until_phase(seats["lowland"], "negotiation")

@@ -34,7 +34,7 @@ def _forbidden_for(scenario: Scenario, seat: str | None, private_texts: dict[tup
 
 
 async def _play_whole_game(server: ParleyServer) -> tuple[dict[str, list[Client]], Client, dict[tuple[str, str], str]]:
-    fac, opened = await open_class(server.url, scenario=SCENARIO, seed=3, start=True)
+    fac, opened = await open_class(server, scenario=SCENARIO, seed=3, start=True)
     room = opened["rooms"][0]
     rid = room["room"]
     seats = await seat_clients(server.url, room, skip=("usa", "europe"))

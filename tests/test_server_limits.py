@@ -13,7 +13,7 @@ from server_helpers import Client, open_class, seat_clients
 
 
 async def _room_and_seat(server: ParleyServer) -> tuple[Client, dict, dict[str, Client]]:  # type: ignore[type-arg]
-    fac, opened = await open_class(server.url, start=True)
+    fac, opened = await open_class(server, start=True)
     seats = await seat_clients(server.url, opened["rooms"][0], skip=("commission",))
     return fac, opened, seats
 
@@ -71,8 +71,8 @@ async def test_join_and_token_mistakes(server: ParleyServer) -> None:
 
 async def test_token_used_in_the_wrong_room(server: ParleyServer) -> None:
     """A seat's token acts only in its room, and a facilitator's only in its class."""
-    fac, opened = await open_class(server.url, rooms=2, start=True)
-    other_fac, other = await open_class(server.url, start=True)
+    fac, opened = await open_class(server, rooms=2, start=True)
+    other_fac, other = await open_class(server, start=True)
     seats = await seat_clients(server.url, opened["rooms"][0], skip=("commission", "lowland"))
     second_room = opened["rooms"][1]["room"]
     seq = server.runtime.room(second_room).seq  # type: ignore[union-attr]

@@ -14,7 +14,7 @@ from server_helpers import AGREEABLE_TUTORIAL_TERMS, Client, open_class, seat_cl
 
 async def test_timer_moves_phases_on_its_own(server: ParleyServer) -> None:
     """With --time-scale 0.01 the server's clock alone carries a game from pressure into negotiation and on."""
-    fac, opened = await open_class(server.url, time_scale=0.01, start=True)
+    fac, opened = await open_class(server, time_scale=0.01, start=True)
     seats = await seat_clients(server.url, opened["rooms"][0], skip=("commission", "lowland"))
     await until_phase(seats["upland"], "negotiation", timeout=3)
     # Negotiation lasts 1.5 s; with nothing to sign, decision is skipped and a new round begins.
@@ -25,7 +25,7 @@ async def test_timer_moves_phases_on_its_own(server: ParleyServer) -> None:
 
 async def test_pause_resume_and_extend(server: ParleyServer) -> None:
     """A paused timer does not fire; resume gives back the remaining time; extend pushes the deadline."""
-    fac, opened = await open_class(server.url, time_scale=0.01, start=True)
+    fac, opened = await open_class(server, time_scale=0.01, start=True)
     rid = opened["rooms"][0]["room"]
     seats = await seat_clients(server.url, opened["rooms"][0], skip=("commission", "lowland"))
     await until_phase(seats["upland"], "negotiation", timeout=3)
@@ -45,7 +45,7 @@ async def test_pause_resume_and_extend(server: ParleyServer) -> None:
 
 async def test_reconnect_mid_round_catches_up(server: ParleyServer) -> None:
     """A seat that drops and resumes gets exactly the events it missed that it may see, in order."""
-    fac, opened = await open_class(server.url, start=True)
+    fac, opened = await open_class(server, start=True)
     rid = opened["rooms"][0]["room"]
     seats = await seat_clients(server.url, opened["rooms"][0])
     await fac.command({"type": "advance"}, room=rid)
@@ -73,7 +73,7 @@ async def test_reconnect_mid_round_catches_up(server: ParleyServer) -> None:
 async def test_large_gap_gets_a_fresh_view(server: ParleyServer) -> None:
     """Too far behind, a returning seat gets `fresh` with a full view (notes included) instead of events."""
     server.runtime.catchup_limit = 2  # type: ignore[union-attr]
-    fac, opened = await open_class(server.url, start=True)
+    fac, opened = await open_class(server, start=True)
     seats = await seat_clients(server.url, opened["rooms"][0], skip=("commission",))
     token = seats["lowland"].token
     await seats["lowland"].close()
@@ -88,7 +88,7 @@ async def test_large_gap_gets_a_fresh_view(server: ParleyServer) -> None:
 
 async def test_duplicate_command_id_is_applied_once(server: ParleyServer) -> None:
     """The same command id re-sent — on the same connection or after a reconnect — gets the same reply, once."""
-    fac, opened = await open_class(server.url, start=True)
+    fac, opened = await open_class(server, start=True)
     seats = await seat_clients(server.url, opened["rooms"][0], skip=("commission", "lowland"))
     upland = seats["upland"]
     first = await upland.command({"type": "make_statement", "text": "Only once."}, id="dup-1")
@@ -106,7 +106,7 @@ async def test_duplicate_command_id_is_applied_once(server: ParleyServer) -> Non
 
 async def test_facilitator_resumes_the_whole_class(server: ParleyServer) -> None:
     """The facilitator token brings back ClassState (codes, presence, full views), then every room's updates."""
-    fac, opened = await open_class(server.url, rooms=2, start=True)
+    fac, opened = await open_class(server, rooms=2, start=True)
     await fac.close()
     seats = await seat_clients(server.url, opened["rooms"][1], skip=("commission",))
     back = await Client.connect(server.url, "fac-again")
@@ -133,7 +133,7 @@ async def test_restart_restores_games_timers_and_replies(tmp_path: Path) -> None
     first = ParleyServer(db)
     await first.start()
     try:
-        fac, opened = await open_class(first.url, start=True)
+        fac, opened = await open_class(first, start=True)
         rid = opened["rooms"][0]["room"]
         seats = await seat_clients(first.url, opened["rooms"][0], skip=("commission", "lowland"))
         await fac.command({"type": "advance"}, room=rid)
@@ -168,7 +168,7 @@ async def test_bot_seats_and_their_recovery(tmp_path: Path) -> None:
     first = ParleyServer(db)
     await first.start()
     try:
-        fac, opened = await open_class(first.url, bots=["commission"], time_scale=0.01, start=True)
+        fac, opened = await open_class(first, bots=["commission"], time_scale=0.01, start=True)
         rid = opened["rooms"][0]["room"]
         assert {s["delegation"]: s["controller"] for s in opened["rooms"][0]["seats"]}["commission"] == "bot"
         room = first.runtime.room(rid)  # type: ignore[union-attr]
@@ -198,7 +198,7 @@ async def test_a_bot_with_a_named_strategy_comes_back_after_a_restart(tmp_path: 
     first = ParleyServer(db)
     await first.start()
     try:
-        fac, opened = await open_class(first.url)  # in the lobby: nothing moves until restarted
+        fac, opened = await open_class(first)  # in the lobby: nothing moves until restarted
         rid = opened["rooms"][0]["room"]
         reply = await fac.call("assign_bot", room=rid, delegation="lowland", strategy="boulware")
         assert reply["type"] == "ack", reply

@@ -22,7 +22,7 @@ async def _from(url: str, address: str, label: str) -> Client:
 
 async def test_a_code_claims_its_seat_once(server: ParleyServer) -> None:
     """Once joined, a seat's code is spent: a second join is refused even while the holder is away, and the holder resumes."""
-    fac, opened = await open_class(server.url, start=True)
+    fac, opened = await open_class(server, start=True)
     code = opened["rooms"][0]["seats"][0]["code"]
     holder = await Client.connect(server.url, "holder")
     assert (await holder.join(code, name="Ana"))["type"] == "joined"
@@ -40,7 +40,7 @@ async def test_a_code_claims_its_seat_once(server: ParleyServer) -> None:
 
 async def test_a_fresh_code_revokes_the_old_token_and_code(server: ParleyServer) -> None:
     """issue_code gives a new code; the holder is told and closed, the old token and code stop working, the new code joins."""
-    fac, opened = await open_class(server.url, start=True)
+    fac, opened = await open_class(server, start=True)
     rid = opened["rooms"][0]["room"]
     seats = await seat_clients(server.url, opened["rooms"][0], skip=("lowland", "commission"))
     old_code, holder = opened["rooms"][0]["seats"][0]["code"], seats["upland"]
@@ -67,7 +67,7 @@ async def test_a_fresh_code_survives_a_restart(tmp_path: Any) -> None:
     first = ParleyServer(tmp_path / "seats.db")
     await first.start()
     try:
-        fac, opened = await open_class(first.url)
+        fac, opened = await open_class(first)
         rid = opened["rooms"][0]["room"]
         seats = await seat_clients(first.url, opened["rooms"][0], skip=("lowland", "commission"))
         issued = await fac.call("issue_code", room=rid, delegation="upland")
@@ -86,7 +86,7 @@ async def test_a_fresh_code_survives_a_restart(tmp_path: Any) -> None:
 
 async def test_wrong_codes_lock_out_their_address_and_the_error_says_how_long(server: ParleyServer) -> None:
     """After ADDRESS_FAILURES wrong codes an address is locked, even for a right code; another address is not."""
-    fac, opened = await open_class(server.url)
+    fac, opened = await open_class(server)
     guesser = await Client.connect(server.url, "guesser")
     for n in range(ADDRESS_FAILURES):
         assert (await guesser.call("join", code=f"UP-GUESS{n}"))["code"] == "unknown_code"
@@ -103,7 +103,7 @@ async def test_wrong_codes_lock_out_their_address_and_the_error_says_how_long(se
 async def test_wrong_codes_from_many_addresses_lock_the_whole_server(server: ParleyServer) -> None:
     """The overall limit counts every address: past it, joins from anywhere are refused for a while."""
     server.runtime.join_guard = JoinGuard(address_failures=100, overall_failures=6)  # type: ignore[union-attr]
-    fac, opened = await open_class(server.url)
+    fac, opened = await open_class(server)
     for n in range(6):
         guesser = await _from(server.url, f"127.0.0.{n + 2}", f"g{n}")
         reply = await guesser.call("join", code=f"UP-WRONG{n}")
@@ -115,7 +115,7 @@ async def test_wrong_codes_from_many_addresses_lock_the_whole_server(server: Par
 
 async def test_one_live_connection_per_seat(server: ParleyServer) -> None:
     """A second connection resuming a token replaces the first, which is told so and closed; the room sees one."""
-    fac, opened = await open_class(server.url, start=True)
+    fac, opened = await open_class(server, start=True)
     seats = await seat_clients(server.url, opened["rooms"][0], skip=("lowland", "commission"))
     first = seats["upland"]
     second = await Client.connect(server.url, "second")
@@ -130,7 +130,7 @@ async def test_one_live_connection_per_seat(server: ParleyServer) -> None:
 
 async def test_rate_limit_is_per_seat_not_per_connection(server: ParleyServer) -> None:
     """Reconnecting does not refill a seat's bucket: a burst split over two connections is closed with 1008."""
-    fac, opened = await open_class(server.url, start=True)
+    fac, opened = await open_class(server, start=True)
     seats = await seat_clients(server.url, opened["rooms"][0], skip=("lowland", "commission"))
     first = seats["upland"]
     half = int(BURST * 0.75)
@@ -151,7 +151,7 @@ async def test_rate_limit_is_per_seat_not_per_connection(server: ParleyServer) -
 
 async def test_the_client_does_not_fight_for_a_seat_taken_elsewhere(server: ParleyServer) -> None:
     """client.connection stops (no reconnect loop) when its seat is opened on another connection."""
-    fac, opened = await open_class(server.url, start=True)
+    fac, opened = await open_class(server, start=True)
     conn = Connection(server.url, backoff=(0.05,))
     await conn.open()
     await conn.join(opened["rooms"][0]["seats"][0]["code"], "Ana")

@@ -8,7 +8,7 @@ from server_helpers import open_class, seat_clients
 
 async def test_updates_leave_out_the_scenario_until_the_game_ends(server: ParleyServer) -> None:
     """A seat's updates omit the scenario it already has; the ending update brings the history."""
-    facilitator, opened = await open_class(server.url, start=True)
+    facilitator, opened = await open_class(server, start=True)
     room = opened["rooms"][0]
     seats = await seat_clients(server.url, room)
     upland = seats["upland"]

@@ -39,7 +39,7 @@ async def open_class(server: ParleyServer, bots: list[str]) -> dict[str, str]:
 
     connection = Connection(server.url)
     try:
-        opened = await connection.open_class("tutorial", rooms=1, bots=bots)
+        opened = await connection.open_class("tutorial", rooms=1, bots=bots, key=server.instructor_key)
     finally:
         await connection.close()
     return {s.delegation: s.code for s in opened.rooms[0].seats}
@@ -175,7 +175,7 @@ async def test_the_console_and_the_replay_viewer_have_their_own_pages(server: Pa
 
     connection = Connection(server.url)
     try:
-        opened = await connection.open_class("tutorial", rooms=1, bots="all", time_scale=1)
+        opened = await connection.open_class("tutorial", rooms=1, bots="all", time_scale=1, key=server.instructor_key)
     finally:
         await connection.close()
     viewer = WebTerminal(web.url)

@@ -6,12 +6,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import platformdirs
 from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from server.protocol.keyfile import data_dir
 from server.replay.safe_text import printable
 
 
@@ -33,7 +33,7 @@ def write_output(text: str, out: Path | None, summary: str) -> None:
 
 def default_db() -> Path:
     """The database `parley serve` uses when no `--db` is given."""
-    return Path(platformdirs.user_data_dir("parley")) / "parley.db"
+    return data_dir() / "parley.db"
 
 
 def print_table(columns: Sequence[str], rows: Sequence[Sequence[object]], right: Sequence[str] = ()) -> None:

@@ -18,6 +18,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     facilitate = subparsers.add_parser("facilitate", help="open and run a class (Textual console)")
     facilitate.add_argument("--server", help="the server's address (default: the last one used)")
     facilitate.add_argument("--token", help="a class's facilitator token, to come back to it")
+    facilitate.add_argument("--key", help="the server's instructor key, to open a class "
+                                          "(default $PARLEY_KEY, else the local key file)")
     facilitate.set_defaults(func=run_facilitate)
 
     demo = subparsers.add_parser("demo", help="play alone against bots, with a server built in")
@@ -37,8 +39,9 @@ def run_play(args: argparse.Namespace) -> int:
 
 def run_facilitate(args: argparse.Namespace) -> int:
     from client.app import ParleyApp
+    from server.protocol.keyfile import find_key
 
-    ParleyApp(server=args.server, role="facilitator", token=args.token).run()
+    ParleyApp(server=args.server, role="facilitator", token=args.token, key=find_key(args.key)).run()
     return 0
 
 

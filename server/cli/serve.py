@@ -11,7 +11,8 @@ from datetime import UTC
 from pathlib import Path
 from typing import Any
 
-from server.cli.common import UserError, default_db
+from server.cli.common import UserError
+from server.protocol.keyfile import data_dir, ensure_key, find_key, key_path
 from server.protocol.wire import PROTOCOL_VERSION
 from server.store.upcast import FormatError
 
@@ -20,10 +21,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     serve = subparsers.add_parser("serve", help="run the game server")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
-    serve.add_argument("--db", type=Path, default=None, help=f"SQLite database (default {default_db()})")
+    serve.add_argument("--db", type=Path, default=None,
+                       help="SQLite database (default parley.db in the data directory)")
     serve.add_argument("--scenarios", type=Path, default=None, metavar="DIR",
                        help="also offer every valid scenario file in DIR by its id "
                             "(broken ones are reported and left out)")
+    serve.add_argument("--data-dir", type=Path, default=None,
+                       help=f"where the database and the instructor key live (default $PARLEY_DATA_DIR "
+                            f"or {data_dir()})")
     serve.set_defaults(func=run_serve)
 
     host = subparsers.add_parser("host", help="open a class of rooms on a server; prints the join codes")
@@ -31,6 +36,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                       help="a scenario file (sent to the server and kept with the class), or the id of a "
                            "scenario the server offers (see `parley scenarios list`)")
     host.add_argument("--server", default="ws://127.0.0.1:8765", help="server URL (default ws://127.0.0.1:8765)")
+    host.add_argument("--key", default=None,
+                      help="the server's instructor key (default $PARLEY_KEY, else the local key file)")
     host.add_argument("--rooms", type=int, default=1, help="how many rooms (default 1)")
     host.add_argument("--bots", default="", metavar="SEATS|all",
                       help="comma-separated delegation ids whose seats bots take, or 'all'")
@@ -51,16 +58,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def run_serve(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    directory = data_dir(args.data_dir)
     try:
-        asyncio.run(_serve(args.host, args.port, args.db or default_db(), args.scenarios))
+        key, created = ensure_key(directory)
+    except OSError as exc:
+        raise UserError(f"cannot keep the instructor key in {directory}: {exc.strerror or exc}") from None
+    db = args.db or directory / "parley.db"
+    try:
+        asyncio.run(_serve(args.host, args.port, db, key, created, directory, args.scenarios))
     except OSError as exc:
         raise UserError(f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}") from None
     except FormatError as exc:
-        raise UserError(f"cannot serve from {args.db or default_db()}: {exc}") from None
+        raise UserError(f"cannot serve from {db}: {exc}") from None
     return 0
 
 
-async def _serve(host: str, port: int, db: Path, scenarios: Path | None = None) -> None:
+async def _serve(host: str, port: int, db: Path, key: str, created: bool, directory: Path,
+                 scenarios: Path | None = None) -> None:
     from server.net.server import ParleyServer  # websockets and sqlite only when serving
     from server.runtime.catalogue import Catalogue
 
@@ -69,13 +83,16 @@ async def _serve(host: str, port: int, db: Path, scenarios: Path | None = None) 
         for problem in catalogue.load_folder(scenarios):
             print(f"parley serve: {problem}", flush=True)
         print(f"Scenarios offered: {', '.join(catalogue.ids())}", flush=True)
-    srv = ParleyServer(db, host=host, port=port, catalogue=catalogue)
+    db.parent.mkdir(parents=True, exist_ok=True)
+    srv = ParleyServer(db, host=host, port=port, catalogue=catalogue, instructor_key=key)
     await srv.start()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
     print(f"Parley server on {srv.url} (database {db}); Ctrl-C or SIGTERM stops it.", flush=True)
+    print(f"Instructor key{' (new)' if created else ''}: {key}   (kept in {key_path(directory)}; "
+          "`parley host` and `parley facilitate` on this machine read it from there)", flush=True)
     await stop.wait()
     await srv.stop()
     print("Parley server stopped.", flush=True)
@@ -107,7 +124,7 @@ def schedule_request(text: str | None) -> dict[str, Any] | None:
 
 
 def run_host(args: argparse.Namespace) -> int:
-    request = {"type": "open_class", "id": "host", "rooms": args.rooms,
+    request = {"type": "open_class", "id": "host", "key": find_key(args.key), "rooms": args.rooms,
                "bots": parse_bots(args.bots), "time_scale": args.time_scale, "seed": args.seed,
                "start": args.start} | scenario_request(args.scenario)
     schedule = schedule_request(args.schedule)

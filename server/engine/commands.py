@@ -12,10 +12,14 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from server.engine.text import Text
+
 FACILITATOR = "facilitator"
 CLOCK = "clock"
 
-Text = Annotated[str, Field(min_length=1, max_length=2000)]
+# Every id a command names (a proposal, issue, option, card, delegation, strategy) is short:
+# the engine checks it against what exists, and its refusal quotes it.
+Id = Annotated[str, Field(min_length=1, max_length=64)]
 
 
 class CommandBase(BaseModel):
@@ -29,18 +33,18 @@ class TableProposal(CommandBase):
     """Put a package (issue -> option, possibly partial) on the table; `amends` cites another."""
 
     type: Literal["table_proposal"] = "table_proposal"
-    terms: dict[str, str] = Field(min_length=1)
-    amends: str | None = None
+    terms: dict[Id, Id] = Field(min_length=1, max_length=64)
+    amends: Id | None = None
 
 
 class WithdrawProposal(CommandBase):
     type: Literal["withdraw_proposal"] = "withdraw_proposal"
-    proposal: str
+    proposal: Id
 
 
 class SupportProposal(CommandBase):
     type: Literal["support_proposal"] = "support_proposal"
-    proposal: str
+    proposal: Id
 
 
 class MakeStatement(CommandBase):
@@ -54,7 +58,7 @@ class SendMessage(CommandBase):
     """A private message to one other delegation."""
 
     type: Literal["send_message"] = "send_message"
-    to: str
+    to: Id
     text: Text
 
 
@@ -66,12 +70,12 @@ class MarkReady(CommandBase):
 
 class SignProposal(CommandBase):
     type: Literal["sign_proposal"] = "sign_proposal"
-    proposal: str
+    proposal: Id
 
 
 class DeclineProposal(CommandBase):
     type: Literal["decline_proposal"] = "decline_proposal"
-    proposal: str
+    proposal: Id
 
 
 Answer = Annotated[str, Field(max_length=4000)]
@@ -124,7 +128,7 @@ class InjectEvent(CommandBase):
     """Play a card of the scenario's pressure deck now, whatever its conditions say."""
 
     type: Literal["inject_event"] = "inject_event"
-    card: str
+    card: Id
 
 
 class Announce(CommandBase):
@@ -140,7 +144,7 @@ class SeatDelegation(CommandBase):
     """Bring an absent delegation (the Western guarantors of Istanbul, say) to the table."""
 
     type: Literal["seat_delegation"] = "seat_delegation"
-    delegation: str
+    delegation: Id
 
 
 class UnseatDelegation(CommandBase):
@@ -154,9 +158,9 @@ class SetController(CommandBase):
     """Record who plays a seat: a human, or a bot with a strategy (the runtime decides)."""
 
     type: Literal["set_controller"] = "set_controller"
-    delegation: str
+    delegation: Id
     controller: Literal["human", "bot"]
-    strategy: str | None = None
+    strategy: Id | None = None
 
 
 class OpenDebrief(CommandBase):

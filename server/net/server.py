@@ -3,18 +3,21 @@
     srv = ParleyServer("parley.db", host="127.0.0.1", port=0)
     await srv.start()          # recovers unfinished games, then listens
     srv.url                    # "ws://127.0.0.1:PORT"; GET /healthz on the same port -> 200
+    srv.instructor_key         # what `open_class` must carry (a fresh one unless given)
     srv.runtime.open_class("tutorial", rooms=2)
     await srv.stop()           # closes connections (1001), stops timers and bots, closes the store
 
 Frames larger than MAX_FRAME_BYTES are refused by websockets itself (close 1009);
 permessage-deflate is off: a classroom is on a LAN, and 2,000 deflate contexts would cost
-more memory than the bandwidth they save.
+more memory than the bandwidth they save. One client address may hold at most
+`connections_per_address` open connections; more are refused at the handshake (HTTP 429).
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable
 from http import HTTPStatus
 from pathlib import Path
@@ -22,8 +25,10 @@ from pathlib import Path
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.http11 import Request, Response
 
+from server.net.access import Access, Quotas
 from server.net.session import Session
-from server.protocol.wire import MAX_FRAME_BYTES
+from server.protocol import wire
+from server.protocol.keyfile import new_key
 from server.runtime import Runtime
 from server.runtime.catalogue import Catalogue
 from server.store import open_store
@@ -33,19 +38,27 @@ log = logging.getLogger(__name__)
 
 class ParleyServer:
     def __init__(self, db_path: str | Path, host: str = "127.0.0.1", port: int = 0,
-                 catalogue: Catalogue | None = None, clock: Callable[[], float] = time.time) -> None:
+                 catalogue: Catalogue | None = None, clock: Callable[[], float] = time.time, *,
+                 instructor_key: str | None = None, quotas: Quotas | None = None,
+                 hello_seconds: float = wire.HELLO_SECONDS,
+                 connections_per_address: int | None = wire.CONNECTIONS_PER_ADDRESS) -> None:
         self.db_path = Path(db_path)
         self.catalogue = catalogue
         self.clock = clock  # the runtime's clock: tests inject one to play days in seconds
         self.host = host
         self._port = port
+        self.instructor_key = instructor_key or new_key()
+        self.access = Access(self.instructor_key, quotas or Quotas())
+        self.hello_seconds = hello_seconds
+        self.connections_per_address = connections_per_address
+        self._per_address: Counter[str] = Counter()
         self.runtime: Runtime | None = None
         self._server: Server | None = None
 
     async def start(self) -> None:
         self.runtime = Runtime(open_store(self.db_path), catalogue=self.catalogue, clock=self.clock)
         await self.runtime.start()
-        self._server = await serve(self._handle, self.host, self._port, max_size=MAX_FRAME_BYTES,
+        self._server = await serve(self._handle, self.host, self._port, max_size=wire.MAX_FRAME_BYTES,
                                    process_request=self._process_request, compression=None)
         self._port = self._server.sockets[0].getsockname()[1]
         log.info("parley serving on %s (database %s)", self.url, self.db_path)
@@ -73,12 +86,27 @@ class ParleyServer:
     async def __aexit__(self, *exc: object) -> None:
         await self.stop()
 
-    @staticmethod
-    def _process_request(connection: ServerConnection, request: Request) -> Response | None:
+    def _process_request(self, connection: ServerConnection, request: Request) -> Response | None:
         if request.path == "/healthz":
             return connection.respond(HTTPStatus.OK, "OK\n")
+        limit = self.connections_per_address
+        if limit is not None and self._per_address[_address(connection)] >= limit:
+            return connection.respond(HTTPStatus.TOO_MANY_REQUESTS,
+                                      f"At most {limit} connections from one address.\n")
         return None
 
     async def _handle(self, ws: ServerConnection) -> None:
         assert self.runtime is not None
-        await Session(ws, self.runtime).run()
+        address = _address(ws)
+        self._per_address[address] += 1
+        try:
+            await Session(ws, self.runtime, self.access, self.hello_seconds).run()
+        finally:
+            self._per_address[address] -= 1
+            if self._per_address[address] <= 0:
+                del self._per_address[address]
+
+
+def _address(connection: ServerConnection) -> str:
+    peer = connection.remote_address
+    return str(peer[0]) if isinstance(peer, tuple) and peer else str(peer)

@@ -16,7 +16,13 @@ broadcast can never overtake each other.
 Two kinds of error: the peer's mistakes (malformed frames, unknown codes, rule violations)
 get an `Error` with a stable code and change nothing; a bug in a handler is logged with its
 traceback and closes this connection only (1011). Floods close it with 1008; frames over
-MAX_FRAME_BYTES are closed with 1009 by websockets itself.
+MAX_FRAME_BYTES are closed with 1009 by websockets itself; a frame nested deeper than
+MAX_JSON_DEPTH is refused (`too_deep`) before any parser recurses into it; a connection that
+has not said hello within HELLO_SECONDS is closed (1008). Every field is strictly typed (see
+`wire.parse_client`), and an error quotes at most `wire.QUOTE_CHARS` of what it refuses.
+
+Who may do what: opening a class needs the server's instructor key (`Access`), and every
+facilitator action after that the class's facilitator token; seats and observers need none.
 """
 
 from __future__ import annotations
@@ -32,8 +38,10 @@ from websockets.asyncio.server import ServerConnection, broadcast
 from websockets.exceptions import ConnectionClosed
 
 from server.engine import FACILITATOR, RuleViolation, dump_event
+from server.engine.commands import SetController
 from server.engine.events import FACILITATOR_FOREVER
 from server.engine.views import log_view
+from server.net.access import Access
 from server.protocol import wire as w
 from server.runtime import Refusal, Room, Runtime
 from server.runtime.limits import TokenBucket
@@ -60,9 +68,12 @@ class Outbox:
 
 
 class Session:
-    def __init__(self, ws: ServerConnection, runtime: Runtime) -> None:
+    def __init__(self, ws: ServerConnection, runtime: Runtime, access: Access,
+                 hello_seconds: float = w.HELLO_SECONDS) -> None:
         self.ws = ws
         self.runtime = runtime
+        self.access = access
+        self.hello_seconds = hello_seconds
         self.bucket = TokenBucket()
         self.greeted = False
         self.outbox: Outbox | None = None
@@ -82,6 +93,7 @@ class Session:
     # ------------------------------------------------------------ the loop
 
     async def run(self) -> None:
+        deadline = asyncio.get_running_loop().call_later(self.hello_seconds, self._hello_overdue)
         try:
             async for frame in self.ws:
                 if self._closing is not None:
@@ -93,6 +105,7 @@ class Session:
         except ConnectionClosed:
             pass
         finally:
+            deadline.cancel()
             self._leave()
             if self._closing is not None:
                 await self._closing
@@ -114,6 +127,12 @@ class Session:
         self._write(w.Error(code=code, message=message))
         self._close(w.CLOSE_SEAT_LOST, code)
 
+    def _hello_overdue(self) -> None:
+        if not self.greeted:
+            self._write(w.Error(code="hello_timeout",
+                                message=f"Say hello within {self.hello_seconds:g} seconds of connecting."))
+            self._close(1008, "no hello in time")
+
     def _close(self, code: int, reason: str) -> None:
         """Start the closing handshake without waiting for it (the loop keeps reading meanwhile)."""
         self._leave()
@@ -124,6 +143,9 @@ class Session:
         """Handle one frame; False when the connection must end."""
         try:
             message = w.parse_client(frame)
+        except w.TooDeep as exc:
+            self._write(w.Error(code="too_deep", message=str(exc)))
+            return True
         except ValidationError as exc:
             self._write(w.Error(reply_to=_frame_id(frame), code="bad_message", message=_explain(exc)))
             return True
@@ -185,7 +207,7 @@ class Session:
             raise Refusal("bad_message", "A facilitator's command must name its room.")
         room = self.runtime.find_room(room_id)
         if room.class_id != self.klass.id:
-            raise Refusal("wrong_room", f"Room {room_id} is not in your class.")
+            raise Refusal("wrong_room", f"Room {w.quote(room_id)} is not in your class.")
         return room
 
     # ------------------------------------------------------------ handlers
@@ -234,6 +256,8 @@ class Session:
                 self._become(None, [room])]
 
     async def on_open_class(self, m: w.OpenClass) -> list[Step]:
+        self.access.check_key(m.key)
+        self.access.check_class(self.runtime, m.rooms, m.rooms * self._bot_seats(m))
         opened = await self.runtime.open_class(m.scenario, m.rooms, m.bots, m.time_scale, m.seed, m.start,
                                                m.scenario_text, m.scenario_file, schedule=m.schedule)
         opened.reply_to = m.id
@@ -241,6 +265,16 @@ class Session:
         self.seat, self.klass = None, klass
         rooms = [self.runtime.room(r) for r in klass.rooms]
         return [opened, self._become(FACILITATOR, rooms)]
+
+    def _bot_seats(self, m: w.OpenClass) -> int:
+        """Bot seats per room the request asks for (unknown ids are refused by the runtime)."""
+        if m.bots != "all":
+            return len(set(m.bots))
+        from server.runtime.catalogue import hosted
+
+        offered = (hosted(m.scenario_text, m.scenario_file) if m.scenario_text is not None
+                   else self.runtime.catalogue.get(m.scenario))
+        return sum(1 for d in offered.scenario.delegations if not d.absent)
 
     async def on_command(self, m: w.SendCommand) -> list[Step]:
         if self.seat is not None:
@@ -251,11 +285,16 @@ class Session:
             room, actor = self._facilitated_room(m.room), FACILITATOR
         else:
             raise Refusal("not_joined", "Join a seat (or resume with your token) before sending commands.")
+        if isinstance(m.command, SetController):
+            raise Refusal("not_over_wire", f"{m.command.type} is the server's own command; a facilitator "
+                                           "gives a seat to a bot with assign_bot and takes it back with release_bot.")
+        self.access.check_events(room)
         return [await room.command(actor, m.id, self.runtime.complete_command(room, actor, m.command))]
 
     async def on_assign_bot(self, m: w.AssignBot) -> list[Step]:
         room = self._facilitated_room(m.room)
         self._check_delegation(room, m.delegation)
+        self.access.check_bot(self.runtime, room)
         await self.runtime.assign_bot(room, m.delegation, m.strategy)
         return [w.Ack(reply_to=m.id, seq=room.seq)]
 
@@ -354,7 +393,8 @@ class Session:
     @staticmethod
     def _check_delegation(room: Room, delegation: str) -> None:
         if delegation not in room.seats:
-            raise Refusal("unknown_delegation", f"Room {room.id} has no delegation {delegation!r}.")
+            raise Refusal("unknown_delegation", f"Room {room.id} has no delegation {w.quote(delegation)} "
+                                                f"(its delegations: {', '.join(room.seats)}).")
 
 
 def _frame_id(frame: str | bytes) -> str | None:
@@ -370,14 +410,15 @@ def _frame_id(frame: str | bytes) -> str | None:
 def _explain(exc: ValidationError) -> str:
     """The first problem of a bad frame, as a sentence naming the field."""
     first = exc.errors(include_url=False)[0]
-    where = ".".join(str(p) for p in first["loc"]) or "(frame)"
+    where = ".".join(w.shorten(str(p)) for p in first["loc"]) or "(frame)"
     if first["type"] == "json_invalid":
         return "The frame is not valid JSON."
     if first["type"] == "union_tag_invalid":
-        return f"Unknown message type at {where}: {first.get('input', {}).get('type')!r}." \
+        return f"Unknown message type at {where}: {w.quote(first.get('input', {}).get('type'))}." \
             if isinstance(first.get("input"), dict) else f"Unknown message type at {where}."
     if not first["loc"]:
         return "A frame must be one JSON object: a message with a 'type'."
     if first["type"] == "union_tag_not_found":
         return f"The message at {where} has no 'type'."
     return f"{where}: {first['msg']}."
+

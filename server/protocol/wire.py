@@ -23,16 +23,33 @@ once and answered with the first reply.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from server.engine.commands import Command
+from server.engine.commands import Command, Id
 from server.engine.schedule import Schedule
+from server.engine.text import Name
 
 PROTOCOL_VERSION = 1
+
+# ---------------------------------------------------------------- limits (the one place)
+# Every limit a client and the server must agree on lives here, so neither can drift.
+
 MAX_FRAME_BYTES = 64 * 1024
+"""The largest frame a client may send; the server closes a connection that sends more (1009)."""
+MAX_SERVER_FRAME_BYTES = 1024 * 1024
+"""The largest frame the server sends (every client's `max_size`): big replies come in parts."""
+MAX_JSON_DEPTH = 32
+"""How deeply a client's frame may nest arrays and objects; checked before any parser recurses."""
+HELLO_SECONDS = 5.0
+"""A connection that has not said hello this long after opening is closed (1008)."""
+CONNECTIONS_PER_ADDRESS = 256
+"""Open connections the server accepts from one client address (a lab behind one NAT fits)."""
+QUOTE_CHARS = 40
+"""An error message quotes at most this much of what it refuses."""
 MAX_SCENARIO_BYTES = 56 * 1024  # a hosted scenario's text: it must fit in one frame with its message
 
 # The close code of a connection that lost its seat (`seat_replaced`, `seat_revoked`): a client
@@ -40,6 +57,8 @@ MAX_SCENARIO_BYTES = 56 * 1024  # a hosted scenario's text: it must fit in one f
 CLOSE_SEAT_LOST = 4001
 
 CommandId = Annotated[str, Field(min_length=1, max_length=64)]
+Token = Annotated[str, Field(min_length=1, max_length=128)]
+Seq = Annotated[int, Field(ge=0, le=2**53)]
 
 
 class Message(BaseModel):
@@ -53,8 +72,8 @@ class Hello(Message):
     """First frame of every connection. Reply: `Welcome`, or `Error(protocol_mismatch)` and close."""
 
     type: Literal["hello"] = "hello"
-    protocol: int
-    client: str = ""
+    protocol: Annotated[int, Field(ge=0, le=2**31)]
+    client: Name = ""
 
 
 class Join(Message):
@@ -63,7 +82,7 @@ class Join(Message):
     type: Literal["join"] = "join"
     id: CommandId
     code: Annotated[str, Field(min_length=1, max_length=32)]
-    name: Annotated[str, Field(max_length=60)] = ""
+    name: Name = ""
 
 
 class Resume(Message):
@@ -75,8 +94,8 @@ class Resume(Message):
 
     type: Literal["resume"] = "resume"
     id: CommandId
-    token: Annotated[str, Field(min_length=1, max_length=128)]
-    last_seq: int = 0
+    token: Token
+    last_seq: Seq = 0
 
 
 class Watch(Message):
@@ -84,14 +103,16 @@ class Watch(Message):
 
     type: Literal["watch"] = "watch"
     id: CommandId
-    room: str
+    room: Id
 
 
 class OpenClass(Message):
-    """Open a class of `rooms` rooms from a scenario. Reply: `ClassOpened`."""
+    """Open a class of `rooms` rooms from a scenario. Reply: `ClassOpened`, or `Error`
+    (`bad_key` without the server's instructor key, `quota` past one of its quotas)."""
 
     type: Literal["open_class"] = "open_class"
     id: CommandId
+    key: Token | None = Field(default=None, description="The server's instructor key.")
     scenario: str = Field(default="", max_length=100,
                           description="The id of a scenario the server offers (bundled, or from its "
                                       "--scenarios folder); empty when `scenario_text` is sent.")
@@ -102,10 +123,10 @@ class OpenClass(Message):
     scenario_file: str = Field(default="", max_length=200,
                                description="The sent file's name, for error messages.")
     rooms: int = Field(default=1, ge=1, le=100)
-    bots: list[str] | Literal["all"] = Field(
+    bots: Annotated[list[Id], Field(max_length=16)] | Literal["all"] = Field(
         default_factory=list, description="Delegation ids whose seats bots take, or 'all'.")
-    time_scale: float = Field(default=1.0, gt=0, le=10)
-    seed: int | None = None
+    time_scale: float = Field(default=1.0, ge=0.001, le=10)
+    seed: int | None = Field(default=None, ge=0, le=2**31)
     start: bool = Field(default=False, description="Start every room at once.")
     schedule: Schedule | None = Field(
         default=None, description="Phase deadlines over days or at wall-clock times (server.engine.schedule).")
@@ -118,7 +139,7 @@ class SendCommand(Message):
 
     type: Literal["command"] = "command"
     id: CommandId
-    room: str | None = None
+    room: Id | None = None
     command: Command
 
 
@@ -127,9 +148,9 @@ class AssignBot(Message):
 
     type: Literal["assign_bot"] = "assign_bot"
     id: CommandId
-    room: str
-    delegation: str
-    strategy: str | None = None
+    room: Id
+    delegation: Id
+    strategy: Id | None = None
 
 
 class ReleaseBot(Message):
@@ -137,8 +158,8 @@ class ReleaseBot(Message):
 
     type: Literal["release_bot"] = "release_bot"
     id: CommandId
-    room: str
-    delegation: str
+    room: Id
+    delegation: Id
 
 
 class IssueCode(Message):
@@ -156,8 +177,8 @@ class ViewAs(Message):
 
     type: Literal["view_as"] = "view_as"
     id: CommandId
-    room: str
-    delegation: str
+    room: Id
+    delegation: Id
 
 
 class FetchLog(Message):
@@ -170,7 +191,7 @@ class FetchLog(Message):
 
     type: Literal["fetch_log"] = "fetch_log"
     id: CommandId
-    room: str | None = Field(default=None, description="Needed from the facilitator of several rooms.")
+    room: Id | None = Field(default=None, description="Needed from the facilitator of several rooms.")
 
 
 class FetchDebrief(Message):
@@ -181,7 +202,7 @@ class FetchDebrief(Message):
 
     type: Literal["fetch_debrief"] = "fetch_debrief"
     id: CommandId
-    room: str | None = Field(default=None, description="Needed from the facilitator of several rooms.")
+    room: Id | None = Field(default=None, description="Needed from the facilitator of several rooms.")
 
 
 class FetchReport(Message):
@@ -432,6 +453,14 @@ ServerMessage = Annotated[
 # Protocol-level error codes; game rule codes come from server.engine.rules.CODES.
 ERROR_CODES: dict[str, str] = {
     "bad_message": "the frame is not valid JSON, or not a known message with its fields",
+    "too_deep": "the frame nests arrays and objects more deeply than MAX_JSON_DEPTH",
+    "hello_timeout": "the connection did not say hello in time",
+    "bad_key": "opening a class needs the server's instructor key",
+    "quota": "the instructor key has reached one of the server's quotas",
+    "unknown_strategy": "no bot strategy has that name",
+    "unknown_delegation": "the room has no such delegation",
+    "not_facilitator": "only the class's facilitator may do this",
+    "not_over_wire": "that command is the server's own (use assign_bot / release_bot)",
     "protocol_mismatch": "the client speaks another protocol version",
     "hello_first": "the first message must be a hello",
     "unknown_code": "no seat has that join code",
@@ -459,9 +488,49 @@ CLIENT_ADAPTER: TypeAdapter[Any] = TypeAdapter(ClientMessage)
 SERVER_ADAPTER: TypeAdapter[Any] = TypeAdapter(ServerMessage)
 
 
+class TooDeep(ValueError):
+    """A frame nests arrays and objects deeper than MAX_JSON_DEPTH."""
+
+
+_BRACKETS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+
+
+def check_depth(frame: str | bytes, limit: int = MAX_JSON_DEPTH) -> None:
+    """Raise TooDeep if `frame` nests deeper than `limit`: one linear scan, no recursion.
+
+    Strings are skipped whole (a bracket inside a string does not nest); the scan runs only
+    when the frame has more brackets than the limit, so an ordinary frame costs two counts."""
+    text = frame.decode("utf-8", "replace") if isinstance(frame, bytes) else frame
+    if text.count("[") + text.count("{") <= limit:
+        return
+    depth = 0
+    for match in _BRACKETS.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > limit:
+                raise TooDeep(f"The frame nests more than {limit} arrays or objects deep.")
+        elif token in "]}":
+            depth -= 1
+
+
 def parse_client(frame: str | bytes) -> Any:
-    """A client frame as its message model; raises pydantic.ValidationError if it is not one."""
-    return CLIENT_ADAPTER.validate_json(frame)
+    """A client frame as its message model, strictly typed (no "100" for 100).
+
+    Raises TooDeep before parsing a frame nested too deeply, and pydantic.ValidationError if
+    the frame is not a known message with its fields."""
+    check_depth(frame)
+    return CLIENT_ADAPTER.validate_json(frame, strict=True)
+
+
+def shorten(text: str, limit: int = QUOTE_CHARS) -> str:
+    """`text` cut to `limit` characters (an ellipsis marks the cut)."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def quote(value: object, limit: int = QUOTE_CHARS) -> str:
+    """`value` for an error message: its repr, cut to `limit` characters."""
+    return shorten(repr(value), limit)
 
 
 def parse_server(frame: str | bytes) -> Any:

@@ -46,7 +46,7 @@ from server.engine.commands import (
 )
 from server.engine.schedule import Schedule, ScheduleError, check_schedule
 from server.protocol.wire import ClassOpened, RoomInfo, SeatInfo
-from server.runtime.bots import bot_seed
+from server.runtime.bots import bot_seed, check_strategy
 from server.runtime.catalogue import Catalogue, hosted
 from server.runtime.errors import Refusal
 from server.runtime.interning import ScenarioCache
@@ -318,6 +318,7 @@ class Runtime:
         """Give the seat to a bot: record it (ControllerChanged), then start the bot."""
         if delegation in room.bots:
             raise Refusal("already_bot", f"A bot already plays {delegation}.")
+        check_strategy(strategy)  # before the ControllerChanged naming it is stored
         await room.submit(FACILITATOR, SetController(delegation=delegation, controller="bot", strategy=strategy))
         self._start_bot(room, delegation, strategy)
 
