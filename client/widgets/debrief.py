@@ -145,9 +145,21 @@ def history_lines(d: Debrief) -> list[str]:
                 f"{placed['package']['joint_gain']:.2f}, {where}."]
 
 
+def held_out_lines(d: Debrief) -> list[str]:
+    """Who walked out or declined the last packages, and the lesson each shows (no deal only)."""
+    items = d.get("held_out") or []
+    if not items:
+        return []
+    lines = ["", "[b]Who held out[/b]"]
+    for item in items:
+        lesson = f" [i]{escape(item['lesson'])}.[/i]" if item.get("lesson") else ""
+        lines.append(f"  {escape(item['text'])}{lesson}")
+    return lines
+
+
 def debrief_markup(d: Debrief, whole: bool = False) -> str:
     """The debrief as markup; `whole` adds the outcome and every result (the facilitator's)."""
-    lines = (outcome_lines(d) + results_lines(d)) if whole else []
+    lines = (outcome_lines(d) + results_lines(d) + held_out_lines(d)) if whole else []
     return "\n".join(lines + analysis_lines(d) + history_lines(d))
 
 

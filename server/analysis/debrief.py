@@ -37,6 +37,10 @@ The dict (JSON-ready; numbers are floats rounded to cents unless said otherwise)
                                 "best_packages": [Package]} | None}   (None with an agreement)
     analysis_note  str ("" unless the analysis could not be made)
     concessions    {delegation: [{"round", "proposal", "worth", "reservation", "complete"}]}
+    held_out       [{"delegation", "name", "kind", "action": "walked_out" | "declined", "round",
+                     "declined": [{"proposal", "terms", "margin", "red_lines"}], "lesson", "text"}]
+                   (server.analysis.holdouts: who walked out, who declined the last packages and
+                    the lesson each shows; empty unless the game ended without an agreement)
 
     Package    {"terms", "results": {delegation: result}, "gains": {delegation: result - reservation},
                 "joint_gain" (sum of the table's gains), "in_zone"}
@@ -58,6 +62,7 @@ from typing import Any
 
 from server.analysis import whatif
 from server.analysis.assess import assess
+from server.analysis.holdouts import format_hold_outs, hold_outs
 from server.analysis.core import Analysis, Package, SpaceTooLarge, analyse
 from server.engine import FACILITATOR, Game, lessons
 from server.engine import events as ev
@@ -95,6 +100,7 @@ def debrief(events: Sequence[ev.EventBase]) -> dict[str, Any]:
         "interims": [vars(i) | {"signatories": list(i.signatories)} for i in state.interims],
         "lessons": [lesson.model_dump() for lesson in game_lessons(state, analysis)],
         "concessions": _concessions(scenario, events, state),
+        "held_out": [h.model_dump() for h in hold_outs(events)],
     }
 
 
@@ -219,6 +225,7 @@ def format_debrief(d: dict[str, Any]) -> str:
     lines = [f"# Debrief: {d['scenario']['title']}", ""]
     lines += _format_outcome(d)
     lines += _format_results(d)
+    lines += format_hold_outs(d.get("held_out") or [])
     if d["analysis"] is None:
         lines += ["## What was possible", "", d["analysis_note"], ""]
     else:
