@@ -18,7 +18,7 @@ from server.cli import main
 from server.net.server import ParleyServer
 from server.scenario import bundled_scenarios
 from server.scenario.guides import bundled_guide, guide_ids
-from server.scenario.model import Scenario
+from server.scenario.model import Delegation, Hidden, Scenario
 from server_helpers import Client, open_class
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,7 +40,8 @@ def normalised(text: str) -> str:
 
 
 def scenario_ids(scenario: Scenario) -> set[str]:
-    ids = {scenario.id} | set(Scenario.model_fields) | {d.id for d in scenario.delegations}
+    fields = set(Scenario.model_fields) | set(Delegation.model_fields) | set(Hidden.model_fields)
+    ids = {scenario.id} | fields | {d.id for d in scenario.delegations}
     ids |= {c.id for c in scenario.pressure.cards}
     ids |= {f.id for f in scenario.outcome.factors} | {m.id for m in scenario.meters}
     for issue in scenario.issues:

@@ -21,6 +21,18 @@ def test_the_worked_example_validates_as_printed() -> None:
     assert scenario.id == "harbour" and {d.kind.value for d in scenario.delegations} == {"party", "mediator", "guarantor"}
 
 
+def test_the_worked_example_plays_as_the_guide_says() -> None:
+    """Bots agree most of the time, every seat gains somewhere, waiting does not pay, and both lessons fire."""
+    from server.analysis.playtest import playtest
+
+    blocks = re.findall(r"```yaml\n(.*?)```", GUIDE.read_text(encoding="utf-8"), re.DOTALL)
+    example = next(b for b in blocks if b.lstrip().startswith("# yaml-language-server") and "history:" in b)
+    report = playtest(parse_scenario(example, "docs/scenario-guide.md"), games=40)
+    fired = {x.factor: x.agreements for x in report.lessons}
+    assert report.agreement_rate >= 0.5 and report.never_gained == [] and not report.waiting.pays
+    assert fired["no_inspection"] > 0 and fired["enforced"] > 0 and report.leaks == []
+
+
 def test_every_parley_command_in_the_guide_parses() -> None:
     """Each `parley ...` line in a code block is accepted by the real argument parser."""
     lines, fenced = [], False

@@ -65,9 +65,11 @@ def _tournament(scenario: Scenario, games: int, seed: int, seat_absent: bool) ->
              f"- **Durability of the agreements:** {_labels(agreed)}.",
              f"- **Rounds used:** {report.mean_rounds:.1f} on average, of {scenario.rounds}.",
              f"- **Does waiting pay?** {'yes: ' + waiting if report.waiting.pays else 'no'}.", "",
-             "| strategy | seats | agreed | mean surplus |", "|---|---:|---:|---:|"]
-    lines += [f"| {row.strategy} | {row.seats} | {row.agreement_rate:.0%} | {_signed(row.mean_surplus)} |"
-              for row in report.by_strategy]
+             "Surplus is what an agreement gained a seat over no deal; result is what it was worth "
+             "less the war the seat paid for while the talks went on.", "",
+             "| strategy | seats | agreed | mean surplus | mean result |", "|---|---:|---:|---:|---:|"]
+    lines += [f"| {row.strategy} | {row.seats} | {row.agreement_rate:.0%} | {_signed(row.mean_surplus)} "
+              f"| {_plain(row.mean_result)} |" for row in report.by_strategy]
     lines += ["", "| delegation | mean surplus | lowest | highest |", "|---|---:|---:|---:|"]
     lines += [_delegation_row(names[d], records, d) for d in seated]
     lines += ["", "| lesson | factor | agreements where it fired |", "|---|---|---:|"]
@@ -90,6 +92,10 @@ def _labels(agreed: Sequence[GameRecord]) -> str:
 
 def _signed(value: float | None) -> str:
     return "-" if value is None else f"{value:+.1f}"
+
+
+def _plain(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"
 
 
 def _delegation_row(name: str, records: Sequence[GameRecord], delegation: str) -> str:

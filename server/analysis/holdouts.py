@@ -26,18 +26,17 @@ from pydantic import BaseModel
 
 from server.engine import Game
 from server.engine import events as ev
+from server.engine.lessons import COST_OF_DELAY, LOST_SPRING, PUBLIC_POSITIONS
+from server.engine.lessons import OPENING_BIDS as OPENING_BIDS_QUOTE
 from server.engine.state import Negotiation
 from server.engine.worth import package_worth
 
 UNWILLING = "The West is unwilling to assume responsibility"
-OPENING_BIDS = "Public positions are not the limits of the possible"
-COST_OF_DELAY = "The cost of delay"
+OPENING_BIDS = PUBLIC_POSITIONS  # the lesson's name, as server.engine.lessons names it
 
 _SIGNATURES = "The essay: \u201ctheir signatures were essential to making any agreement viable.\u201d"
-_BIDS = ("The essay: \u201cpublic statements rarely define the true boundaries of what is possible. "
-         "More often, they serve as opening bids.\u201d")
-_SPRING = ("The essay: \u201cif the moment for negotiations is missed, the cost of delay may be yet "
-           "another lost spring, yet another year of war.\u201d")
+_BIDS = f"The essay: \u201c{OPENING_BIDS_QUOTE}\u201d"
+_SPRING = f"The essay: \u201c{LOST_SPRING}\u201d"
 
 
 class Declined(BaseModel):

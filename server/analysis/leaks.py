@@ -2,8 +2,8 @@
 
 A delegation's secrets are its hidden section (red-line labels, intelligence, points and
 reservation value) and what pressure cards tell it privately. Public text is what every seat
-reads: the briefing, every delegation's public brief, the issues and options, and the text of
-cards told to all. A secret *leaks* when a run of `SHINGLE` words of it appears in public
+reads: the briefing, every delegation's public brief and public demands, the issues and
+options, and the text of cards told to all. A secret *leaks* when a run of `SHINGLE` words of it appears in public
 text, or when public text gives a number of a delegation's hidden table next to the word
 "points" or "reservation" (an author pasting "Russia's reservation is 40" into a brief).
 
@@ -41,6 +41,8 @@ def public_texts(scenario: Scenario) -> Iterator[tuple[str, str]]:
     for d, delegation in enumerate(scenario.delegations):
         yield f"delegations[{d}].brief", delegation.brief
         yield f"delegations[{d}].name", delegation.name
+        for k, demand in enumerate(delegation.public_demands):
+            yield f"delegations[{d}].public_demands[{k}].label", demand.label
     for i, issue in enumerate(scenario.issues):
         yield f"issues[{i}].title", issue.title
         yield f"issues[{i}].description", issue.description

@@ -57,16 +57,18 @@ class StrategyRow(BaseModel):
     seats: int
     agreement_rate: float
     mean_surplus: float | None
+    mean_result: float | None
 
 
 class Waiting(BaseModel):
-    """Whether the bots that wait do better than those that concede."""
+    """Whether the bots that wait do better than those that concede, by mean result (what the
+    agreement is worth to a seat less the war it paid for while talking)."""
 
     pays: bool
-    waiting_surplus: float | None
-    prompt_surplus: dict[str, float | None]
-    early_surplus: float | None
-    late_surplus: float | None
+    waiting_result: float | None
+    prompt_result: dict[str, float | None]
+    early_result: float | None
+    late_result: float | None
     verdict: str
 
 
@@ -144,12 +146,13 @@ def _strategies(records: Sequence[GameRecord]) -> list[StrategyRow]:
             rows.setdefault(strategy, []).append((record, delegation))
     return [StrategyRow(strategy=name, seats=len(seats),
                         agreement_rate=round(sum(r.agreement for r, _ in seats) / len(seats), 3),
-                        mean_surplus=_mean([r.results[d].surplus for r, d in seats if d in r.results]))
+                        mean_surplus=_mean([r.results[d].surplus for r, d in seats if d in r.results]),
+                        mean_result=_mean([r.results[d].result for r, d in seats if d in r.results]))
             for name, seats in sorted(rows.items())]
 
 
 def _waiting(records: Sequence[GameRecord], signers: Sequence[str]) -> Waiting:
-    by_strategy = {row.strategy: row.mean_surplus for row in _strategies(records)}
+    by_strategy = {row.strategy: row.mean_result for row in _strategies(records)}
     waiting = by_strategy.get(WAITING)
     prompt = {name: by_strategy.get(name) for name in PROMPT}
     beaten = [v for v in prompt.values() if v is not None]
@@ -157,25 +160,25 @@ def _waiting(records: Sequence[GameRecord], signers: Sequence[str]) -> Waiting:
     early, late = _early_late(records, signers)
     rounds_pay = early is not None and late is not None and late > early
     if strategy_pays:
-        verdict = (f"waiting pays: {WAITING} bots average {waiting:+.1f}, more than "
+        verdict = (f"waiting pays: {WAITING} bots' mean result is {waiting:+.1f}, more than "
                    + " and ".join(f"{n} ({v:+.1f})" for n, v in prompt.items() if v is not None))
     elif rounds_pay:
-        verdict = f"waiting pays: agreements signed late give their signers {late:+.1f}, early ones {early:+.1f}"
+        verdict = f"waiting pays: agreements signed late give their signers {late:+.1f}, early ones {early:+.1f} (mean result)"
     else:
         verdict = "waiting does not pay"
-    return Waiting(pays=strategy_pays or rounds_pay, waiting_surplus=waiting, prompt_surplus=prompt,
-                   early_surplus=early, late_surplus=late, verdict=verdict)
+    return Waiting(pays=strategy_pays or rounds_pay, waiting_result=waiting, prompt_result=prompt,
+                   early_result=early, late_result=late, verdict=verdict)
 
 
 def _early_late(records: Sequence[GameRecord], signers: Sequence[str]) -> tuple[float | None, float | None]:
-    """Mean signers' surplus of agreements in the earlier and the later half of the rounds used."""
+    """Mean signers' result of agreements in the earlier and the later half of the rounds used."""
     agreed = sorted((r for r in records if r.agreement), key=lambda r: r.rounds)
     if len({r.rounds for r in agreed}) < 2:
         return None, None
     middle = sorted(r.rounds for r in agreed)[len(agreed) // 2]
-    def surplus(group: list[GameRecord]) -> float | None:
-        return _mean([r.results[d].surplus for r in group for d in signers if d in r.results])
-    return surplus([r for r in agreed if r.rounds < middle]), surplus([r for r in agreed if r.rounds >= middle])
+    def result(group: list[GameRecord]) -> float | None:
+        return _mean([r.results[d].result for r in group for d in signers if d in r.results])
+    return result([r for r in agreed if r.rounds < middle]), result([r for r in agreed if r.rounds >= middle])
 
 
 def _never_gained(scenario: Scenario, records: Sequence[GameRecord]) -> list[str]:
@@ -231,10 +234,11 @@ def format_playtest(report: Playtest) -> str:
     lines = [f"  playtest: {report.games} all-bot games ({report.command})",
              f"    agreement rate {report.agreement_rate:.0%}; endings: {ends}; "
              f"mean durability {durability}; mean rounds {report.mean_rounds:.1f}",
-             "    strategy       seats  agreed  surplus"]
+             "    strategy       seats  agreed  surplus   result"]
     for row in report.by_strategy:
         surplus = "-" if row.mean_surplus is None else f"{row.mean_surplus:+.1f}"
-        lines.append(f"    {row.strategy:<14} {row.seats:>5} {row.agreement_rate:>7.0%} {surplus:>8}")
+        result = "-" if row.mean_result is None else f"{row.mean_result:.1f}"
+        lines.append(f"    {row.strategy:<14} {row.seats:>5} {row.agreement_rate:>7.0%} {surplus:>8} {result:>8}")
     lines.append("    lessons (agreements where the factor fired):")
     lines += [f"      {x.factor:<28} {x.agreements:>3} ({x.share:.0%})  {x.lesson}" for x in report.lessons]
     lines.append(f"    {report.waiting.verdict}")

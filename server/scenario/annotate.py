@@ -41,12 +41,21 @@ SECTION_NOTES: dict[str, str] = {
              "label anything the source does not support as a what-if.",
     "rounds": "How many rounds before the game ends without an agreement.",
     "phases": "Length of each phase in seconds; `parley host --time-scale` multiplies them all.",
-    "delegations": "The seats. kind: 'party' (its signature is required on every agreement), "
-                   "'guarantor' (required when a clause it is named in is agreed) or 'mediator' "
-                   "(tables packages and chairs, never signs). `absent: true` leaves a seat "
-                   "empty unless the facilitator fills it.",
+    "delegations": "The seats. kind: 'party' (signs every agreement), 'guarantor' (signs every "
+                   "agreement while it is at the table, and a clause naming it is weightless "
+                   "without it) or 'mediator' (tables packages and chairs; signs only a clause "
+                   "that names it). `absent: true` leaves a seat empty unless the facilitator "
+                   "fills it.",
+    "issues.interim": "True: this issue may be agreed on its own, as an interim agreement (its "
+                      "options' `interim` say what each does and when it collapses).",
     "delegations.code": "Join-code prefix: two or three capital letters, unique in the scenario.",
     "delegations.brief": "The delegation's public role: every seat may read it.",
+    "delegations.public_demands": "What it demands in public, and the options each demand rules "
+                                  "out: opening bids. The debrief names a party that signs what it "
+                                  "ruled out in public.",
+    "delegations.hidden.commitments": "What committing to a clause costs this delegation (a "
+                                      "guarantor's obligation to act): issue -> option -> points, "
+                                      "subtracted after durability, so committing is a real choice.",
     "delegations.hidden": "What only this delegation (and the facilitator) sees.",
     "delegations.hidden.points": "Its own points table: issue -> option -> points. Every issue "
                                  "and every option needs a number. An agreement's points are the "

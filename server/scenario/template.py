@@ -171,8 +171,18 @@ def _delegation(seat: dict[str, str], seats: list[dict[str, str]], agenda: list[
         "war_cost_per_round": 3 if seat["kind"] == "party" else 0,
         "intelligence": [_INTELLIGENCE[role]],
     }
+    if role == "guarantor":
+        hidden["commitments"] = {"security": {"guaranteed": 10}}
     return {"id": seat["id"], "name": seat["name"], "code": seat["code"], "kind": seat["kind"],
-            "brief": _BRIEFS[role].format(name=seat["name"]), "absent": False, "hidden": hidden}
+            "brief": _BRIEFS[role].format(name=seat["name"]), "public_demands": _DEMANDS.get(role, []),
+            "absent": False, "hidden": hidden}
+
+
+# What a seat says in public: opening bids its hidden table does not hold it to.
+_DEMANDS: dict[str, list[dict[str, Any]]] = {
+    "party_a": [{"label": "No outsiders' guarantees", "rules_out": {"security": ["guaranteed"]}}],
+    "party_b": [{"label": "Security first: nothing without a guarantee", "rules_out": {"security": ["none", "declaration"]}}],
+}
 
 
 _BRIEFS = {
