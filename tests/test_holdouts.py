@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from engine_helpers import Table
-from server_helpers import AGREEABLE_TUTORIAL_TERMS
-
 from server.analysis.debrief import debrief, format_debrief
 from server.analysis.holdouts import COST_OF_DELAY, OPENING_BIDS, UNWILLING, hold_outs
 from server.engine import commands as c
 from server.engine.phases import Phase
 from server.scenario import bundled_scenarios
+from server_helpers import AGREEABLE_TUTORIAL_TERMS
 
 
 def tabled_then_decided(table: Table, terms: dict[str, str], votes: dict[str, str]) -> None:

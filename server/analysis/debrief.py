@@ -62,8 +62,8 @@ from typing import Any
 
 from server.analysis import whatif
 from server.analysis.assess import assess
-from server.analysis.holdouts import format_hold_outs, hold_outs
 from server.analysis.core import Analysis, Package, SpaceTooLarge, analyse
+from server.analysis.holdouts import format_hold_outs, hold_outs
 from server.engine import FACILITATOR, Game, lessons
 from server.engine import events as ev
 from server.engine.lessons import Lesson

@@ -81,7 +81,10 @@ def hold_outs(events: Sequence[ev.EventBase]) -> list[HoldOut]:
     return found
 
 
-def _refusals(events: Sequence[ev.EventBase]) -> tuple[list[tuple[str, int]], dict[str, list[tuple[str, dict[str, str]]]], int]:
+Refusals = tuple[list[tuple[str, int]], dict[str, list[tuple[str, dict[str, str]]]], int]
+
+
+def _refusals(events: Sequence[ev.EventBase]) -> Refusals:
     """(delegation, round) of each walkout; by delegation, the (proposal, terms) it declined in
     the last round in which anyone declined anything; and that round."""
     round_ = 0

@@ -163,7 +163,8 @@ def _waiting(records: Sequence[GameRecord], signers: Sequence[str]) -> Waiting:
         verdict = (f"waiting pays: {WAITING} bots' mean result is {waiting:+.1f}, more than "
                    + " and ".join(f"{n} ({v:+.1f})" for n, v in prompt.items() if v is not None))
     elif rounds_pay:
-        verdict = f"waiting pays: agreements signed late give their signers {late:+.1f}, early ones {early:+.1f} (mean result)"
+        verdict = (f"waiting pays: agreements signed late give their signers {late:+.1f}, "
+                   f"early ones {early:+.1f} (mean result)")
     else:
         verdict = "waiting does not pay"
     return Waiting(pays=strategy_pays or rounds_pay, waiting_result=waiting, prompt_result=prompt,

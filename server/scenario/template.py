@@ -181,7 +181,8 @@ def _delegation(seat: dict[str, str], seats: list[dict[str, str]], agenda: list[
 # What a seat says in public: opening bids its hidden table does not hold it to.
 _DEMANDS: dict[str, list[dict[str, Any]]] = {
     "party_a": [{"label": "No outsiders' guarantees", "rules_out": {"security": ["guaranteed"]}}],
-    "party_b": [{"label": "Security first: nothing without a guarantee", "rules_out": {"security": ["none", "declaration"]}}],
+    "party_b": [{"label": "Security first: nothing without a guarantee",
+                 "rules_out": {"security": ["none", "declaration"]}}],
 }
 
 
