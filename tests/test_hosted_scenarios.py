@@ -192,3 +192,14 @@ def test_serve_reports_a_broken_folder_file_and_goes_on(tmp_path: Path, capsys: 
         os.kill(proc.pid, signal.SIGTERM)
         proc.wait(timeout=20)
     assert proc.returncode == 0
+
+
+async def test_only_a_signed_in_instructor_may_send_a_scenario(server: ParleyServer) -> None:
+    """A scenario text without the instructor key, or with a wrong one, is refused before it is read; nothing is stored."""
+    text = (Path(__file__).parent.parent / "scenarios" / "tutorial.yaml").read_text(encoding="utf-8")
+    client = await Client.connect(server.url, "stranger")
+    for key in (None, "0" * 40):
+        fields = {"scenario_text": text, "scenario_file": "mine.yaml"} | ({"key": key} if key else {})
+        refused = await client.call("open_class", **fields)
+        assert refused["type"] == "error" and refused["code"] == "bad_key"
+    assert server.runtime is not None and server.runtime.store.classes() == []
