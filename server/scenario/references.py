@@ -8,10 +8,31 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from server.scenario.model import Scenario, TermCondition
+from server.scenario.parts import Delegation, History, Issue, Meter, OutcomeModel, PressureDeck, TermCondition
+
+
+class Scenario(Protocol):
+    """What the checks read of a scenario (server.scenario.model.Scenario, which runs them)."""
+
+    @property
+    def rounds(self) -> int: ...
+    @property
+    def delegations(self) -> tuple[Delegation, ...]: ...
+    @property
+    def issues(self) -> tuple[Issue, ...]: ...
+    @property
+    def meters(self) -> tuple[Meter, ...]: ...
+    @property
+    def pressure(self) -> PressureDeck: ...
+    @property
+    def outcome(self) -> OutcomeModel: ...
+    @property
+    def history(self) -> History: ...
+    def delegation(self, delegation_id: str) -> Delegation | None: ...
+    def issue(self, issue_id: str) -> Issue | None: ...
+    def delegation_ids(self) -> tuple[str, ...]: ...
 
 Problem = tuple[str, str]
 
