@@ -171,6 +171,20 @@ async def seat_clients(url: str, room: Frame, skip: tuple[str, ...] = ()) -> dic
     return clients
 
 
+class ManualClock:
+    """A clock for a server under test (`ParleyServer(..., clock=...)`): time moves only by
+    `advance`, so no deadline passes unless a test says so, however loaded the machine is."""
+
+    def __init__(self, start: float = 1_800_000_000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
 async def until_phase(client: Client, phase: str, timeout: float = TIMEOUT) -> Frame:
     return await client.wait_for(lambda f: f["type"] == "update" and f["view"]["phase"] == phase, timeout)
 

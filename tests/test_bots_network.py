@@ -132,7 +132,10 @@ async def test_a_facilitator_hands_a_dropped_seat_to_a_bot_and_takes_it_back(ser
     assert taken["type"] == "ack", taken
     await facilitator.wait_for(lambda f: f["type"] == "update"
                                and f["view"]["controllers"].get("upland") == "human")
-    await asyncio.sleep(1.0)  # a released bot would have acted by now (it thinks 0.1-0.4 s)
+    # Released means stopped, not just told to: no bot task is left that could act for upland.
+    runtime_room = server.runtime.room(room["room"])  # type: ignore[union-attr]
+    assert "upland" not in runtime_room.bots
+    assert not [t for t in asyncio.all_tasks() if t.get_name() == f"bot {room['room']}/upland" and not t.done()]
     assert not any(upland_acts(f) for f in facilitator.frames[facilitator.cursor:])
 
     back = await Client.connect(server.url, "upland-again")

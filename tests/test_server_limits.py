@@ -140,6 +140,8 @@ async def test_a_handler_bug_closes_only_its_connection(server: ParleyServer, mo
         reply = await buggy.call("view_as", room=opened["rooms"][0]["room"], delegation="upland")
         assert reply["code"] == "internal_error"
         assert await buggy.closed() == 1011
-    assert any("a bug in the view-as handler" in (r.exc_text or "") or r.exc_info for r in caplog.records)
+    logged = [r for r in caplog.records if r.exc_info and isinstance(r.exc_info[1], RuntimeError)
+              and str(r.exc_info[1]) == "a bug in the view-as handler"]
+    assert len(logged) == 1 and logged[0].levelno == logging.ERROR and logged[0].name == "server.net.session"
     assert (await seats["upland"].command({"type": "make_statement", "text": "unharmed"}))["type"] == "ack"
     assert (await fac.call("ping"))["type"] == "pong"
