@@ -13,7 +13,3 @@ class ServerMessage(Message):
     def __init__(self, message: Any) -> None:
         super().__init__()
         self.message = message
-
-
-class StateChanged(Message):
-    """The app's client state has a new value (screens re-render from `app.state`)."""

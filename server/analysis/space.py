@@ -76,10 +76,6 @@ class OutcomeSpace:
     def size(self) -> int:
         return prod(self.sizes)
 
-    @property
-    def signer_ids(self) -> tuple[str, ...]:
-        return tuple(d for d, s in zip(self.seated, self.signers) if s)
-
     def grid(self, flat: np.ndarray) -> np.ndarray:
         """Package numbers -> (n, issues) option indices."""
         return np.stack(np.unravel_index(flat, self.sizes), axis=1).astype(np.intp)

@@ -57,12 +57,3 @@ def concession_series(scenario: Scenario, events: Sequence[ev.EventBase],
                 len(event.terms) == issue_count,
                 tuple(r.label for r in red_lines_crossed(author, event.terms))))
     return series
-
-
-def round_means(points_: Sequence[ConcessionPoint], complete_only: bool = True) -> dict[int, float]:
-    """round -> the mean worth of the proposals tabled in it (complete ones by default)."""
-    by_round: dict[int, list[float]] = {}
-    for p in points_:
-        if p.complete or not complete_only:
-            by_round.setdefault(p.round, []).append(p.points)
-    return {r: round(sum(v) / len(v), 2) for r, v in sorted(by_round.items())}

@@ -68,10 +68,6 @@ class Replay:
         return [d.id for d in self.scenario.delegations]
 
     @property
-    def review_open(self) -> bool:
-        return any(e.type == REVIEW_EVENT for e in self.events)
-
-    @property
     def ended(self) -> bool:
         return self.snapshots.final.ended
 

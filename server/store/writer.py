@@ -34,8 +34,7 @@ _STOP = object()
 class _Item:
     __slots__ = ("op", "loop", "future")
 
-    def __init__(self, op: Operation, loop: asyncio.AbstractEventLoop | None,
-                 future: asyncio.Future[Any] | None) -> None:
+    def __init__(self, op: Operation, loop: asyncio.AbstractEventLoop, future: asyncio.Future[Any]) -> None:
         self.op, self.loop, self.future = op, loop, future
 
 
@@ -56,22 +55,6 @@ class GroupWriter:
         future: asyncio.Future[Any] = loop.create_future()
         self._queue.put(_Item(op, loop, future))
         return future
-
-    def run_sync(self, op: Operation) -> Any:
-        """Queue `op` and block until it is committed (for code outside the event loop)."""
-        done = threading.Event()
-        box: dict[str, Any] = {}
-
-        def wrapped(conn: sqlite3.Connection) -> None:
-            box["result"] = op(conn)
-
-        item = _Item(wrapped, None, None)
-        item.future = _ThreadFuture(done, box)  # type: ignore[assignment]
-        self._queue.put(item)
-        done.wait()
-        if "error" in box:
-            raise box["error"]
-        return box.get("result")
 
     def close(self) -> None:
         """Commit what is queued, then stop the thread."""
@@ -135,11 +118,7 @@ class GroupWriter:
     def _resolve(outcomes: list[tuple[_Item, Any, BaseException | None]]) -> None:
         by_loop: dict[asyncio.AbstractEventLoop, list[tuple[_Item, Any, BaseException | None]]] = {}
         for outcome in outcomes:
-            item = outcome[0]
-            if item.loop is None:
-                item.future.set(outcome[1], outcome[2])  # type: ignore[union-attr]
-            else:
-                by_loop.setdefault(item.loop, []).append(outcome)
+            by_loop.setdefault(outcome[0].loop, []).append(outcome)
         for loop, group in by_loop.items():
             try:
                 loop.call_soon_threadsafe(_settle, group)
@@ -150,24 +129,9 @@ class GroupWriter:
 def _settle(group: list[tuple[_Item, Any, BaseException | None]]) -> None:
     for item, result, error in group:
         future = item.future
-        if future is None or future.done():
+        if future.done():
             continue
         if error is not None:
             future.set_exception(error)
         else:
             future.set_result(result)
-
-
-class _ThreadFuture:
-    """The tiny future `run_sync` waits on."""
-
-    def __init__(self, done: threading.Event, box: dict[str, Any]) -> None:
-        self._done, self._box = done, box
-
-    def set(self, result: Any, error: BaseException | None) -> None:
-        if error is not None:
-            self._box["error"] = error
-        self._done.set()
-
-    def done(self) -> bool:
-        return self._done.is_set()
