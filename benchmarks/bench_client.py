@@ -1,6 +1,6 @@
 """How quickly the table screen answers a key with 1,000 events in the game.
 
-    /work/venv/bin/python benchmarks/bench_client.py [--events 1000] [--size 120x36]
+    python benchmarks/bench_client.py [--events 1000] [--size 120x36]
 
 A tutorial game is played through the real engine until its log holds `--events` events
 (statements, private messages, proposals and support), then the real Textual app (headless,

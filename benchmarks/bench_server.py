@@ -1,6 +1,6 @@
 """Benchmark: Parley's server against a bare websockets broadcast server, and the event log.
 
-    /work/venv/bin/python benchmarks/bench_server.py [--rooms 400] [--seats 5] [--seconds 10]
+    python benchmarks/bench_server.py [--rooms 400] [--seats 5] [--seconds 10]
 
 Part 1, the event log: acknowledged appends per second into SQLite with synchronous=FULL, one
 event per transaction (one appender) and with group commit (one appender per room, each

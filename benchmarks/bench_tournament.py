@@ -1,6 +1,6 @@
 """How long `parley tournament` takes: 100 all-bot games of each bundled scenario, in process.
 
-    /work/venv/bin/python benchmarks/bench_tournament.py [SCENARIO ...] [--games N]
+    python benchmarks/bench_tournament.py [SCENARIO ...] [--games N]
 
 The issue's target: 100 games of one scenario in under 30 s on the 2-core class machine.
 """
