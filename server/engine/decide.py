@@ -1,7 +1,7 @@
 """Deciding: given the state and a command, which events happen.
 
 `handle(state, command, actor, at)` first checks every rule (raising `RuleViolation` with
-nothing changed), then *emits* events through an `Outbox`, which applies each one to the state
+nothing changed), then *emits* events through an `Emitter`, which applies each one to the state
 at once so that what follows sees it — a ready mark that completes the phase, say, goes on to
 start the next phase and draw its pressure cards in the same call. The events returned are
 exactly those the state absorbed, so folding them again (`evolve.rebuild`) gives the same state.
@@ -26,7 +26,7 @@ from server.engine.scoring import required_signatories
 from server.engine.state import Negotiation, Proposal
 
 
-class Outbox:
+class Emitter:
     """Applies each emitted event to the state and keeps it for the caller."""
 
     def __init__(self, state: Negotiation) -> None:
@@ -54,7 +54,7 @@ def handle(state: Negotiation, command: cmd.CommandBase, actor: str, at: float) 
     if state.ended and kind not in ("open_debrief", "announce", "tick", "submit_reflection",
                                     "close_reflections"):
         raise RuleViolation("game_over", "The game has ended; no more moves can be made.")
-    out = Outbox(state)
+    out = Emitter(state)
     decide(command, out, Asked(actor, at))
     if kind in cmd.SEAT_COMMANDS or kind == "tick":
         _finish_phase_if_done(out, at)
@@ -62,7 +62,7 @@ def handle(state: Negotiation, command: cmd.CommandBase, actor: str, at: float) 
 
 
 @singledispatch
-def decide(command: cmd.CommandBase, out: Outbox, asked: Asked) -> None:
+def decide(command: cmd.CommandBase, out: Emitter, asked: Asked) -> None:
     raise TypeError(f"no rule for {type(command).__name__}")  # every command class has one below
 
 
@@ -120,7 +120,7 @@ def _check_terms(state: Negotiation, terms: dict[str, str]) -> None:
 
 
 @decide.register
-def _table(c: cmd.TableProposal, out: Outbox, asked: Asked) -> None:
+def _table(c: cmd.TableProposal, out: Emitter, asked: Asked) -> None:
     s = out.state
     _require_phase(s, Phase.NEGOTIATION)
     _require_running(s)
@@ -134,7 +134,7 @@ def _table(c: cmd.TableProposal, out: Outbox, asked: Asked) -> None:
 
 
 @decide.register
-def _withdraw(c: cmd.WithdrawProposal, out: Outbox, asked: Asked) -> None:
+def _withdraw(c: cmd.WithdrawProposal, out: Emitter, asked: Asked) -> None:
     _require_phase(out.state, Phase.NEGOTIATION)
     proposal = _proposal(out.state, c.proposal)
     if proposal.author != asked.actor:
@@ -143,7 +143,7 @@ def _withdraw(c: cmd.WithdrawProposal, out: Outbox, asked: Asked) -> None:
 
 
 @decide.register
-def _support(c: cmd.SupportProposal, out: Outbox, asked: Asked) -> None:
+def _support(c: cmd.SupportProposal, out: Emitter, asked: Asked) -> None:
     _require_phase(out.state, Phase.NEGOTIATION)
     _require_running(out.state)
     proposal = _proposal(out.state, c.proposal)
@@ -153,12 +153,12 @@ def _support(c: cmd.SupportProposal, out: Outbox, asked: Asked) -> None:
 
 
 @decide.register
-def _statement(c: cmd.MakeStatement, out: Outbox, asked: Asked) -> None:
+def _statement(c: cmd.MakeStatement, out: Emitter, asked: Asked) -> None:
     out.emit(ev.StatementMade(at=asked.at, delegation=asked.actor, text=c.text))
 
 
 @decide.register
-def _message(c: cmd.SendMessage, out: Outbox, asked: Asked) -> None:
+def _message(c: cmd.SendMessage, out: Emitter, asked: Asked) -> None:
     if c.to == asked.actor or c.to not in out.state.seated:
         raise RuleViolation("unknown_delegation", f"{c.to!r} is not another delegation at the table.")
     out.emit(ev.MessageSent(at=asked.at, sender=asked.actor, to=c.to, text=c.text,
@@ -166,14 +166,14 @@ def _message(c: cmd.SendMessage, out: Outbox, asked: Asked) -> None:
 
 
 @decide.register
-def _ready(c: cmd.MarkReady, out: Outbox, asked: Asked) -> None:
+def _ready(c: cmd.MarkReady, out: Emitter, asked: Asked) -> None:
     _require_phase(out.state, *TIMED_PHASES)
     if asked.actor in out.state.ready:
         raise RuleViolation("already_ready", f"{asked.actor} is already marked ready.")
     out.emit(ev.ReadyMarked(at=asked.at, delegation=asked.actor))
 
 
-def _vote_target(out: Outbox, actor: str, proposal_id: str) -> Proposal:
+def _vote_target(out: Emitter, actor: str, proposal_id: str) -> Proposal:
     s = out.state
     _require_phase(s, Phase.DECISION)
     _require_running(s)
@@ -189,20 +189,20 @@ def _vote_target(out: Outbox, actor: str, proposal_id: str) -> Proposal:
 
 
 @decide.register
-def _sign(c: cmd.SignProposal, out: Outbox, asked: Asked) -> None:
+def _sign(c: cmd.SignProposal, out: Emitter, asked: Asked) -> None:
     proposal = _vote_target(out, asked.actor, c.proposal)
     out.emit(ev.ProposalSigned(at=asked.at, proposal=proposal.id, delegation=asked.actor))
     _agree_if_signed(out, asked.at)
 
 
 @decide.register
-def _decline(c: cmd.DeclineProposal, out: Outbox, asked: Asked) -> None:
+def _decline(c: cmd.DeclineProposal, out: Emitter, asked: Asked) -> None:
     proposal = _vote_target(out, asked.actor, c.proposal)
     out.emit(ev.ProposalDeclined(at=asked.at, proposal=proposal.id, delegation=asked.actor))
 
 
 @decide.register
-def _walk_out(c: cmd.WalkOut, out: Outbox, asked: Asked) -> None:
+def _walk_out(c: cmd.WalkOut, out: Emitter, asked: Asked) -> None:
     _require_phase(out.state, *TIMED_PHASES)
     out.emit(ev.WalkedOut(at=asked.at, delegation=asked.actor))
     delegation = out.state.scenario.delegation(asked.actor)
@@ -215,7 +215,7 @@ def _walk_out(c: cmd.WalkOut, out: Outbox, asked: Asked) -> None:
 # ---------------------------------------------------------------- agreements
 
 
-def _agree_if_signed(out: Outbox, at: float) -> None:
+def _agree_if_signed(out: Emitter, at: float) -> None:
     """In a decision phase, every interim proposal all its signers have signed takes effect,
     and the first complete one is the agreement: checked after each signature and after each
     change of the table."""
@@ -250,7 +250,7 @@ def _interim_agreed(s: Negotiation, proposal: Proposal, signatories: tuple[str, 
                             round=s.round, until=s.round + rounds - 1, meters=meters)
 
 
-def _table_changed(out: Outbox, at: float) -> None:
+def _table_changed(out: Emitter, at: float) -> None:
     """Signatures follow the table: recompute every open proposal's signers, then see
     whether one is now fully signed (a signer who left may have been the last one missing)."""
     s = out.state
@@ -265,13 +265,13 @@ def _table_changed(out: Outbox, at: float) -> None:
 
 
 @decide.register
-def _start(c: cmd.StartGame, out: Outbox, asked: Asked) -> None:
+def _start(c: cmd.StartGame, out: Emitter, asked: Asked) -> None:
     _require_phase(out.state, Phase.LOBBY)
     _enter(out, next_phase(Phase.LOBBY, Trigger.START), asked.at)
 
 
 @decide.register
-def _pause(c: cmd.PauseTimer, out: Outbox, asked: Asked) -> None:
+def _pause(c: cmd.PauseTimer, out: Emitter, asked: Asked) -> None:
     s = out.state
     _require_phase(s, *TIMED_PHASES)
     if s.paused:
@@ -281,7 +281,7 @@ def _pause(c: cmd.PauseTimer, out: Outbox, asked: Asked) -> None:
 
 
 @decide.register
-def _resume(c: cmd.ResumeTimer, out: Outbox, asked: Asked) -> None:
+def _resume(c: cmd.ResumeTimer, out: Emitter, asked: Asked) -> None:
     s = out.state
     if not s.paused:
         raise RuleViolation("not_paused", "The timer is not paused.")
@@ -289,7 +289,7 @@ def _resume(c: cmd.ResumeTimer, out: Outbox, asked: Asked) -> None:
 
 
 @decide.register
-def _extend(c: cmd.ExtendTimer, out: Outbox, asked: Asked) -> None:
+def _extend(c: cmd.ExtendTimer, out: Emitter, asked: Asked) -> None:
     s = out.state
     _require_phase(s, *TIMED_PHASES)
     deadline: float | None
@@ -301,13 +301,13 @@ def _extend(c: cmd.ExtendTimer, out: Outbox, asked: Asked) -> None:
 
 
 @decide.register
-def _advance(c: cmd.AdvancePhase, out: Outbox, asked: Asked) -> None:
+def _advance(c: cmd.AdvancePhase, out: Emitter, asked: Asked) -> None:
     _require_phase(out.state, *TIMED_PHASES)
     _finish_phase(out, asked.at)
 
 
 @decide.register
-def _inject(c: cmd.InjectEvent, out: Outbox, asked: Asked) -> None:
+def _inject(c: cmd.InjectEvent, out: Emitter, asked: Asked) -> None:
     s = out.state
     _require_phase(s, *TIMED_PHASES)
     card = next((k for k in s.scenario.pressure.cards if k.id == c.card), None)
@@ -317,17 +317,17 @@ def _inject(c: cmd.InjectEvent, out: Outbox, asked: Asked) -> None:
 
 
 @decide.register
-def _announce(c: cmd.Announce, out: Outbox, asked: Asked) -> None:
+def _announce(c: cmd.Announce, out: Emitter, asked: Asked) -> None:
     out.emit(ev.Announced(at=asked.at, text=c.text))
 
 
 @decide.register
-def _end_game(c: cmd.EndGame, out: Outbox, asked: Asked) -> None:
+def _end_game(c: cmd.EndGame, out: Emitter, asked: Asked) -> None:
     _end(out, asked.at, Trigger.END, "facilitator")
 
 
 @decide.register
-def _seat(c: cmd.SeatDelegation, out: Outbox, asked: Asked) -> None:
+def _seat(c: cmd.SeatDelegation, out: Emitter, asked: Asked) -> None:
     s = out.state
     if s.scenario.delegation(c.delegation) is None:
         raise RuleViolation("unknown_delegation", f"There is no delegation {c.delegation!r}.")
@@ -338,7 +338,7 @@ def _seat(c: cmd.SeatDelegation, out: Outbox, asked: Asked) -> None:
 
 
 @decide.register
-def _unseat(c: cmd.UnseatDelegation, out: Outbox, asked: Asked) -> None:
+def _unseat(c: cmd.UnseatDelegation, out: Emitter, asked: Asked) -> None:
     s = out.state
     delegation = s.scenario.delegation(c.delegation)
     if delegation is None:
@@ -353,7 +353,7 @@ def _unseat(c: cmd.UnseatDelegation, out: Outbox, asked: Asked) -> None:
 
 
 @decide.register
-def _set_controller(c: cmd.SetController, out: Outbox, asked: Asked) -> None:
+def _set_controller(c: cmd.SetController, out: Emitter, asked: Asked) -> None:
     if c.delegation not in out.state.seated:
         raise RuleViolation("not_seated", f"{c.delegation} is not at the table.")
     # Who plays a seat is public (every view shows it); which strategy a bot plays is not.
@@ -363,7 +363,7 @@ def _set_controller(c: cmd.SetController, out: Outbox, asked: Asked) -> None:
 
 
 @decide.register
-def _open_debrief(c: cmd.OpenDebrief, out: Outbox, asked: Asked) -> None:
+def _open_debrief(c: cmd.OpenDebrief, out: Emitter, asked: Asked) -> None:
     s = out.state
     if not s.ended:
         raise RuleViolation("game_not_over", "The debrief opens once the game has ended.")
@@ -374,7 +374,7 @@ def _open_debrief(c: cmd.OpenDebrief, out: Outbox, asked: Asked) -> None:
 
 
 @decide.register
-def _reflect(c: cmd.SubmitReflection, out: Outbox, asked: Asked) -> None:
+def _reflect(c: cmd.SubmitReflection, out: Emitter, asked: Asked) -> None:
     s = out.state
     if not s.debrief_open:
         raise RuleViolation("debrief_not_open", "Reflections open with the debrief; wait for the facilitator.")
@@ -394,7 +394,7 @@ def _reflect(c: cmd.SubmitReflection, out: Outbox, asked: Asked) -> None:
 
 
 @decide.register
-def _close_reflections(c: cmd.CloseReflections, out: Outbox, asked: Asked) -> None:
+def _close_reflections(c: cmd.CloseReflections, out: Emitter, asked: Asked) -> None:
     s = out.state
     if not s.debrief_open:
         raise RuleViolation("debrief_not_open", "Reflections open with the debrief, which is not open yet.")
@@ -404,7 +404,7 @@ def _close_reflections(c: cmd.CloseReflections, out: Outbox, asked: Asked) -> No
 
 
 @decide.register
-def _tick(c: cmd.Tick, out: Outbox, asked: Asked) -> None:
+def _tick(c: cmd.Tick, out: Emitter, asked: Asked) -> None:
     """Nothing of its own: `handle` checks the deadline after every tick."""
 
 
@@ -426,12 +426,12 @@ def _every_vote_cast(state: Negotiation) -> bool:
     return all(set(p.required) & in_play <= p.votes_cast() for p in state.signable_proposals())
 
 
-def _finish_phase_if_done(out: Outbox, at: float) -> None:
+def _finish_phase_if_done(out: Emitter, at: float) -> None:
     if _phase_done(out.state, at):
         _finish_phase(out, at)
 
 
-def _finish_phase(out: Outbox, at: float) -> None:
+def _finish_phase(out: Emitter, at: float) -> None:
     s = out.state
     situation = Situation(nothing_to_sign=not s.signable_proposals(), last_round=s.round >= s.scenario.rounds)
     trigger, phase = when_done(s.phase, situation)
@@ -450,7 +450,7 @@ def _deadline(state: Negotiation, phase: Phase, round_: int, at: float) -> float
     return at + length * state.time_scale
 
 
-def _enter(out: Outbox, phase: Phase, at: float) -> None:
+def _enter(out: Emitter, phase: Phase, at: float) -> None:
     s = out.state
     round_ = s.round + 1 if phase is Phase.PRESSURE else s.round
     out.emit(ev.PhaseStarted(at=at, phase=phase, round=round_, deadline=_deadline(s, phase, round_, at)))
@@ -461,6 +461,6 @@ def _enter(out: Outbox, phase: Phase, at: float) -> None:
         out.emit(*resolution_events(s, at))
 
 
-def _end(out: Outbox, at: float, trigger: Trigger, reason: str) -> None:
+def _end(out: Emitter, at: float, trigger: Trigger, reason: str) -> None:
     next_phase(out.state.phase, trigger)  # asserts the table allows it
     out.emit(*ending_events(out.state, at, reason))
