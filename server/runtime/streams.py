@@ -19,8 +19,7 @@ from collections.abc import Iterable, Sequence
 
 from server.engine import FACILITATOR
 from server.engine.events import EventBase
-
-Seat = str | None
+from server.engine.views import Seat  # a delegation id, FACILITATOR, or None for an observer
 
 
 class SeatStreams:
