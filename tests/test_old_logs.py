@@ -100,6 +100,16 @@ def test_an_old_game_exports(old_db: Path, tmp_path: Path, fmt: str,
         assert "Olena" in text or "Ukraine" in text
 
 
+@pytest.mark.parametrize("fmt", ["md", "html", "csv"])
+def test_an_old_class_reports_and_lists(old_db: Path, fmt: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """`parley report` of the old finished class and `parley games list` work on the old file."""
+    assert main(["report", FINISHED["class"], "--db", str(old_db), "--format", fmt]) == 0
+    assert FINISHED["room"] in capsys.readouterr().out
+    assert main(["games", "list", "--db", str(old_db)]) == 0
+    listed = capsys.readouterr().out
+    assert FINISHED["room"] in listed and UNFINISHED["room"] in listed
+
+
 def test_a_format_1_json_export_reads(old_db: Path) -> None:
     """A JSON export without `event_format` (as 051a1c2 wrote them) is read as format 1."""
     store = open_store(old_db)

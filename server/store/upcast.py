@@ -12,8 +12,13 @@ Event formats:
 
 1. Everything written up to commit 051a1c2, before events carried a version (no `format`
    column, no `event_format` in exports). tests/fixtures/v1_games.db is such a database.
-2. Events carry their version. Same shapes as 1: new event types were added
-   (delegation_unseated, signers_changed), none changed, so 1 -> 2 changes nothing.
+2. Events carry their version. Every change since 1 only adds, with defaults that read a
+   format-1 event as it was meant, so 1 -> 2 changes nothing: new event types
+   (delegation_unseated, signers_changed, interim_agreed, interim_collapsed,
+   reflection_submitted, reflections_closed), `game_created.schedule` (None: the scenario's
+   phase lengths), `result_scored.worth` (None: a log from before the war cost was counted,
+   whose `result` is the worth) and `.commitment` (0), `debrief_opened.questions` (none).
+   Numbering per seat (issue 12) stores nothing: it follows from the log.
 
 Database formats:
 
