@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from server.analysis import whatif
 from server.analysis.core import Analysis, SpaceTooLarge, analyse, check_size, reservation_values
 from server.analysis.evaluate import Batch, score
 from server.analysis.space import OutcomeSpace, compile_space
@@ -41,6 +42,12 @@ def scenario_check(scenario: Scenario) -> dict[str, Any]:
         "delegations": {d: {"reservation": analysis.reservations[d], "best": analysis.best[d],
                             "worst": analysis.worst[d]} for d in space.seated},
     }
+    scored = whatif.history(scenario)
+    report["history"] = None if scored is None else {
+        "round": scored.round, "signed": scored.signed, "durability": scored.durability.model_dump(),
+        "delegations": {d.delegation: {"worth": d.worth, "result": d.result, "surplus": d.surplus,
+                                       "red_lines_crossed": d.red_lines_crossed}
+                        for d in scored.delegations}}
     report["warnings"] = list(_warnings(space, analysis, report))
     return report
 
@@ -119,6 +126,14 @@ def _format_space(report: dict[str, Any]) -> list[str]:
     lines.append("  delegation     reservation      best     worst")
     for d, row in report["delegations"].items():
         lines.append(f"  {d:<14} {row['reservation']:>11.2f} {row['best']:>9.2f} {row['worst']:>9.2f}")
+    history = report.get("history")
+    if history is not None:
+        durability = history["durability"]
+        lines.append(f"  history (round {history['round']}, signed by {', '.join(history['signed'])}): "
+                     f"durability {durability['score']:.2f} ({durability['label']})")
+        lines += [f"    {r['lesson']} ({r['effect']:+.2f}): {r['reason']}" for r in durability["reasons"]]
+        lines += [f"    {d}: result {row['result']:.2f} (surplus {row['surplus']:+.2f})"
+                  for d, row in history["delegations"].items()]
     return lines
 
 

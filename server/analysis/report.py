@@ -9,8 +9,9 @@ The dict (JSON-ready)::
     class      the class id given (or "")
     scenario   {"id", "title"};  issues: as in a debrief (ids, titles, option labels)
     rooms      [Row]   in the order given
-    history    Row     the historical terms scored on paper: each delegation's result at its
-                       starting reservation value, every seated named delegation signing
+    history    Row     the historical terms scored like any package (server.analysis.whatif:
+                       the history's round and signatures; durability with the West's
+                       signatures as they were), each delegation's result and surplus
                        (results/distance None when the historical terms leave an issue open),
                        plus "summary" and "durability_note" from the scenario
     summary    {"rooms", "ended", "agreements", "mean_durability", "mean_distance",
@@ -33,10 +34,10 @@ from collections.abc import Sequence
 from statistics import mean
 from typing import Any
 
+from server.analysis import whatif
 from server.analysis.core import SpaceTooLarge, analyse
 from server.analysis.debrief import debrief, placement
 from server.engine import events as ev
-from server.engine.scoring import durability, effective_terms, points
 from server.replay.render import html as render_html
 from server.replay.render import markdown as render_markdown
 from server.replay.safe_text import csv_text
@@ -130,24 +131,16 @@ def history_row(scenario: Scenario) -> dict[str, Any]:
     except SpaceTooLarge:
         return row
     placed = placement(analysis, dict(history.terms))
-    seated = analysis.space.seated
-    durable = durability(scenario, history.terms, seated)
+    scored = whatif.history(scenario)
+    assert scored is not None  # the terms are complete
     return row | _placement_columns(placed) | {
-        "durability": durable.score, "durability_label": durable.label,
-        "delegations": [_paper_result(scenario, d, placed["package"], analysis.reservations[d], seated)
-                        for d in seated],
+        "durability": scored.durability.score, "durability_label": scored.durability.label,
+        "rounds_lost": scored.round - 1,
+        "delegations": [{"delegation": d.delegation, "name": d.name, "kind": d.kind, "points": d.points,
+                         "reservation": d.reservation, "result": d.result, "surplus": d.surplus,
+                         "war_cost": d.war_cost, "red_lines_crossed": d.red_lines_crossed}
+                        for d in scored.delegations],
     }
-
-
-def _paper_result(scenario: Scenario, delegation_id: str, package: dict[str, Any],
-                  reservation: float, seated: Sequence[str]) -> dict[str, Any]:
-    delegation = scenario.delegation(delegation_id)
-    assert delegation is not None
-    result = package["results"][delegation_id]
-    worth = points(delegation, effective_terms(scenario, package["terms"], seated))
-    return {"delegation": delegation_id, "name": delegation.name, "kind": delegation.kind.value,
-            "points": round(worth, 2), "reservation": reservation, "result": result,
-            "surplus": round(result - reservation, 2), "war_cost": None, "red_lines_crossed": []}
 
 
 def _summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
