@@ -7,8 +7,8 @@ import json
 import typing
 
 import pytest
-from engine_helpers import Table
 
+from engine_helpers import Table
 from server.analysis.debrief import debrief
 from server.cli import main
 from server.engine import commands as c
