@@ -42,9 +42,11 @@ def hostile_game() -> list:
     scenario = base.model_copy(update={"briefing": HOSTILE["briefing"], "delegations": tuple(delegations)})
     table = Table(scenario, seed=3)
     table.advance_to(Phase.NEGOTIATION)
-    table.act("upland", c.MakeStatement(text=HOSTILE["statement"]))
-    table.act("lowland", c.SendMessage(to="upland", text=HOSTILE["message"]))
-    table.facilitate(c.Announce(text=HOSTILE["announcement"]))
+    # Commands clean what people type (server.engine.text), so these are built unvalidated: the
+    # texts a log written before that cleaning (or by a buggy writer) could hold.
+    table.act("upland", c.MakeStatement.model_construct(text=HOSTILE["statement"]))
+    table.act("lowland", c.SendMessage.model_construct(to="upland", text=HOSTILE["message"]))
+    table.facilitate(c.Announce.model_construct(text=HOSTILE["announcement"]))
     table.act("upland", c.TableProposal(terms={"dam_height": "reduced", "water_flow": "seasonal",
                                                "compensation": "fund"}))
     table.advance_to(Phase.DECISION)

@@ -229,3 +229,48 @@ async def test_healthz_answers_even_when_an_address_is_full(strict_server: Parle
     status = await asyncio.to_thread(lambda: urllib.request.urlopen(url, timeout=5).status)
     assert status == 200
     assert wire.CONNECTIONS_PER_ADDRESS >= 64  # a lab behind one NAT still fits by default
+
+
+# ---------------------------------------------------------------- text people type
+
+
+TERMINAL_ATTACK = ("\x1b[2J\x1b[H\x1b]0;owned\x07\x1b]8;;http://evil.example/\x1b\\link\x1b]8;;\x1b\\"
+                   "\x00\x9b31m\x7f\u202egnp.exe\u2066\u200b")
+FORBIDDEN = ("\x1b", "\x00", "\x07", "\x9b", "\x7f", "\u202e", "\u2066", "\u200b")
+
+
+def assert_clean(client: Client) -> None:
+    for text in client.raw:
+        decoded = json.dumps(json.loads(text), ensure_ascii=False)  # \\u escapes made characters again
+        assert not [ch for ch in FORBIDDEN if ch in decoded], (client.label, decoded[:200])
+
+
+async def test_terminal_escapes_from_one_seat_never_reach_another(server: ParleyServer) -> None:
+    """ESC/OSC/SGR/NUL/C1/U+202E in a statement, a private message, a name and an announcement
+    reach no other seat, observer or facilitator; the printable rest, newlines and tabs do."""
+    fac, opened = await open_class(server, start=True)
+    room = opened["rooms"][0]
+    codes = {s["delegation"]: s["code"] for s in room["seats"]}
+    upland = await Client.connect(server.url, "upland")
+    joined = await upland.join(codes["upland"], name="Mallory\x1b[2J\x1b]0;t\x07\u202e\x00\x9b")
+    assert joined["type"] == "joined", joined
+    lowland = await Client.connect(server.url, "lowland")
+    assert (await lowland.join(codes["lowland"], name="Lee"))["type"] == "joined"
+    observer = await Client.connect(server.url, "observer")
+    assert (await observer.call("watch", room=room["room"]))["type"] == "watching"
+    assert (await fac.command({"type": "advance"}, room=room["room"]))["type"] == "ack"
+    await until_phase(upland, "negotiation")
+    said = f"We propose:\n\tshare the water {TERMINAL_ATTACK} fairly"
+    assert (await upland.command({"type": "make_statement", "text": said}))["type"] == "ack"
+    assert (await upland.command({"type": "send_message", "to": "lowland", "text": said}))["type"] == "ack"
+    assert (await fac.command({"type": "announce", "text": said}, room=room["room"]))["type"] == "ack"
+    heard = await lowland.wait_for(lambda f: f["type"] == "update"
+                                   and any(e["type"] == "announced" for e in f["events"]))
+    assert (await upland.command({"type": "make_statement", "text": TERMINAL_ATTACK}))["code"] == "bad_message"
+    for client in (lowland, observer, fac, upland):
+        assert_clean(client)
+    texts = [e.get("text") for f in lowland.frames if f["type"] == "update" for e in f["events"]]
+    assert "We propose:\n\tshare the water [2J[H]0;owned]8;;http://evil.example/link]8;; 31mgnp.exe fairly" in texts
+    assert heard["view"]
+    names = [s.get("name") for f in fac.frames if f["type"] == "presence" for s in f["seats"]]
+    assert "Mallory[2J]0;t" in names

@@ -37,19 +37,25 @@ def clean_text(text: str, *, multiline: bool = True) -> str:
                    if ch in kept or unicodedata.category(ch) not in _DROPPED).strip()
 
 
-def _text(value: str) -> str:
-    cleaned = clean_text(value)
-    if not cleaned:
+def _limited(limit: int, multiline: bool) -> AfterValidator:
+    def clean(value: str) -> str:
+        cleaned = clean_text(value, multiline=multiline)
+        if len(cleaned) > limit:
+            raise ValueError(f"at most {limit} characters (this has {len(cleaned)})")
+        return cleaned
+    return AfterValidator(clean)
+
+
+def _not_empty(value: str) -> str:
+    if not value:
         raise ValueError("the text is empty once control and format characters are removed")
-    return cleaned
+    return value
 
 
-def _name(value: str) -> str:
-    return clean_text(value, multiline=False)
-
-
-Text = Annotated[str, Field(min_length=1, max_length=TEXT_CHARS), AfterValidator(_text)]
+# The raw bound (4x) only keeps a frame's work small; the limit that counts is the cleaned length.
+Text = Annotated[str, Field(min_length=1, max_length=4 * TEXT_CHARS), _limited(TEXT_CHARS, True),
+                 AfterValidator(_not_empty)]
 """A statement, private message or announcement: 1 to TEXT_CHARS printable characters."""
 
-Name = Annotated[str, Field(max_length=NAME_CHARS), AfterValidator(_name)]
+Name = Annotated[str, Field(max_length=4 * NAME_CHARS), _limited(NAME_CHARS, False)]
 """A person's name: one line of at most NAME_CHARS printable characters (may be empty)."""
