@@ -266,11 +266,11 @@ async def test_terminal_escapes_from_one_seat_never_reach_another(server: Parley
     assert (await fac.command({"type": "announce", "text": said}, room=room["room"]))["type"] == "ack"
     heard = await lowland.wait_for(lambda f: f["type"] == "update"
                                    and any(e["type"] == "announced" for e in f["events"]))
-    assert (await upland.command({"type": "make_statement", "text": TERMINAL_ATTACK}))["code"] == "bad_message"
+    assert (await upland.command({"type": "make_statement", "text": "\x1b\x00\u202e\x07"}))["code"] == "bad_message"
     for client in (lowland, observer, fac, upland):
         assert_clean(client)
     texts = [e.get("text") for f in lowland.frames if f["type"] == "update" for e in f["events"]]
-    assert "We propose:\n\tshare the water [2J[H]0;owned]8;;http://evil.example/link]8;; 31mgnp.exe fairly" in texts
+    assert "We propose:\n\tshare the water [2J[H]0;owned]8;;http://evil.example/\\link]8;;\\31mgnp.exe fairly" in texts
     assert heard["view"]
     names = [s.get("name") for f in fac.frames if f["type"] == "presence" for s in f["seats"]]
     assert "Mallory[2J]0;t" in names
