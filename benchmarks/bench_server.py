@@ -96,11 +96,17 @@ def serve_bare(port: int) -> None:
     asyncio.run(main())
 
 
+BENCH_KEY = "bench" * 8  # the instructor key the benchmark's server is given
+
+
 def serve_parley(port: int, db: str) -> None:
+    from server.net.access import Quotas
     from server.net.server import ParleyServer
 
     async def main() -> None:
-        srv = ParleyServer(db, port=port)
+        # The load comes from one address and opens classes of 100 rooms: lift those limits.
+        srv = ParleyServer(db, port=port, instructor_key=BENCH_KEY, connections_per_address=None,
+                           quotas=Quotas(classes=1000, rooms_per_class=100))
         await srv.start()
         print("READY", flush=True)
         await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
@@ -205,7 +211,7 @@ async def connect_parley(url: str, rooms: int, seats: int) -> list[Room]:
         await fac.recv()
         for start in range(0, rooms, 100):
             count = min(100, rooms - start)
-            await fac.send(json.dumps({"type": "open_class", "id": f"o{start}", "scenario": SCENARIO,
+            await fac.send(json.dumps({"type": "open_class", "id": f"o{start}", "key": BENCH_KEY, "scenario": SCENARIO,
                                        "rooms": count, "seed": start}))
             opened = await _reply(fac, f"o{start}")
             tokens.append((opened["facilitator_token"], [r["room"] for r in opened["rooms"]]))
