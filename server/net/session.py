@@ -244,7 +244,7 @@ class Session:
 
     def _facilitate(self, klass: ClassRecord, reply_to: str) -> list[Step]:
         self.seat, self.klass = None, klass
-        rooms = [self.runtime.room(r) for r in klass.rooms]
+        rooms = self.runtime.class_rooms(klass)
         state = w.ClassState(reply_to=reply_to, class_=klass.id, scenario=klass.scenario,
                              rooms=[self.runtime.room_info(r, for_facilitator=True) for r in rooms])
         return [state, self._become(FACILITATOR, rooms)]
@@ -263,7 +263,7 @@ class Session:
         opened.reply_to = m.id
         klass = self.runtime.classes[opened.class_]
         self.seat, self.klass = None, klass
-        rooms = [self.runtime.room(r) for r in klass.rooms]
+        rooms = self.runtime.class_rooms(klass)
         return [opened, self._become(FACILITATOR, rooms)]
 
     def _bot_seats(self, m: w.OpenClass) -> int:
@@ -358,7 +358,7 @@ class Session:
             raise Refusal("not_facilitator", "Only the class's facilitator may see the class report.")
         from server.analysis.report import class_report, report_markdown  # numpy: only when asked
 
-        rooms = [(r, list(self.runtime.room(r).log)) for r in self.klass.rooms]
+        rooms = [(r.id, list(r.log)) for r in self.runtime.class_rooms(self.klass)]
         report = await asyncio.to_thread(class_report, rooms, self.klass.id)
         return [w.ClassReport(reply_to=m.id, class_=self.klass.id, report=report,
                               markdown=report_markdown(report))]

@@ -29,7 +29,7 @@ import asyncio
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -124,9 +124,28 @@ class Room:
                 self._deliver(decision.events)
             return decision
 
+    async def submit_all(self, actor: str, commands: Sequence[tuple[CommandBase, float | None]]) -> list[EventBase]:
+        """Several commands (each with its time, None: now) as one: one transaction, all or none."""
+        async with self._lock:
+            events: list[EventBase] = []
+            try:
+                for command, at in commands:
+                    events += self.game.handle(command, actor, self._clock() if at is None else at)
+            except BaseException:
+                self.game = Game.from_events(self.log)  # the earlier commands' events were applied
+                raise
+            decision = self._decision(actor, None, events)
+            if events:
+                await self._store_decision(decision)
+                self._deliver(events)
+            return events
+
     def _decide(self, actor: str, command: CommandBase, at: float | None, command_id: str | None) -> Decision:
         """What the command makes happen (the game moves on; nothing is stored or told yet)."""
         events = self.game.handle(command, actor, self._clock() if at is None else at)
+        return self._decision(actor, command_id, events)
+
+    def _decision(self, actor: str, command_id: str | None, events: list[EventBase]) -> Decision:
         last = self.game.state.seq
         rows = [EventRow(last - len(events) + 1 + i, e) for i, e in enumerate(events)]
         ack = encode(Ack(reply_to=command_id, seq=self.streams.count_after(actor, events))) \

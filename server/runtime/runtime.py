@@ -29,7 +29,7 @@ import asyncio
 import logging
 import secrets
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -44,6 +44,7 @@ from server.engine.commands import (
     StartGame,
     SubmitReflection,
 )
+from server.engine.events import ControllerChanged, EventBase
 from server.engine.schedule import Schedule, ScheduleError, check_schedule
 from server.protocol.wire import ClassOpened, RoomInfo, SeatInfo
 from server.runtime.bots import bot_seed, check_strategy
@@ -54,7 +55,7 @@ from server.runtime.limits import JoinGuard, SeatLimits
 from server.runtime.room import Room, Seat, game_status
 from server.runtime.tokens import code_key, new_code, new_id, new_token, token_hash
 from server.scenario.reflection import reflection_questions
-from server.store import ClassInfo, EventRow, SeatRecord, SQLiteStore
+from server.store import ClassInfo, EventRow, SeatRecord, SQLiteStore, StoredEventError
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +85,7 @@ class Runtime:
         self._scenarios = ScenarioCache()
         self.join_guard = JoinGuard()
         self.seat_limits = SeatLimits()
+        self.quarantined: dict[str, str] = {}           # room id -> why its log cannot be played
 
     # ------------------------------------------------------------ lifecycle
 
@@ -99,10 +101,30 @@ class Runtime:
                 self._tokens[seat.token_hash] = (seat.game, seat.delegation)
         for game in self.store.list_games():
             if game.status != "ended":
-                room = self._load(game.id)
-                await self._restore_timer(room)
-                room.timer.start()  # only now: the outage must be recorded before any tick
-                self._restart_bots(room)
+                try:
+                    await self._recover(game.id)
+                except Exception as exc:
+                    await self._quarantine(game.id, exc)
+
+    async def _recover(self, room_id: str) -> None:
+        room = self._load(room_id)
+        self._check_bots(room)  # before anything is stored: a game set aside is left unchanged
+        await self._restore_timer(room)
+        room.timer.start()  # only now: the outage must be recorded before any tick
+        self._restart_bots(room)
+
+    async def _quarantine(self, room_id: str, exc: Exception) -> None:
+        """Set aside a game whose log can no longer be played (its room refuses everyone with
+        `game_quarantined`); nothing of it is changed, so it can be mended and reloaded."""
+        room = self.rooms.pop(room_id, None)
+        if room is not None:
+            for handle in list(room.bots.values()):
+                await _stop_bot(handle)
+            await room.timer.stop()
+        reason = str(exc) if isinstance(exc, StoredEventError) else f"game {room_id}: {type(exc).__name__}: {exc}"
+        self.quarantined[room_id] = reason
+        log.error("quarantined %s; every other game carries on", reason,
+                  exc_info=not isinstance(exc, StoredEventError))
 
     def wake_timers(self) -> None:
         """Every room's timer looks at its deadline again now (after the clock jumped)."""
@@ -123,7 +145,7 @@ class Runtime:
             raise KeyError(room_id)
         log_ = self.store.events(room_id)
         seats = [Seat(s.delegation, s.code, s.token_hash, s.name) for s in self.store.seats(room_id)]
-        game = Game.from_events(log_)
+        game = _rebuild(room_id, log_)
         self._scenarios.intern(game, log_)
         room = Room(room_id, info.class_id, game, log_, seats, self.store, self.clock)
         room.restore_replies(self.store.replies(room_id, 256))
@@ -139,26 +161,62 @@ class Runtime:
             # not move them, and a phase whose deadline passed meanwhile ends at that deadline
             # as soon as the timer runs (see RoomTimer).
             return
-        await room.submit(FACILITATOR, PauseTimer(), at=max(room.log[-1].at, 0.0))
-        await room.submit(FACILITATOR, ResumeTimer())
+        # One transaction: a crash can leave the game as it was or paused-and-resumed, never
+        # paused for good (the next start would see a paused game, and leave it be).
+        await room.submit_all(FACILITATOR, [(PauseTimer(), max(room.log[-1].at, 0.0)), (ResumeTimer(), None)])
+
+    @staticmethod
+    def _bot_seats(room: Room) -> list[str]:
+        state = room.game.state
+        return [d for d, controller in state.controllers.items() if controller == "bot" and d in state.in_play()]
+
+    def _check_bots(self, room: Room) -> None:
+        """StoredEventError if a seat's bot names a strategy this server does not have."""
+        for delegation in self._bot_seats(room):
+            seq, strategy = _bot_strategy(room, delegation)
+            try:
+                check_strategy(strategy)
+            except Refusal as exc:
+                raise StoredEventError(room.id, seq, "controller_changed", ValueError(exc.message)) from None
 
     def _restart_bots(self, room: Room) -> None:
-        for delegation, controller in room.game.state.controllers.items():
-            if controller == "bot" and delegation in room.game.state.in_play():
-                try:
-                    self._start_bot(room, delegation, _bot_strategy(room, delegation))
-                except Refusal as exc:
-                    log.warning("room %s: %s's bot not restarted: %s", room.id, delegation, exc.message)
+        for delegation in self._bot_seats(room):
+            seq, strategy = _bot_strategy(room, delegation)
+            try:
+                self._start_bot(room, delegation, strategy)
+            except Refusal as exc:
+                log.warning("room %s: %s's bot not restarted: %s", room.id, delegation, exc.message)
+            except Exception as exc:  # a bot that cannot start: its game is set aside, not the server
+                raise StoredEventError(room.id, seq, "controller_changed", exc) from exc
 
     # ------------------------------------------------------------ lookups
 
     def room(self, room_id: str) -> Room:
-        """The room (loading a finished game's room on demand); KeyError if there is none."""
+        """The room (loading a finished game's room on demand); KeyError if there is none,
+        Refusal(game_quarantined) if its log can no longer be played."""
         room = self.rooms.get(room_id)
         if room is None:
-            room = self._load(room_id)
+            if room_id in self.quarantined:
+                raise Refusal("game_quarantined", f"Room {room_id} cannot be played: its stored log could not "
+                                                  "be rebuilt (the server's log says why). Other rooms carry on.")
+            try:
+                room = self._load(room_id)
+            except StoredEventError as exc:
+                self.quarantined[room_id] = str(exc)
+                log.error("quarantined %s; every other game carries on", exc)
+                return self.room(room_id)
             room.timer.start()
         return room
+
+    def class_rooms(self, klass: ClassRecord) -> list[Room]:
+        """The rooms of a class that can be played (quarantined ones left out)."""
+        rooms = []
+        for room_id in klass.rooms:
+            try:
+                rooms.append(self.room(room_id))
+            except Refusal:
+                continue
+        return rooms
 
     def find_room(self, room_id: str) -> Room:
         try:
@@ -335,12 +393,30 @@ class Runtime:
         room.bots[delegation] = start_bot(room, delegation, strategy, seed)
 
 
-def _bot_strategy(room: Room, delegation: str) -> str | None:
-    for event in reversed(room.log):
-        if getattr(event, "type", "") == "controller_changed" and getattr(event, "delegation", "") == delegation:
-            strategy: str | None = getattr(event, "strategy", None)
-            return strategy
-    return None
+def _bot_strategy(room: Room, delegation: str) -> tuple[int, str | None]:
+    """The seq of the event that gave `delegation` to its bot, and the strategy it named."""
+    for index in range(len(room.log) - 1, -1, -1):
+        event = room.log[index]
+        if isinstance(event, ControllerChanged) and event.delegation == delegation:
+            return index + 1, event.strategy
+    return 0, None
+
+
+def _rebuild(room_id: str, log_: list[EventBase]) -> Game:
+    """The game folded from its log; StoredEventError names the event that cannot be applied."""
+    at = 0
+
+    def counted() -> Iterator[EventBase]:
+        nonlocal at
+        for index, event in enumerate(log_, start=1):
+            at = index  # read by the handler below: the event being applied when it failed
+            yield event
+
+    try:
+        return Game.from_events(counted())
+    except Exception as exc:
+        kind = log_[at - 1].type if 0 < at <= len(log_) else "none"
+        raise StoredEventError(room_id, at, kind, exc) from exc
 
 
 async def _stop_bot(handle: Any) -> None:

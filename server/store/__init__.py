@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from server.store.sqlite import ClassInfo, EventRow, GameInfo, GameStatus, SeatRecord, SQLiteStore
+from server.store.sqlite import (ClassInfo, EventRow, GameInfo, GameStatus, SeatRecord, SQLiteStore,
+                                 StoredEventError)
 
 
 def open_store(path: str | Path) -> SQLiteStore:
@@ -15,4 +16,5 @@ def open_store(path: str | Path) -> SQLiteStore:
     return SQLiteStore(path)
 
 
-__all__ = ["ClassInfo", "EventRow", "GameInfo", "GameStatus", "SQLiteStore", "SeatRecord", "open_store"]
+__all__ = ["ClassInfo", "EventRow", "GameInfo", "GameStatus", "SQLiteStore", "SeatRecord", "StoredEventError",
+           "open_store"]

@@ -48,6 +48,15 @@ from server.store.upcast import EVENT_FORMAT, migrate, read_event
 from server.store.writer import GroupWriter
 
 
+class StoredEventError(Exception):
+    """A stored event that cannot be read or applied any more, named by game and seq."""
+
+    def __init__(self, game: str, seq: int, type_: str, cause: BaseException) -> None:
+        super().__init__(f"game {game}: event {seq} ({type_}) cannot be used: "
+                         f"{type(cause).__name__}: {str(cause).splitlines()[0] if str(cause) else ''}")
+        self.game, self.seq, self.type, self.cause = game, seq, type_, cause
+
+
 @dataclass(frozen=True)
 class GameInfo:
     id: str
@@ -244,9 +253,15 @@ class SQLiteStore:
         return _game_info(rows[0]) if rows else None
 
     def events(self, game_id: str, after: int = 0) -> list[EventBase]:
-        rows = self._rows("SELECT payload, format FROM events WHERE game=? AND seq>? ORDER BY seq",
+        rows = self._rows("SELECT seq, type, payload, format FROM events WHERE game=? AND seq>? ORDER BY seq",
                           [game_id, after])
-        return [read_event(r["payload"], r["format"]) for r in rows]
+        events: list[EventBase] = []
+        for r in rows:
+            try:
+                events.append(read_event(r["payload"], r["format"]))
+            except Exception as exc:  # named, so one unreadable event takes down one game, not the server
+                raise StoredEventError(game_id, r["seq"], r["type"], exc) from exc
+        return events
 
     def seats(self, game_id: str | None = None) -> list[SeatRecord]:
         """The seats of one game, or of every game."""
