@@ -77,7 +77,7 @@ async def test_sigkill_between_every_two_commits_of_a_restart(tmp_path: Path) ->
     """Killed after the 1st, 2nd, ... commit of its start-up, the next start finds every game where it was."""
     db = tmp_path / "kills.db"
     async with ParleyServer(db) as srv:
-        fac, opened = await open_class(srv.url, rooms=4, start=True)
+        fac, opened = await open_class(srv, rooms=4, start=True)
         rooms = [r["room"] for r in opened["rooms"]]
         for rid in rooms[:3]:
             await fac.command({"type": "advance"}, room=rid)
@@ -122,7 +122,7 @@ async def test_sigkill_between_every_two_commits_of_a_restart(tmp_path: Path) ->
 async def _poisoned_database(db: Path) -> tuple[dict[str, Any], dict[str, str]]:
     """A class of four running rooms, three of them poisoned in the database after the fact."""
     async with ParleyServer(db) as srv:
-        fac, opened = await open_class(srv.url, rooms=4, start=True)
+        fac, opened = await open_class(srv, rooms=4, start=True)
         rooms = [r["room"] for r in opened["rooms"]]
         tokens = {}
         for info in opened["rooms"]:
