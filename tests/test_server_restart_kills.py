@@ -14,11 +14,10 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from server_helpers import Client, ServeProcess, free_port, open_class, seat_clients
-
 from server.engine.events import ControllerChanged
 from server.net.server import ParleyServer
 from server.store import EventRow, GameStatus, open_store
+from server_helpers import Client, ServeProcess, free_port, open_class, seat_clients
 
 # `parley serve`, with one change: the process SIGKILLs itself right after its K-th commit.
 KILLED_SERVE = """

@@ -465,7 +465,6 @@ ERROR_CODES: dict[str, str] = {
     "hello_first": "the first message must be a hello",
     "unknown_code": "no seat has that join code",
     "code_used": "that join code has claimed its seat already (its holder comes back by token)",
-    "unknown_strategy": "no bot strategy has that name",
     "game_quarantined": "the room's stored log can no longer be played; the other rooms carry on",
     "join_locked": "too many wrong join codes: the error says how long to wait",
     "seat_replaced": "the seat was opened on another connection; this one is closed",

@@ -120,9 +120,27 @@ class Room:
         async with self._lock:
             decision = self._decide(actor, command, at, command_id)
             if decision.events:
-                await self._store_decision(decision)
-                self._deliver(decision.events)
+                await self._commit(decision)
             return decision
+
+    async def _commit(self, decision: Decision) -> None:
+        """Store, then deliver — to the end even if the caller is cancelled meanwhile (a bot
+        being stopped, say): the writer thread commits what it was handed regardless, so
+        giving up half-way would leave the room's log one batch behind its store."""
+        work = asyncio.ensure_future(self._store_then_deliver(decision))
+        cancelled = False
+        while not work.done():
+            try:
+                await asyncio.shield(work)
+            except asyncio.CancelledError:
+                cancelled = True
+        if cancelled:
+            raise asyncio.CancelledError
+        work.result()
+
+    async def _store_then_deliver(self, decision: Decision) -> None:
+        await self._store_decision(decision)
+        self._deliver(decision.events)
 
     async def submit_all(self, actor: str, commands: Sequence[tuple[CommandBase, float | None]]) -> list[EventBase]:
         """Several commands (each with its time, None: now) as one: one transaction, all or none."""
@@ -136,8 +154,7 @@ class Room:
                 raise
             decision = self._decision(actor, None, events)
             if events:
-                await self._store_decision(decision)
-                self._deliver(events)
+                await self._commit(decision)
             return events
 
     def _decide(self, actor: str, command: CommandBase, at: float | None, command_id: str | None) -> Decision:

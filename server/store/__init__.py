@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from server.store.sqlite import (ClassInfo, EventRow, GameInfo, GameStatus, SeatRecord, SQLiteStore,
-                                 StoredEventError)
+from server.store.sqlite import ClassInfo, EventRow, GameInfo, GameStatus, SeatRecord, SQLiteStore, StoredEventError
 
 
 def open_store(path: str | Path) -> SQLiteStore:
