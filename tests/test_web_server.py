@@ -8,6 +8,7 @@ the real Textual client.
 from __future__ import annotations
 
 import asyncio
+import re
 import os
 import stat
 from collections.abc import AsyncIterator
@@ -192,3 +193,20 @@ async def test_the_console_and_the_replay_viewer_have_their_own_pages(server: Pa
     await viewer.send("\r")
     await viewer.wait_for("Game created: Tutorial: the Riverbend dam", timeout=30)
     await viewer.close()
+
+
+async def test_host_writes_a_slip_for_each_human_seat_only(server: ParleyServer, tmp_path: Path) -> None:
+    """`parley host istanbul-2022 --rooms 2 --bots russia --slips FILE`: 4 slips (no bot, no absent seat)."""
+    from web_helpers import run_parley
+
+    out = tmp_path / "slips.html"
+    printed = await asyncio.to_thread(run_parley, [
+        "host", "istanbul-2022", "--server", server.url, "--rooms", "2", "--bots", "russia",
+        "--slips", str(out), "--web-url", "http://10.1.2.3:8000/"], tmp_path)
+    page = out.read_text()
+    assert page.count('class="slip"') == 4
+    assert page.count(">Ukraine<") == 2 and page.count(">Turkey (host)<") == 2
+    assert ">Russian Federation<" not in page and ">United States (absent guarantor)<" not in page
+    assert "http://10.1.2.3:8000/" in page and "<svg" in page
+    codes = re.findall(r"\b(?:UA|TR)-[2-9A-HJ-NP-Z]{6}\b", page)
+    assert len(set(codes)) == 4 and all(code in printed for code in codes)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
 from typing import Any
 
 from textual.app import ComposeResult
@@ -12,6 +14,8 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Static
 
 from client import format as fmt
+from client.class_overview import ATTENTION, CLASS_ACTIONS, applies, overview, rooms_for, summary
+from client.slips import default_web_url, slips_from_rooms, slips_html
 from client.connection import ConnectError
 from client.screens import facilitator_modals as modals
 from client.screens.review import LogReview
@@ -97,28 +101,38 @@ class FacilitatorSetupScreen(Screen[None]):
 class ConsoleScreen(Screen[None]):
     """Every room of the class; the selected room's seats and activity; the controls."""
 
+    # The footer shows what a teacher reaches for most (it fits 80 columns); every key is in
+    # the keys line under the header and in the command palette (ctrl+p).
     BINDINGS = [
         Binding("g", "command('start_game')", "Start"),
         Binding("p", "command('pause')", "Pause"),
         Binding("r", "command('resume')", "Resume"),
-        Binding("e", "extend", "+1 min"),
-        Binding("n", "command('advance')", "Next phase"),
-        Binding("i", "inject", "Inject"),
+        Binding("e", "extend", "+1 min", show=False),
+        Binding("o", "command('open_debrief')", "Open debrief"),
+        Binding("d", "show_debrief", "Debrief"),
         Binding("a", "announce", "Announce"),
-        Binding("b", "bot", "Bot seat"),
+        Binding("w", "whole_class", "All rooms"),
+        Binding("c", "codes", "Codes"),
+        Binding("n", "command('advance')", "Next phase", show=False),
+        Binding("i", "inject", "Inject", show=False),
+        Binding("b", "bot", "Bot seat", show=False),
         Binding("h", "human", "Human seat", show=False),
         Binding("j", "seat_absent", "Seat absent", show=False),
         Binding("s", "start", "Start", show=False),
-        Binding("v", "view_as", "View as"),
-        Binding("x", "end", "End"),
-        Binding("o", "command('open_debrief')", "Open debrief"),
-        Binding("k", "command('close_reflections')", "Close reflections"),
-        Binding("d", "show_debrief", "Debrief"),
-        Binding("l", "review", "Review"),
-        Binding("t", "report", "Report"),
-        Binding("question_mark", "guide", "Guide"),
-        Binding("c", "codes", "Codes"),
+        Binding("v", "view_as", "View as", show=False),
+        Binding("x", "end", "End", show=False),
+        Binding("l", "review", "Review", show=False),
+        Binding("t", "report", "Report", show=False),
+        Binding("question_mark", "guide", "Guide", show=False),
+        Binding("k", "command('close_reflections')", "Close reflections", show=False),
         Binding("f", "fresh_code", "Fresh code", show=False),
+        Binding("S", "slips", "Code slips for the class", show=False),
+        Binding("G", "class_action('start_game')", "Start every room", show=False),
+        Binding("P", "class_action('pause')", "Pause every room", show=False),
+        Binding("R", "class_action('resume')", "Resume every room", show=False),
+        Binding("E", "class_action('extend')", "+1 min in every room", show=False),
+        Binding("A", "class_action('announce')", "Announce to every room", show=False),
+        Binding("O", "class_action('open_debrief')", "Open every debrief", show=False),
         Binding("ctrl+q", "app.quit", "Quit"),
     ]
 
@@ -130,11 +144,12 @@ class ConsoleScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.review = LogReview(self, "class_state", facilitator=True)
-        self.ended_shown: bool | None = None  # whether the footer shows an ended room's keys
+        self.ended_shown: Any = None  # the selected room's state the footer's keys were chosen for
+        self.selected: str | None = None  # the room under the cursor, whatever the rows' order
 
     def compose(self) -> ComposeResult:
         yield Static("", id="class-header")
-        yield Static("", id="codes")
+        yield Static(KEYS_LINE, id="codes")
         yield DataTable(id="rooms", cursor_type="row")
         with Horizontal(id="room-detail"):
             yield DataTable(id="room-seats", cursor_type="row")
@@ -144,7 +159,8 @@ class ConsoleScreen(Screen[None]):
 
     def on_mount(self) -> None:
         rooms = self.query_one("#rooms", DataTable)
-        for label in ("room", "phase", "round", "time", "connected", "proposals", "agreement"):
+        for label in ("room", "phase", "round", "time left", "proposals", "best signed", "humans",
+                      "needs attention"):
             rooms.add_column(label, key=label)
         seats = self.query_one("#room-seats", DataTable)
         for label in ("delegation", "code", "player", "connected", "controller", "ready"):
@@ -158,11 +174,10 @@ class ConsoleScreen(Screen[None]):
         return self.app.class_state  # type: ignore[attr-defined]
 
     def selected_room(self) -> Any:
-        rooms = self.query_one("#rooms", DataTable)
-        ids = self.cls.room_ids()
-        if not ids:
+        rooms = self.cls.rooms
+        if not rooms:
             return None
-        return self.cls.rooms[ids[min(rooms.cursor_row, len(ids) - 1)]] if rooms.row_count else self.cls.rooms[ids[0]]
+        return rooms.get(self.selected or "") or next(iter(rooms.values()))
 
     def selected_seat(self) -> str | None:
         seats = self.query_one("#room-seats", DataTable)
@@ -175,11 +190,18 @@ class ConsoleScreen(Screen[None]):
         self.query_one("#class-header", Static).update(
             f"[b]Class {cls.class_id}[/b] · scenario {cls.scenario} · {len(cls.rooms)} room(s) · "
             f"{fmt.connection_mark(cls.connection, cls.connection_detail)} · token [dim]{cls.token or ''}[/]")
-        self.query_one("#codes", Static).update(codes_line(cls))
         self._fill_rooms(cls)
         self._fill_room(self.selected_room())
-        if self.selected_ended() != self.ended_shown:
-            self.ended_shown = self.selected_ended()
+        self._refresh_footer()
+
+    def _refresh_footer(self) -> None:
+        """The footer offers the keys that fit the selected room now (start in the lobby, pause
+        a running clock, resume a paused one, the debrief once ended)."""
+        room = self.selected_room()
+        view = (room.view or {}) if room else {}
+        shown = (self.selected_ended(), view.get("phase"), view.get("paused_remaining") is None)
+        if shown != self.ended_shown:
+            self.ended_shown = shown
             self.refresh_bindings()
 
     def selected_ended(self) -> bool:
@@ -188,6 +210,9 @@ class ConsoleScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         name = str(parameters[0]) if action == "command" and parameters else action
+        if name in ("start_game", "pause", "resume") and action == "command":
+            room = self.selected_room()
+            return room is not None and applies(name, room.view or {})
         if name in self.WHILE_PLAYING:
             return not self.selected_ended()
         if name in self.ONCE_ENDED:
@@ -195,17 +220,20 @@ class ConsoleScreen(Screen[None]):
         return True
 
     def _fill_rooms(self, cls: Any) -> None:
+        """The live table of every room, those needing attention first; the cursor stays on
+        the room it was on, wherever that room's row moves."""
         table = self.query_one("#rooms", DataTable)
-        row = table.cursor_row
+        rows = overview(cls)
+        if self.selected is None and rows:
+            self.selected = rows[0].room
         table.clear()
-        for room in cls.rooms.values():
-            view = room.view or {}
-            proposals = [p for p in view.get("proposals", []) if not p["withdrawn"]]
-            table.add_row(room.room, view.get("phase", "?"), fmt.round_text(view), fmt.time_left(view),
-                          f"{room.connected()}/{len(room.seats)}", str(len(proposals)),
-                          view.get("agreement") or "—", key=room.room)
+        for r in rows:
+            note = f"[b red]{r.note}[/]" if r.rank < ATTENTION[""] else r.note
+            table.add_row(r.room, r.phase, r.round, r.time_left, r.proposals, r.signatures,
+                          r.humans, note, key=r.room)
+        at = next((i for i, r in enumerate(rows) if r.room == self.selected), 0)
         if table.row_count:
-            table.move_cursor(row=min(max(row, 0), table.row_count - 1))
+            table.move_cursor(row=at)
 
     def _fill_room(self, room: Any) -> None:
         seats = self.query_one("#room-seats", DataTable)
@@ -215,9 +243,10 @@ class ConsoleScreen(Screen[None]):
             return
         view = room.view or {}
         seated = set(view.get("seated", []))
+        controllers = view.get("controllers", {})  # the view follows a bot/human change at once
         for seat in room.seats:
             d = seat["delegation"]
-            controller = seat.get("controller", "human")
+            controller = controllers.get(d, seat.get("controller", "human"))
             if controller != "human":
                 presence = "bot"
             elif view and d not in seated:
@@ -228,15 +257,19 @@ class ConsoleScreen(Screen[None]):
                           "✔" if d in view.get("ready", []) else "", key=d)
         if seats.row_count:
             seats.move_cursor(row=min(max(row, 0), seats.row_count - 1))
+        log = self.query_one("#room-log", VerticalScroll)
+        following = log.scroll_y >= log.max_scroll_y - 1  # unless the teacher scrolled up
         self.query_one("#room-log-text", Static).update(
-            "\n".join(room.log[-40:]) or "[dim]Nothing has happened in this room yet.[/]")
+            "\n".join(room.log[-200:]) or "[dim]Nothing has happened in this room yet.[/]")
+        if following:
+            log.call_after_refresh(log.scroll_end, animate=False)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.data_table.id == "rooms":
+            if event.row_key.value is not None:
+                self.selected = str(event.row_key.value)
             self._fill_room(self.selected_room())
-            if self.selected_ended() != self.ended_shown:
-                self.ended_shown = self.selected_ended()
-                self.refresh_bindings()
+            self._refresh_footer()
 
     # ------------------------------------------------------------ actions
 
@@ -329,6 +362,30 @@ class ConsoleScreen(Screen[None]):
     def action_codes(self) -> None:
         self.app.push_screen(modals.CodesScreen())
 
+    def action_slips(self) -> None:
+        """The printable code slips: opened in the teacher's browser when served by `parley
+        web`, else written next to where the console runs."""
+        app: Any = self.app
+        cls = self.cls
+        web_url = app.web_url or default_web_url(app.server)
+        title = next((r.view["scenario"]["title"] for r in cls.rooms.values()
+                      if r.view and "scenario" in r.view), cls.scenario or "")
+        found = slips_from_rooms((r.room, r.seats, r.view) for r in cls.rooms.values())
+        page = slips_html(title, found, web_url, app.server)
+        name = f"slips-{cls.class_id or 'class'}.html"
+        if app.web_url:
+            app.deliver_text(io.StringIO(page), save_filename=name, open_method="browser",
+                             mime_type="text/html")
+            self.notify(f"{len(found)} slips: your browser opens them to print.", title="Code slips")
+            return
+        try:
+            Path(name).write_text(page, encoding="utf-8")
+        except OSError as exc:
+            self.notify(f"Cannot write {name}: {exc.strerror or exc}", severity="error")
+            return
+        self.notify(f"{len(found)} slips written to {Path(name).resolve()}: open it in a browser "
+                    "and print.", title="Code slips", timeout=15)
+
     async def action_show_debrief(self) -> None:
         room = self.selected_room()
         if room is None or (room.view or {}).get("phase") != "ended":
@@ -348,14 +405,45 @@ class ConsoleScreen(Screen[None]):
         request = await self.app.fetch("report")  # type: ignore[attr-defined]
         self.app.push_screen(modals.ReportScreen(request, f"Class report: {self.cls.class_id}"))
 
+    # ------------------------------------------------------------ the whole class
+
+    def action_whole_class(self) -> None:
+        """A menu of the class-wide actions, each with how many rooms it would reach now."""
+        total = len(self.cls.rooms)
+        choices = [(name, f"{action.name} in every room ({len(rooms_for(name, self.cls))} of {total} now)"
+                           f"  [dim]{key}[/]")
+                   for (name, action), key in zip(CLASS_ACTIONS.items(), "GPREAO")]
+        self.app.push_screen(modals.ChooseScreen("The whole class at once", choices), self._class_chosen)
+
+    async def _class_chosen(self, action: str | None) -> None:
+        if action:
+            await self.action_class_action(action)
+
+    async def action_class_action(self, action: str) -> None:
+        """Send `action` to every room it applies to; say how many it reached."""
+        rooms = rooms_for(action, self.cls)
+        if action == "announce" and rooms:
+            self.app.push_screen(modals.AnnounceScreen(f"Announce to every room ({len(rooms)})"),
+                                 lambda text: self._announce_all(rooms, text))
+            return
+        command = CLASS_ACTIONS[action].command
+        assert command is not None
+        for room in rooms:
+            await self.app.send(dict(command), room=room)  # type: ignore[attr-defined]
+        self.notify(summary(action, rooms, len(self.cls.rooms)), title="Whole class")
+
+    async def _announce_all(self, rooms: list[str], text: str | None) -> None:
+        if not text:
+            return
+        for room in rooms:
+            await self.app.send({"type": "announce", "text": text}, room=room)  # type: ignore[attr-defined]
+        self.notify(summary("announce", rooms, len(self.cls.rooms)), title="Whole class")
+
     async def action_guide(self) -> None:
         request = await self.app.fetch("guide")  # type: ignore[attr-defined]
         self.app.push_screen(modals.GuideScreen(request, "Teacher's guide"))
 
 
-def codes_line(cls: Any) -> str:
-    parts = []
-    for room in cls.rooms.values():
-        codes = "  ".join(f"{s['delegation']} [b]{s['code']}[/b]" for s in room.seats)
-        parts.append(f"{room.room}: {codes}")
-    return "\n".join(parts) + "\n[dim]Press c to show the join codes large, for the projector.[/]"
+KEYS_LINE = ("[dim]e +1 min · n next phase · i inject · x end · b/h bot/human seat · j seat absent · f fresh code · "
+             "v view as · l review · t report · ? guide · k close reflections · S code slips · "
+             "capitals act on every room: G P R E A O · ctrl+p finds any key[/]")

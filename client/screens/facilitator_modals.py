@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from client import format as fmt
+from client.cards import card_lines
+from client.class_overview import human_seats
 from client.bigtext import big
 from client.widgets.debrief import DebriefView
 from server.protocol import wire
@@ -34,10 +37,14 @@ class InjectScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         played = {p["card"] for p in self.view.get("pressure", [])}
-        with Vertical(classes="modal-box"):
+        options = []
+        for card in self.view["scenario"]["cards"]:
+            headline, details = card_lines(card, self.view)
+            mark = " [yellow](played)[/]" if card["id"] in played else ""
+            options.append(Option(f"[b]{escape(headline)}[/b]{mark}\n  [dim]{escape(details)}[/]", id=card["id"]))
+        with Vertical(classes="modal-box", id="inject-box"):
             yield Static("[b]Inject a pressure event[/b] (Enter plays it now; Esc cancels)")
-            yield OptionList(*[Option(f"{c['title']} [dim]({c['kind']}{', played' if c['id'] in played else ''})[/]",
-                                      id=c["id"]) for c in self.view["scenario"]["cards"]])
+            yield OptionList(*options)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
@@ -62,9 +69,13 @@ class ChooseScreen(ModalScreen[str | None]):
 class AnnounceScreen(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
+    def __init__(self, title: str = "Announce to every delegation") -> None:
+        super().__init__()
+        self.title_text = title
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-box"):
-            yield Static("[b]Announce to every delegation[/b] (Enter sends; Esc cancels)")
+            yield Static(f"[b]{self.title_text}[/b] (Enter sends; Esc cancels)")
             yield Input(placeholder="e.g. Five minutes left in this round.")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -137,24 +148,39 @@ def seat_view_text(view: Any, delegation: str) -> str:
 
 
 class CodesScreen(ModalScreen[None]):
-    """Join codes in large letters, for the projector."""
+    """The join codes of the seats people play, for the projector: in large letters when a few
+    fit, else a grid (30 seats fit at 120x36). Bot seats and absent delegations are left out."""
 
+    DEFAULT_CSS = """
+    CodesScreen #code-grid { grid-size: 3; grid-gutter: 0 2; height: auto; }
+    CodesScreen #code-grid.-narrow { grid-size: 2; }
+    CodesScreen .code-cell { height: 3; }
+    """
     BINDINGS = [Binding("escape", "dismiss", "Close"), Binding("c", "dismiss", "Close")]
+    BIG_LINES = 6  # a code in block letters, and its label
 
     def compose(self) -> ComposeResult:
         cls: Any = self.app.class_state  # type: ignore[attr-defined]
-        blocks = []
-        for room in cls.rooms.values():
-            view = room.view or {}
-            for seat in room.seats:
-                if view and seat["delegation"] not in view.get("seated", []):
-                    continue  # an absent delegation gets its code when it is seated
-                blocks.append(f"[b]{room.room} · {fmt.delegation_name(view, seat['delegation'])}[/b]\n"
-                              f"{big(seat['code'])}\n")
+        seats = [(room, seat) for room in cls.rooms.values() for seat in human_seats(room)]
+        web_url = getattr(self.app, "web_url", None)
         server = getattr(self.app, "server", "")
+        how = (f"Open [b]{escape(web_url)}[/b] in a browser, or run " if web_url else "Run ") + (
+            f"[b]parley play --server {escape(server)}[/b]; then type your code.")
         with VerticalScroll(classes="bigcode"):
-            yield Static(f"Join with:  [b]parley play --server {server}[/b]   then type your code\n")
-            yield Static("\n".join(blocks))
+            yield Static(how + f"  [dim]({len(seats)} seats; Esc closes)[/]\n")
+            if len(seats) * self.BIG_LINES + 3 <= self.app.size.height:
+                yield Static("\n".join(f"[b]{escape(self._label(room, seat))}[/b]\n{big(seat['code'])}"
+                                       for room, seat in seats))
+            else:
+                grid = Grid(id="code-grid", classes="-narrow" if self.app.size.width < 110 else "")
+                with grid:
+                    for room, seat in seats:
+                        yield Static(f"{escape(self._label(room, seat))}\n[b reverse] {escape(seat['code'])} [/]",
+                                     classes="code-cell")
+
+    @staticmethod
+    def _label(room: Any, seat: Any) -> str:
+        return f"{room.room} · {fmt.delegation_name(room.view, seat['delegation'])}"
 
 
 class FetchedScreen(ModalScreen[None]):

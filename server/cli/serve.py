@@ -7,13 +7,14 @@ import asyncio
 import json
 import logging
 import signal
+import sys
 from datetime import UTC
 from pathlib import Path
 from typing import Any
 
 from server.cli.common import UserError
 from server.protocol.keyfile import data_dir, ensure_key, find_key, key_path
-from server.protocol.wire import PROTOCOL_VERSION
+from server.protocol.wire import MAX_FRAME_BYTES, PROTOCOL_VERSION
 from server.store.upcast import FormatError
 
 
@@ -50,6 +51,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     host.add_argument("--seed", type=int, default=None, help="random seed of the first room")
     host.add_argument("--start", action="store_true", help="start every room at once")
     host.add_argument("--json", action="store_true", help="print the class as JSON")
+    host.add_argument("--slips", type=Path, default=None, metavar="FILE.html",
+                      help="write a printable page of code slips, one per human seat")
+    host.add_argument("--web-url", default=None, metavar="URL",
+                      help="the `parley web` address on the slips (default: the server's host, port 8000)")
     host.set_defaults(func=run_host)
 
 
@@ -131,6 +136,8 @@ def run_host(args: argparse.Namespace) -> int:
     if schedule is not None:
         request["schedule"] = schedule
     opened = _ask(args.server, request)
+    if args.slips is not None:
+        write_slips(args, opened)
     rooms = [{"room": r["room"], "seats": [{"delegation": s["delegation"], "code": s["code"]} for s in r["seats"]]}
              for r in opened["rooms"]]
     if args.json:
@@ -172,13 +179,31 @@ def scenario_request(name: str) -> dict[str, str]:
     return {"scenario_text": text, "scenario_file": path.name}
 
 
+def write_slips(args: argparse.Namespace, opened: dict[str, Any]) -> None:
+    """The printable code slips of the class just opened, from its state as the facilitator sees it."""
+    from client.slips import default_web_url, slips_from_rooms, slips_html
+    from server.cli.common import write_output
+
+    state = _ask(args.server, {"type": "resume", "id": "slips", "token": opened["facilitator_token"]})
+    rooms = [(r["room"], r["seats"], r.get("view")) for r in state["rooms"]]
+    views = [r.get("view") or {} for r in state["rooms"]]
+    title = views[0].get("scenario", {}).get("title", opened["scenario"]) if views else opened["scenario"]
+    web_url = args.web_url or default_web_url(args.server)
+    slips = slips_from_rooms(rooms)
+    if "127.0.0.1" in web_url or "localhost" in web_url:
+        print(f"parley host: the slips send students to {web_url}, which only this machine "
+              "reaches; give --web-url with the address students can open.", file=sys.stderr)
+    write_output(slips_html(title, slips, web_url, args.server), args.slips,
+                 f"{len(slips)} slips; students open {web_url}")
+
+
 def _ask(url: str, request: dict[str, Any]) -> dict[str, Any]:
     """Send one request after the hello; its reply (an Error reply becomes a UserError)."""
     from websockets.exceptions import InvalidURI, WebSocketException
     from websockets.sync.client import connect
 
     try:
-        with connect(url, open_timeout=10, close_timeout=2) as ws:
+        with connect(url, open_timeout=10, close_timeout=2, max_size=MAX_FRAME_BYTES * 16) as ws:
             ws.send(json.dumps({"type": "hello", "protocol": PROTOCOL_VERSION, "client": "parley host"}))
             ws.send(json.dumps(request))
             while True:

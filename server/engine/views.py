@@ -71,6 +71,13 @@ def _public_parts(scenario: Scenario) -> dict[str, Any]:
     return view
 
 
+def facilitator_cards(scenario: Scenario) -> list[dict[str, Any]]:
+    """The pressure deck as the facilitator may read it: text, who is told, the effects."""
+    return [{"id": c.id, "title": c.title, "kind": c.kind, "text": c.text,
+             "told": c.told if c.told == "all" else list(c.told),
+             "effects": c.effects.model_dump(mode="json")} for c in scenario.pressure.cards]
+
+
 def hidden_view(state: Negotiation, delegation: Delegation) -> dict[str, Any]:
     hidden = delegation.hidden
     received = [n.text for n in state.notes if n.kind == "intelligence" and n.to == (delegation.id,)]
@@ -156,6 +163,8 @@ def view_for(state: Negotiation, seat: Seat, include_notes: bool = True,
         view["reflections"] = {d: {"author": s.reflection_authors.get(d, ""), "answers": list(a),
                                    "questions": list(s.questions_for(d))}
                                for d, a in sorted(s.reflections.items())}
+        if include_scenario:  # the console's inject list says what each card does, and to whom
+            view["scenario"] = {**view["scenario"], "cards": facilitator_cards(s.scenario)}
     if include_notes:
         view["notes"] = notes_for(s, seat)
     return view

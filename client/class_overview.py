@@ -1,0 +1,154 @@
+"""The whole class at a glance, and the class-wide actions: pure functions over `ClassState`.
+
+`overview(cls)` is one row per room for the console's live table — phase, round, time left,
+proposals, the best signature count, humans connected — with what needs the teacher's
+attention, sorted so those rooms come first. `rooms_for(action, cls)` says which rooms a
+class-wide action applies to (start only rooms still in the lobby, pause only running clocks,
+...), so one key acts on every room it makes sense for and the teacher is told how many.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from client import format as fmt
+from client.class_state import ClassState, RoomState
+
+# Lower comes first: a student who dropped out, a vote running out, a paused clock, ...
+ATTENTION = {"away": 0, "stalled": 1, "paused": 2, "waiting": 3, "": 4, "ended": 5}
+
+
+@dataclass(frozen=True)
+class RoomRow:
+    room: str
+    phase: str
+    round: str
+    time_left: str
+    proposals: str
+    signatures: str
+    humans: str
+    attention: str  # a key of ATTENTION
+    note: str  # the attention in words, for the table
+
+    @property
+    def rank(self) -> int:
+        return ATTENTION[self.attention]
+
+
+def overview(cls: ClassState) -> list[RoomRow]:
+    """Every room's row, rooms needing attention first (in room order within a rank)."""
+    rows = [room_row(room) for room in cls.rooms.values()]
+    order = {room: i for i, room in enumerate(cls.rooms)}
+    return sorted(rows, key=lambda r: (r.rank, order[r.room]))
+
+
+def room_row(room: RoomState) -> RoomRow:
+    view: Mapping[str, Any] = room.view or {}
+    phase = str(view.get("phase", "?"))
+    open_ = [p for p in view.get("proposals", []) if not p.get("withdrawn")]
+    attention, note = _attention(room, view, open_)
+    humans = human_seats(room)
+    here = sum(1 for s in humans if s.get("connected"))
+    return RoomRow(room.room, phase, fmt.round_text(view) if view else "", fmt.time_left(view),
+                   str(len(open_)), _best_signatures(view, open_), f"{here}/{len(humans)}",
+                   attention, note)
+
+
+def human_seats(room: RoomState) -> list[Mapping[str, Any]]:
+    """Seats at the table that a person plays (not a bot, not an absent delegation)."""
+    view: Mapping[str, Any] = room.view or {}
+    seated = set(view.get("seated", [])) if view else None
+    controllers = view.get("controllers", {})
+    return [s for s in room.seats
+            if controllers.get(s["delegation"], s.get("controller", "human")) == "human"
+            and (seated is None or s["delegation"] in seated)]
+
+
+def _best_signatures(view: Mapping[str, Any], open_: list[Mapping[str, Any]]) -> str:
+    complete = [p for p in open_ if fmt.complete(view, p["terms"]) and p.get("required")]
+    if not complete:
+        return "—"
+    best = max(complete, key=lambda p: len(p["signatures"]) / len(p["required"]))
+    return f"{best['id']} {len(best['signatures'])}/{len(best['required'])}"
+
+
+def _attention(room: RoomState, view: Mapping[str, Any], open_: list[Mapping[str, Any]]) -> tuple[str, str]:
+    phase = view.get("phase")
+    if phase == "ended":
+        return "ended", "ended"
+    humans = human_seats(room)
+    away = [s for s in humans if not s.get("connected")]  # dropped out, or never came
+    if away and phase not in (None, "lobby"):
+        names = ", ".join(s["delegation"] for s in away)
+        return "away", f"{len(away)} student(s) away: {names}"
+    if phase == "decision" and _vote_stalled(view, open_):
+        return "stalled", "vote stalled: no package can pass"
+    if view.get("paused_remaining") is not None:
+        return "paused", "paused"
+    if phase == "lobby" or phase is None:
+        missing = [s for s in humans if not s.get("connected")]
+        return ("waiting", f"waiting for {len(missing)} student(s)") if missing else ("", "ready to start")
+    return "", ""
+
+
+def _vote_stalled(view: Mapping[str, Any], open_: list[Mapping[str, Any]]) -> bool:
+    """No complete package on the table, or every one already declined by a required signer."""
+    complete = [p for p in open_ if fmt.complete(view, p["terms"])]
+    return all(set(p.get("declines", [])) & set(p.get("required", [])) for p in complete)
+
+
+# ---------------------------------------------------------------- class-wide actions
+
+
+@dataclass(frozen=True)
+class ClassAction:
+    """A class-wide action: what it sends, and which rooms it makes sense for."""
+
+    name: str  # for the teacher: "Start", "Pause", ...
+    command: Mapping[str, Any] | None  # None: the action needs text first (announce)
+
+
+CLASS_ACTIONS = {
+    "start_game": ClassAction("Start", {"type": "start_game"}),
+    "pause": ClassAction("Pause", {"type": "pause"}),
+    "resume": ClassAction("Resume", {"type": "resume"}),
+    "extend": ClassAction("Extend by a minute", {"type": "extend", "seconds": 60}),
+    "announce": ClassAction("Announce", None),
+    "open_debrief": ClassAction("Open the debrief", {"type": "open_debrief"}),
+}
+
+
+def rooms_for(action: str, cls: ClassState) -> list[str]:
+    """The rooms (in room order) where `action` applies now."""
+    return [room.room for room in cls.rooms.values() if applies(action, room.view or {})]
+
+
+def applies(action: str, view: Mapping[str, Any]) -> bool:
+    phase = view.get("phase")
+    running = phase not in (None, "lobby", "ended")
+    paused = view.get("paused_remaining") is not None
+    if action == "start_game":
+        return phase == "lobby"
+    if action == "pause":
+        return running and not paused and view.get("deadline") is not None
+    if action == "resume":
+        return running and paused
+    if action == "extend":
+        return running and (paused or view.get("deadline") is not None)
+    if action == "announce":
+        return phase is not None and phase != "ended"
+    if action == "open_debrief":
+        return phase == "ended" and not view.get("debrief_open")
+    raise KeyError(action)
+
+
+def summary(action: str, rooms: list[str], total: int) -> str:
+    """What the teacher is told after a class-wide action."""
+    name = CLASS_ACTIONS[action].name
+    if not rooms:
+        return f"{name}: no room is in a state for it."
+    skipped = total - len(rooms)
+    rest = f" ({skipped} room(s) skipped: not in a state for it)" if skipped else ""
+    return f"{name}: sent to {len(rooms)} room(s){rest}."
