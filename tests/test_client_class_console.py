@@ -112,8 +112,9 @@ async def test_the_seat_table_follows_a_bot_at_once_and_the_log_follows_new_line
         await pilot.press("b")  # the first seat (upland)
         await wait_until(pilot, lambda: seats.get_row("upland")[3] == "bot", what="the seat table's bot")
         await pilot.press("g")
-        for text in [f"line {i}" for i in range(40)]:
+        for text in [f"line {i}" for i in range(40)]:  # at the pace a seat may send (20 a second)
             await app.send({"type": "announce", "text": text}, room=next(iter(app.class_state.rooms)))
+            await pilot.pause(0.06)
         log = app.screen.query_one("#room-log")
         await wait_until(pilot, lambda: "line 39" in str(app.screen.query_one("#room-log-text", Static).render())
                          and log.max_scroll_y > 0 and log.scroll_y >= log.max_scroll_y - 1,
