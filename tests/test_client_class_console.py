@@ -11,15 +11,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from client_helpers import wait_until
-from server_helpers import Client
 from textual.widgets import DataTable, Footer, Input, Static
 
 from client.app import ParleyApp
 from client.class_overview import applies, overview
 from client.class_state import ClassState, RoomState
 from client.slips import Slip, slips_from_rooms, slips_html
+from client_helpers import wait_until
 from server.net.server import ParleyServer
+from server_helpers import Client
 
 
 async def console(srv: ParleyServer, tmp_path: Path, pilot_size: tuple[int, int] = (120, 36)) -> Any:

@@ -8,8 +8,8 @@ the real Textual client.
 from __future__ import annotations
 
 import asyncio
-import re
 import os
+import re
 import stat
 from collections.abc import AsyncIterator
 from pathlib import Path

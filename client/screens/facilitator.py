@@ -16,10 +16,10 @@ from textual.widgets import Button, DataTable, Footer, Input, Label, Static
 
 from client import format as fmt
 from client.class_overview import ATTENTION, CLASS_ACTIONS, applies, overview, rooms_for, summary
-from client.slips import default_web_url, slips_from_rooms, slips_html
 from client.connection import ConnectError
 from client.screens import facilitator_modals as modals
 from client.screens.review import LogReview
+from client.slips import default_web_url, slips_from_rooms, slips_html
 
 
 class FacilitatorSetupScreen(Screen[None]):

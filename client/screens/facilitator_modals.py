@@ -14,9 +14,9 @@ from textual.widgets import Button, Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from client import format as fmt
+from client.bigtext import big
 from client.cards import card_lines
 from client.class_overview import human_seats
-from client.bigtext import big
 from client.widgets.debrief import DebriefView
 from server.protocol import wire
 
