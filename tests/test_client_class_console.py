@@ -23,7 +23,8 @@ from server_helpers import Client
 
 
 async def console(srv: ParleyServer, tmp_path: Path, pilot_size: tuple[int, int] = (120, 36)) -> Any:
-    return ParleyApp(server=srv.url, role="facilitator", config_file=tmp_path / "client.json")
+    return ParleyApp(server=srv.url, role="facilitator", config_file=tmp_path / "client.json",
+                     key=srv.instructor_key)
 
 
 async def open_in_console(app: ParleyApp, pilot: Any, scenario: str, rooms: int, bots: str) -> None:

@@ -202,7 +202,7 @@ async def test_host_writes_a_slip_for_each_human_seat_only(server: ParleyServer,
     out = tmp_path / "slips.html"
     printed = await asyncio.to_thread(run_parley, [
         "host", "istanbul-2022", "--server", server.url, "--rooms", "2", "--bots", "russia",
-        "--slips", str(out), "--web-url", "http://10.1.2.3:8000/"], tmp_path)
+        "--slips", str(out), "--web-url", "http://10.1.2.3:8000/", "--key", server.instructor_key], tmp_path)
     page = out.read_text()
     assert page.count('class="slip"') == 4
     assert page.count(">Ukraine<") == 2 and page.count(">Turkey (host)<") == 2

@@ -19,13 +19,18 @@ from pathlib import Path
 from client.web.probe import TerminalScreen
 
 
+def environment(home: Path) -> dict[str, str]:
+    """Every command of a test in one home: the server's key file is where `parley host` looks."""
+    return dict(os.environ, HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"),
+                XDG_DATA_HOME=str(home / ".local"), PARLEY_DATA_DIR=str(home / "data"),
+                PYTHONUNBUFFERED="1")
+
+
 class Command:
     """One `parley` subcommand as a process; `address` is what its first matching line named."""
 
     def __init__(self, args: list[str], home: Path, pattern: str | None = None, timeout: float = 30) -> None:
-        env = dict(os.environ, HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"),
-                   XDG_DATA_HOME=str(home / ".local"), PYTHONUNBUFFERED="1")
-        self.process = subprocess.Popen([sys.executable, "-m", "server.cli", *args], env=env,
+        self.process = subprocess.Popen([sys.executable, "-m", "server.cli", *args], env=environment(home),
                                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.lines: list[str] = []
         self.address = ""
@@ -63,8 +68,7 @@ class Command:
 
 def run_parley(args: list[str], home: Path) -> str:
     """Run a `parley` subcommand to its end; its stdout (AssertionError with stderr if it failed)."""
-    env = dict(os.environ, HOME=str(home))
-    done = subprocess.run([sys.executable, "-m", "server.cli", *args], env=env,
+    done = subprocess.run([sys.executable, "-m", "server.cli", *args], env=environment(home),
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     return done.stdout

@@ -19,7 +19,8 @@ from textual_serve.app_service import AppService
 
 PRIVATE_VARIABLES = ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME",
                      "XDG_STATE_HOME", "XDG_RUNTIME_DIR", "TMPDIR")
-DROPPED_VARIABLES = ("PARLEY_KEY",)  # the instructor key is the teacher's, never a tab's
+# The instructor key (and where its file is) is the teacher's, never a tab's.
+DROPPED_VARIABLES = ("PARLEY_KEY", "PARLEY_DATA_DIR")
 STOP_TIMEOUT = 5.0  # seconds a process has to quit before it is killed
 
 
