@@ -164,7 +164,16 @@ def report_markdown(report: dict[str, Any]) -> str:
 
 
 def report_html(report: dict[str, Any]) -> str:
-    return render_html(report_blocks(report))
+    """The page a teacher projects: the tables of `report_blocks`, and the rooms' results
+    against the frontier drawn as an inline SVG (server.analysis.report_plot) before them."""
+    from server.analysis.report_plot import report_svg
+
+    page = render_html(report_blocks(report))
+    figure = (f'<figure style="margin:1rem 0;overflow-x:auto">{report_svg(report)}<figcaption>Each room\'s '
+              "joint gain (a no-deal gains nothing) and what it left on the table up to the frontier's best; "
+              "the historical terms scored the same way; each agreement's durability.</figcaption></figure>\n")
+    at = page.find("<h2")
+    return page[:at] + figure + page[at:] if at >= 0 else page.replace("</body>", figure + "</body>")
 
 
 def report_blocks(report: dict[str, Any]) -> list[Block]:
