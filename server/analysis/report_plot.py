@@ -18,7 +18,8 @@ ROOM, HISTORY, LEFT, DURABLE = "#3465a4", "#ce5c00", "#d3d7cf", "#4e9a06"
 
 def report_svg(report: dict[str, Any]) -> str:
     rows = report["rooms"] + [report["history"]]
-    best = max([_best(r) for r in rows if _best(r) is not None] or [1.0]) or 1.0
+    bests = [b for b in (_best(r) for r in rows) if b is not None]
+    best = max(bests, default=1.0) or 1.0
     height = TOP + ROW * len(rows) + 16
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" '
              f'height="{height}" role="img" font-family="system-ui, sans-serif" font-size="13">',
@@ -80,4 +81,4 @@ def _best(row: dict[str, Any]) -> float | None:
     gain, left = row.get("joint_gain"), row.get("joint_gain_left")
     if gain is None:
         return None
-    return max(0.0, gain) + max(0.0, left or 0.0)
+    return max(0.0, float(gain)) + max(0.0, float(left or 0.0))
