@@ -53,7 +53,8 @@ async def test_the_first_join_shows_the_rejoin_code_and_the_join_screen_takes_it
     first = ParleyApp(Connection(srv.url, backoff=(0.1,)), code=codes["upland"], name="Ann",
                       config_file=tmp_path / "one.json", rejoin_prompt=True)
     async with first.run_test(size=(100, 30)) as pilot:
-        await wait_until(pilot, lambda: isinstance(first.screen, RejoinCodeScreen), what="the rejoin code")
+        await wait_until(pilot, lambda: isinstance(first.screen, RejoinCodeScreen)
+                         and first.screen.query("#rejoin-code"), what="the rejoin code")
         shown = str(first.screen.query_one("#rejoin-code", Static).render())
         assert first.state.token is not None and rejoin.readable(first.state.token) in shown
         await pilot.press("enter")
