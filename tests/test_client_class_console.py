@@ -34,7 +34,8 @@ async def open_in_console(app: ParleyApp, pilot: Any, scenario: str, rooms: int,
     screen.query_one("#bots", Input).value = bots
     await pilot.click("#open")
     await wait_until(pilot, lambda: len(app.class_state.rooms) == rooms
-                     and type(app.screen).__name__ == "ConsoleScreen", what="the console")
+                     and type(app.screen).__name__ == "ConsoleScreen" and app.screen.query("#room-seats"),
+                     what="the console")
 
 
 def phases(app: ParleyApp) -> list[str]:
