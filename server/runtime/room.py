@@ -40,7 +40,7 @@ from server.engine.views import event_view
 from server.protocol.wire import Ack, Error, PresenceChanged, SeatInfo, Update, encode
 from server.runtime.streams import SeatStreams
 from server.runtime.timer import RoomTimer
-from server.store import EventRow, GameStatus, SQLiteStore
+from server.store import EventRow, GameStatus, Store
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ def game_status(game: Game) -> GameStatus:
 
 class Room:
     def __init__(self, room_id: str, class_id: str, game: Game, log_: list[EventBase],
-                 seats: Iterable[Seat], store: SQLiteStore, clock: Callable[[], float] = time.time) -> None:
+                 seats: Iterable[Seat], store: Store, clock: Callable[[], float] = time.time) -> None:
         self.id = room_id
         self.class_id = class_id
         self.game = game

@@ -55,7 +55,7 @@ from server.runtime.limits import JoinGuard, SeatLimits
 from server.runtime.room import Room, Seat, game_status
 from server.runtime.tokens import code_key, new_code, new_id, new_token, token_hash
 from server.scenario.reflection import reflection_questions
-from server.store import ClassInfo, EventRow, SeatRecord, SQLiteStore, StoredEventError
+from server.store import ClassInfo, EventRow, SeatRecord, Store, StoredEventError
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ class ClassRecord:
 
 
 class Runtime:
-    def __init__(self, store: SQLiteStore, clock: Callable[[], float] = time.time,
+    def __init__(self, store: Store, clock: Callable[[], float] = time.time,
                  catchup_limit: int = CATCHUP_LIMIT, catalogue: Catalogue | None = None) -> None:
         self.store = store
         self.catalogue = catalogue or Catalogue()

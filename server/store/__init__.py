@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from server.store.interface import Store
+from server.store.memory import MemoryStore
 from server.store.sqlite import ClassInfo, EventRow, GameInfo, GameStatus, SeatRecord, SQLiteStore, StoredEventError
 
 
@@ -15,5 +17,5 @@ def open_store(path: str | Path) -> SQLiteStore:
     return SQLiteStore(path)
 
 
-__all__ = ["ClassInfo", "EventRow", "GameInfo", "GameStatus", "SQLiteStore", "SeatRecord", "StoredEventError",
-           "open_store"]
+__all__ = ["ClassInfo", "EventRow", "GameInfo", "GameStatus", "MemoryStore", "SQLiteStore", "SeatRecord", "Store",
+           "StoredEventError", "open_store"]

@@ -57,6 +57,17 @@ class StoredEventError(Exception):
         self.game, self.seq, self.type, self.cause = game, seq, type_, cause
 
 
+def read_rows(game_id: str, rows: Iterable[tuple[int, str, str, int]]) -> list[EventBase]:
+    """Stored (seq, type, payload, format) rows as events; StoredEventError names one that cannot be read."""
+    events: list[EventBase] = []
+    for seq, type_, payload, version in rows:
+        try:
+            events.append(read_event(payload, version))
+        except Exception as exc:  # named, so one unreadable event takes down one game, not the server
+            raise StoredEventError(game_id, seq, type_, exc) from exc
+    return events
+
+
 @dataclass(frozen=True)
 class GameInfo:
     id: str
@@ -255,13 +266,7 @@ class SQLiteStore:
     def events(self, game_id: str, after: int = 0) -> list[EventBase]:
         rows = self._rows("SELECT seq, type, payload, format FROM events WHERE game=? AND seq>? ORDER BY seq",
                           [game_id, after])
-        events: list[EventBase] = []
-        for r in rows:
-            try:
-                events.append(read_event(r["payload"], r["format"]))
-            except Exception as exc:  # named, so one unreadable event takes down one game, not the server
-                raise StoredEventError(game_id, r["seq"], r["type"], exc) from exc
-        return events
+        return read_rows(game_id, [(r["seq"], r["type"], r["payload"], r["format"]) for r in rows])
 
     def seats(self, game_id: str | None = None) -> list[SeatRecord]:
         """The seats of one game, or of every game."""
