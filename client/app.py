@@ -23,15 +23,15 @@ from client import config, rejoin, visits
 from client import format as fmt
 from client.class_state import ClassState, reduce_class
 from client.connection import ConnectError, Connection, normalise_url
-from client.messages import ServerMessage
+from client.messages import Act, Ask, Happened, ServerMessage, ShowScreen
 from client.palette import ActionsProvider
-from client.state import ClientState, ConnectionChanged, Requested, reduce
+from client.state import ClientState, ConnectionChanged, Requested, notices, reduce
 from client.visits import VisitMemory
 from server.protocol import wire
 
 FETCH_MESSAGES: dict[str, Callable[..., wire.Message]] = {
     "log": wire.FetchLog, "debrief": wire.FetchDebrief, "report": wire.FetchReport,
-    "guide": wire.FetchGuide}
+    "guide": wire.FetchGuide, "worth": wire.AskWorth}
 
 
 class DemoHost(Protocol):
@@ -194,6 +194,22 @@ class ParleyApp(App[None]):
     def on_server_message(self, event: ServerMessage) -> None:
         self.apply(event.message)
 
+    async def on_ask(self, event: Ask) -> None:
+        await self.fetch(event.kind, event.room, event.terms)
+
+    async def on_act(self, event: Act) -> None:
+        """A screen asks for a game command; awaited here, so commands leave in order."""
+        await self.send(event.command, event.room)
+
+    def on_happened(self, event: Happened) -> None:
+        self.apply(event.happening)
+
+    def on_show_screen(self, event: ShowScreen) -> None:
+        if event.switch:
+            self.switch_screen(event.screen)
+        else:
+            self.push_screen(event.screen, event.callback)
+
     def apply(self, message: Any) -> None:
         fetches = (self.class_state if self.role == "facilitator" else self.state).fetches
         if message.type == "error" and message.reply_to not in fetches:
@@ -204,9 +220,12 @@ class ParleyApp(App[None]):
         if message.type == "since_last_visit":
             self._show_since(message)
             return
-        self.state = reduce(self.state, message)
+        before, self.state = self.state, reduce(self.state, message)
         if self._visit is not None:
             self._visit.saw(self.state.seq)
+        for title, text in notices(before, self.state)[-4:]:
+            self.notify(text, title=title, severity="warning" if title == "Announcement" else "information",
+                        timeout=12 if title == "Announcement" else 6, markup=False)
         if message.type == "connection" and message.status == "lost":
             self.notify(message.detail, title="Connection lost", severity="error", timeout=30)
         self.route()
@@ -248,15 +267,18 @@ class ParleyApp(App[None]):
         if self.connection is not None:
             await self.connection.send(message_factory(self.connection.next_id()))
 
-    async def fetch(self, kind: str, room: str | None = None) -> str | None:
-        """Ask for a room's "log" or "debrief", or the class "report" or "guide"; returns the request id.
+    async def fetch(self, kind: str, room: str | None = None,
+                    terms: dict[str, str] | None = None) -> str | None:
+        """Ask for a room's "log" or "debrief", the class "report" or "guide", or a package's "worth" to
+        this seat (`terms`); returns the request id.
 
         The replies fold into the state's `fetches` under that id (see client.state)."""
         if self.connection is None:
             self.notify("Not connected to a server.", severity="error")
             return None
         request_id = self.connection.next_id()
-        fields = {} if kind in ("report", "guide") else {"room": room}
+        fields: dict[str, Any] = ({} if kind in ("report", "guide") else {"terms": terms or {}}
+                                  if kind == "worth" else {"room": room})
         self.apply(Requested(kind, request_id, room))
         await self.connection.send(FETCH_MESSAGES[kind](id=request_id, **fields))
         return request_id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Mapping
 from datetime import datetime
@@ -115,3 +116,35 @@ CONNECTION_MARKS = {
 def connection_mark(status: str, detail: str = "") -> str:
     mark = CONNECTION_MARKS.get(status, status)
     return f"{mark} [dim]{detail}[/]" if detail and status == "reconnecting" else mark
+
+
+_LIST_ITEM = re.compile(r"^([-*•]|\d+[.)])\s")
+
+
+def reflow(text: str | None) -> str:
+    """Scenario text with the YAML file's line breaks undone: paragraphs (blank-line separated)
+    and list items keep their own lines; the lines inside a paragraph are joined."""
+    paragraphs = []
+    for paragraph in re.split(r"\n\s*\n", (text or "").strip()):
+        lines: list[str] = []
+        for line in paragraph.splitlines():
+            line = line.strip()
+            if lines and line and not _LIST_ITEM.match(line):
+                lines[-1] += " " + line
+            elif line:
+                lines.append(line)
+        paragraphs.append("\n".join(lines))
+    return "\n\n".join(paragraphs)
+
+
+def red_line_label(you: Mapping[str, Any] | None, red_line: str) -> str:
+    """A red line's label (the scenario's words), from the seat's own hidden view."""
+    for red in (you or {}).get("red_lines") or []:
+        if red["id"] == red_line:
+            return str(red.get("label") or red_line)
+    return red_line
+
+
+def names(view: View | None, delegations: Any) -> str:
+    """Delegations' names, comma separated ('—' for none)."""
+    return ", ".join(delegation_name(view, d) for d in delegations) or "—"

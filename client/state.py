@@ -25,6 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
+from client.format import reflow
 from server.protocol import wire
 
 PUBLIC = "public"
@@ -45,6 +46,13 @@ class ChannelRead:
 
     channel: str
     type: str = "channel_read"
+
+
+@dataclass(frozen=True)
+class ChangesSeen:
+    """The player has looked at the Pressure tab: what changed for them is no longer new."""
+
+    type: str = "changes_seen"
 
 
 @dataclass(frozen=True)
@@ -110,6 +118,8 @@ class ClientState(SessionState):
     notes: tuple[Mapping[str, Any], ...] = ()
     read: Mapping[str, int] = field(default_factory=dict)
     changes: tuple[str, ...] = ()
+    changes_total: int = 0  # every change line ever added (`changes` keeps the latest 50)
+    changes_seen: int = 0
     seats: tuple[Mapping[str, Any], ...] = ()
 
     # ------------------------------------------------------------ derived, for the screens
@@ -128,11 +138,39 @@ class ClientState(SessionState):
             return others[0] if others else note.get("sender")
         return None
 
+    def channels(self) -> list[str]:
+        """The message channels: everyone, then each other seated delegation."""
+        seated = (self.view or {}).get("seated") or []
+        return [PUBLIC, *(d for d in seated if d != self.delegation)]
+
     def channel_notes(self, channel: str) -> list[Mapping[str, Any]]:
         return [n for n in self.notes if self.channel_of(n) == channel]
 
     def unread(self, channel: str) -> int:
         return max(0, len(self.channel_notes(channel)) - self.read.get(channel, 0))
+
+    @property
+    def unseen_changes(self) -> int:
+        return self.changes_total - self.changes_seen
+
+
+def notices(before: ClientState, after: ClientState) -> list[tuple[str, str]]:
+    """(title, text) of what `after` brings that a player must not miss: each announcement, and
+    one notice for the changes to their own position. The app raises each as a notification."""
+    if after.seq <= before.seq or before.view is None:
+        return []
+    found = [("Announcement", reflow(str(n["text"]))) for n in after.notes[len(before.notes):]
+             if n["kind"] == "announcement"]
+    fresh = min(after.changes_total - before.changes_total, len(after.changes))
+    if fresh > 0:
+        first = reflow(after.changes[-fresh])
+        first = first if len(first) <= NOTICE_CHARS else first[:NOTICE_CHARS - 1] + "…"
+        more = f" (and {fresh - 1} more)" if fresh > 1 else ""
+        found.append(("What changed for you: see tab 4", first + more))
+    return found
+
+
+NOTICE_CHARS = 90  # a notice is a hint to look at the Pressure tab, not the whole story
 
 
 # ---------------------------------------------------------------- events -> notes and changes
@@ -188,6 +226,8 @@ def latest_fetch(fetches: Fetches, kind: str, room: str | None = None) -> Fetch 
 
 
 def fetch_requested(fetches: Fetches, m: Requested) -> Fetches:
+    if m.kind == "worth":  # only the latest question about a package's worth matters
+        fetches = {k: f for k, f in fetches.items() if f.kind != "worth"}
     return {**fetches, m.id: Fetch(m.kind, m.id, m.room)}
 
 
@@ -206,6 +246,8 @@ def fetch_answered(fetches: Fetches, m: Any) -> Fetches:
         f = _log_part(f, m)
     elif m.type == "debrief_report":
         f = replace(f, room=m.room, result={"debrief": m.debrief, "text": m.text})
+    elif m.type == "worth":
+        f = replace(f, room=m.room, result=m.worth)
     elif m.type == "class_report":
         f = replace(f, result={"class": m.class_, "report": m.report, "markdown": m.markdown})
     elif m.type == "guide":
@@ -243,8 +285,14 @@ def _update(s: ClientState, m: Any) -> ClientState:
     round_ = int(view.get("round", 0))
     new_notes = tuple(n for n in (event_note(e, round_) for e in m.events) if n is not None)
     changes = [c for c in (event_change(e, s.delegation) for e in m.events) if c is not None]
-    return replace(s, view=view, seq=m.seq, notes=s.notes + new_notes,
-                   changes=(s.changes + tuple(changes))[-50:])
+    read = dict(s.read)
+    for note in new_notes:  # what you wrote yourself is not unread
+        channel = s.channel_of(note)
+        if note.get("sender") == s.delegation and channel is not None:
+            read[channel] = read.get(channel, 0) + 1
+    return replace(s, view=view, seq=m.seq, notes=s.notes + new_notes, read=read,
+                   changes=(s.changes + tuple(changes))[-50:],
+                   changes_total=s.changes_total + len(changes))
 
 
 def _presence(s: ClientState, m: Any) -> ClientState:
@@ -286,6 +334,7 @@ SESSION_REDUCERS: dict[str, Callable[[Any, Any], Any]] = {
     "debrief_report": _answered,
     "class_report": _answered,
     "guide": _answered,
+    "worth": _answered,
     "requested": _requested,
     "forget": _forget,
 }
@@ -293,6 +342,10 @@ SESSION_REDUCERS: dict[str, Callable[[Any, Any], Any]] = {
 
 def _channel_read(s: ClientState, m: ChannelRead) -> ClientState:
     return replace(s, read={**s.read, m.channel: len(s.channel_notes(m.channel))})
+
+
+def _changes_seen(s: ClientState, m: ChangesSeen) -> ClientState:
+    return replace(s, changes_seen=s.changes_total)
 
 
 def _unchanged(s: ClientState, m: Any) -> ClientState:
@@ -305,6 +358,7 @@ _REDUCERS: dict[str, Callable[[ClientState, Any], ClientState]] = {
     "update": _update,
     "presence": _presence,
     "channel_read": _channel_read,
+    "changes_seen": _changes_seen,
 }
 
 

@@ -1,60 +1,94 @@
-"""What a package is worth on *your* table, computed from your seat's view alone.
+"""What a package is worth to you, as it will be scored — shown here, never computed here.
 
-The composer shows it live while you pick options. It deliberately uses only what the seat
-may see (`view["you"]`: points, red lines, reservation), so it never needs the server's
-scoring module: points add up over the options chosen; a red line is crossed when every issue
-it lists takes one of its listed options. Durability is *not* included — its factors are
-hidden — so the UI labels this "points on your table", not your final result.
+The server computes it with the engine's `package_worth` (server/engine/worth.py), the same
+sum the outcome is scored with: clauses naming delegations who are not at the table count as
+their weightless fallback, durability weighs the points, each red line crossed costs its
+penalty. Every proposal in a seat's view carries its figure (`p["worth"]`); the composer and
+the proposal detail ask for the whole answer with its reasons (`Ask("worth", terms=...)`,
+answered by a `Worth` message). Figures and answers share their field names, so the helpers
+below read either.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
-Terms = Mapping[str, str]
+from rich.markup import escape
+from rich.text import Text
+
+Figure = Mapping[str, Any]
 
 
-@dataclass(frozen=True)
-class Worth:
-    points: float
-    reservation: float
-    red_lines: tuple[str, ...]  # labels of the red lines the package crosses
-    complete: bool
-
-    @property
-    def margin(self) -> float:
-        return self.points - self.reservation
-
-    def summary(self) -> str:
-        sign = "+" if self.margin >= 0 else ""
-        text = (f"{self.points:g} points on your table · reservation {self.reservation:g} "
-                f"({sign}{self.margin:g})")
-        if self.red_lines:
-            text += " · RED LINE: " + "; ".join(self.red_lines)
-        return text
+def signed_number(value: float) -> str:
+    return f"+{value:g}" if value >= 0 else f"−{-value:g}"
 
 
-def package_points(you: Mapping[str, Any], terms: Terms) -> float:
-    table: Mapping[str, Mapping[str, float]] = you.get("points") or {}
-    return float(sum(table.get(issue, {}).get(option, 0) for issue, option in terms.items()))
+def figure_of(proposal: Mapping[str, Any]) -> Figure | None:
+    found: Figure | None = proposal.get("worth")
+    return found
 
 
-def crossed(red_line: Mapping[str, Any], terms: Terms) -> bool:
-    return all(terms.get(issue) in options for issue, options in red_line["terms"].items())
+def absent_of(figure: Figure) -> list[str]:
+    """The clauses naming someone not at the table, as "issue: who" lines."""
+    if "absent" in figure:
+        return list(figure["absent"])
+    return [f"{a['issue_title']}: {', '.join(a['missing'])}" for a in figure.get("absent_clauses") or []]
 
 
-def red_lines_crossed(you: Mapping[str, Any], terms: Terms) -> list[str]:
-    return [r.get("label") or r["id"] for r in you.get("red_lines") or [] if crossed(r, terms)]
+def crosses(figure: Figure | None) -> bool:
+    return bool(figure and figure["red_lines_crossed"])
 
 
-def worth(view: Mapping[str, Any], terms: Terms) -> Worth | None:
-    """The package's worth to the seat whose view this is; None for a view without a seat."""
-    you = view.get("you")
-    if not you:
+def below_no_deal(figure: Figure | None) -> bool:
+    return bool(figure and figure["margin"] is not None and figure["margin"] < 0)
+
+
+def cell(figure: Figure | None) -> Text:
+    """The figure for a table cell: "29.4 (−6.6)", styled; "partial" for a package that cannot be signed."""
+    if figure is None:
+        return Text("")
+    if not figure["complete"]:
+        return Text(f"partial ({figure['points_on_paper']:g} pts)", style="dim")
+    text = f"{figure['result']:g} ({signed_number(figure['margin'])})"
+    text += " ⚠" if absent_of(figure) else ""
+    if crosses(figure):
+        return Text(text + " RED LINE", style="bold red")
+    return Text(text, style="green" if figure["margin"] >= 0 else "yellow")
+
+
+def summary(figure: Figure) -> str:
+    """One markup line: what it scores if signed now against no deal, and red lines with their cost."""
+    if not figure["complete"]:
+        return (f"[dim]partial: it cannot be signed as it stands. On paper {figure['points_on_paper']:g} "
+                f"points on your table (durability not included).[/]")
+    style = "red" if crosses(figure) or below_no_deal(figure) else "green"
+    text = (f"[{style}][b]{figure['result']:g}[/b] for you if signed now · no deal {figure['reservation']:g} "
+            f"({signed_number(figure['margin'])})[/]")
+    if figure["points"] != figure["points_on_paper"]:
+        text += f" · {figure['points_on_paper']:g} points on paper count as {figure['points']:g}"
+    return text
+
+
+def red_line_lines(figure: Figure) -> list[str]:
+    crossed = figure["red_lines_crossed"]
+    each = figure["red_line_penalty"] / len(crossed) if crossed and figure["red_line_penalty"] else 0
+    cost = f": −{each:g}" if each else ""
+    return [f"[b red]This crosses your red line '{escape(label)}'{cost}.[/]" for label in crossed]
+
+
+def absent_lines(figure: Figure) -> list[str]:
+    return [f"[yellow]⚠ {escape(line)} not at the table: the clause is weightless as it stands[/]"
+            for line in absent_of(figure)]
+
+
+def reasons_lines(answer: Any) -> list[str]:
+    """The reasons of a `PackageWorth` answer, one per line, in the scenario's words."""
+    return [f"  · {escape(reason)}" for reason in answer.reasons]
+
+
+def answer_for(fetch: Any, terms: Mapping[str, str]) -> Any:
+    """The latest worth answer if it is about exactly `terms` (else None: still on its way)."""
+    if fetch is None or fetch.result is None:
         return None
-    issues = view.get("scenario", {}).get("issues", [])
-    return Worth(points=package_points(you, terms), reservation=float(you.get("reservation", 0)),
-                 red_lines=tuple(red_lines_crossed(you, terms)),
-                 complete=bool(issues) and all(i["id"] in terms for i in issues))
+    return fetch.result if dict(fetch.result.terms) == dict(terms) else None

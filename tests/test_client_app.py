@@ -43,8 +43,9 @@ async def test_join_with_a_code_goes_from_lobby_to_table(srv: ParleyServer, tmp_
         assert isinstance(app.screen, JoinScreen)
         app.screen.query_one("#code", Input).value = codes["upland"].lower()
         await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, LobbyScreen), what="the lobby")
-        assert "Upland" in text_of(app, "#seats") and "Waiting for the facilitator" in text_of(app, "#start-note")
+        await wait_until(pilot, lambda: isinstance(app.screen, LobbyScreen) and "Upland" in text_of(app, "#seats"),
+                         what="the lobby")
+        assert "Waiting for the facilitator" in text_of(app, "#start-note")
         await to_phase(room, "negotiation")
         await on_table(pilot, app)
         assert app.state.delegation == "upland" and app.state.connection == "connected"
@@ -122,6 +123,8 @@ async def test_signing_an_agreement_shows_the_outcome_and_the_debrief(srv: Parle
         await wait_until(pilot, lambda: "s sign / d decline: P1" in text_of(app, "#turn-hint"),
                          what="the hint to sign")
         await pilot.press("3", "s")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen", what="the question")
+        await pilot.press("y")
         await wait_until(pilot, lambda: "upland" in app.state.view["proposals"][0]["signatures"], what="the signature")
         reply = await lowland.command({"type": "sign_proposal", "proposal": "P1"})
         assert reply["type"] == "ack", reply

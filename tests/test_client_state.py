@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-import itertools
+import random
 
+import pytest
+
+from client import format as fmt
 from client.class_state import ClassState, reduce_class
 from client.state import PUBLIC, ChannelRead, ClientState, ConnectionChanged, reduce
-from client.worth import worth
 from client_helpers import joined, update
 from engine_helpers import Table
+from server.engine import FACILITATOR
 from server.engine import commands as c
-from server.engine import scoring
 from server.engine.phases import Phase
+from server.engine.views import view_for
 from server.protocol import wire
 
 DEAL = {"dam_height": "reduced", "water_flow": "seasonal", "compensation": "fund"}
@@ -97,21 +100,39 @@ def test_an_older_update_is_ignored_and_errors_and_connection_are_recorded() -> 
     assert reduce(state, ConnectionChanged("reconnecting", "attempt 2")).connection == "reconnecting"
 
 
-def test_worth_matches_the_servers_points_and_red_lines() -> None:
-    """The composer's worth equals the engine's points and red lines for every tutorial package."""
-    table, state = negotiating()
+@pytest.mark.parametrize("scenario_id", ["tutorial", "istanbul-2022", "ceasefire-2025"])
+@pytest.mark.parametrize("seed", range(3))
+def test_every_figure_a_seat_is_shown_is_its_result_when_signed(scenario_id: str, seed: int) -> None:
+    """The worth each seat's view carries beside a proposal (what the screens show) equals the
+    result that seat is scored once the proposal is signed as shown."""
+    rng = random.Random(f"{scenario_id}:{seed}")
+    table = Table(scenario_id, seed=seed)
+    table.advance_to(Phase.NEGOTIATION)
     scenario = table.game.scenario
-    for seat in ("upland", "lowland", "commission"):
-        view = table.game.view_for(seat)
-        delegation = scenario.delegation(seat)
-        options = [[o.id for o in issue.options] for issue in scenario.issues]
-        for combo in itertools.product(*options):
-            terms = dict(zip([i.id for i in scenario.issues], combo))
-            value = worth(view, terms)
-            assert value is not None and value.complete
-            assert value.points == scoring.points(delegation, terms)
-            assert list(value.red_lines) == [r.label for r in scoring.red_lines_crossed(delegation, terms)]
-    assert worth(table.game.view_for("upland"), {"dam_height": "full"}).complete is False  # type: ignore[union-attr]
+    terms = {i.id: rng.choice(i.options).id for i in scenario.issues}
+    table.act(sorted(table.state.in_play())[0], c.TableProposal(terms=terms))
+    table.advance_to(Phase.DECISION)
+    shown = {d: reduce(ClientState(), joined(table, d)).view["proposals"][0]["worth"] for d in table.state.seated}
+    for seat in table.state.proposals["P1"].required:
+        if not table.game.ended:
+            table.act(seat, c.SignProposal(proposal="P1"))
+    assert table.state.agreement == "P1"
+    for d, figure in shown.items():
+        assert (figure["result"], figure["margin"]) == (table.state.results[d].result, table.state.results[d].surplus)
+        assert figure["red_lines_crossed"] == [fmt.red_line_label(table.game.view_for(d)["you"], r)
+                                               for r in table.state.results[d].red_lines_crossed]
+
+
+def test_no_seat_sees_another_seats_worth() -> None:
+    """A seat's view carries its own worth only; the facilitator's replay view every seat's."""
+    table, _ = negotiating()
+    table.act("lowland", c.TableProposal(terms=DEAL))
+    upland = table.game.view_for("upland")["proposals"][0]
+    assert "worths" not in upland and upland["worth"]["reservation"] == table.state.reservation["upland"]
+    assert table.game.view_for(None)["proposals"][0]["worth"] is None
+    everyone = view_for(table.state, FACILITATOR, every_worth=True)["proposals"][0]["worths"]
+    assert set(everyone) == {"upland", "lowland", "commission"}
+    assert "worths" not in view_for(table.state, "upland", every_worth=True)["proposals"][0]
 
 
 def test_class_state_follows_rooms_updates_and_presence() -> None:

@@ -43,7 +43,7 @@ def test_replay_at_every_event_equals_the_live_state() -> None:
     order = list(range(len(states)))
     random.Random(1).shuffle(order)
     for n in order:
-        assert replay.view_at(n) == view_for(states[n], FACILITATOR), f"event {n}"
+        assert replay.view_at(n) == view_for(states[n], FACILITATOR, every_worth=True), f"event {n}"
 
 
 def test_stepping_forward_and_back_gives_the_same_views() -> None:
@@ -72,7 +72,7 @@ def test_as_a_delegation_shows_exactly_what_it_could_see(seat: str) -> None:
     assert secrets, "the recording must hold private texts to prove they do not leak"
     for entry in replay.visible:
         view = replay.view_at(entry.index)
-        assert view == view_for(states[entry.index], seat)
+        assert view == view_for(states[entry.index], seat, every_worth=True)
         assert view["hidden"] is None and view["you"]["delegation"] == seat
         text = json.dumps(view) + replay.describe(entry)
         assert not any(s in text for s in secrets)

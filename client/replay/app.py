@@ -16,6 +16,7 @@ from server.replay import Replay
 
 class ReplayApp(App[None]):
     TITLE = "Parley replay"
+    CSS_PATH = "../parley.tcss"
 
     def __init__(self, replay: Replay, can_switch: bool = False, at_end: bool = False) -> None:
         super().__init__()

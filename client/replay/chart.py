@@ -29,8 +29,6 @@ def positions(points: Sequence[ConcessionPoint]) -> list[float]:
 
 
 class ConcessionChart(PlotextPlot):
-    DEFAULT_CSS = "ConcessionChart { height: 16; min-height: 10; }"
-
     def __init__(self, series: Mapping[str, Sequence[ConcessionPoint]], names: Mapping[str, str],
                  **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]

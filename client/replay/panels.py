@@ -4,7 +4,8 @@ Pure functions of a view (what `view_for` gave the replay's seat after the curso
 the round and phase, the proposals on the table with what each is worth on the seat's own
 table against its reservation value at that moment (every delegation's, in the facilitator's
 view), the pressure meters and cards, the messages the seat could read, and the results.
-Worth comes from `client.worth`, the same arithmetic the player's composer shows.
+Worth is the engine's figure carried by the view (`worth`, or every delegation's `worths` in
+the facilitator's), shown as the player's screens show it (`client.worth`).
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from typing import Any
 from rich.markup import escape
 
 from client import format as fmt
+from client import worth
 from client.widgets.pressure import meter_bar
-from client.worth import Worth, worth
 
 View = Mapping[str, Any]
 MESSAGES_SHOWN = 12
@@ -30,17 +31,7 @@ def tables_of(view: View) -> dict[str, Mapping[str, Any]]:
     return dict(view.get("hidden") or {})
 
 
-def worth_markup(value: Worth) -> str:
-    sign = "+" if value.margin >= 0 else ""
-    colour = "red" if value.red_lines else "green" if value.margin >= 0 else "yellow"
-    text = f"{value.points:g} vs {value.reservation:g} ({sign}{value.margin:g})"
-    if value.red_lines:
-        text += " RED LINE"
-    return f"[{colour}]{text}[/]"
-
-
 def proposals_text(view: View) -> list[str]:
-    tables = tables_of(view)
     open_ = [p for p in view["proposals"] if not p["withdrawn"]]
     lines = [f"[b]Proposals on the table[/b] [dim]({len(open_)} open, "
              f"{len(view['proposals']) - len(open_)} withdrawn; latest first)[/]"]
@@ -52,11 +43,10 @@ def proposals_text(view: View) -> list[str]:
                      f"{amends} · R{p['round']} · {status}")
         terms = "; ".join(escape(fmt.option_label(view, i, o)) for i, o in p["terms"].items())
         lines.append(f"   [dim]{terms}[/]")
-        for delegation, table in tables.items():
-            value = worth({"you": table, "scenario": view["scenario"]}, p["terms"])
-            if value is not None:
-                who = "worth to you" if len(tables) == 1 else fmt.delegation_name(view, delegation)
-                lines.append(f"   {escape(who)}: {worth_markup(value)}")
+        figures = p.get("worths") or ({view["you"]["delegation"]: p["worth"]} if p.get("worth") else {})
+        for delegation, figure in figures.items():
+            who = "worth to you" if len(figures) == 1 and view.get("you") else fmt.delegation_name(view, delegation)
+            lines.append(f"   {escape(who)}: {worth.cell(figure).markup}")
     if not open_:
         lines.append(" [dim]nothing on the table[/]")
     elif len(open_) > PROPOSALS_SHOWN:

@@ -41,18 +41,6 @@ class ReplayScreen(Screen[None]):
     """Step through `replay`; `can_switch` lets the viewer change seat (v) — only for someone
     allowed to see everything (the facilitator, or anyone once the game is open for review)."""
 
-    DEFAULT_CSS = """
-    ReplayScreen #replay-status { height: 1; padding: 0 1; background: $boost; }
-    ReplayScreen #replay-body { height: 1fr; }
-    ReplayScreen #timeline { width: 1fr; min-width: 40; }
-    ReplayScreen #state-side { width: 1fr; min-width: 40; border-left: solid $primary-background; }
-    ReplayScreen #state-scroll { height: 1fr; }
-    ReplayScreen #state-text { padding: 0 1; }
-    ReplayScreen #chart { height: 14; }
-    ReplayScreen #search { dock: bottom; display: none; }
-    ReplayScreen #search.-shown { display: block; }
-    """
-
     BINDINGS = [
         Binding("down,right,n", "step(1)", "Next"),
         Binding("up,left,p", "step(-1)", "Prev"),

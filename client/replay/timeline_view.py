@@ -35,8 +35,6 @@ class Row:
 
 
 class TimelineView(ScrollView, can_focus=True):
-    DEFAULT_CSS = "TimelineView { background: $surface; }"
-
     class Clicked(Message):
         def __init__(self, row: int) -> None:
             super().__init__()

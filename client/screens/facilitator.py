@@ -17,7 +17,9 @@ from textual.widgets import Button, DataTable, Footer, Input, Label, Static
 from client import format as fmt
 from client.class_overview import ATTENTION, CLASS_ACTIONS, applies, overview, rooms_for, summary
 from client.connection import ConnectError
+from client.messages import Act, ShowScreen
 from client.screens import facilitator_modals as modals
+from client.screens.confirm import ConfirmScreen
 from client.screens.review import LogReview
 from client.slips import default_web_url, slips_from_rooms, slips_html
 
@@ -93,7 +95,7 @@ class FacilitatorSetupScreen(Screen[None]):
         except ValueError as exc:  # the wire model refused the values (rooms 0, say)
             self._problem(f"Check the form: {str(exc).splitlines()[-1] if str(exc) else exc}")
             return
-        self.app.switch_screen(ConsoleScreen())
+        self.post_message(ShowScreen(ConsoleScreen(), switch=True))
 
     def _problem(self, text: str) -> None:
         self.query_one("#problem", Static).update(text)
@@ -274,41 +276,41 @@ class ConsoleScreen(Screen[None]):
 
     # ------------------------------------------------------------ actions
 
-    async def _send(self, command: dict[str, Any]) -> None:
+    def _send(self, command: dict[str, Any]) -> None:
         room = self.selected_room()
         if room is None:
             self.notify("No room yet.", severity="warning")
             return
-        await self.app.send(command, room=room.room)  # type: ignore[attr-defined]
+        self.post_message(Act(command, room=room.room))
 
     async def action_command(self, kind: str) -> None:
-        await self._send({"type": kind})
+        self._send({"type": kind})
 
     async def action_extend(self) -> None:
-        await self._send({"type": "extend", "seconds": 60})
+        self._send({"type": "extend", "seconds": 60})
 
     def action_inject(self) -> None:
         room = self.selected_room()
         if room is not None and room.view:
-            self.app.push_screen(modals.InjectScreen(room.view), self._inject)
+            self.post_message(ShowScreen(modals.InjectScreen(room.view), callback=self._inject))
 
     async def _inject(self, card: str | None) -> None:
         if card:
-            await self._send({"type": "inject_event", "card": card})
+            self._send({"type": "inject_event", "card": card})
 
     def action_announce(self) -> None:
-        self.app.push_screen(modals.AnnounceScreen(), self._announce)
+        self.post_message(ShowScreen(modals.AnnounceScreen(), callback=self._announce))
 
     async def _announce(self, text: str | None) -> None:
         if text:
-            await self._send({"type": "announce", "text": text})
+            self._send({"type": "announce", "text": text})
 
     def action_end(self) -> None:
-        self.app.push_screen(modals.ConfirmScreen("End this room's game now?"), self._end)
+        self.post_message(ShowScreen(ConfirmScreen("End this room's game now? Every seat sees the outcome at once.", "End"), callback=self._end))
 
     async def _end(self, yes: bool | None) -> None:
         if yes:
-            await self._send({"type": "end_game"})
+            self._send({"type": "end_game"})
 
     async def _seat_message(self, kind: str) -> None:
         room, seat = self.selected_room(), self.selected_seat()
@@ -327,7 +329,7 @@ class ConsoleScreen(Screen[None]):
         room, seat = self.selected_room(), self.selected_seat()
         if room is not None and seat is not None:
             await self._seat_message("view_as")
-            self.app.push_screen(modals.SeatViewScreen(room.room, seat))
+            self.post_message(ShowScreen(modals.SeatViewScreen(room.room, seat)))
 
     def action_fresh_code(self) -> None:
         """A student lost their seat's token: a fresh code for it (the old token stops working)."""
@@ -335,8 +337,8 @@ class ConsoleScreen(Screen[None]):
         if seat is None:
             self.notify("Pick a seat in the seats table first.", severity="warning")
             return
-        self.app.push_screen(modals.ConfirmScreen(f"Give {seat} a fresh join code? Whoever holds the "
-                                                  "seat now is disconnected."), self._fresh_code)
+        question = f"Give {seat} a fresh join code? Whoever holds the seat now is disconnected."
+        self.post_message(ShowScreen(ConfirmScreen(question, "Fresh code"), callback=self._fresh_code))
 
     async def _fresh_code(self, yes: bool | None) -> None:
         if yes:
@@ -350,18 +352,19 @@ class ConsoleScreen(Screen[None]):
         if not absent:
             self.notify("Every delegation of this scenario is already at the table.")
             return
-        self.app.push_screen(modals.ChooseScreen("Seat which delegation?",
-                                                 [(d["id"], d["name"]) for d in absent]), self._seat_absent)
+        choices = [(d["id"], d["name"]) for d in absent]
+        self.post_message(ShowScreen(modals.ChooseScreen("Seat which delegation?", choices),
+                                     callback=self._seat_absent))
 
     async def _seat_absent(self, delegation: str | None) -> None:
         if delegation:
-            await self._send({"type": "seat_delegation", "delegation": delegation})
+            self._send({"type": "seat_delegation", "delegation": delegation})
 
     async def action_start(self) -> None:
-        await self._send({"type": "start_game"})
+        self._send({"type": "start_game"})
 
     def action_codes(self) -> None:
-        self.app.push_screen(modals.CodesScreen())
+        self.post_message(ShowScreen(modals.CodesScreen()))
 
     def action_slips(self) -> None:
         """The printable code slips: opened in the teacher's browser when served by `parley
@@ -393,7 +396,7 @@ class ConsoleScreen(Screen[None]):
             self.notify("A room's debrief is ready once its game has ended (x ends it).", severity="warning")
             return
         request = await self.app.fetch("debrief", room.room)  # type: ignore[attr-defined]
-        self.app.push_screen(modals.DebriefScreen(request, f"Debrief of room {room.room}"))
+        self.post_message(ShowScreen(modals.DebriefScreen(request, f"Debrief of room {room.room}")))
 
     async def action_review(self) -> None:
         room = self.selected_room()
@@ -404,7 +407,7 @@ class ConsoleScreen(Screen[None]):
 
     async def action_report(self) -> None:
         request = await self.app.fetch("report")  # type: ignore[attr-defined]
-        self.app.push_screen(modals.ReportScreen(request, f"Class report: {self.cls.class_id}"))
+        self.post_message(ShowScreen(modals.ReportScreen(request, f"Class report: {self.cls.class_id}")))
 
     # ------------------------------------------------------------ the whole class
 
@@ -447,7 +450,7 @@ class ConsoleScreen(Screen[None]):
 
     async def action_guide(self) -> None:
         request = await self.app.fetch("guide")  # type: ignore[attr-defined]
-        self.app.push_screen(modals.GuideScreen(request, "Teacher's guide"))
+        self.post_message(ShowScreen(modals.GuideScreen(request, "Teacher's guide")))
 
 
 CLASS_BURST, CLASS_PACE = 30, 0.06  # the server lets one connection send 40 at once, then 20 a second

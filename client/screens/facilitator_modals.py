@@ -8,9 +8,9 @@ from typing import Any
 from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.containers import Grid, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Markdown, OptionList, Static
+from textual.widgets import Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from client import format as fmt
@@ -80,24 +80,6 @@ class AnnounceScreen(ModalScreen[str | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value.strip() or None)
-
-
-class ConfirmScreen(ModalScreen[bool]):
-    BINDINGS = [Binding("escape", "dismiss(False)", "No"), Binding("y", "dismiss(True)", "Yes")]
-
-    def __init__(self, question: str) -> None:
-        super().__init__()
-        self.question = question
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="modal-box"):
-            yield Static(f"[b]{self.question}[/b]")
-            with Horizontal(classes="buttons"):
-                yield Button("Yes (y)", id="yes", variant="error")
-                yield Button("No (esc)", id="no")
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
 
 
 class SeatViewScreen(ModalScreen[None]):
@@ -186,10 +168,6 @@ class CodesScreen(ModalScreen[None]):
 class FetchedScreen(ModalScreen[None]):
     """A large scrollable dialog that waits for the reply to one fetch, then shows it."""
 
-    DEFAULT_CSS = """
-    FetchedScreen > VerticalScroll { width: 95%; height: 95%; padding: 0 1; background: $panel;
-                                     border: thick $primary; }
-    """
     BINDINGS = [Binding("escape,q", "dismiss", "Close")]
     waiting = "Asking the server…"
 

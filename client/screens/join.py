@@ -12,6 +12,7 @@ from textual.widgets import Button, Footer, Input, Label, Static
 
 from client import rejoin
 from client.connection import ConnectError
+from client.messages import ShowScreen
 
 
 class JoinScreen(Screen[None]):
@@ -74,4 +75,4 @@ class JoinScreen(Screen[None]):
     def action_facilitate(self) -> None:
         from client.screens.facilitator import FacilitatorSetupScreen
 
-        self.app.switch_screen(FacilitatorSetupScreen())
+        self.post_message(ShowScreen(FacilitatorSetupScreen(), switch=True))

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Markdown, Static
+from textual.widgets import Footer, Static
 
 from client import format as fmt
+from client.widgets.brief import brief_text
 from client.widgets.status import StatusBar
 
 
@@ -21,12 +23,13 @@ class LobbyScreen(Screen[None]):
         yield StatusBar()
         with VerticalScroll(id="lobby"):
             yield Static("", id="start-note", classes="callout")
-            yield Markdown(id="briefing")
+            yield Static("", id="briefing")
             yield Static("", id="seats")
         yield Footer()
 
     def on_mount(self) -> None:
         self.watch(self.app, "state", self.show)
+        self.query_one("#lobby").focus()  # arrows, PageDown and the wheel scroll the brief
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Only the demo starts its own game; in a class the facilitator does.
@@ -45,14 +48,9 @@ class LobbyScreen(Screen[None]):
             ("Press [b]Enter[/b] to start the game when you have read the briefing. "
              "Bots play the other delegations." if demo
              else "Waiting for the facilitator to start the game…") + (f"\n{note}" if note else ""))
-        me: dict[str, Any] = next((d for d in view["scenario"]["delegations"]
-                                   if d["id"] == state.delegation), {})
-        self.query_one("#briefing", Markdown).update(
-            f"# {view['scenario']['title']}\n\n{view['scenario']['briefing']}\n\n"
-            f"## You are {me.get('name', state.delegation)}\n\n{me.get('brief', '')}\n\n"
-            f"Your reservation value (what no deal is worth to you now): "
-            f"**{view['you']['reservation']:g}**. Your points table and red lines are on the "
-            f"*Brief* tab of the table screen.")
+        self.query_one("#briefing", Static).update(
+            f"[b]{escape(view['scenario']['title'])}[/b]\n\n{escape(fmt.reflow(view['scenario']['briefing']))}"
+            f"\n\n{brief_text(view, state.delegation, briefing=False)}")
         self.query_one("#seats", Static).update(seats_text(state))
 
 

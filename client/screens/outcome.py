@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import ScrollableContainer, VerticalScroll
@@ -14,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from client import format as fmt
+from client.messages import ShowScreen
 from client.screens.review import LogReview
 from client.widgets.debrief import DebriefView
 from client.widgets.status import StatusBar
@@ -29,10 +31,6 @@ REASONS = {
 class OutcomeScreen(Screen[None]):
     # Side by side when wide, each column scrolling; stacked when narrow (parley.tcss), where
     # the body itself scrolls: arrows that the main column cannot use pass on to it.
-    DEFAULT_CSS = """
-    OutcomeScreen #outcome-body { layout: horizontal; }
-    OutcomeScreen.-narrow #outcome-main, OutcomeScreen.-narrow #outcome-history { overflow-y: hidden; }
-    """
     BINDINGS = [Binding("escape", "back", "Back to the table"),
                 Binding("o", "open_debrief", "Open the debrief"),
                 Binding("v", "review", "Review this game"),
@@ -100,7 +98,7 @@ class OutcomeScreen(Screen[None]):
         if len(self.app.screen_stack) > 2 and isinstance(self.app.screen_stack[-2], TableScreen):
             self.app.pop_screen()
         else:
-            self.app.switch_screen(TableScreen())
+            self.post_message(ShowScreen(TableScreen(), switch=True))
 
     def show(self, state: Any) -> None:
         view = state.view
@@ -157,7 +155,8 @@ def outcome_text(view: Any, you: str | None, demo: bool = False) -> str:
                   f"{mine['surplus']:+g}, {verdict}",
                   f"  points on your table {mine['points']:g}; war cost {mine['war_cost']:g}"]
         if mine["red_lines_crossed"]:
-            lines.append(f"  [red]red lines crossed: {', '.join(mine['red_lines_crossed'])}[/]")
+            crossed = "; ".join(fmt.red_line_label(view.get("you"), r) for r in mine["red_lines_crossed"])
+            lines.append(f"  [red]red lines crossed: {escape(crossed)}[/]")
     durability = ending.get("durability")
     if durability:
         lines += ["", f"[b]Durability[/b] {durability['score']:.2f} — {durability['label']}"]
@@ -186,10 +185,10 @@ def history_text(view: Any) -> str:
     history = view["scenario"].get("history")
     if not history:
         return ""
-    lines = ["[b reverse] What really happened [/]", "", history["summary"]]
+    lines = ["[b reverse] What really happened [/]", "", escape(fmt.reflow(history["summary"]))]
     if history.get("terms"):
         lines += ["", "[b]Historical terms[/b]", *terms_lines(view, history["terms"])]
     lines.append("\nAn agreement was signed." if history.get("agreement_signed") else "\nNo agreement was signed.")
     if history.get("durability_note"):
-        lines += ["", history["durability_note"]]
+        lines += ["", escape(fmt.reflow(history["durability_note"]))]
     return "\n".join(lines)

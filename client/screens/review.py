@@ -12,6 +12,7 @@ from typing import Any
 
 from textual.screen import Screen
 
+from client.messages import Happened, ShowScreen
 from client.state import Forget
 
 REFUSALS = {
@@ -42,7 +43,7 @@ class LogReview:
         if fetch is None or not fetch.finished:
             return
         self.pending = None
-        self.app.apply(Forget(fetch.id))  # the replay keeps its own copy of the events
+        self.screen.post_message(Happened(Forget(fetch.id)))  # the replay keeps its own copy of the events
         if fetch.refused is not None:
             self.app.notify(REFUSALS.get(fetch.refused_code or "", fetch.refused),
                             title="No review yet", severity="warning")
@@ -54,4 +55,4 @@ class LogReview:
 
         if not self.screen.is_current:
             return  # the user moved on while the log came in
-        self.app.push_screen(open_review(events, seat, self.facilitator))
+        self.screen.post_message(ShowScreen(open_review(events, seat, self.facilitator)))

@@ -3,12 +3,24 @@
 Tabs keep it readable at 80x24 (keys 1-6 switch them); at 120 columns and more a sidebar keeps
 your position and what waits for you in view. Only the visible tab re-renders on a state
 change, so a game with thousands of events stays quick to the key.
+
+Focus model
+-----------
+Writing a message is a mode. `m` (or Enter on a channel) puts the cursor in the message box;
+from that key on, every game key is off — `check_action` refuses them, so the footer shows only
+the writing keys, and a letter typed before the cursor has landed goes into the box, not to a
+binding. Enter sends, Escape leaves, and either way the focus goes back to the channel list.
+
+Irreversible moves (sign, decline, withdraw, walk out) ask first, saying what they cost; and
+they act only on the proposal the Proposals tab shows selected — from another tab the key
+opens that tab and asks you to choose.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -16,17 +28,20 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Static, TabbedContent, TabPane
 
 from client import format as fmt
+from client import worth
+from client.messages import Act, ShowScreen
+from client.screens.confirm import ConfirmScreen
 from client.state import PUBLIC
 from client.widgets.agenda import Agenda
 from client.widgets.brief import BriefPanel
 from client.widgets.composer import Composer
-from client.widgets.messages import MessagesPanel
+from client.widgets.messages import MessageBox, MessagesPanel
 from client.widgets.pressure import PressurePanel
 from client.widgets.proposals import Proposals
 from client.widgets.status import StatusBar
-from client.worth import worth
 
 TABS = ("agenda", "compose", "proposals", "pressure", "messages", "brief")
+WHILE_WRITING = {"leave_text"}  # the only screen keys on while the message box has the focus
 
 
 class TableScreen(Screen[None]):
@@ -37,6 +52,7 @@ class TableScreen(Screen[None]):
         Binding("4", "tab('pressure')", "Pressure", show=False),
         Binding("5", "tab('messages')", "Messages", show=False),
         Binding("6", "tab('brief')", "Brief", show=False),
+        Binding("m", "write", "Write"),
         Binding("t", "table", "Table it"),
         Binding("a", "amend", "Amend"),
         Binding("u", "support", "Support"),
@@ -45,10 +61,9 @@ class TableScreen(Screen[None]):
         Binding("d", "decline", "Decline"),
         Binding("w", "withdraw", "Withdraw", show=False),
         Binding("c", "clear", "Clear composer", show=False),
-        Binding("m", "write", "Write", show=False),
+        Binding("x", "walk_out", "Walk out", show=False),
         Binding("o", "outcome", "Outcome", show=False),
         Binding("escape", "leave_text", "Leave text box", show=False),
-        Binding("ctrl+q", "app.quit", "Quit"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -78,6 +93,7 @@ class TableScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._rendered: dict[str, Any] = {}  # tab -> the state it last showed
+        self.writing = False  # the message box has (or is about to get) the focus
 
     def on_mount(self) -> None:
         # Render once the tabs exist (TabbedContent builds its tab bar after its own mount).
@@ -90,11 +106,15 @@ class TableScreen(Screen[None]):
     def state(self) -> Any:
         return self.app.state  # type: ignore[attr-defined]
 
+    @property
+    def active_tab(self) -> str:
+        return self.query_one(TabbedContent).active or "agenda"
+
     def show(self, state: Any = None) -> None:
         state = state or self.state
         if not state.view:
             return
-        active = self.query_one(TabbedContent).active or "agenda"
+        active = self.active_tab
         if self._rendered.get(active) is not state:  # states are immutable: same object, same picture
             self._rendered[active] = state
             self._panel(active).show(state)
@@ -111,8 +131,10 @@ class TableScreen(Screen[None]):
         tabs = self.query_one(TabbedContent)
         unread = sum(state.unread(c) for c in self.query_one(MessagesPanel).channels(state))
         open_ = sum(1 for p in state.view["proposals"] if not p["withdrawn"])
+        unseen = state.unseen_changes
         labels = {"messages": f"5 Messages ({unread})" if unread else "5 Messages",
-                  "proposals": f"3 Proposals ({open_})" if open_ else "3 Proposals"}
+                  "proposals": f"3 Proposals ({open_})" if open_ else "3 Proposals",
+                  "pressure": f"4 Pressure ({unseen} new)" if unseen else "4 Pressure"}
         for tab_id, label in labels.items():
             tab = tabs.get_tab(tab_id)
             if str(tab.label) != label:  # a new label re-lays the tab bar out: only when it changes
@@ -125,6 +147,46 @@ class TableScreen(Screen[None]):
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         self.show()
+        if not self.writing:
+            self.call_after_refresh(self._focus_tab, event.pane.id)
+
+    # ------------------------------------------------------------ the writing mode
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not self.writing or action in WHILE_WRITING
+
+    def _set_writing(self, writing: bool) -> None:
+        if writing != self.writing:
+            self.writing = writing
+            self.refresh_bindings()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if isinstance(event.widget, MessageBox):
+            self._set_writing(True)
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        if isinstance(event.widget, MessageBox) and self.focused is not event.widget:
+            self._set_writing(False)
+
+    def on_key(self, event: events.Key) -> None:
+        """A letter typed after the write key but before the cursor reached the box goes in it."""
+        if self.writing and not isinstance(self.focused, Input) and event.is_printable and event.character:
+            box = self.query_one("#say", MessageBox)
+            box.insert_text_at_cursor(event.character)
+            event.stop()
+            event.prevent_default()
+
+    def action_write(self) -> None:
+        self._set_writing(True)
+        tabs = self.query_one(TabbedContent)
+        tabs.active = "messages"
+        self.call_after_refresh(self._focus_when_shown, self.query_one("#say", MessageBox))
+
+    def action_leave_text(self) -> None:
+        """Escape from the message box, so that the single-key actions work again."""
+        if isinstance(self.focused, Input) or self.writing:
+            self._set_writing(False)
+            self.query_one(MessagesPanel).stop_writing()
 
     # ------------------------------------------------------------ actions
 
@@ -132,45 +194,70 @@ class TableScreen(Screen[None]):
         tabs = self.query_one(TabbedContent)
         if tabs.active == tab:
             self.show()
-        tabs.active = tab  # TabActivated renders the tab
-        self.call_after_refresh(self._focus_tab, tab)
+        tabs.active = tab  # TabActivated renders the tab and gives it the focus
+        if tabs.active == tab and not isinstance(self.focused, Input):
+            self.call_after_refresh(self._focus_tab, tab)
 
-    def _focus_tab(self, tab: str) -> None:
-        """Keys act on what the tab shows: its table or list takes the focus."""
+    def _focus_tab(self, tab: str | None) -> None:
+        """Keys act on what the tab shows: its table, list or text takes the focus (once the tab
+        is displayed: until then its widgets cannot take it, so try again after a refresh)."""
+        if tab is None or tab != self.active_tab or self.writing:
+            return  # another tab was chosen meanwhile, or the message box is taking the focus
         targets = {"agenda": "#agenda-table", "compose": "#composer Select",
-                   "proposals": "#proposal-table", "messages": "#channels"}
-        if tab in targets:
-            found = self.query(targets[tab])
-            if found:
-                found.first().focus()
+                   "proposals": "#proposal-table", "messages": "#channels",
+                   "pressure": "#pressure-panel", "brief": "#brief-panel"}
+        found = self.query(targets[tab])
+        if found:
+            self._focus_when_shown(found.first())
 
-    def _selected(self) -> dict[str, Any] | None:
+    def _focus_when_shown(self, widget: Any, tries: int = 40) -> None:
+        """Focus `widget` once its tab is displayed (a hidden widget cannot take the focus)."""
+        if widget.focusable:
+            widget.focus()
+        elif tries:
+            self.set_timer(0.025, lambda: self._focus_when_shown(widget, tries - 1))
+
+    def _shown_proposal(self, verb: str) -> dict[str, Any] | None:
+        """The proposal the Proposals tab shows selected; from any other tab, none (and it opens)."""
+        self.show()  # a key can come before the tab's first rendering: render it first
+        if self.active_tab != "proposals":
+            self.action_tab("proposals")
+            self.notify(f"Choose the proposal to {verb} (↑/↓), then press the key again.",
+                        title="Which proposal?")
+            return None
         proposal = self.query_one(Proposals).selected()
         if proposal is None:
             self.notify("There is no proposal on the table yet.", severity="warning")
         return proposal
 
-    async def _proposal_command(self, kind: str) -> None:
-        proposal = self._selected()
-        if proposal is not None:
-            await self.app.send({"type": kind, "proposal": proposal["id"]})  # type: ignore[attr-defined]
+    def _send(self, command: dict[str, Any]) -> None:
+        self.post_message(Act(command))
 
-    async def action_table(self) -> None:
+    def _confirm(self, question: str, yes: str, command: dict[str, Any], danger: bool = True) -> None:
+        def answered(sure: bool | None) -> None:
+            if sure:
+                self._send(command)
+        self.post_message(ShowScreen(ConfirmScreen(question, yes, danger), callback=answered))
+
+    def action_table(self) -> None:
         composer = self.query_one(Composer)
+        if self.active_tab != "compose":
+            self.action_tab("compose")
+            self.notify("Check the package here, then press t to table it.", title="Table a package")
+            return
         terms = composer.terms()
         if not terms:
-            self.action_tab("compose")
             self.notify("Pick at least one option in the composer first.", severity="warning")
             return
         command: dict[str, Any] = {"type": "table_proposal", "terms": terms}
         if composer.amends:
             command["amends"] = composer.amends
-        await self.app.send(command)  # type: ignore[attr-defined]
+        self._send(command)
         composer.clear_terms()
         self.action_tab("proposals")
 
     def action_amend(self) -> None:
-        proposal = self._selected()
+        proposal = self._shown_proposal("amend")
         if proposal is not None:
             self.query_one(Composer).load(dict(proposal["terms"]), proposal["id"])
             self.action_tab("compose")
@@ -178,41 +265,51 @@ class TableScreen(Screen[None]):
     def action_clear(self) -> None:
         self.query_one(Composer).clear_terms()
 
-    async def action_support(self) -> None:
-        await self._proposal_command("support_proposal")
+    def action_support(self) -> None:
+        proposal = self._shown_proposal("support")
+        if proposal is not None:
+            self._send({"type": "support_proposal", "proposal": proposal["id"]})
 
-    async def action_sign(self) -> None:
-        await self._proposal_command("sign_proposal")
+    def action_sign(self) -> None:
+        proposal = self._shown_proposal("sign")
+        if proposal is not None:
+            self._confirm(sign_question(self.state, proposal), "Sign",
+                          {"type": "sign_proposal", "proposal": proposal["id"]})
 
-    async def action_decline(self) -> None:
-        await self._proposal_command("decline_proposal")
+    def action_decline(self) -> None:
+        proposal = self._shown_proposal("decline")
+        if proposal is not None:
+            self._confirm(f"Decline [b]{proposal['id']}[/b]? Your refusal is final for this vote.",
+                          "Decline", {"type": "decline_proposal", "proposal": proposal["id"]})
 
-    async def action_withdraw(self) -> None:
-        await self._proposal_command("withdraw_proposal")
+    def action_withdraw(self) -> None:
+        proposal = self._shown_proposal("withdraw")
+        if proposal is not None:
+            self._confirm(f"Withdraw [b]{proposal['id']}[/b] from the table? It cannot be tabled "
+                          "back; you would table a new one.", "Withdraw",
+                          {"type": "withdraw_proposal", "proposal": proposal["id"]})
 
-    async def action_ready(self) -> None:
-        await self.app.send({"type": "mark_ready"})  # type: ignore[attr-defined]
+    def action_walk_out(self) -> None:
+        view = self.state.view
+        you = view.get("you") or {}
+        self._confirm(f"Walk out of the talks? You leave with your reservation value "
+                      f"({you.get('reservation', 0):g}); a party walking out ends the game "
+                      "without an agreement for everyone.", "Walk out", {"type": "walk_out"})
 
-    def action_leave_text(self) -> None:
-        """Escape from the message box, so that the single-key actions work again."""
-        if isinstance(self.focused, Input):
-            self.query_one("#channels").focus()
-
-    def action_write(self) -> None:
-        self.action_tab("messages")
-        self.query_one("#say").focus()
+    def action_ready(self) -> None:
+        self._send({"type": "mark_ready"})
 
     def action_outcome(self) -> None:
         if self.state.phase == "ended":
             from client.screens.outcome import OutcomeScreen
 
-            self.app.push_screen(OutcomeScreen())
+            self.post_message(ShowScreen(OutcomeScreen()))
 
     async def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id in ("ready", "sign", "decline"):
             await self.run_action(event.button.id)
         elif event.button.id == "table-it":
-            await self.action_table()
+            self.action_table()
         elif event.button.id == "clear":
             self.action_clear()
 
@@ -224,6 +321,24 @@ def set_text(widget: Static, text: str) -> None:
         widget.update(text)
 
 
+def sign_question(state: Any, proposal: dict[str, Any]) -> str:
+    """What signing `proposal` costs you, as the question to ask before it."""
+    view = state.view
+    figure = worth.figure_of(proposal)
+    lines = [f"Sign [b]{proposal['id']}[/b] by {fmt.delegation_name(view, proposal['author'])}?"]
+    warn = worth.crosses(figure) or worth.below_no_deal(figure)
+    if figure is not None:
+        lines += worth.red_line_lines(figure) + worth.absent_lines(figure)
+        if worth.below_no_deal(figure):
+            lines.append(f"[b yellow]Signed now it scores {figure['result']:g} for you: "
+                         f"{-figure['margin']:g} below what no deal is worth to you ({figure['reservation']:g}).[/]")
+        elif figure["complete"]:
+            lines.append(f"Signed now it scores {figure['result']:g} for you "
+                         f"(no deal: {figure['reservation']:g}).")
+    lines.append("A signature cannot be taken back." + (" Sign anyway?" if warn else ""))
+    return "\n".join(lines)
+
+
 def turn_hint(state: Any) -> str:
     """One line saying what the phase expects of you."""
     view = state.view
@@ -233,12 +348,12 @@ def turn_hint(state: Any) -> str:
         return "[yellow]Paused by the facilitator.[/]"
     phase = view["phase"]
     if phase == "negotiation":
-        return f"Table, amend, talk; r when done.{ready}"
+        return f"Table, amend, talk (m); r when done.{ready}"
     if phase == "decision":
         waiting = [p["id"] for p in view["proposals"] if you in p["required"]
                    and you not in p["signatures"] and you not in p["declines"] and not p["withdrawn"]
                    and fmt.complete(view, p["terms"])]
-        return (f"Vote, s sign / d decline: {', '.join(waiting)}" if waiting
+        return (f"Vote on tab 3, s sign / d decline: {', '.join(waiting)}" if waiting
                 else f"Votes cast; waiting for the others.{ready}")
     if phase == "pressure":
         return "New events this round — see Pressure (4)."
@@ -252,13 +367,11 @@ def sidebar_text(state: Any) -> str:
     you = view.get("you") or {}
     lines = [f"[b]{fmt.delegation_name(view, state.delegation)}[/b]",
              f"reservation {you.get('reservation', 0):g}", f"war cost {you.get('war_cost', 0):g}", ""]
-    scored = [(worth(view, p["terms"]), p) for p in view["proposals"] if not p["withdrawn"]]
+    scored = [(worth.figure_of(p), p) for p in view["proposals"] if not p["withdrawn"]]
     if scored:
-        lines.append("[b]Proposals for you[/b]")
-        for value, p in scored:
-            if value is not None:
-                red = " [red]red line[/]" if value.red_lines else ""
-                lines.append(f" {p['id']} {value.points:g} pts ({value.margin:+g}){red}")
+        lines.append("[b]Proposals: worth to you[/b]")
+        for figure, p in scored:
+            lines.append(f" {p['id']} {worth.cell(figure).markup}")
         lines.append("")
     lines.append("[b]Seats[/b]")
     for d in view["seated"]:

@@ -9,7 +9,8 @@ from textual.widgets import DataTable
 
 from client import format as fmt
 
-LABEL = 34  # characters of an option's label; the full text is in the composer and the brief
+LABEL = 34  # characters of an option's label before the table knows its width
+MIN_LABEL = 24
 COLUMNS = 12  # the latest open proposals; older ones stay on the Proposals tab
 
 
@@ -20,29 +21,42 @@ class Agenda(DataTable[Any]):
         self.cursor_type = "row"
         self.zebra_stripes = True
 
+    def on_resize(self) -> None:
+        if self.app.state.view:  # type: ignore[attr-defined]
+            self.show(self.app.state)  # type: ignore[attr-defined]
+
     def show(self, state: Any) -> None:
         view = state.view
         if not view:
             return
         proposals = [p for p in view["proposals"] if not p["withdrawn"]][-COLUMNS:]
+        headers = [f"{p['id']}{'✔' if view.get('agreement') == p['id'] else ''} "
+                   f"{fmt.delegation_name(view, p['author'])[:8]}" for p in proposals]
+        # the option labels take the width the proposal columns leave (each has 2 of padding)
+        width = self.size.width - 2 - 7 - sum(len(h) + 2 for h in headers) - 2
+        label = max(MIN_LABEL, width) if self.size.width else LABEL
+        key = (tuple((p["id"], tuple(sorted(p["terms"].items()))) for p in proposals),
+               view.get("agreement"), label)
+        if getattr(self, "_shown", None) == key:
+            return  # nothing this table shows has changed
+        self._shown = key
         points = (view.get("you") or {}).get("points", {})
         row = self.cursor_row
         self.clear(columns=True)
         self.add_column("Issue / option", key="option")
         self.add_column("you", key="you")
-        for p in proposals:
-            agreed = "✔" if view.get("agreement") == p["id"] else ""
-            self.add_column(f"{p['id']}{agreed} {p['author'][:8]}", key=p["id"])
+        for p, header in zip(proposals, headers, strict=True):
+            self.add_column(header, key=p["id"])
         for issue in fmt.issues(view):
             self.add_row(Text(issue["title"], style="bold"), "", *["" for _ in proposals])
             for option in issue["options"]:
                 mine = points.get(issue["id"], {}).get(option["id"])
                 marks = [Text("●", style="bold green") if p["terms"].get(issue["id"]) == option["id"]
                          else Text("·", style="dim") for p in proposals]
-                self.add_row("  " + short(option["label"]), "" if mine is None else f"{mine:g}", *marks)
+                self.add_row("  " + short(option["label"], label - 2), "" if mine is None else f"{mine:g}", *marks)
         if row < self.row_count:
             self.move_cursor(row=row)
 
 
-def short(label: str) -> str:
-    return label if len(label) <= LABEL else label[:LABEL - 1] + "…"
+def short(label: str, width: int = LABEL) -> str:
+    return label if len(label) <= width else label[:width - 1] + "…"

@@ -1,40 +1,75 @@
-"""Your brief: the public briefing, your role, and your hidden table (points, red lines)."""
+"""Your brief: your role, your red lines, your hidden points table, the public briefing.
+
+Red lines come first, so that at 80x24 they are on screen without scrolling; the panel
+scrolls (arrows, PageUp/PageDown, Home/End, the wheel) for the rest. The lobby shows the same
+text before the game starts (`brief_text`).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from textual.widgets import Markdown
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
 
 from client import format as fmt
 
 
-class BriefPanel(Markdown):
+def me_in(view: Any, delegation: str | None) -> dict[str, Any]:
+    found: dict[str, Any] = next((d for d in view["scenario"]["delegations"] if d["id"] == delegation), {})
+    return found
+
+
+def red_line_lines(view: Any, you: Any) -> list[str]:
+    lines = ["[b]Your red lines[/b] (never sign these)"]
+    for red in you.get("red_lines") or []:
+        terms = "; ".join(f"{fmt.issue_title(view, i)}: "
+                          + " or ".join(fmt.option_label(view, i, o) for o in opts)
+                          for i, opts in red["terms"].items())
+        lines.append(f"  [red]•[/] [b]{escape(red.get('label') or red['id'])}[/b] [dim]({escape(terms)})[/]")
+    if not you.get("red_lines"):
+        lines.append("  none")
+    return lines
+
+
+def points_lines(view: Any, you: Any) -> list[str]:
+    lines = ["[b]Your points table[/b] (private)"]
+    for issue in fmt.issues(view):
+        row = (you.get("points") or {}).get(issue["id"], {})
+        options = " · ".join(f"{escape(o['label'])} [b]{row.get(o['id'], 0):g}[/b]" for o in issue["options"])
+        lines.append(f"  [i]{escape(issue['title'])}[/i]: {options}")
+    return lines
+
+
+def brief_text(view: Any, delegation: str | None, briefing: bool = True) -> str:
+    """The seat's whole brief as markup; `briefing` adds the public briefing at the end."""
+    you = view.get("you") or {}
+    me = me_in(view, delegation)
+    signs = ("Your signature is required on every agreement." if you.get("signature_required")
+             else "Your signature is not required unless a clause names you.")
+    lines = [f"[b]You are {escape(me.get('name', delegation or ''))}[/b] ({me.get('kind', '')})",
+             escape(fmt.reflow(me.get("brief", ""))), "",
+             f"[b]Reservation value[/b] (what no deal is worth to you now): [b]{you.get('reservation', 0):g}[/b]"
+             f" — war cost so far {you.get('war_cost', 0):g}. {signs}", "",
+             *red_line_lines(view, you), "", *points_lines(view, you)]
+    if briefing:
+        lines += ["", "[b]Public briefing[/b]", escape(fmt.reflow(view["scenario"]["briefing"]))]
+    return "\n".join(lines)
+
+
+class BriefPanel(VerticalScroll, can_focus=True):
+    def compose(self) -> ComposeResult:
+        yield Static("", id="brief-text")
+
     def show(self, state: Any) -> None:
         view = state.view
-        if not view or getattr(self, "_shown_seq", None) == view.get("seq"):
+        if not view:
             return
-        self._shown_seq = view.get("seq")
         you = view.get("you") or {}
-        me: dict[str, Any] = next((d for d in view["scenario"]["delegations"]
-                                   if d["id"] == state.delegation), {})
-        parts = [f"## You are {me.get('name', '')} ({me.get('kind', '')})", me.get("brief", ""),
-                 f"**Reservation value** (what no deal is worth to you now): {you.get('reservation', 0):g}"
-                 f" — war cost so far {you.get('war_cost', 0):g}.",
-                 "Your signature is " + ("required on every agreement." if you.get("signature_required")
-                                        else "not required unless a clause names you."),
-                 "### Your points table (private)"]
-        for issue in fmt.issues(view):
-            row = you.get("points", {}).get(issue["id"], {})
-            options = ", ".join(f"{o['label']} **{row.get(o['id'], 0):g}**" for o in issue["options"])
-            parts.append(f"- *{issue['title']}*: {options}")
-        parts.append("### Your red lines (never sign these)")
-        for red in you.get("red_lines", []):
-            terms = "; ".join(f"{fmt.issue_title(view, i)}: "
-                              + " or ".join(fmt.option_label(view, i, o) for o in opts)
-                              for i, opts in red["terms"].items())
-            parts.append(f"- **{red['label']}** ({terms})")
-        if not you.get("red_lines"):
-            parts.append("- none")
-        parts += ["### Public briefing", view["scenario"]["briefing"]]
-        self.update("\n\n".join(parts))
+        key = (you.get("reservation"), you.get("war_cost"), state.delegation)
+        if getattr(self, "_shown", None) == key:
+            return
+        self._shown = key
+        self.query_one("#brief-text", Static).update(brief_text(view, state.delegation))

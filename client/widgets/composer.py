@@ -1,8 +1,9 @@
-"""The proposal composer: one option per issue, its live worth to you, then table it.
+"""The proposal composer: one option per issue, its worth to you as it will be scored, then table it.
 
-The worth is "points on your table" (`client.worth`): the sum of your points for the options
-picked, against your reservation value, with the red lines the package crosses. Durability is
-hidden from seats, so the estimate leaves it out and says so.
+The worth line sits above the pickers, so it stays in view at 80x24. It is the server's answer
+(`client.worth`): each change of a picker asks for the package's worth to this seat if signed
+now, with the reasons; the answer shows when it comes back (a few milliseconds), and is asked
+again when the table or your reservation value changes.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Label, Select, Static
 
 from client import format as fmt
-from client.worth import worth
+from client import worth
+from client.messages import Ask
 
 
 class Composer(VerticalScroll):
@@ -23,26 +25,31 @@ class Composer(VerticalScroll):
         self.amends: str | None = None
         self._built_for: str | None = None
         self._pending: dict[str, str] = {}  # terms to show once the pickers exist
+        self._asked: tuple[Any, ...] | None = None
+        self._shown: tuple[Any, ...] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="amending")
-        yield Static("", id="issues-holder")
         yield Static("", id="worth", classes="worth")
-        yield Static("[dim]Points on your table only: the agreement's durability (hidden) is not "
-                     "included in this estimate.[/]", classes="hint")
+        yield Static("", id="issues-holder")
         with Horizontal(classes="buttons"):
             yield Button("Table it (t)", id="table-it", variant="primary", classes="small")
             yield Button("Clear (c)", id="clear", classes="small")
+        yield Static("", id="worth-reasons")
+
+    def on_mount(self) -> None:
+        """Build the pickers at once, so that amending from another tab finds them to focus."""
+        self.show(self.app.state)  # type: ignore[attr-defined]
 
     def show(self, state: Any) -> None:
-        """Build the pickers once per scenario; afterwards only the worth line changes."""
+        """Build the pickers once per scenario; afterwards only the worth lines change."""
         view = state.view
         if not view:
             return
         if self._built_for != view["scenario"]["id"]:
             self._built_for = view["scenario"]["id"]
             self._build(view)
-        self.refresh_worth()
+        self.refresh_worth(state)
 
     def _build(self, view: Any) -> None:
         points = (view.get("you") or {}).get("points", {})
@@ -75,25 +82,43 @@ class Composer(VerticalScroll):
         for select in self.query(Select):
             issue = (select.id or "").removeprefix("pick-")
             select.value = terms.get(issue, Select.NULL)
-        self.refresh_worth()
+        self.refresh_worth(self.app.state)  # type: ignore[attr-defined]
 
     def clear_terms(self) -> None:
         self.load({}, None)
 
     def on_select_changed(self, event: Select.Changed) -> None:
-        self.refresh_worth()
+        self.refresh_worth(self.app.state)  # type: ignore[attr-defined]
 
-    def refresh_worth(self) -> None:
-        view = self.app.state.view  # type: ignore[attr-defined]
+    def refresh_worth(self, state: Any) -> None:
+        view = state.view
         terms = self.terms()
         self.query_one("#amending", Static).update(
             f"Amending [b]{self.amends}[/b] — your version is tabled as a new proposal citing it."
             if self.amends else "Pick an option per issue (leave some open for a partial package).")
-        value = worth(view, terms) if view else None
-        line = self.query_one("#worth", Static)
-        if value is None or not terms:
-            line.update("Nothing picked yet.")
+        if not view or not terms:
+            self._show(("nothing",), "Nothing picked yet.", "")
             return
-        style = "red" if value.red_lines or value.margin < 0 else "green"
-        partial = "" if value.complete else " [dim](partial: only complete packages can be signed)[/]"
-        line.update(f"[{style}]{value.summary()}[/]{partial}")
+        you = view.get("you") or {}
+        asked = (tuple(sorted(terms.items())), tuple(view["seated"]), tuple(view["walked_out"]),
+                 you.get("reservation"))
+        answer = worth.answer_for(state.fetch_of("worth"), terms)
+        if asked != self._asked:
+            self._asked = asked
+            self.post_message(Ask("worth", terms=terms))
+        if answer is None:
+            self._show(("asking", asked), "[dim]Working out what this package is worth to you…[/]", "")
+            return
+        figure = answer.model_dump()
+        lines = [worth.summary(figure), *worth.red_line_lines(figure), *worth.absent_lines(figure)]
+        reasons = ["[b]Why[/b] (as it will be scored if signed now)", *worth.reasons_lines(answer)]
+        self._show(("answer", asked, answer.result), "\n".join(lines),
+                   "\n".join(reasons) if answer.reasons else "")
+
+    def _show(self, key: tuple[Any, ...], worth_text: str, reasons: str) -> None:
+        if key == self._shown:
+            return
+        self._shown = key
+        self.query_one("#worth", Static).update(worth_text)
+        self.query_one("#worth-reasons", Static).update(reasons)
+

@@ -35,7 +35,6 @@ def positions(points: Sequence[Point]) -> list[float]:
 class ConcessionPlot(PlotextPlot):
     """One delegation's curve: worth of its complete proposals, and its reservation value."""
 
-    DEFAULT_CSS = "ConcessionPlot { height: 11; }"
 
     def __init__(self, name: str, points: Sequence[Point], rounds: int, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -61,7 +60,6 @@ class ConcessionPlot(PlotextPlot):
 class ConcessionCurves(Vertical):
     """Every delegation's curve, one plot each; a line for a delegation that tabled nothing whole."""
 
-    DEFAULT_CSS = "ConcessionCurves { height: auto; } ConcessionCurves > Static { margin-top: 1; }"
 
     def __init__(self, concessions: Mapping[str, Sequence[Point]], names: Mapping[str, str],
                  rounds: int, **kwargs: Any) -> None:

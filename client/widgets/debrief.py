@@ -166,7 +166,6 @@ def debrief_markup(d: Debrief, whole: bool = False) -> str:
 class DebriefView(Vertical):
     """A debrief's text and its concession curves; `whole` for the facilitator's copy."""
 
-    DEFAULT_CSS = "DebriefView { height: auto; } DebriefView #debrief-analysis { margin-bottom: 1; }"
 
     def __init__(self, debrief: Debrief, whole: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)

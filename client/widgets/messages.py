@@ -1,4 +1,14 @@
-"""Messages: the public channel (statements, announcements) and a private one per delegation."""
+"""Messages: the public channel (statements, announcements) and a private one per delegation.
+
+Writing is a mode (see `client.screens.table`): the channel list always highlights the channel
+you write to, Enter on it (or the write key, m) puts the cursor in the message box, Enter
+there sends and gives the focus back to the list, Escape leaves without sending. A message
+longer than the server accepts is refused here, with the limit, and stays in the box.
+
+The log only appends: a new note in the channel shown is written at the end; switching
+channels rewrites the log once. Reading a channel is a local happening posted to the app,
+never a change of state made while rendering.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +16,29 @@ from typing import Any
 
 from rich.markup import escape
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Input, OptionList, Static
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Input, OptionList, RichLog
 from textual.widgets.option_list import Option
 
 from client import format as fmt
+from client.messages import Act, Happened
 from client.state import PUBLIC, ChannelRead
+from server.protocol.wire import TEXT_CHARS
 
-SHOWN = 150  # the latest messages of a channel; a longer log only slows the screen down
+SHOWN = 150  # the latest messages of a channel; the log scrolls back this far
+
+class MessageBox(Input):
+    """The box you write in; while it has the focus, only these keys are offered."""
+
+    BINDINGS = [Binding("enter", "submit", "Send"), Binding("escape", "leave", "Stop writing")]
+
+    class Left(Message):
+        """Escape: leave the box without sending."""
+
+    def action_leave(self) -> None:
+        self.post_message(self.Left())
 
 
 class MessagesPanel(Horizontal):
@@ -21,72 +46,105 @@ class MessagesPanel(Horizontal):
         super().__init__(**kwargs)
         self.channel = PUBLIC
         self._entries: list[tuple[str, str]] = []
-        self._log_key: tuple[Any, ...] | None = None
+        self._logged: tuple[str, int] = ("", 0)  # (channel, notes written) in the log
 
     def compose(self) -> ComposeResult:
         yield OptionList(id="channels")
         with Vertical(id="channel-pane"):
-            with VerticalScroll(id="channel-scroll"):
-                yield Static("", id="channel-log")
-            yield Input(placeholder="Write to everyone; Enter sends", id="say")
+            yield RichLog(id="channel-log", wrap=True, markup=True, auto_scroll=True)
+            yield MessageBox(placeholder="To everyone: m or Enter to write", id="say")
 
     def channels(self, state: Any) -> list[str]:
-        view = state.view
-        others = [d for d in view["seated"] if d != state.delegation]
-        return [PUBLIC, *others]
+        return list(state.channels())
+
+    def channel_name(self, view: Any, channel: str) -> str:
+        return "Everyone" if channel == PUBLIC else fmt.delegation_name(view, channel)
 
     def show(self, state: Any) -> None:
-        view = state.view
-        if not view:
+        if not state.view:
             return
+        self._show_channels(state)
+        self._show_log(state)
+
+    def _show_channels(self, state: Any) -> None:
         entries = []
         for channel in self.channels(state):
-            name = "Everyone" if channel == PUBLIC else fmt.delegation_name(view, channel)
             unread = state.unread(channel) if channel != self.channel else 0
             mark = f" [b yellow]({unread})[/]" if unread else ""
-            current = "▸ " if channel == self.channel else "  "
-            entries.append((f"{current}{name}{mark}", channel))
-        if entries != self._entries:  # rebuilding the list costs a layout: only when it changes
-            self._entries = entries
-            options = self.query_one("#channels", OptionList)
-            highlighted = options.highlighted
-            options.clear_options()
-            options.add_options([Option(text, id=channel) for text, channel in entries])
-            if highlighted is not None and highlighted < options.option_count:
-                options.highlighted = highlighted
-        self._show_log(state)
+            entries.append((f"{escape(self.channel_name(state.view, channel))}{mark}", channel))
+        if entries == self._entries:  # rebuilding the list costs a layout: only when it changes
+            return
+        self._entries = entries
+        options = self.query_one("#channels", OptionList)
+        options.clear_options()
+        options.add_options([Option(text, id=channel) for text, channel in entries])
+        ids = [channel for _, channel in entries]
+        with options.prevent(OptionList.OptionHighlighted):
+            options.highlighted = ids.index(self.channel) if self.channel in ids else 0
 
     def _show_log(self, state: Any) -> None:
         view = state.view
         notes = state.channel_notes(self.channel)
-        key = (self.channel, len(notes), view.get("seq"))
-        if key == self._log_key:
-            return
-        self._log_key = key
-        lines = [f"[dim]… {len(notes) - SHOWN} earlier messages[/]"] if len(notes) > SHOWN else []
-        for note in notes[-SHOWN:]:
+        log = self.query_one("#channel-log", RichLog)
+        channel, written = self._logged
+        if channel != self.channel or written > len(notes) or (written == 0 and notes):
+            log.clear()  # another channel, or the "no messages" line to replace
+            written = max(0, len(notes) - SHOWN)
+            if written:
+                log.write(f"[dim]… {written} earlier messages[/]")
+            elif not notes:
+                log.write("[dim]No messages here yet.[/]")
+            self._set_placeholder(view)
+        for note in notes[written:]:
             who = fmt.delegation_name(view, note.get("sender"))
             style = "magenta" if note["kind"] == "announcement" else "b"
-            lines.append(f"[dim]R{note.get('round', '')}[/] [{style}]{escape(who)}[/]: {escape(note['text'])}")
-        log = self.query_one("#channel-log", Static)
-        log.update("\n".join(lines) or "[dim]No messages here yet.[/]")
-        self.query_one("#channel-scroll", VerticalScroll).scroll_end(animate=False)
-        if state.unread(self.channel):
-            self.app.apply(ChannelRead(self.channel))  # type: ignore[attr-defined]
-        target = "everyone" if self.channel == PUBLIC else fmt.delegation_name(view, self.channel) + " (private)"
-        self.query_one("#say", Input).placeholder = f"To {target}: Enter sends, Esc leaves"
+            log.write(f"[dim]R{note.get('round', '')}[/] [{style}]{escape(who)}[/]: {escape(note['text'])}")
+        self._logged = (self.channel, len(notes))
+        if state.unread(self.channel) and self.is_on_screen:
+            self.post_message(Happened(ChannelRead(self.channel)))
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id:
+    @property
+    def is_on_screen(self) -> bool:
+        return bool(self.display) and self.region.width > 0
+
+    def _set_placeholder(self, view: Any) -> None:
+        target = "everyone" if self.channel == PUBLIC else self.channel_name(view, self.channel) + " (private)"
+        self.query_one("#say", Input).placeholder = f"To {target}: m or Enter to write, Enter sends, Esc leaves"
+
+    # ------------------------------------------------------------ choosing and writing
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        """The highlighted channel is the one shown and written to, from the first key."""
+        if event.option.id and event.option.id != self.channel:
             self.channel = event.option.id
             self.show(self.app.state)  # type: ignore[attr-defined]
-            self.query_one("#say", Input).focus()
 
-    async def on_input_submitted(self, event: Input.Submitted) -> None:
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.write()
+
+    def write(self) -> None:
+        """Put the cursor in the message box (the table screen turns the game keys off)."""
+        self.query_one("#say", Input).focus()
+
+    def stop_writing(self) -> None:
+        self.query_one("#channels", OptionList).focus()
+
+    def on_message_box_left(self, event: MessageBox.Left) -> None:
+        self.stop_writing()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
         text = event.value.strip()
         if not text:
+            self.stop_writing()
             return
-        event.input.value = ""
+        if len(text) > TEXT_CHARS:
+            self.notify(f"A message may have at most {TEXT_CHARS:,} characters; this one has "
+                        f"{len(text):,}. Shorten it and press Enter again.",
+                        title="Not sent", severity="error")
+            return  # the text stays in the box
         command = ({"type": "make_statement", "text": text} if self.channel == PUBLIC
                    else {"type": "send_message", "to": self.channel, "text": text})
-        await self.app.send(command)  # type: ignore[attr-defined]
+        self.post_message(Act(command))
+        event.input.value = ""
+        self.stop_writing()

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.markup import escape
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
+
+from client import format as fmt
+from client.messages import Happened
+from client.state import ChangesSeen
 
 BAR = 20
 
@@ -15,8 +21,8 @@ def meter_bar(value: float, low: float, high: float) -> str:
     return "█" * filled + "░" * (BAR - filled)
 
 
-class PressurePanel(VerticalScroll):
-    def compose(self):  # type: ignore[no-untyped-def]
+class PressurePanel(VerticalScroll, can_focus=True):
+    def compose(self) -> ComposeResult:
         yield Static("", id="pressure-text")
 
     def show(self, state: Any) -> None:
@@ -33,15 +39,18 @@ class PressurePanel(VerticalScroll):
             lines.append(f"\n[b]You[/b]  reservation {you['reservation']:g} (started at "
                          f"{you['starting_reservation']:g}) · war cost so far {you['war_cost']:g}")
         lines.append("\n[b]What changed for you[/b] (newest first)")
-        lines += [f"  • {c}" for c in reversed(state.changes[-12:])] or ["  [dim]nothing yet[/]"]
+        lines += [f"  • {escape(fmt.reflow(c))}" for c in reversed(state.changes[-12:])] or ["  [dim]nothing yet[/]"]
         lines.append("\n[b]Events this game[/b]")
         for card in reversed(view["pressure"]):
             injected = " [dim](injected)[/]" if card.get("injected") else ""
-            lines.append(f"  R{card['round']} [b]{card['title']}[/b] ({card['kind']}){injected}: {card['text']}")
+            lines.append(f"  R{card['round']} [b]{escape(card['title'])}[/b] ({card['kind']}){injected}: "
+                         f"{escape(fmt.reflow(card['text']))}")
         if not view["pressure"]:
             lines.append("  [dim]none yet[/]")
         intelligence = you.get("intelligence") or []
         if intelligence:
             lines.append("\n[b]Your intelligence[/b]")
-            lines += [f"  • {item}" for item in intelligence]
+            lines += [f"  • {escape(fmt.reflow(item))}" for item in intelligence]
         self.query_one("#pressure-text", Static).update("\n".join(lines))
+        if state.unseen_changes:
+            self.post_message(Happened(ChangesSeen()))

@@ -1,91 +1,114 @@
-"""Proposals on the table: author, worth to you, supporters, signatures; the selected one's terms."""
+"""Proposals on the table: author, worth to you, signatures, your vote; the selected one whole.
+
+The table's rows are updated in place (a cell changes, a row is added) instead of rebuilt, so a
+new signature costs one cell. The detail below it shows every issue of the selected proposal,
+who must sign it (which follows who is seated) and what it is worth to you, with the reasons.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from rich.text import Text
+from rich.markup import escape
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Static
 
 from client import format as fmt
-from client.worth import worth
+from client import worth
+from client.messages import Ask
+
+COLUMNS = ("id", "by", "rd", "worth to you", "status", "you", "supporters")
 
 
 class Proposals(Vertical):
     def compose(self) -> ComposeResult:
         table: DataTable[Any] = DataTable(id="proposal-table", cursor_type="row", zebra_stripes=True)
         yield table
-        yield Static("", id="proposal-detail")
+        with VerticalScroll(id="proposal-detail-scroll"):
+            yield Static("", id="proposal-detail")
+
+    def on_mount(self) -> None:
+        for label in COLUMNS:
+            self.table.add_column(label, key=label)
+        self._rows: dict[str, tuple[Any, ...]] = {}
 
     @property
     def table(self) -> DataTable[Any]:
         return self.query_one("#proposal-table", DataTable)
 
     def selected(self) -> dict[str, Any] | None:
-        """The proposal under the cursor, or the newest open one when none is."""
+        """The proposal under the cursor (None when the table is empty): what the keys act on."""
         view = self.app.state.view  # type: ignore[attr-defined]
-        if not view or not view["proposals"]:
-            return None
-        by_id = {p["id"]: p for p in view["proposals"]}
         table = self.table
-        if table.row_count:
-            key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
-            if key in by_id:
-                found: dict[str, Any] = by_id[key]
-                return found
-        open_ = [p for p in view["proposals"] if not p["withdrawn"]]
-        return open_[-1] if open_ else None
+        if not view or not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
+        found: dict[str, Any] | None = next((p for p in view["proposals"] if p["id"] == key), None)
+        return found
 
     def show(self, state: Any) -> None:
         view = state.view
         if not view:
             return
         table = self.table
-        row = table.cursor_row
-        table.clear(columns=True)
-        for label in ("id", "by", "rd", "worth", "status", "you", "supporters"):
-            table.add_column(label, key=label)
         for p in view["proposals"]:
-            table.add_row(p["id"], fmt.delegation_name(view, p["author"]), str(p["round"]),
-                          _worth_cell(view, p), fmt.proposal_status(view, p),
-                          _your_vote(state.delegation, p), ", ".join(p["supporters"]), key=p["id"])
-        if table.row_count:
-            table.move_cursor(row=min(max(row, 0), table.row_count - 1))
+            cells = (p["id"], fmt.delegation_name(view, p["author"]), str(p["round"]),
+                     worth.cell(worth.figure_of(p)), fmt.proposal_status(view, p), your_vote(state.delegation, p),
+                     fmt.names(view, p["supporters"]))
+            before = self._rows.get(p["id"])
+            if before is None:
+                table.add_row(*cells, key=p["id"])
+            else:
+                for column, (old, new) in zip(COLUMNS, zip(before, cells, strict=True), strict=True):
+                    if str(old) != str(new) or getattr(old, "style", None) != getattr(new, "style", None):
+                        table.update_cell(p["id"], column, new)
+            self._rows[p["id"]] = cells
         self.show_detail()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.show_detail()
 
     def show_detail(self) -> None:
-        view = self.app.state.view  # type: ignore[attr-defined]
+        state = self.app.state  # type: ignore[attr-defined]
+        view = state.view
         p = self.selected()
         detail = self.query_one("#proposal-detail", Static)
         if not view or p is None:
             detail.update("[dim]No proposal on the table yet. Compose one (key 2) and table it (t).[/]")
             return
-        lines = [f"[b]{p['id']}[/b] by {fmt.delegation_name(view, p['author'])}"
-                 + (f", amending {p['amends']}" if p["amends"] else "")]
-        for issue in fmt.issues(view):
-            lines.append(f"  {issue['title']}: {fmt.option_label(view, issue['id'], p['terms'].get(issue['id']))}")
-        lines.append(f"  needs: {', '.join(p['required']) or '—'}; signed: "
-                     f"{', '.join(p['signatures']) or '—'}; declined: {', '.join(p['declines']) or '—'}")
-        detail.update("\n".join(lines))
+        figure = worth.figure_of(p)
+        answer = worth.answer_for(state.fetch_of("worth"), p["terms"]) if figure else None
+        asked = (p["id"], tuple(sorted((figure or {}).items(), key=str)))
+        if figure and answer is None and getattr(self, "_asked", None) != asked:
+            self._asked = asked  # the reasons come with the whole answer
+            self.post_message(Ask("worth", terms=dict(p["terms"])))
+        text = detail_text(view, p, answer)
+        if getattr(self, "_detail", None) != text:
+            self._detail = text
+            detail.update(text)
 
 
-def _worth_cell(view: Any, p: dict[str, Any]) -> Text:
-    value = worth(view, p["terms"])
-    if value is None:
-        return Text("")
-    text = f"{value.points:g} ({'+' if value.margin >= 0 else ''}{value.margin:g})"
-    if value.red_lines:
-        return Text(text + " RED LINE", style="bold red")
-    return Text(text, style="green" if value.margin >= 0 else "yellow")
+def detail_text(view: Any, p: dict[str, Any], answer: Any = None) -> str:
+    lines = [f"[b]{p['id']}[/b] by {escape(fmt.delegation_name(view, p['author']))}"
+             + (f", amending {p['amends']}" if p["amends"] else "") + f" — {fmt.proposal_status(view, p)}"]
+    for issue in fmt.issues(view):
+        option = p["terms"].get(issue["id"])
+        label = fmt.option_label(view, issue["id"], option) if option else "[dim]open[/]"
+        lines.append(f"  {escape(issue['title'])}: [b]{escape(label) if option else label}[/b]")
+    lines.append(f"  needs: {escape(fmt.names(view, p['required']))}; signed: "
+                 f"{escape(fmt.names(view, p['signatures']))}; declined: {escape(fmt.names(view, p['declines']))}")
+    figure = worth.figure_of(p)
+    if figure is not None:
+        lines += ["  " + worth.summary(figure), *("  " + line for line in worth.red_line_lines(figure)),
+                  *("  " + line for line in worth.absent_lines(figure))]
+    if answer is not None and answer.reasons:
+        lines += ["  [b]Why[/b]", *("  " + line for line in worth.reasons_lines(answer))]
+    return "\n".join(lines)
 
 
-def _your_vote(you: str | None, p: dict[str, Any]) -> str:
+def your_vote(you: str | None, p: dict[str, Any]) -> str:
     if you in p["signatures"]:
         return "signed"
     if you in p["declines"]:

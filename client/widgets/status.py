@@ -1,4 +1,6 @@
-"""The header line: scenario, round, phase, time left, who you are, and the connection."""
+"""The header line: phase, time left, round, who you are, your no-deal value and war cost, what
+is unread, the connection, the scenario — most urgent first, so that at 80 columns only the
+scenario's title is cut off."""
 
 from __future__ import annotations
 
@@ -10,8 +12,6 @@ from client import format as fmt
 
 
 class StatusBar(Static):
-    DEFAULT_CSS = "StatusBar { height: 1; background: $primary-background; padding: 0 1; }"
-
     def on_mount(self) -> None:
         self.watch(self.app, "state", self.refresh_text)
         self.set_interval(1.0, self.refresh_text)
@@ -22,9 +22,17 @@ class StatusBar(Static):
         if not view:
             self.update(fmt.connection_mark(state.connection, state.connection_detail))
             return
-        # Most urgent first: at 80 columns the scenario's title is what gets cut off.
-        parts = [f"[b]{view['phase']}[/b]", fmt.time_left(view), fmt.round_text(view),
+        you = view.get("you") or {}
+        unread = sum(state.unread(c) for c in state.channels())
+        parts = [f"[b]{view['phase']}[/b] {fmt.time_left(view)}".strip(),
+                 fmt.round_text(view).replace("round ", "R"),
                  f"[b]{fmt.delegation_name(view, state.delegation)}[/b]",
+                 f"no deal {you['reservation']:g}" if you else "",
+                 f"war cost {you['war_cost']:g}" if you else "",
+                 f"[b yellow]{unread} unread[/]" if unread else "",
                  fmt.connection_mark(state.connection, state.connection_detail),
                  view["scenario"]["title"]]
-        self.update(" · ".join(p for p in parts if p))
+        text = " · ".join(p for p in parts if p)
+        if text != getattr(self, "_text", None):  # the clock ticks every second: repaint only on change
+            self._text = text
+            self.update(text)

@@ -7,6 +7,8 @@ Nothing here reveals a seat's hidden table: a bot talks about proposals, never i
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
+from typing import Any
 
 TABLED = {
     "firm": ("{me} tables {p}. This is the basis for any agreement.",
@@ -26,6 +28,14 @@ HOLDING = ("{me} stands by its position; nothing on the table meets our needs ye
 REPLIES = ("{me} thanks {to} for its message; our position is on the table.",
            "{me} has noted {to}'s message and will answer through its proposals.",
            "Message received. {me} is ready to talk on the basis of the proposals tabled.")
+
+
+def name_of(view: Mapping[str, Any], delegation: str) -> str:
+    """A delegation's name in the scenario's words (bots never say an id to a person)."""
+    for d in (view.get("scenario") or {}).get("delegations") or ():
+        if d.get("id") == delegation:
+            return str(d.get("name") or delegation)
+    return delegation
 
 
 def say(lines: tuple[str, ...], rng: random.Random, **names: str) -> str:

@@ -187,7 +187,8 @@ class Strategy:
             self.answered.add(note["seq"])
             if self.replies < MAX_REPLIES and note["sender"] in in_play:
                 self.replies += 1
-                text = speech.say(speech.REPLIES, self.rng, me=self.display, to=note["sender"])
+                text = speech.say(speech.REPLIES, self.rng, me=self.display,
+                                  to=speech.name_of(view, note["sender"]))
                 replies.append(c.SendMessage(to=note["sender"], text=text))
         return replies
 
@@ -206,7 +207,7 @@ class Strategy:
         self.display = self._name(view)
 
     def _name(self, view: View) -> str:
-        return next((d["name"] for d in view["scenario"]["delegations"] if d["id"] == self.me), self.me)
+        return speech.name_of(view, self.me)
 
     display: str = ""
 

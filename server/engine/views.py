@@ -13,6 +13,7 @@ from typing import Any
 from server.engine.commands import FACILITATOR
 from server.engine.events import ControllerChanged, EventBase, PressureDrawn, Visibility
 from server.engine.state import Interim, Negotiation, Note, Proposal
+from server.engine.worth import PackageWorth, package_worth
 from server.scenario.model import Delegation, Scenario
 
 Seat = str | None  # a delegation id, FACILITATOR, or None for an observer
@@ -94,11 +95,56 @@ def hidden_view(state: Negotiation, delegation: Delegation) -> dict[str, Any]:
     }
 
 
-def proposal_view(p: Proposal) -> dict[str, Any]:
-    return {"id": p.id, "author": p.author, "terms": p.terms, "round": p.round, "amends": p.amends,
+def proposal_view(p: Proposal, worth: dict[str, Any] | None = None,
+                  worths: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    view = {"id": p.id, "author": p.author, "terms": p.terms, "round": p.round, "amends": p.amends,
             "required": list(p.required), "supporters": sorted(p.supporters),
             "signatures": sorted(p.signatures), "declines": sorted(p.declines),
-            "withdrawn": p.withdrawn, "settled": p.settled}
+            "withdrawn": p.withdrawn, "settled": p.settled, "worth": worth}
+    if worths is not None:
+        view["worths"] = worths
+    return view
+
+
+def worths_of(state: Negotiation, p: Proposal) -> dict[str, dict[str, Any]] | None:
+    if p.withdrawn:
+        return None
+    return {d.id: seat_worth(state, d.id, p) for d in state.scenario.delegations if d.id in state.reservation}
+
+
+# package_worth is pure in these inputs, and a view is built for every seat on every update:
+# each package is valued once per table (who is in play), reservation value and war cost.
+# Keyed by scenario object, checked by identity as `_PUBLIC_PARTS` is.
+_WORTH: dict[int, tuple[Scenario, dict[tuple[Any, ...], dict[str, Any]]]] = {}
+
+
+def worth_figure(w: PackageWorth) -> dict[str, Any]:
+    """The part of a package's worth a seat's view carries beside each proposal (the reasons
+    in full come with `package_worth` on request: they would make every update large)."""
+    return {"result": w.result, "margin": w.margin, "reservation": w.reservation,
+            "points_on_paper": w.points_on_paper, "points": w.points, "complete": w.complete,
+            "durability_included": w.durability_included, "red_lines_crossed": w.red_lines_crossed,
+            "red_line_penalty": w.red_line_penalty, "signer_names": w.signer_names,
+            "commitment": w.commitment, "war_cost": w.war_cost,
+            "absent": [f"{a.issue_title}: {', '.join(a.missing)}" for a in w.absent_clauses]}
+
+
+def seat_worth(state: Negotiation, delegation: str, p: Proposal) -> dict[str, Any]:
+    """`worth_figure` of a proposal for `delegation` now, computed once per distinct input."""
+    cached = _WORTH.get(id(state.scenario))
+    if cached is None or cached[0] is not state.scenario:
+        if len(_WORTH) > 64:
+            _WORTH.clear()
+        cached = _WORTH[id(state.scenario)] = (state.scenario, {})
+    figures = cached[1]
+    key = (delegation, tuple(sorted(p.terms.items())), frozenset(state.in_play()),
+           state.reservation[delegation], state.war_cost[delegation])
+    found = figures.get(key)
+    if found is None:
+        if len(figures) > 20_000:
+            figures.clear()
+        found = figures[key] = worth_figure(package_worth(state, delegation, p.terms))
+    return found
 
 
 def interim_view(i: Interim) -> dict[str, Any]:
@@ -117,8 +163,12 @@ def notes_for(state: Negotiation, seat: Seat) -> list[dict[str, Any]]:
 
 
 def view_for(state: Negotiation, seat: Seat, include_notes: bool = True,
-             include_scenario: bool = True) -> dict[str, Any]:
+             include_scenario: bool = True, every_worth: bool = False) -> dict[str, Any]:
     """Everything `seat` may know now, as JSON-ready data.
+
+    A seat's proposals carry their `worth` to it (`worth_figure`). `every_worth`, for the
+    facilitator's replay, adds `worths`: every delegation's (the facilitator's view only: it
+    would be too large to send on every update).
 
     Without `include_scenario`, the view leaves out the public scenario: it only changes when
     the game ends (the historical outcome appears), so a client keeps the one it was sent."""
@@ -135,7 +185,9 @@ def view_for(state: Negotiation, seat: Seat, include_notes: bool = True,
         "controllers": dict(sorted(s.controllers.items())),
         "ready": sorted(s.ready),
         "meters": dict(s.meters),
-        "proposals": [proposal_view(p) for p in s.proposals.values()],
+        "proposals": [proposal_view(p, seat_worth(s, seat, p) if seat in s.reservation and not p.withdrawn
+                                    else None, worths_of(s, p) if every_worth and seat == FACILITATOR else None)
+                      for p in s.proposals.values()],
         "agreement": s.agreement,
         "interims": [interim_view(i) for i in s.interims],
         "pressure": [

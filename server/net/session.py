@@ -87,7 +87,7 @@ class Session:
             w.AssignBot: self.on_assign_bot, w.ReleaseBot: self.on_release_bot, w.IssueCode: self.on_issue_code,
             w.ViewAs: self.on_view_as, w.FetchLog: self.on_fetch_log,
             w.FetchDebrief: self.on_fetch_debrief, w.FetchReport: self.on_fetch_report, w.Ping: self.on_ping,
-            w.FetchSince: self.on_fetch_since, w.FetchGuide: self.on_fetch_guide,
+            w.FetchSince: self.on_fetch_since, w.FetchGuide: self.on_fetch_guide, w.AskWorth: self.on_ask_worth,
         }
 
     # ------------------------------------------------------------ the loop
@@ -386,6 +386,19 @@ class Session:
         if text is None:
             raise Refusal("no_guide", f"The scenario {self.klass.scenario!r} has no teacher's guide.")
         return [w.Guide(reply_to=m.id, scenario=self.klass.scenario, markdown=text)]
+
+    async def on_ask_worth(self, m: w.AskWorth) -> list[Step]:
+        """A seat's own worth of a package: only its own hidden table is used, nothing else's."""
+        if self.seat is None:
+            raise Refusal("not_joined", "Only a seat has a worth to ask about: join a seat first.")
+        room, delegation = self.seat
+        scenario = room.game.scenario
+        for issue_id, option_id in m.terms.items():
+            issue = scenario.issue(issue_id)
+            if issue is None or issue.option(option_id) is None:
+                raise Refusal("bad_terms", f"Scenario {scenario.id} has no option {option_id!r} "
+                                           f"for issue {issue_id!r}.")
+        return [w.Worth(reply_to=m.id, room=room.id, worth=room.game.package_worth(delegation, m.terms))]
 
     async def on_ping(self, m: w.Ping) -> list[Step]:
         return [w.Pong(reply_to=m.id)]

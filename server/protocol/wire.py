@@ -31,7 +31,9 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from server.engine.commands import Command, Id
 from server.engine.schedule import Schedule
+from server.engine.text import TEXT_CHARS as TEXT_CHARS  # re-exported: clients check text length first
 from server.engine.text import Name
+from server.engine.worth import PackageWorth as PackageWorth  # re-exported: the `worth` reply's body
 
 PROTOCOL_VERSION = 1
 
@@ -229,6 +231,16 @@ class FetchGuide(Message):
     id: CommandId
 
 
+class AskWorth(Message):
+    """A seat asks what a package (possibly partial) would be worth to it if signed now, as it
+    will be scored, with the reasons (the composer asks as options are picked). Reply: `Worth`."""
+
+    type: Literal["ask_worth"] = "ask_worth"
+    id: CommandId
+    terms: dict[Annotated[str, Field(max_length=64)], Annotated[str, Field(max_length=64)]] = Field(
+        max_length=64)
+
+
 class Ping(Message):
     """Reply: `Pong` with the same id."""
 
@@ -238,7 +250,7 @@ class Ping(Message):
 
 ClientMessage = Annotated[
     Hello | Join | Resume | Watch | OpenClass | SendCommand | AssignBot | ReleaseBot | IssueCode
-    | ViewAs | FetchLog | FetchDebrief | FetchReport | FetchSince | FetchGuide | Ping,
+    | ViewAs | FetchLog | FetchDebrief | FetchReport | FetchSince | FetchGuide | AskWorth | Ping,
     Field(discriminator="type"),
 ]
 
@@ -415,6 +427,15 @@ class Guide(Message):
     markdown: str
 
 
+class Worth(Message):
+    """What `AskWorth`'s package is worth to the asking seat now (`server.engine.worth`)."""
+
+    type: Literal["worth"] = "worth"
+    reply_to: str
+    room: str
+    worth: PackageWorth
+
+
 class Pong(Message):
     type: Literal["pong"] = "pong"
     reply_to: str
@@ -446,7 +467,8 @@ class SinceLastVisit(Message):
 
 ServerMessage = Annotated[
     Welcome | Joined | Watching | ClassOpened | ClassState | Update | PresenceChanged | CodeIssued
-    | SeatView | Ack | Error | GameLog | DebriefReport | ClassReport | SinceLastVisit | Guide | Pong,
+    | SeatView | Ack | Error | GameLog | DebriefReport | ClassReport | SinceLastVisit | Guide | Worth
+    | Pong,
     Field(discriminator="type"),
 ]
 
@@ -482,6 +504,7 @@ ERROR_CODES: dict[str, str] = {
     "bots_unavailable": "this server has no bots installed",
     "already_bot": "a bot already plays that seat",
     "not_bot": "no bot plays that seat",
+    "bad_terms": "a package names an issue or option the scenario does not have",
     "bad_schedule": "the schedule names a round the scenario lacks, or a time already past or out of order",
 }
 

@@ -88,10 +88,10 @@ class Replay:
 
     def view_at(self, index: int, include_notes: bool = True) -> dict[str, Any]:
         """What this replay's seat could know after event `index`."""
-        return view_for(self.state_after(index), self.seat, include_notes)
+        return view_for(self.state_after(index), self.seat, include_notes, every_worth=True)
 
     def final_view(self) -> dict[str, Any]:
-        return view_for(self.snapshots.final, self.seat)
+        return view_for(self.snapshots.final, self.seat, every_worth=True)
 
     def describe(self, entry: Entry) -> str:
         return describe(entry.event, self.names)

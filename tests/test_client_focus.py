@@ -1,0 +1,204 @@
+"""The player's focus model and confirmations, on the real app against a real server:
+typing never plays a move, irreversible moves ask first, keys act only on what is shown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.widgets import Input, OptionList, Select
+
+from client.app import ParleyApp
+from client.connection import Connection
+from client.screens.confirm import ConfirmScreen
+from client.screens.table import TableScreen
+from client.state import PUBLIC
+from client.widgets.messages import MessageBox
+from client_helpers import open_room, to_phase, wait_until
+from server.engine import commands as c
+from server.net.server import ParleyServer
+from server.protocol.wire import TEXT_CHARS
+from server_helpers import AGREEABLE_TUTORIAL_TERMS, Client
+
+RED_LINE_TERMS = {"dam_height": "frozen", "water_flow": "guaranteed", "compensation": "none"}
+GAME_KEYS = ("1", "2", "3", "s", "d", "r", "t", "a", "u", "w", "x")
+
+
+def player_app(srv: ParleyServer, tmp_path: Path, code: str) -> ParleyApp:
+    return ParleyApp(Connection(srv.url, backoff=(0.1,)), code=code, name="Ann",
+                     config_file=tmp_path / "client.json")
+
+
+async def on_table(pilot: Any, app: ParleyApp, proposals: bool = True) -> None:
+    """Wait until the table is rendered (its hint written) and, with `proposals`, has one."""
+    await wait_until(pilot, lambda: isinstance(app.screen, TableScreen) and app.screen.query("#turn-hint")
+                     and str(app.screen.query_one("#turn-hint").render())
+                     and (not proposals or app.state.view["proposals"]), what="the table")
+
+
+def footer_keys(app: ParleyApp) -> set[str]:
+    """The keys the footer offers now (enabled bindings with a description, shown)."""
+    return {key for key, active in app.screen.active_bindings.items()
+            if active.enabled and active.binding.show and active.binding.description}
+
+
+async def a_decision_with(srv: ParleyServer, terms: dict[str, str]) -> tuple[Any, dict[str, str], Client]:
+    room, codes = await open_room(srv)
+    await to_phase(room, "negotiation")
+    lowland = await Client.connect(srv.url, "lowland")
+    await lowland.join(codes["lowland"])
+    await lowland.command({"type": "table_proposal", "terms": terms})
+    await room.submit("facilitator", c.AdvancePhase())  # to the decision
+    return room, codes, lowland
+
+
+async def test_typing_after_the_write_key_never_plays_a_move(srv: ParleyServer, tmp_path: Path) -> None:
+    """m, then a sentence full of game keys, Enter: one statement is sent; nothing signed, declined or readied."""
+    room, codes, lowland = await a_decision_with(srv, RED_LINE_TERMS)
+    app = player_app(srv, tmp_path, codes["upland"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await on_table(pilot, app)
+        await pilot.press("m", *"yes I sign 3s d r x w")  # at once: before the cursor could move
+        await wait_until(pilot, lambda: isinstance(app.focused, MessageBox), what="the cursor in the box")
+        assert app.screen.query_one("#say", Input).value == "yes I sign 3s d r x w"
+        assert footer_keys(app) & set(GAME_KEYS) == set(), "no game key is offered while writing"
+        assert {"enter", "escape"} <= footer_keys(app)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: any(n["text"] == "yes I sign 3s d r x w"
+                                            for n in app.state.channel_notes(PUBLIC)), what="the statement")
+        assert isinstance(app.focused, OptionList), "after sending, the focus is back on the channels"
+        assert app.screen.query_one("#say", Input).value == ""
+        p1 = room.game.state.proposals["P1"]
+        assert "upland" not in p1.signatures and "upland" not in p1.declines
+        assert "upland" not in room.game.state.ready and not room.game.state.walked_out
+        await pilot.press("s")  # a game key again, now that the box is left: it asks, on tab 3
+        await pilot.pause()
+        assert "s" in footer_keys(app)
+    await lowland.close()
+
+
+async def test_escape_leaves_the_box_and_the_game_keys_come_back(srv: ParleyServer, tmp_path: Path) -> None:
+    """Escape in the box keeps the text unsent, gives focus to the channel list and the footer its keys."""
+    _, codes, lowland = await a_decision_with(srv, AGREEABLE_TUTORIAL_TERMS)
+    app = player_app(srv, tmp_path, codes["upland"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await on_table(pilot, app)
+        await pilot.press("5")
+        await wait_until(pilot, lambda: isinstance(app.focused, OptionList), what="the channel list")
+        channels = app.screen.query_one("#channels", OptionList)
+        assert channels.highlighted == 0, "a channel is highlighted from the first key"
+        await pilot.press("down", "down", "enter")  # Lowland's private channel (after the Commission)
+        await wait_until(pilot, lambda: isinstance(app.focused, MessageBox), what="the box")
+        assert "Lowland (private)" in app.screen.query_one("#say", Input).placeholder
+        await pilot.press(*"hello", "escape")
+        await pilot.pause()
+        assert isinstance(app.focused, OptionList) and "s" in footer_keys(app)
+        assert not app.state.channel_notes("lowland")
+    await lowland.close()
+
+
+async def test_a_message_over_the_limit_is_refused_and_kept(srv: ParleyServer, tmp_path: Path) -> None:
+    """An over-long message is refused before sending, with the limit, and stays in the box."""
+    _, codes, lowland = await a_decision_with(srv, AGREEABLE_TUTORIAL_TERMS)
+    app = player_app(srv, tmp_path, codes["upland"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await on_table(pilot, app)
+        await pilot.press("m")
+        await wait_until(pilot, lambda: isinstance(app.focused, MessageBox), what="the box")
+        box = app.screen.query_one("#say", Input)
+        box.value = "x" * (TEXT_CHARS + 1)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert box.value == "x" * (TEXT_CHARS + 1) and isinstance(app.focused, MessageBox)
+        assert any(f"{TEXT_CHARS:,} characters" in n.message for n in app._notifications)
+        assert not app.state.channel_notes(PUBLIC)
+    await lowland.close()
+
+
+async def test_signing_across_a_red_line_asks_with_its_cost(srv: ParleyServer, tmp_path: Path) -> None:
+    """s on a red-line package asks, naming the red line; n keeps the signature off; y signs."""
+    room, codes, lowland = await a_decision_with(srv, RED_LINE_TERMS)
+    app = player_app(srv, tmp_path, codes["upland"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await on_table(pilot, app)
+        await pilot.press("s")  # from the Agenda tab: it only opens the Proposals tab
+        await pilot.pause()
+        assert app.screen.query_one("#tabs").active == "proposals"
+        assert not isinstance(app.screen, ConfirmScreen)
+        await pilot.press("s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the question")
+        question = str(app.screen.query_one("#question").render())
+        assert "Never freeze the dam without a compensation fund" in question and "Sign anyway?" in question
+        await pilot.press("enter")  # the focused answer is No
+        await wait_until(pilot, lambda: isinstance(app.screen, TableScreen), what="the table again")
+        assert "upland" not in room.game.state.proposals["P1"].signatures
+        await pilot.press("s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the question again")
+        await pilot.press("y")
+        await wait_until(pilot, lambda: "upland" in room.game.state.proposals["P1"].signatures, what="the signature")
+    await lowland.close()
+
+
+async def test_amend_then_enter_opens_the_first_picker(srv: ParleyServer, tmp_path: Path) -> None:
+    """a on a proposal loads it into the composer with the focus on a picker, so Enter works at once."""
+    room, codes = await open_room(srv)
+    await to_phase(room, "negotiation")
+    lowland = await Client.connect(srv.url, "lowland")
+    await lowland.join(codes["lowland"])
+    await lowland.command({"type": "table_proposal", "terms": AGREEABLE_TUTORIAL_TERMS})
+    app = player_app(srv, tmp_path, codes["upland"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await on_table(pilot, app)
+        await pilot.press("3", "a")
+        await wait_until(pilot, lambda: app.screen.query_one("#tabs").active == "compose"
+                         and type(app.focused).__name__ == "Select", what="a focused picker")
+        assert app.screen.query_one("#composer").amends == "P1"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: type(app.focused).__name__ == "SelectOverlay", what="the options")
+    await lowland.close()
+
+
+async def test_the_composer_and_the_detail_show_the_worth_as_scored(srv: ParleyServer, tmp_path: Path) -> None:
+    """Istanbul: a binding guarantee without the West counts as a declaration; the composer asks
+    the server and shows that figure and why; the proposal detail shows the same figure and every issue."""
+    room, codes = await open_room(srv, "istanbul-2022")
+    await to_phase(room, "negotiation")
+    binding = {"alignment": "permanent_neutrality", "guarantees": "binding_collective",
+               "foreign_troops": "total_ban", "armed_forces": "generous_cap", "crimea": "set_aside",
+               "regions": "leaders_summit", "ceasefire": "full_monitored", "eu_accession": "open",
+               "sanctions": "maintained"}
+    expected = room.game.package_worth("ukraine", binding)
+    app = player_app(srv, tmp_path, codes["ukraine"])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await on_table(pilot, app, proposals=False)
+        await pilot.press("2")
+        await wait_until(pilot, lambda: app.screen.query_one("#tabs").active == "compose", what="the composer")
+        for issue, option in binding.items():
+            app.screen.query_one(f"#pick-{issue}", Select).value = option
+        await wait_until(pilot, lambda: f"{expected.result:g} for you" in text(app, "#worth"), what="the worth")
+        assert "not at the table" in text(app, "#worth") and "counts as" in text(app, "#worth-reasons")
+        await pilot.press("t")
+        await wait_until(pilot, lambda: app.state.view["proposals"], what="the tabled proposal")
+        await wait_until(pilot, lambda: "Why" in text(app, "#proposal-detail"), what="the detail's reasons")
+        detail = text(app, "#proposal-detail")
+        assert f"{expected.result:g} for you" in detail and "Sanctions on Russia" in detail
+        assert detail.count(": ") >= len(binding)
+
+
+async def test_an_announcement_raises_a_notice(srv: ParleyServer, tmp_path: Path) -> None:
+    """The facilitator's announcement and an injected card each raise a notification."""
+    room, codes = await open_room(srv)
+    await to_phase(room, "negotiation")
+    app = player_app(srv, tmp_path, codes["upland"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await on_table(pilot, app, proposals=False)
+        await room.submit("facilitator", c.Announce(text="Five minutes left."))
+        await room.submit("facilitator", c.InjectEvent(card="power_cuts"))
+        await wait_until(pilot, lambda: {n.title for n in app._notifications}
+                         >= {"Announcement", "What changed for you: see tab 4"}, what="the notices")
+        assert "(1 new)" in str(app.screen.query_one("#tabs").get_tab("pressure").label) or \
+            "new)" in str(app.screen.query_one("#tabs").get_tab("pressure").label)
+
+
+def text(app: ParleyApp, selector: str) -> str:
+    return str(app.screen.query_one(selector).render())
