@@ -306,7 +306,8 @@ class ConsoleScreen(Screen[None]):
             self._send({"type": "announce", "text": text})
 
     def action_end(self) -> None:
-        self.post_message(ShowScreen(ConfirmScreen("End this room's game now? Every seat sees the outcome at once.", "End"), callback=self._end))
+        question = "End this room's game now? Every seat sees the outcome at once."
+        self.post_message(ShowScreen(ConfirmScreen(question, "End"), callback=self._end))
 
     async def _end(self, yes: bool | None) -> None:
         if yes:
