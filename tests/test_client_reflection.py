@@ -47,3 +47,26 @@ async def test_a_student_hands_in_and_revises_a_reflection(srv: ParleyServer, tm
                          what="the revision stored")
         await facilitate(room, c.CloseReflections())
         await wait_until(pilot, lambda: not app.screen.check_action("reflect", ()), what="the key gone")
+
+
+async def test_the_console_asks_its_own_questions_and_closes_reflections(srv: ParleyServer, tmp_path: Path) -> None:
+    """In the console, O opens the debrief with the facilitator's own questions (one per line)
+    and k closes the room's reflections."""
+    app = ParleyApp(server=srv.url, role="facilitator", config_file=tmp_path / "client.json",
+                    key=srv.instructor_key)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.click("#open")
+        await wait_until(pilot, lambda: app.class_state.rooms and type(app.screen).__name__ == "ConsoleScreen",
+                         what="the console")
+        room = srv.runtime.room(app.class_state.room_ids()[0])  # type: ignore[union-attr]
+        await to_phase(room, "negotiation")
+        await facilitate(room, c.EndGame())
+        await wait_until(pilot, lambda: app.screen.check_action("open_debrief_asking", ()), what="the debrief keys")
+        await pilot.press("Q")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "QuestionsScreen", what="the questions form")
+        await pilot.press(*"What surprised you?", "enter", *"Whom did you trust?")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: room.game.state.reflection_questions
+                         == ("What surprised you?", "Whom did you trust?"), what="the debrief open with them")
+        await pilot.press("k")
+        await wait_until(pilot, lambda: room.game.state.reflections_closed, what="reflections closed")

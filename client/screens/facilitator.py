@@ -128,6 +128,7 @@ class ConsoleScreen(Screen[None]):
         Binding("t", "report", "Report", show=False),
         Binding("question_mark", "guide", "Guide", show=False),
         Binding("k", "command('close_reflections')", "Close reflections", show=False),
+        Binding("Q", "open_debrief_asking", "Open debrief, own questions", show=False),
         Binding("f", "fresh_code", "Fresh code", show=False),
         Binding("S", "slips", "Code slips for the class", show=False),
         Binding("G", "class_action('start_game')", "Start every room", show=False),
@@ -142,7 +143,7 @@ class ConsoleScreen(Screen[None]):
     # What the footer offers depends on the selected room: running it, or debriefing it.
     WHILE_PLAYING = {"start_game", "pause", "resume", "advance", "extend", "inject", "end", "bot",
                      "human", "seat_absent", "start"}
-    ONCE_ENDED = {"open_debrief", "show_debrief", "close_reflections"}
+    ONCE_ENDED = {"open_debrief", "show_debrief", "close_reflections", "open_debrief_asking"}
 
     def __init__(self) -> None:
         super().__init__()
@@ -297,6 +298,13 @@ class ConsoleScreen(Screen[None]):
     async def _inject(self, card: str | None) -> None:
         if card:
             self._send({"type": "inject_event", "card": card})
+
+    def action_open_debrief_asking(self) -> None:
+        self.post_message(ShowScreen(modals.QuestionsScreen(), callback=self._open_debrief_asking))
+
+    def _open_debrief_asking(self, questions: list[str] | None) -> None:
+        if questions:
+            self._send({"type": "open_debrief", "questions": questions})
 
     def action_announce(self) -> None:
         self.post_message(ShowScreen(modals.AnnounceScreen(), callback=self._announce))
@@ -456,5 +464,6 @@ class ConsoleScreen(Screen[None]):
 
 CLASS_BURST, CLASS_PACE = 30, 0.06  # the server lets one connection send 40 at once, then 20 a second
 KEYS_LINE = ("[dim]e +1 min · n next phase · i inject · x end · b/h bot/human seat · j seat absent · f fresh code · "
-             "v view as · l review · t report · ? guide · k close reflections · S code slips · "
+             "v view as · l review · t report · ? guide · Q debrief with own questions · k close reflections · "
+             "S code slips · "
              "capitals act on every room: G P R E A O · ctrl+p finds any key[/]")

@@ -82,6 +82,38 @@ class AnnounceScreen(ModalScreen[str | None]):
         self.dismiss(event.value.strip() or None)
 
 
+class QuestionsScreen(ModalScreen[list[str] | None]):
+    """The facilitator's own reflection questions, one per line, asked as the debrief opens."""
+
+    BINDINGS = [Binding("ctrl+s", "ask", "Open the debrief", priority=True),
+                Binding("escape", "dismiss(None)", "Cancel")]
+    DEFAULT_CSS = "QuestionsScreen TextArea { height: 8; }"
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import TextArea
+
+        with Vertical(classes="modal-box"):
+            yield Static("[b]Open the debrief with your own reflection questions[/b]\n"
+                         "One question per line (at most 10); ctrl+s opens the debrief; Esc cancels. "
+                         "[dim]Plain o asks the teacher's guide's questions instead.[/]")
+            yield TextArea(id="questions")
+
+    def on_mount(self) -> None:
+        self.query_one("#questions").focus()
+
+    def action_ask(self) -> None:
+        from textual.widgets import TextArea
+
+        lines = [line.strip() for line in self.query_one("#questions", TextArea).text.splitlines()]
+        questions = [q for q in lines if q]
+        if not questions:
+            self.notify("Write at least one question, or press Esc and use o.", severity="warning")
+        elif len(questions) > 10 or any(len(q) > 600 for q in questions):
+            self.notify("At most 10 questions of at most 600 characters each.", severity="warning")
+        else:
+            self.dismiss(questions)
+
+
 class SeatViewScreen(ModalScreen[None]):
     """One delegation's private view, as the server sends it to that seat."""
 
