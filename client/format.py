@@ -137,6 +137,15 @@ def reflow(text: str | None) -> str:
     return "\n\n".join(paragraphs)
 
 
+def no_deal(figures: Mapping[str, Any] | None) -> float:
+    """What no deal would score a delegation now: its reservation value less the war it has paid.
+
+    A result is an agreement's worth less the same war cost, so a result and this number compare
+    directly, and their difference is the surplus (or margin) the game scores."""
+    figures = figures or {}
+    return round(float(figures.get("reservation") or 0) - float(figures.get("war_cost") or 0), 2)
+
+
 def red_line_label(you: Mapping[str, Any] | None, red_line: str) -> str:
     """A red line's label (the scenario's words), from the seat's own hidden view."""
     for red in (you or {}).get("red_lines") or []:

@@ -17,6 +17,8 @@ from typing import Any
 from rich.markup import escape
 from rich.text import Text
 
+from client import format as fmt
+
 Figure = Mapping[str, Any]
 
 
@@ -63,7 +65,7 @@ def summary(figure: Figure) -> str:
         return (f"[dim]partial: it cannot be signed as it stands. On paper {figure['points_on_paper']:g} "
                 f"points on your table (durability not included).[/]")
     style = "red" if crosses(figure) or below_no_deal(figure) else "green"
-    text = (f"[{style}][b]{figure['result']:g}[/b] for you if signed now · no deal {figure['reservation']:g} "
+    text = (f"[{style}][b]{figure['result']:g}[/b] for you if signed now · no deal {fmt.no_deal(figure):g} "
             f"({signed_number(figure['margin'])})[/]")
     if figure["points"] != figure["points_on_paper"]:
         text += f" · {figure['points_on_paper']:g} points on paper count as {figure['points']:g}"

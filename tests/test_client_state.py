@@ -153,3 +153,29 @@ def test_class_state_follows_rooms_updates_and_presence() -> None:
     assert cls.rooms["R1"].connected() == 1
     cls = reduce_class(cls, wire.SeatView(reply_to="c2", room="R1", delegation="lowland", view={"you": {}}))
     assert ("R1", "lowland") in cls.seat_views
+
+
+def test_shown_figures_add_up_once_the_war_has_cost_something() -> None:
+    """After rounds of war, every 'result against no deal: surplus' a seat is shown adds up: the
+    proposals' figures and the outcome screen compare the result with no deal less the same war."""
+    from client.screens.outcome import outcome_text
+
+    table = Table("tutorial", seed=1)
+    table.advance_to(Phase.NEGOTIATION)
+    while table.state.round < 3:
+        table.advance_to(Phase.RESOLUTION)
+        table.advance_to(Phase.NEGOTIATION)
+    assert all(table.state.war_cost[d] > 0 for d in ("upland", "lowland"))
+    table.act("upland", c.TableProposal(terms=DEAL))
+    table.advance_to(Phase.DECISION)
+    for d in ("upland", "lowland"):
+        figure = reduce(ClientState(), joined(table, d)).view["proposals"][0]["worth"]
+        assert round(figure["result"] - fmt.no_deal(figure), 2) == figure["margin"]
+    table.act("upland", c.SignProposal(proposal="P1"))
+    table.act("lowland", c.SignProposal(proposal="P1"))
+    table.facilitate(c.OpenDebrief())
+    view = table.game.view_for("upland")
+    mine = view["results"]["upland"]
+    assert round(mine["result"] - fmt.no_deal(mine), 2) == mine["surplus"]
+    text = outcome_text(view, "upland")
+    assert f"{mine['result']:g} against {fmt.no_deal(mine):g} for no deal: {mine['surplus']:+g}" in text

@@ -150,10 +150,13 @@ def outcome_text(view: Any, you: str | None, demo: bool = False) -> str:
             verdict = "[green]better than no deal[/]"
         else:
             verdict = "[red]worse than no deal[/]"
+        worth = mine.get("worth", mine["result"] + mine["war_cost"])
         lines += ["", "[b]Your result[/b]",
-                  f"  {mine['result']:g} against your reservation value {mine['reservation']:g}: "
+                  f"  {mine['result']:g} against {fmt.no_deal(mine):g} for no deal: "
                   f"{mine['surplus']:+g}, {verdict}",
-                  f"  points on your table {mine['points']:g}; war cost {mine['war_cost']:g}"]
+                  f"  result = worth {worth:g} − war cost {mine['war_cost']:g}; no deal = reservation value "
+                  f"{mine['reservation']:g} − the same war cost",
+                  f"  points on your table {mine['points']:g}"]
         if mine["red_lines_crossed"]:
             crossed = "; ".join(fmt.red_line_label(view.get("you"), r) for r in mine["red_lines_crossed"])
             lines.append(f"  [red]red lines crossed: {escape(crossed)}[/]")
@@ -176,7 +179,7 @@ def results_text(view: Any, demo: bool = False) -> str:
     lines = ["[b]Every delegation's result[/b]",
              f"  {'delegation':<22}{'result':>8}{'no deal':>9}{'surplus':>9}"]
     for d, r in view["results"].items():
-        lines.append(f"  {fmt.delegation_name(view, d):<22}{r['result']:>8g}{r['reservation']:>9g}"
+        lines.append(f"  {fmt.delegation_name(view, d):<22}{r['result']:>8g}{fmt.no_deal(r):>9g}"
                      f"{r['surplus']:>+9g}")
     return "\n".join(lines)
 

@@ -292,8 +292,9 @@ class TableScreen(Screen[None]):
     def action_walk_out(self) -> None:
         view = self.state.view
         you = view.get("you") or {}
-        self._confirm(f"Walk out of the talks? You leave with your reservation value "
-                      f"({you.get('reservation', 0):g}); a party walking out ends the game "
+        self._confirm(f"Walk out of the talks? You leave with no deal: your reservation value "
+                      f"{you.get('reservation', 0):g} less the war paid, {fmt.no_deal(you):g}; a party "
+                      "walking out ends the game "
                       "without an agreement for everyone.", "Walk out", {"type": "walk_out"})
 
     def action_ready(self) -> None:
@@ -331,10 +332,10 @@ def sign_question(state: Any, proposal: dict[str, Any]) -> str:
         lines += worth.red_line_lines(figure) + worth.absent_lines(figure)
         if worth.below_no_deal(figure):
             lines.append(f"[b yellow]Signed now it scores {figure['result']:g} for you: "
-                         f"{-figure['margin']:g} below what no deal is worth to you ({figure['reservation']:g}).[/]")
+                         f"{-figure['margin']:g} below what no deal would score you now ({fmt.no_deal(figure):g}).[/]")
         elif figure["complete"]:
             lines.append(f"Signed now it scores {figure['result']:g} for you "
-                         f"(no deal: {figure['reservation']:g}).")
+                         f"(no deal: {fmt.no_deal(figure):g}).")
     lines.append("A signature cannot be taken back." + (" Sign anyway?" if warn else ""))
     return "\n".join(lines)
 
@@ -366,7 +367,8 @@ def sidebar_text(state: Any) -> str:
     view = state.view
     you = view.get("you") or {}
     lines = [f"[b]{fmt.delegation_name(view, state.delegation)}[/b]",
-             f"reservation {you.get('reservation', 0):g}", f"war cost {you.get('war_cost', 0):g}", ""]
+             f"reservation {you.get('reservation', 0):g}", f"war cost {you.get('war_cost', 0):g}",
+             f"no deal scores {fmt.no_deal(you):g}", ""]
     scored = [(worth.figure_of(p), p) for p in view["proposals"] if not p["withdrawn"]]
     if scored:
         lines.append("[b]Proposals: worth to you[/b]")

@@ -52,7 +52,8 @@ def brief_text(view: Any, delegation: str | None, briefing: bool = True) -> str:
     lines = [f"[b]You are {escape(me.get('name', delegation or ''))}[/b] ({me.get('kind', '')})",
              escape(fmt.reflow(me.get("brief", ""))), "",
              f"[b]Reservation value[/b] (what no deal is worth to you now): [b]{you.get('reservation', 0):g}[/b]"
-             f" — war cost so far {you.get('war_cost', 0):g}. {signs}", "",
+             f" — war cost so far {you.get('war_cost', 0):g}, which counts against any result, deal or no deal"
+             f" (no deal would score {fmt.no_deal(you):g} now). {signs}", "",
              *red_line_lines(view, you), "", *points_lines(view, you)]
     if briefing:
         lines += ["", "[b]Public briefing[/b]", escape(fmt.reflow(view["scenario"]["briefing"]))]

@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from client import format as fmt
 from client.widgets.concessions import ConcessionCurves
 
 Debrief = Mapping[str, Any]
@@ -75,7 +76,7 @@ def results_lines(d: Debrief) -> list[str]:
              f"  {'delegation':<22}{'result':>8}{'no deal':>9}{'surplus':>9}  red lines"]
     for r in d["delegations"]:
         crossed = ", ".join(escape(x["label"]) for x in r["red_lines_crossed"]) or "—"
-        lines.append(f"  {escape(r['name'][:21]):<22}{r['result']:>8.2f}{r['reservation']:>9.2f}"
+        lines.append(f"  {escape(r['name'][:21]):<22}{r['result']:>8.2f}{fmt.no_deal(r):>9.2f}"
                      f"{r['surplus']:>+9.2f}  {crossed}")
     return lines + [""]
 

@@ -27,7 +27,7 @@ class StatusBar(Static):
         parts = [f"[b]{view['phase']}[/b] {fmt.time_left(view)}".strip(),
                  fmt.round_text(view).replace("round ", "R"),
                  f"[b]{fmt.delegation_name(view, state.delegation)}[/b]",
-                 f"no deal {you['reservation']:g}" if you else "",
+                 f"no deal {fmt.no_deal(you):g}" if you else "",
                  f"war cost {you['war_cost']:g}" if you else "",
                  f"[b yellow]{unread} unread[/]" if unread else "",
                  fmt.connection_mark(state.connection, state.connection_detail),
