@@ -136,7 +136,8 @@ class ParleyApp(App[None]):
     async def open_class(self, server: str, scenario: str, rooms: int, bots: list[str] | str,
                          time_scale: float) -> None:
         connection = await self._connection_for(server)
-        opened = await connection.open_class(scenario, rooms, bots, time_scale, key=self.key)
+        text, name = scenario_file_text(scenario)
+        opened = await connection.open_class(name, rooms, bots, time_scale, key=self.key, scenario_text=text)
         self.class_state = reduce_class(self.class_state, opened)
         await self.resume_class(server, opened.facilitator_token)
 
@@ -289,3 +290,25 @@ class ParleyApp(App[None]):
         if self.connection is not None:
             await self.connection.close()
 
+
+SCENARIO_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def scenario_file_text(scenario: str) -> tuple[str | None, str]:
+    """What the open-class form names: a scenario file (its text, and its name for the server's
+    errors) or a scenario id (no text). The server checks the text with the same models as a
+    bundled file and names the place of anything wrong; here only reading can fail."""
+    path = Path(scenario).expanduser()
+    if not (path.suffix.lower() in SCENARIO_SUFFIXES or path.is_file()):
+        return None, scenario
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConnectError(f"Cannot read {scenario}: {exc.strerror or exc}.") from None
+    if len(data) > wire.MAX_SCENARIO_BYTES:
+        raise ConnectError(f"{path.name} is {len(data):,} bytes; a server accepts scenarios of at most "
+                           f"{wire.MAX_SCENARIO_BYTES:,}.")
+    try:
+        return data.decode("utf-8"), path.name
+    except UnicodeDecodeError as exc:
+        raise ConnectError(f"{path.name} is not UTF-8 text (byte {exc.start}).") from None

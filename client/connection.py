@@ -127,11 +127,15 @@ class Connection:
         return reply
 
     async def open_class(self, scenario: str, rooms: int = 1, bots: Sequence[str] | str = (),
-                         time_scale: float = 1.0, start: bool = False,
-                         key: str | None = None) -> wire.ClassOpened:
+                         time_scale: float = 1.0, start: bool = False, key: str | None = None,
+                         scenario_text: str | None = None) -> wire.ClassOpened:
+        """Open a class of a scenario the server offers (`scenario`, its id) or of a file's text
+        (`scenario_text`, with `scenario` the file's name), which the server checks and keeps."""
         chosen: list[str] | Literal["all"] = "all" if bots == "all" else list(bots)
-        message = wire.OpenClass(id=self.next_id(), key=key, scenario=scenario, rooms=rooms,
-                                 bots=chosen, time_scale=time_scale, start=start)
+        sent_file = scenario_text is not None
+        message = wire.OpenClass(id=self.next_id(), key=key, scenario="" if sent_file else scenario,
+                                 scenario_text=scenario_text, scenario_file=scenario if sent_file else "",
+                                 rooms=rooms, bots=chosen, time_scale=time_scale, start=start)
         reply = await self._ask(message, scenario=scenario)
         self.token = reply.facilitator_token
         return reply  # type: ignore[no-any-return]

@@ -33,8 +33,11 @@ class FacilitatorSetupScreen(Screen[None]):
             yield Static("[b]Parley[/b] — facilitate a class", classes="title")
             yield Label("Server")
             yield Input(app.server, id="server", compact=True)
-            yield Label("Scenario (its id, e.g. tutorial or istanbul-2022)")
-            yield Input("tutorial", id="scenario", compact=True)
+            yield Label("Scenario: its id (tutorial, istanbul-2022, ceasefire-2025) or your own file's path")
+            with Horizontal(classes="field-row"):
+                yield Input("tutorial", id="scenario", compact=True)
+                if not app.web_url:  # served to browsers, the host's folders are not the teacher's
+                    yield Button("Choose a file…", id="choose-file", compact=True)
             yield Label("Rooms (one per group of students)")
             yield Input("1", id="rooms", type="integer", compact=True)
             yield Label("Bots: none, all, or delegation ids separated by commas")
@@ -64,8 +67,17 @@ class FacilitatorSetupScreen(Screen[None]):
         return {i.id or "": i.value.strip() for i in self.query(Input)}
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "choose-file":
+            self.post_message(ShowScreen(modals.ScenarioFileScreen(Path.cwd()), callback=self._chosen))
+            return
         work = self._open() if event.button.id == "open" else self._resume()
         self.run_worker(work, exclusive=True, group="join")
+
+    def _chosen(self, path: Path | None) -> None:
+        if path is not None:
+            scenario = self.query_one("#scenario", Input)
+            scenario.value = str(path)
+            scenario.focus()
 
     async def _open(self) -> None:
         v = self._values()

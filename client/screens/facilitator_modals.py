@@ -3,6 +3,8 @@ a room's debrief and the class report (each shown once the reply to its fetch is
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from rich.markup import escape
@@ -10,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, Markdown, OptionList, Static
+from textual.widgets import DirectoryTree, Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from client import format as fmt
@@ -112,6 +114,36 @@ class QuestionsScreen(ModalScreen[list[str] | None]):
             self.notify("At most 10 questions of at most 600 characters each.", severity="warning")
         else:
             self.dismiss(questions)
+
+
+class ScenarioFileScreen(ModalScreen[Path | None]):
+    """Pick a scenario file (.yaml, .yml, .json) from the folders below `root`; Enter picks."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, root: Path) -> None:
+        super().__init__()
+        self.root = root
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="modal-box file-picker"):
+            yield Static("[b]Choose a scenario file[/b] — arrows move, Enter opens a folder or picks a "
+                         "file, Esc cancels. The server checks it when you open the class.")
+            yield ScenarioFiles(self.root, id="scenario-files")
+
+    def on_mount(self) -> None:
+        self.query_one(ScenarioFiles).focus()
+
+    def on_directory_tree_file_selected(self, event: DirectoryTree.FileSelected) -> None:
+        self.dismiss(event.path)
+
+
+class ScenarioFiles(DirectoryTree):
+    """Folders and scenario files only (no hidden ones)."""
+
+    def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
+        return [p for p in paths if not p.name.startswith(".")
+                and (p.is_dir() or p.suffix.lower() in (".yaml", ".yml", ".json"))]
 
 
 class SeatViewScreen(ModalScreen[None]):
