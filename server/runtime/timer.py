@@ -58,11 +58,11 @@ class RoomTimer:
 
     async def stop(self) -> None:
         if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
+            # Cancel until it takes: on Python 3.11, a cancel that arrives as the awaited
+            # `_changed` is set (a reschedule just before stop) is swallowed by wait_for.
+            while not self._task.done():
+                self._task.cancel()
+                await asyncio.wait([self._task], timeout=0.1)
             self._task = None
 
     def delay(self) -> float | None:
