@@ -138,12 +138,27 @@ def package_lines(d: Debrief, a: Mapping[str, Any]) -> list[str]:
 
 
 def history_lines(d: Debrief) -> list[str]:
-    placed = (d.get("history") or {}).get("placed")
-    if not placed:
+    """The historical terms scored like any package: durability and why, each delegation's
+    result against no deal, and the package's place against the frontier, beside the room's."""
+    history = d.get("history") or {}
+    scored, placed = history.get("scored"), history.get("placed")
+    if not scored and not placed:
         return []
-    where = "on the frontier" if placed["on_frontier"] else f"{placed['distance']:.2f} from the frontier"
-    return ["", f"[b]The historical terms[/b], scored here: joint gain "
-                f"{placed['package']['joint_gain']:.2f}, {where}."]
+    lines = ["", "[b]The historical terms, scored here[/b]"]
+    if scored:
+        signed = ", ".join(escape(x["name"]) for x in scored["delegations"] if x["signs"]) or "—"
+        durability = scored["durability"]
+        lines += [f"  as signed in round {scored['round']} by {signed}: durability "
+                  f"{durability['score']:.2f} — {escape(durability['label'])}"]
+        lines += [f"    {r['effect']:+.2f}  [i]{escape(r['lesson'])}[/i]: {escape(r['reason'])}"
+                  for r in durability["reasons"]]
+        lines.append(f"  {'delegation':<22}{'result':>8}{'no deal':>9}{'surplus':>9}")
+        lines += [f"  {escape(x['name'][:21]):<22}{x['result']:>8.2f}{x['no_deal']:>9.2f}{x['surplus']:>+9.2f}"
+                  for x in scored["delegations"]]
+    if placed:
+        where = "on the frontier" if placed["on_frontier"] else f"{placed['distance']:.2f} from the frontier"
+        lines.append(f"  joint gain {placed['package']['joint_gain']:.2f}, {where}.")
+    return lines
 
 
 def held_out_lines(d: Debrief) -> list[str]:

@@ -1,0 +1,28 @@
+"""The debrief a player and the facilitator see scores the historical terms beside the room's:
+durability with the essay's reasons, each delegation's result against no deal, the frontier."""
+
+from __future__ import annotations
+
+from client.widgets.debrief import debrief_markup
+from engine_helpers import Table
+from server.analysis.debrief import debrief
+from server.engine import commands as c
+from server.engine.phases import Phase
+
+
+def test_the_historical_istanbul_package_is_shown_fragile_with_its_reasons_and_results() -> None:
+    """An istanbul-2022 game's debrief shows the 2022 terms at 0.02 'fragile', the missing
+    guarantees and ceasefire as reasons, and every delegation's historical result, which adds up."""
+    table = Table("istanbul-2022", seed=2)
+    table.advance_to(Phase.NEGOTIATION)
+    table.facilitate(c.EndGame())
+    d = debrief(table.log)
+    scored = d["history"]["scored"]
+    text = debrief_markup(d)
+    assert "The historical terms, scored here" in text
+    assert f"durability {scored['durability']['score']:.2f} — {scored['durability']['label']}" in text
+    assert scored["durability"]["label"].startswith("fragile")
+    assert "No peace without the West" in text and "Ceasefire and settlement together" in text
+    for x in scored["delegations"]:
+        assert round(x["result"] - x["no_deal"], 2) == x["surplus"]
+        assert f"{x['result']:>8.2f}{x['no_deal']:>9.2f}{x['surplus']:>+9.2f}" in text
