@@ -26,3 +26,22 @@ def test_the_historical_istanbul_package_is_shown_fragile_with_its_reasons_and_r
     for x in scored["delegations"]:
         assert round(x["result"] - x["no_deal"], 2) == x["surplus"]
         assert f"{x['result']:>8.2f}{x['no_deal']:>9.2f}{x['surplus']:>+9.2f}" in text
+
+
+def test_the_markdown_and_html_exports_score_the_historical_terms() -> None:
+    """`parley export --format md|html` of an istanbul-2022 game scores the 2022 terms beside the
+    room's results: durability, its reasons in the essay's words, every delegation's figures."""
+    from server.replay.model import Replay
+    from server.replay.render import html, markdown
+    from server.replay.transcript import transcript
+
+    table = Table("istanbul-2022", seed=2)
+    table.advance_to(Phase.NEGOTIATION)
+    table.facilitate(c.EndGame())
+    scored = debrief(table.log)["history"]["scored"]
+    blocks = transcript(Replay(table.log))
+    md, page = markdown(blocks), html(blocks)
+    assert f"durability {scored['durability']['score']:.2f} ({scored['durability']['label']})" in md.replace("\\", "")
+    assert "politically weightless" in md and "politically weightless" in page
+    for x in scored["delegations"]:
+        assert f"<td>{x['result']:.2f}</td>" in page and f"<td>{x['no_deal']:.2f}</td>" in page

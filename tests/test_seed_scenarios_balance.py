@@ -2,7 +2,7 @@
 
 Each test asserts one lesson of the seed essay (shared/seed/000_ff70ee56c12c06b1.txt) on the
 scored outcome: over the whole outcome space (server.analysis, which scores every package
-exactly as the engine does), with the what-if scorer (server.analysis.whatif), and over real
+exactly as the engine does), with the what-if scorer (server.engine.whatif), and over real
 100-game bot tournaments of each historical scenario (server.bots.tournament; about 15 s).
 """
 
@@ -17,8 +17,8 @@ import pytest
 from server.analysis import analyse
 from server.analysis.evaluate import Batch, multipliers, score
 from server.analysis.space import compile_space
-from server.analysis.whatif import history, what_if
 from server.bots.tournament import run_tournament
+from server.engine.whatif import history, what_if
 from server.scenario.loader import bundled_scenarios
 from server.scenario.model import Scenario
 

@@ -13,10 +13,10 @@ from typing import Any
 
 import numpy as np
 
-from server.analysis import whatif
 from server.analysis.core import Analysis, SpaceTooLarge, analyse, check_size, reservation_values
 from server.analysis.evaluate import Batch, score
 from server.analysis.space import OutcomeSpace, compile_space
+from server.engine import whatif
 from server.scenario.model import Scenario
 
 

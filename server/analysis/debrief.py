@@ -23,7 +23,7 @@ The dict (JSON-ready; numbers are floats rounded to cents unless said otherwise)
                     "scored": WhatIf | None, "package": Package | None, "placed": Placement | None}
                    (scored: the historical terms scored like any package, in the history's round
                     and with its signatures — every delegation's worth, result and the durability
-                    with its reasons (server.analysis.whatif); package/placed: against this
+                    with its reasons (server.engine.whatif); package/placed: against this
                     game's frontier; all None when the history leaves an issue open)
     interims       [{"proposal", "terms", "signatories", "round", "until", "status", "ended_round",
                      "reason"}]   (status: holding | collapsed | superseded)
@@ -60,11 +60,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from server.analysis import whatif
 from server.analysis.assess import assess
 from server.analysis.core import Analysis, Package, SpaceTooLarge, analyse
 from server.analysis.holdouts import format_hold_outs, hold_outs
-from server.engine import FACILITATOR, Game, lessons
+from server.engine import FACILITATOR, Game, lessons, whatif
 from server.engine import events as ev
 from server.engine.lessons import Lesson
 from server.engine.state import Negotiation

@@ -9,7 +9,7 @@ The dict (JSON-ready)::
     class      the class id given (or "")
     scenario   {"id", "title"};  issues: as in a debrief (ids, titles, option labels)
     rooms      [Row]   in the order given
-    history    Row     the historical terms scored like any package (server.analysis.whatif:
+    history    Row     the historical terms scored like any package (server.engine.whatif:
                        the history's round and signatures; durability with the West's
                        signatures as they were), each delegation's result and surplus
                        (results/distance None when the historical terms leave an issue open),
@@ -34,10 +34,10 @@ from collections.abc import Sequence
 from statistics import mean
 from typing import Any
 
-from server.analysis import whatif
 from server.analysis.core import SpaceTooLarge, analyse
 from server.analysis.debrief import debrief, placement
 from server.engine import events as ev
+from server.engine import whatif
 from server.replay.render import html as render_html
 from server.replay.render import markdown as render_markdown
 from server.replay.safe_text import csv_text

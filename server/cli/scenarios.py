@@ -190,7 +190,7 @@ def _terms(text: str) -> dict[str, str]:
 
 
 def score_package(args: argparse.Namespace) -> int:
-    from server.analysis.whatif import WhatIfError, compare, comparison_json, format_comparison
+    from server.engine.whatif import WhatIfError, compare, comparison_json, format_comparison
 
     try:
         scenario = resolve_scenario(args.scenario)

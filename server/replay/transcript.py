@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Any, Literal
 
-from server.engine import FACILITATOR
+from server.engine import FACILITATOR, whatif
 from server.replay.model import Replay
 
 Kind = Literal["heading", "para", "list", "table"]
@@ -63,7 +63,7 @@ def transcript(replay: Replay) -> list[Block]:
     blocks += _outcome(replay, final)
     blocks += _results(replay, final)
     blocks += _concessions(replay)
-    blocks += _history(final["scenario"])
+    blocks += _history(final["scenario"], replay)
     return blocks
 
 
@@ -166,11 +166,22 @@ def _concessions(replay: Replay) -> list[Block]:
                  "them: a falling line is a delegation giving ground."), table(rows)]
 
 
-def _history(scenario: Mapping[str, Any]) -> list[Block]:
+def _history(scenario: Mapping[str, Any], replay: Replay) -> list[Block]:
     history = scenario.get("history")
     if not history:
         return []
     blocks = [heading("What really happened"), para(history["summary"].strip())]
+    scored = whatif.history(replay.scenario)
+    if scored is not None:
+        # The historical terms scored like any package, beside this room's results above.
+        signed = ", ".join(d.name for d in scored.delegations if d.signs) or "nobody"
+        blocks.append(para(f"The historical terms scored like any package, as signed in round "
+                           f"{scored.round} by {signed}: durability {scored.durability.score:.2f} "
+                           f"({scored.durability.label})."))
+        blocks.append(bullets([f"{r.lesson} ({r.effect:+.2f}): {r.reason}" for r in scored.durability.reasons]))
+        rows = [["delegation", "result", "no deal", "surplus"]]
+        rows += [[d.name, f"{d.result:.2f}", f"{d.no_deal:.2f}", f"{d.surplus:+.2f}"] for d in scored.delegations]
+        blocks.append(table(rows))
     if history.get("durability_note"):
         blocks.append(para(history["durability_note"].strip()))
     return blocks
