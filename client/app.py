@@ -28,6 +28,7 @@ from client.palette import ActionsProvider
 from client.state import ClientState, ConnectionChanged, Requested, notices, reduce
 from client.visits import VisitMemory
 from server.protocol import wire
+from server.protocol.scenario_file import ScenarioFileError, read_scenario_file
 
 FETCH_MESSAGES: dict[str, Callable[..., wire.Message]] = {
     "log": wire.FetchLog, "debrief": wire.FetchDebrief, "report": wire.FetchReport,
@@ -136,7 +137,10 @@ class ParleyApp(App[None]):
     async def open_class(self, server: str, scenario: str, rooms: int, bots: list[str] | str,
                          time_scale: float) -> None:
         connection = await self._connection_for(server)
-        text, name = scenario_file_text(scenario)
+        try:
+            text, name = read_scenario_file(scenario)
+        except ScenarioFileError as exc:
+            raise ConnectError(f"{str(exc)[:1].upper()}{str(exc)[1:]}.") from None
         opened = await connection.open_class(name, rooms, bots, time_scale, key=self.key, scenario_text=text)
         self.class_state = reduce_class(self.class_state, opened)
         await self.resume_class(server, opened.facilitator_token)
@@ -289,26 +293,3 @@ class ParleyApp(App[None]):
             self._visit.flush()
         if self.connection is not None:
             await self.connection.close()
-
-
-SCENARIO_SUFFIXES = (".yaml", ".yml", ".json")
-
-
-def scenario_file_text(scenario: str) -> tuple[str | None, str]:
-    """What the open-class form names: a scenario file (its text, and its name for the server's
-    errors) or a scenario id (no text). The server checks the text with the same models as a
-    bundled file and names the place of anything wrong; here only reading can fail."""
-    path = Path(scenario).expanduser()
-    if not (path.suffix.lower() in SCENARIO_SUFFIXES or path.is_file()):
-        return None, scenario
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ConnectError(f"Cannot read {scenario}: {exc.strerror or exc}.") from None
-    if len(data) > wire.MAX_SCENARIO_BYTES:
-        raise ConnectError(f"{path.name} is {len(data):,} bytes; a server accepts scenarios of at most "
-                           f"{wire.MAX_SCENARIO_BYTES:,}.")
-    try:
-        return data.decode("utf-8"), path.name
-    except UnicodeDecodeError as exc:
-        raise ConnectError(f"{path.name} is not UTF-8 text (byte {exc.start}).") from None

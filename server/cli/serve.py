@@ -157,26 +157,19 @@ def run_host(args: argparse.Namespace) -> int:
 
 def scenario_request(name: str) -> dict[str, str]:
     """The open_class fields naming the scenario: a file's text (checked here first), or an id."""
-    path = Path(name)
-    if not (path.suffix in (".yaml", ".yml", ".json") or path.exists()):
-        return {"scenario": name}
-    from server.protocol.wire import MAX_FRAME_BYTES, MAX_SCENARIO_BYTES
+    from server.protocol.scenario_file import ScenarioFileError, read_scenario_file
     from server.scenario.loader import ScenarioError, parse_scenario
 
     try:
-        data = path.read_bytes()
-        text = data.decode("utf-8")
+        text, file_name = read_scenario_file(name)
+        if text is None:
+            return {"scenario": name}
         parse_scenario(text, name)  # the server checks it again; this names the place sooner
-    except OSError as exc:
-        raise UserError(f"cannot read {name}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError as exc:
-        raise UserError(f"{name}: (file): not UTF-8 text (byte {exc.start})") from None
+    except ScenarioFileError as exc:
+        raise UserError(str(exc)) from None
     except ScenarioError as exc:
         raise UserError(f"{name} is not a valid scenario:\n{exc}") from None
-    if len(data) > MAX_SCENARIO_BYTES or len(json.dumps(text).encode("utf-8")) > MAX_FRAME_BYTES - 1024:
-        raise UserError(f"{name}: (file): {len(data):,} bytes; a server accepts scenarios of at most "
-                        f"{MAX_SCENARIO_BYTES:,} (shorten the notes or briefs)")
-    return {"scenario_text": text, "scenario_file": path.name}
+    return {"scenario_text": text, "scenario_file": file_name}
 
 
 def write_slips(args: argparse.Namespace, opened: dict[str, Any]) -> None:
