@@ -44,7 +44,7 @@ from server.replay.safe_text import csv_text
 from server.replay.transcript import Block, bullets, heading, para, table
 from server.scenario.model import Scenario
 
-Room = tuple[str, Sequence[ev.EventBase]]
+RoomLog = tuple[str, Sequence[ev.EventBase]]  # a room's id and its whole event log
 
 CSV_COLUMNS = ["class", "room", "scenario", "status", "reason", "terms", "durability",
                "rounds_lost", "on_frontier", "distance", "joint_gain", "joint_gain_left",
@@ -52,7 +52,7 @@ CSV_COLUMNS = ["class", "room", "scenario", "status", "reason", "terms", "durabi
                "surplus", "war_cost", "red_lines_crossed"]
 
 
-def class_report(rooms: Sequence[Room], class_id: str = "") -> dict[str, Any]:
+def class_report(rooms: Sequence[RoomLog], class_id: str = "") -> dict[str, Any]:
     """The report over `rooms` (room id, full event log), all of one scenario."""
     if not rooms:
         raise ValueError("a class report needs at least one room")

@@ -39,8 +39,8 @@ from server.bots.packages import Others, compromise, concede_from, improve_towar
 from server.bots.seat import SeatTable
 from server.engine import commands as c
 
-View = Mapping[str, Any]
-Proposal = Mapping[str, Any]
+View = Mapping[str, Any]  # the seat's view as the server sent it
+OpenProposal = Mapping[str, Any]  # one entry of the view's open proposals (not the engine's Proposal)
 
 PHASE_BUDGET = 6  # commands a bot may send in one phase, beyond one per proposal on the table
 MAX_REPLIES = 2   # private replies per phase: two bots can never talk each other into a loop
@@ -99,7 +99,7 @@ class Strategy:
             moves += self._table(view, seat, aspiration, open_)
         return moves + self._interim(view, seat, open_) + self._ready(view, seat)
 
-    def _interim(self, view: View, seat: SeatTable, open_: list[Proposal]) -> list[c.CommandBase]:
+    def _interim(self, view: View, seat: SeatTable, open_: list[OpenProposal]) -> list[c.CommandBase]:
         """Once a game, table the interim agreement this seat gains most from (the step-by-step
         track), if the scenario has one and no interim proposal is open or in force."""
         if self.interim_tabled or any(is_interim(view, p["terms"]) for p in open_):
@@ -111,7 +111,7 @@ class Strategy:
         return [c.TableProposal(terms=terms)] if terms else []
 
     def _table(self, view: View, seat: SeatTable, aspiration: float,
-               open_: list[Proposal]) -> list[c.CommandBase]:
+               open_: list[OpenProposal]) -> list[c.CommandBase]:
         # Every decision phase is a fresh vote, so any open proposal can still be signed.
         terms, amends = self.package(seat, aspiration, Others(view, self.me), open_)
         same = next((p for p in open_ if p["terms"] == terms), None)
@@ -126,7 +126,7 @@ class Strategy:
         return [*stale, c.TableProposal(terms=terms, amends=amends), c.MakeStatement(text=line)]
 
     def package(self, seat: SeatTable, aspiration: float, others: Others,
-                open_: list[Proposal]) -> tuple[dict[str, str], str | None]:
+                open_: list[OpenProposal]) -> tuple[dict[str, str], str | None]:
         """The package to table: my best, conceded towards the others, or an amendment."""
         own = concede_from(seat, seat.best_package(), aspiration, others)
         theirs = [p for p in open_ if p["author"] != self.me and seat.complete(p["terms"])]
@@ -153,15 +153,15 @@ class Strategy:
             moves += self._speak(speech.SIGNED if signed else speech.DECLINED, p=ballots[0]["id"])
         return moves + self._ready(view, seat)
 
-    def signs(self, seat: SeatTable, proposal: Proposal, aspiration: float) -> bool:
+    def signs(self, seat: SeatTable, proposal: OpenProposal, aspiration: float) -> bool:
         return seat.acceptable(proposal["terms"], aspiration)
 
-    def _signs(self, view: View, seat: SeatTable, proposal: Proposal, aspiration: float) -> bool:
+    def _signs(self, view: View, seat: SeatTable, proposal: OpenProposal, aspiration: float) -> bool:
         if is_interim(view, proposal["terms"]):  # worth having if it gives me more than nothing
             return not seat.crosses(proposal["terms"]) and interim_gain(view, seat, proposal["terms"]) >= 0
         return self.signs(seat, proposal, aspiration)
 
-    def _votes_on(self, view: View, p: Proposal, seat: SeatTable) -> bool:
+    def _votes_on(self, view: View, p: OpenProposal, seat: SeatTable) -> bool:
         signable = seat.complete(p["terms"]) or is_interim(view, p["terms"])
         return (not p["withdrawn"] and not p.get("settled") and signable and self.me in p["required"]
                 and self.me not in p["signatures"] and self.me not in p["declines"])
@@ -306,7 +306,7 @@ class Hardliner(Strategy):
         return top - (top - floor) * 0.5 * progress(view) ** 4
 
     def package(self, seat: SeatTable, aspiration: float, others: Others,
-                open_: list[Proposal]) -> tuple[dict[str, str], str | None]:
+                open_: list[OpenProposal]) -> tuple[dict[str, str], str | None]:
         return concede_from(seat, seat.best_package(), aspiration, others), None
 
 
@@ -327,10 +327,10 @@ class Mediator(Strategy):
         return moves + self._ready(view, seat)
 
     def package(self, seat: SeatTable, aspiration: float, others: Others,
-                open_: list[Proposal]) -> tuple[dict[str, str], str | None]:
+                open_: list[OpenProposal]) -> tuple[dict[str, str], str | None]:
         return compromise(seat, others), None
 
-    def signs(self, seat: SeatTable, proposal: Proposal, aspiration: float) -> bool:
+    def signs(self, seat: SeatTable, proposal: OpenProposal, aspiration: float) -> bool:
         # A mediator is asked to sign only when a clause names it: a guarantee it gives.
         return not seat.crosses(proposal["terms"]) and seat.worth(proposal["terms"]) >= aspiration
 

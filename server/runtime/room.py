@@ -60,7 +60,10 @@ class Subscriber(Protocol):
 
 
 @dataclass
-class Seat:
+class SeatSlot:
+    """A delegation's place in a room: its join code, and once claimed the hash of its holder's
+    token and the name they gave. (Not engine.views' `Seat`, which names who a view is for.)"""
+
     delegation: str
     code: str
     token_hash: str | None = None
@@ -87,7 +90,7 @@ def game_status(game: Game) -> GameStatus:
 
 class Room:
     def __init__(self, room_id: str, class_id: str, game: Game, log_: list[EventBase],
-                 seats: Iterable[Seat], store: Store, clock: Callable[[], float] = time.time) -> None:
+                 seats: Iterable[SeatSlot], store: Store, clock: Callable[[], float] = time.time) -> None:
         self.id = room_id
         self.class_id = class_id
         self.game = game

@@ -52,7 +52,7 @@ from server.runtime.catalogue import Catalogue, hosted
 from server.runtime.errors import Refusal
 from server.runtime.interning import ScenarioCache
 from server.runtime.limits import JoinGuard, SeatLimits
-from server.runtime.room import Room, Seat, game_status
+from server.runtime.room import Room, SeatSlot, game_status
 from server.runtime.tokens import code_key, new_code, new_id, new_token, token_hash
 from server.scenario.reflection import reflection_questions
 from server.store import ClassInfo, EventRow, SeatRecord, Store, StoredEventError
@@ -144,7 +144,7 @@ class Runtime:
         if info is None:
             raise KeyError(room_id)
         log_ = self.store.events(room_id)
-        seats = [Seat(s.delegation, s.code, s.token_hash, s.name) for s in self.store.seats(room_id)]
+        seats = [SeatSlot(s.delegation, s.code, s.token_hash, s.name) for s in self.store.seats(room_id)]
         game = _rebuild(room_id, log_)
         self._scenarios.intern(game, log_)
         room = Room(room_id, info.class_id, game, log_, seats, self.store, self.clock)
@@ -316,7 +316,7 @@ class Runtime:
             game, created = Game.create(scenario, seed=base_seed + n, at=now, time_scale=time_scale,
                                         schedule=schedule)
             self._scenarios.intern(game, created)
-            seats = [Seat(d.id, new_code(d.code, self._codes)) for d in scenario.delegations]
+            seats = [SeatSlot(d.id, new_code(d.code, self._codes)) for d in scenario.delegations]
             room = Room(f"{record.id}-{n + 1}", record.id, game, created, seats, self.store, self.clock)
             for s in seats:
                 self._codes[code_key(s.code)] = (room.id, s.delegation)
