@@ -21,6 +21,8 @@ CLOCK = "clock"
 # the engine checks it against what exists, and its refusal quotes it.
 Id = Annotated[str, Field(min_length=1, max_length=64)]
 
+TEAM_MAX = 8  # members of one delegation at most (a class of 30 is five teams of six)
+
 
 class CommandBase(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -98,6 +100,41 @@ class WalkOut(CommandBase):
     """Leave the talks; a party walking out ends the game without agreement."""
 
     type: Literal["walk_out"] = "walk_out"
+
+
+# ---------------------------------------------------------------- teams (a delegation of several members)
+
+
+class SendTeamMessage(CommandBase):
+    """A message to the other members of one's own delegation (its team's private channel)."""
+
+    type: Literal["send_team_message"] = "send_team_message"
+    text: Text
+
+
+class HandOverHead(CommandBase):
+    """The head of delegation hands signing, declining and walking out to another member."""
+
+    type: Literal["hand_over_head"] = "hand_over_head"
+    member: int = Field(ge=1, le=TEAM_MAX)
+
+
+class SetHead(CommandBase):
+    """The facilitator names a delegation's head (who alone signs, declines and walks out)."""
+
+    type: Literal["set_head"] = "set_head"
+    delegation: Id
+    member: int = Field(ge=1, le=TEAM_MAX)
+
+
+class JoinTeam(CommandBase):
+    """Record that member `member` of a team delegation joined under `name` (the runtime
+    sends it when a member's join code is claimed; never over the wire)."""
+
+    type: Literal["join_team"] = "join_team"
+    delegation: Id
+    member: int = Field(ge=1, le=TEAM_MAX)
+    name: Annotated[str, Field(max_length=60)]
 
 
 # ---------------------------------------------------------------- facilitator
@@ -192,10 +229,12 @@ class Tick(CommandBase):
 SeatCommand = (
     TableProposal | WithdrawProposal | SupportProposal | MakeStatement | SendMessage
     | MarkReady | SignProposal | DeclineProposal | WalkOut | SubmitReflection
+    | SendTeamMessage | HandOverHead
 )
 FacilitatorCommand = (
     StartGame | PauseTimer | ResumeTimer | ExtendTimer | AdvancePhase | InjectEvent | Announce
     | EndGame | SeatDelegation | UnseatDelegation | SetController | OpenDebrief | CloseReflections
+    | SetHead | JoinTeam
 )
 Command = Annotated[SeatCommand | FacilitatorCommand | Tick, Field(discriminator="type")]
 
@@ -203,3 +242,6 @@ SEAT_COMMANDS = frozenset(t.model_fields["type"].default for t in SeatCommand.__
 FACILITATOR_COMMANDS = frozenset(
     t.model_fields["type"].default for t in FacilitatorCommand.__args__
 )
+# What only a team's head of delegation may do (any member may draft, table, support and talk).
+HEAD_COMMANDS = {"sign_proposal": "sign", "decline_proposal": "decline", "walk_out": "walk out",
+                 "hand_over_head": "hand over the lead"}

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import singledispatch
+from typing import Literal
 
 from server.engine import commands as cmd
 from server.engine import events as ev
@@ -27,16 +28,33 @@ from server.engine.state import Negotiation, Proposal
 
 
 class Emitter:
-    """Applies each emitted event to the state and keeps it for the caller."""
+    """Applies each emitted event to the state and keeps it for the caller.
 
-    def __init__(self, state: Negotiation) -> None:
+    With a team member's name (`member`), the events that are the actor's own acts (its
+    statement, its signature: `events.MEMBER_ACTS`) are stamped with it, so the log records
+    which member did what."""
+
+    def __init__(self, state: Negotiation, actor: str = "", member: str | None = None) -> None:
         self.state = state
         self.events: list[ev.EventBase] = []
+        self._actor, self._member = actor, member
 
     def emit(self, *events: ev.EventBase) -> None:
         for event in events:
+            if self._member is not None and event.type in ev.MEMBER_ACTS and _acted_by(event) == self._actor:
+                event = event.model_copy(update={"member": self._member})
             apply(self.state, event)
             self.events.append(event)
+
+
+def _acted_by(event: ev.EventBase) -> str | None:
+    """The delegation whose own act `event` is (its author, sender or delegation)."""
+    if isinstance(event, ev.ProposalTabled):
+        return event.author
+    if isinstance(event, ev.MessageSent):
+        return event.sender
+    found = getattr(event, "delegation", None)
+    return found if isinstance(found, str) else None
 
 
 @dataclass(frozen=True)
@@ -47,14 +65,23 @@ class Asked:
     at: float
 
 
-def handle(state: Negotiation, command: cmd.CommandBase, actor: str, at: float) -> list[ev.EventBase]:
-    """Apply `command` by `actor` at time `at`; return the events. Raises RuleViolation, changing nothing."""
+def handle(state: Negotiation, command: cmd.CommandBase, actor: str, at: float,
+           member: int | None = None) -> list[ev.EventBase]:
+    """Apply `command` by `actor` at time `at`; return the events. Raises RuleViolation, changing nothing.
+
+    `member`: which member of a team delegation sent it (the runtime knows it from the
+    member's token); signing, declining and walking out are then the head's alone."""
     kind: str = command.type  # type: ignore[attr-defined]
     _check_actor(state, kind, actor)
     if state.ended and kind not in ("open_debrief", "announce", "tick", "submit_reflection",
-                                    "close_reflections"):
+                                    "close_reflections", "join_team", "set_head", "send_team_message"):
         raise RuleViolation("game_over", "The game has ended; no more moves can be made.")
-    out = Emitter(state)
+    team = state.teams.get(actor)
+    name = None
+    if team is not None and member is not None:
+        name = team.members.get(member)
+        _check_head(state, kind, actor, member)
+    out = Emitter(state, actor, name)
     decide(command, out, Asked(actor, at))
     if kind in cmd.SEAT_COMMANDS or kind == "tick":
         _finish_phase_if_done(out, at)
@@ -83,6 +110,22 @@ def _check_actor(state: Negotiation, kind: str, actor: str) -> None:
             raise RuleViolation("not_seated", f"{actor} did not play this game.")
     elif actor not in state.in_play():
         raise RuleViolation("not_seated", f"{actor} is not at the table.")
+
+
+def _check_head(state: Negotiation, kind: str, actor: str, member: int) -> None:
+    """Only the head of a team delegation signs, declines, walks out or hands over the lead."""
+    what = cmd.HEAD_COMMANDS.get(kind)
+    team = state.teams[actor]
+    if what is None or team.head == member:
+        return
+    found = state.scenario.delegation(actor)
+    delegation = found.name if found else actor
+    if team.head is None:
+        raise RuleViolation("not_head", f"{delegation} has no head of delegation yet; ask the facilitator "
+                                        f"to name one before you {what}.")
+    raise RuleViolation("not_head", f"Only your head of delegation, {team.head_name()}, may {what} for "
+                                    f"{delegation}. You can still draft, table, amend, support and talk; "
+                                    "tell your head on the team channel.")
 
 
 def _require_phase(state: Negotiation, *phases: Phase) -> None:
@@ -401,6 +444,54 @@ def _close_reflections(c: cmd.CloseReflections, out: Emitter, asked: Asked) -> N
     if s.reflections_closed:
         raise RuleViolation("reflections_closed", "Reflections are already closed.")
     out.emit(ev.ReflectionsClosed(at=asked.at))
+
+
+# ---------------------------------------------------------------- teams
+
+
+@decide.register
+def _team_message(c: cmd.SendTeamMessage, out: Emitter, asked: Asked) -> None:
+    if asked.actor not in out.state.teams:
+        raise RuleViolation("not_a_team", "Your delegation is played by one person: there is no team "
+                                          "channel to write to.")
+    out.emit(ev.TeamMessageSent(at=asked.at, delegation=asked.actor, text=c.text,
+                                visibility=ev.only(asked.actor)))
+
+
+def _head_event(out: Emitter, at: float, delegation: str, number: int,
+                by: Literal["facilitator", "hand_over"]) -> None:
+    team = out.state.teams.get(delegation)
+    if team is None or number not in team.members:
+        raise RuleViolation("unknown_member", f"{delegation} has no member {number} who has joined.")
+    if team.head == number:
+        raise RuleViolation("already_head", f"{team.members[number]} already leads {delegation}.")
+    out.emit(ev.HeadChanged(at=at, delegation=delegation, number=number, name=team.members[number],
+                            by=by, visibility=ev.only(delegation)))
+
+
+@decide.register
+def _hand_over(c: cmd.HandOverHead, out: Emitter, asked: Asked) -> None:
+    if asked.actor not in out.state.teams:
+        raise RuleViolation("not_a_team", "Your delegation is played by one person: there is no lead to hand over.")
+    _head_event(out, asked.at, asked.actor, c.member, "hand_over")
+
+
+@decide.register
+def _set_head(c: cmd.SetHead, out: Emitter, asked: Asked) -> None:
+    if out.state.scenario.delegation(c.delegation) is None:
+        raise RuleViolation("unknown_delegation", f"There is no delegation {c.delegation!r}.")
+    _head_event(out, asked.at, c.delegation, c.member, "facilitator")
+
+
+@decide.register
+def _join_team(c: cmd.JoinTeam, out: Emitter, asked: Asked) -> None:
+    if out.state.scenario.delegation(c.delegation) is None:
+        raise RuleViolation("unknown_delegation", f"There is no delegation {c.delegation!r}.")
+    out.emit(ev.MemberJoined(at=asked.at, delegation=c.delegation, number=c.member, name=c.name,
+                             visibility=ev.only(c.delegation)))
+    if out.state.teams[c.delegation].head is None:
+        out.emit(ev.HeadChanged(at=asked.at, delegation=c.delegation, number=c.member, name=c.name,
+                                by="joined_first", visibility=ev.only(c.delegation)))
 
 
 @decide.register

@@ -59,6 +59,9 @@ class EventBase(BaseModel):
     type: str  # each event narrows it to its own literal
     at: float
     visibility: Visibility = PUBLIC
+    # Which member of a team delegation did it (their name), on the events a member's own
+    # command made (a statement, a signature...); absent for one-person seats and old logs.
+    member: str | None = Field(default=None, exclude_if=lambda v: v is None)
 
 
 class GameCreated(EventBase):
@@ -317,6 +320,44 @@ class ReflectionsClosed(EventBase):
     type: Literal["reflections_closed"] = "reflections_closed"
 
 
+class MemberJoined(EventBase):
+    """Member `member` (1, 2...) of a team delegation joined under `name`; told to the team."""
+
+    type: Literal["member_joined"] = "member_joined"
+    delegation: str
+    number: int
+    name: str
+
+
+class HeadChanged(EventBase):
+    """Who leads a team delegation (signs, declines, walks out): the first member to join,
+    the facilitator's choice, or the head's own hand-over; told to the team."""
+
+    type: Literal["head_changed"] = "head_changed"
+    delegation: str
+    number: int
+    name: str
+    by: Literal["joined_first", "facilitator", "hand_over"]
+
+
+class TeamMessageSent(EventBase):
+    """A message on a team's private channel: only that delegation's members (and the
+    facilitator) ever learn of it."""
+
+    type: Literal["team_message_sent"] = "team_message_sent"
+    delegation: str
+    text: str
+
+
+# Events a delegation's own command makes, stamped with the member who sent it (a team's).
+MEMBER_ACTS = frozenset({"proposal_tabled", "proposal_withdrawn", "proposal_supported", "statement_made",
+                         "message_sent", "ready_marked", "proposal_signed", "proposal_declined",
+                         "walked_out", "team_message_sent", "reflection_submitted"})
+
+# Events that stay with their team even in the whole log opened for review after the debrief:
+# a team's private channel, and who is in it and leads it.
+TEAM_PRIVATE = frozenset({"team_message_sent", "member_joined", "head_changed"})
+
 # Events no seat ever reads, not even in the whole log opened for review after the debrief.
 FACILITATOR_FOREVER = frozenset({"reflection_submitted"})
 
@@ -327,6 +368,6 @@ Event = Annotated[
     | InterimAgreed | InterimCollapsed | WalkedOut
     | TimerPaused | TimerResumed | TimerExtended | Announced | DelegationSeated
     | DelegationUnseated | SignersChanged | ControllerChanged | GameEnded | ResultScored | DebriefOpened
-    | ReflectionSubmitted | ReflectionsClosed,
+    | ReflectionSubmitted | ReflectionsClosed | MemberJoined | HeadChanged | TeamMessageSent,
     Field(discriminator="type"),
 ]

@@ -12,7 +12,7 @@ from functools import singledispatch
 
 from server.engine import events as ev
 from server.engine.phases import Phase
-from server.engine.state import Interim, Negotiation, Note, PressureRecord, Proposal
+from server.engine.state import Interim, Negotiation, Note, PressureRecord, Proposal, Team
 from server.scenario.model import Scenario
 
 
@@ -56,7 +56,7 @@ def fold(event: ev.EventBase, state: Negotiation) -> None:
 
 def _note(state: Negotiation, event: ev.EventBase, kind: str, sender: str | None,
           to: tuple[str, ...] | None, text: str) -> None:
-    state.notes.append(Note(state.seq + 1, event.at, kind, sender, to, text, state.round))
+    state.notes.append(Note(state.seq + 1, event.at, kind, sender, to, text, state.round, event.member))
 
 
 @fold.register
@@ -242,11 +242,30 @@ def _debrief(e: ev.DebriefOpened, s: Negotiation) -> None:
 def _reflection(e: ev.ReflectionSubmitted, s: Negotiation) -> None:
     s.reflections[e.delegation] = e.answers
     s.reflection_authors[e.delegation] = e.author
+    if e.delegation in s.teams:
+        s.member_reflections.setdefault(e.delegation, {})[e.author] = e.answers
 
 
 @fold.register
 def _reflections_closed(e: ev.ReflectionsClosed, s: Negotiation) -> None:
     s.reflections_closed = True
+
+
+@fold.register
+def _member_joined(e: ev.MemberJoined, s: Negotiation) -> None:
+    s.teams.setdefault(e.delegation, Team()).members[e.number] = e.name
+
+
+@fold.register
+def _head_changed(e: ev.HeadChanged, s: Negotiation) -> None:
+    team = s.teams.setdefault(e.delegation, Team())
+    team.members.setdefault(e.number, e.name)
+    team.head = e.number
+
+
+@fold.register
+def _team_message(e: ev.TeamMessageSent, s: Negotiation) -> None:
+    _note(s, e, "team", e.delegation, (e.delegation,), e.text)
 
 
 

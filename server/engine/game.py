@@ -58,11 +58,13 @@ class Game:
     def from_events(cls, events: Iterable[ev.EventBase]) -> Game:
         return cls(rebuild(events))
 
-    def handle(self, command: CommandBase, actor: str, at: float) -> list[ev.EventBase]:
-        """The events `command` by `actor` at `at` causes (already applied).
+    def handle(self, command: CommandBase, actor: str, at: float,
+               member: int | None = None) -> list[ev.EventBase]:
+        """The events `command` by `actor` (member `member` of its team, if a team plays it)
+        at `at` causes (already applied).
 
         Raises RuleViolation, changing nothing."""
-        return handle(self.state, command, actor, at)
+        return handle(self.state, command, actor, at, member)
 
     def view_for(self, seat: Seat, include_notes: bool = True,
                  include_scenario: bool = True) -> dict[str, Any]:

@@ -46,4 +46,9 @@ CODES: dict[str, str] = {
     "no_questions": "no reflection questions were asked",
     "wrong_answers": "the answers do not match the questions",
     "empty_reflection": "a reflection needs at least one answer",
+    "not_head": "only the delegation's head may sign, decline, walk out or hand over the lead "
+                "(the message names the head)",
+    "not_a_team": "the delegation is played by one person: it has no team channel or head",
+    "unknown_member": "the team has no such member (who has joined)",
+    "already_head": "that member already leads the delegation",
 }

@@ -90,6 +90,18 @@ class Note:
     to: tuple[str, ...] | None  # None: public
     text: str
     round: int
+    member: str | None = None  # the team member who wrote it (team delegations only)
+
+
+@dataclass
+class Team:
+    """A delegation played by several members: who has joined (number -> name) and who leads."""
+
+    members: dict[int, str] = field(default_factory=dict)
+    head: int | None = None
+
+    def head_name(self) -> str:
+        return self.members.get(self.head, "") if self.head is not None else ""
 
 
 @dataclass
@@ -123,6 +135,9 @@ class Negotiation:
     reflections: dict[str, tuple[str, ...]] = field(default_factory=dict)  # delegation -> answers
     reflection_authors: dict[str, str] = field(default_factory=dict)
     reflections_closed: bool = False
+    # A team delegation's answers per member name (`reflections` keeps the latest of the seat).
+    member_reflections: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    teams: dict[str, Team] = field(default_factory=dict)  # delegation -> its team, if several play it
     rounds_lost: int = 0
     seq: int = 0  # events applied so far
 

@@ -154,8 +154,21 @@ def interim_view(i: Interim) -> dict[str, Any]:
 
 
 def note_view(n: Note) -> dict[str, Any]:
-    return {"seq": n.seq, "at": n.at, "kind": n.kind, "sender": n.sender,
+    view = {"seq": n.seq, "at": n.at, "kind": n.kind, "sender": n.sender,
             "to": list(n.to) if n.to is not None else None, "text": n.text, "round": n.round}
+    if n.member is not None:  # a team member's: named (one-person seats' notes are as before)
+        view["member"] = n.member
+    return view
+
+
+def team_view(state: Negotiation, delegation: str) -> dict[str, Any] | None:
+    """A team delegation's members (number, name, head or not) and its head's name."""
+    team = state.teams.get(delegation)
+    if team is None:
+        return None
+    return {"members": [{"number": n, "name": name, "head": n == team.head}
+                        for n, name in sorted(team.members.items())],
+            "head": team.head, "head_name": team.head_name()}
 
 
 def notes_for(state: Negotiation, seat: Seat) -> list[dict[str, Any]]:
@@ -210,11 +223,19 @@ def view_for(state: Negotiation, seat: Seat, include_notes: bool = True,
     delegation = s.scenario.delegation(seat) if seat and seat != FACILITATOR else None
     if delegation is not None:
         view["you"] = hidden_view(s, delegation)
+        team = team_view(s, delegation.id)
+        if team is not None:  # only a team's own members learn who is in it and who leads it
+            view["team"] = team
     if seat == FACILITATOR:
         view["hidden"] = {d.id: hidden_view(s, d) for d in s.scenario.delegations}
         view["reflections"] = {d: {"author": s.reflection_authors.get(d, ""), "answers": list(a),
                                    "questions": list(s.questions_for(d))}
                                for d, a in sorted(s.reflections.items())}
+        for d, by_member in s.member_reflections.items():  # a team's: every member's own answers
+            view["reflections"][d]["members"] = [{"author": who, "answers": list(a)}
+                                                 for who, a in sorted(by_member.items())]
+        if s.teams:
+            view["teams"] = {d: team_view(s, d) for d in sorted(s.teams)}
         if include_scenario:  # the console's inject list says what each card does, and to whom
             view["scenario"] = {**view["scenario"], "cards": facilitator_cards(s.scenario)}
     if include_notes:

@@ -38,8 +38,8 @@ from websockets.asyncio.server import ServerConnection, broadcast
 from websockets.exceptions import ConnectionClosed
 
 from server.engine import FACILITATOR, RuleViolation, dump_event
-from server.engine.commands import SetController
-from server.engine.events import FACILITATOR_FOREVER
+from server.engine.commands import JoinTeam, SetController
+from server.engine.events import FACILITATOR_FOREVER, TEAM_PRIVATE
 from server.engine.views import log_view
 from server.net.access import Access
 from server.protocol import wire as w
@@ -57,8 +57,9 @@ LOG_PART_EVENTS = 400  # events per GameLog frame: a few hundred KB at most
 class Outbox:
     """This connection as a room subscriber: its seat, a synchronous write, and its eviction."""
 
-    def __init__(self, ws: ServerConnection, seat: str | None, on_evict: Callable[[str, str], None]) -> None:
-        self.ws, self.seat, self._on_evict = ws, seat, on_evict
+    def __init__(self, ws: ServerConnection, seat: str | None, on_evict: Callable[[str, str], None],
+                 member: int = 1) -> None:
+        self.ws, self.seat, self._on_evict, self.member = ws, seat, on_evict, member
 
     def deliver(self, frame: bytes) -> None:
         broadcast((self.ws,), frame, text=True)
@@ -79,6 +80,7 @@ class Session:
         self.outbox: Outbox | None = None
         self.rooms: list[Room] = []           # subscribed to, as `outbox.seat`
         self.seat: tuple[Room, str] | None = None
+        self.member = 1                       # which member of the seat's team (1: the only one)
         self.klass: ClassRecord | None = None
         self._closing: asyncio.Task[None] | None = None
         self._handlers: dict[type, Callable[[Any], Awaitable[list[Step]]]] = {
@@ -88,6 +90,7 @@ class Session:
             w.ViewAs: self.on_view_as, w.FetchLog: self.on_fetch_log,
             w.FetchDebrief: self.on_fetch_debrief, w.FetchReport: self.on_fetch_report, w.Ping: self.on_ping,
             w.FetchSince: self.on_fetch_since, w.FetchGuide: self.on_fetch_guide, w.AskWorth: self.on_ask_worth,
+            w.SetTeamSize: self.on_set_team_size, w.ShareIntent: self.on_share_intent,
         }
 
     # ------------------------------------------------------------ the loop
@@ -114,7 +117,7 @@ class Session:
         """A seat's messages are limited per seat, whichever connection sends them."""
         if self.seat is not None:
             room, delegation = self.seat
-            return self.runtime.seat_limits.bucket(room.id, delegation)
+            return self.runtime.seat_limits.bucket(room.id, room.reply_key(delegation, self.member))
         return self.bucket
 
     def _address(self) -> str:
@@ -188,7 +191,7 @@ class Session:
         """A step that subscribes this connection to `rooms` as `seat` (leaving any old role)."""
         def subscribe() -> None:
             self._leave()
-            self.outbox = Outbox(self.ws, seat, self._evicted)
+            self.outbox = Outbox(self.ws, seat, self._evicted, self.member)
             self.rooms = rooms
             for room in rooms:
                 room.subscribe(self.outbox)
@@ -221,20 +224,23 @@ class Session:
         return [w.Welcome()]
 
     async def on_join(self, m: w.Join) -> list[Step]:
-        room, delegation = self.runtime.seat_for_code(m.code, self._address())
-        token = await self.runtime.claim_seat(room, delegation, m.name.strip(), self._address())
-        self.seat, self.klass = (room, delegation), None
+        room, delegation, member = self.runtime.seat_for_code(m.code, self._address())
+        token = await self.runtime.claim_seat(room, delegation, m.name.strip(), self._address(), member)
+        name = room.members[delegation][member].name
+        self.seat, self.member, self.klass = (room, delegation), member, None
         return [w.Joined(reply_to=m.id, token=token, room=room.id, delegation=delegation,
-                         name=m.name.strip(), view=room.view(delegation)),
+                         name=name, member=member, view=room.view(delegation)),
                 self._become(delegation, [room])]
 
     async def on_resume(self, m: w.Resume) -> list[Step]:
-        found = self.runtime.seat_for_token(m.token)
+        found = self.runtime.member_for_token(m.token)
         if found is not None:
-            room, delegation = found
-            self.seat, self.klass = found, None
+            room, delegation, member = found
+            await self.runtime.record_member(room, delegation, member)
+            self.seat, self.member, self.klass = (room, delegation), member, None
             return [w.Joined(reply_to=m.id, token=m.token, room=room.id, delegation=delegation,
-                             name=room.seats[delegation].name, view=room.view(delegation)),
+                             name=room.members[delegation][member].name, member=member,
+                             view=room.view(delegation)),
                     room.catch_up(delegation, m.last_seq, self.runtime.catchup_limit).decode(),
                     self._become(delegation, [room])]
         klass = self.runtime.class_for_token(m.token)
@@ -259,7 +265,8 @@ class Session:
         self.access.check_key(m.key)
         self.access.check_class(self.runtime, m.rooms, m.rooms * self._bot_seats(m))
         opened = await self.runtime.open_class(m.scenario, m.rooms, m.bots, m.time_scale, m.seed, m.start,
-                                               m.scenario_text, m.scenario_file, schedule=m.schedule)
+                                               m.scenario_text, m.scenario_file, schedule=m.schedule,
+                                               team_size=m.team_size, teams=m.teams)
         opened.reply_to = m.id
         klass = self.runtime.classes[opened.class_]
         self.seat, self.klass = None, klass
@@ -288,8 +295,39 @@ class Session:
         if isinstance(m.command, SetController):
             raise Refusal("not_over_wire", f"{m.command.type} is the server's own command; a facilitator "
                                            "gives a seat to a bot with assign_bot and takes it back with release_bot.")
+        if isinstance(m.command, JoinTeam):
+            raise Refusal("not_over_wire", "join_team is the server's own command: a team's member joins "
+                                           "with their own code.")
         self.access.check_events(room)
-        return [await room.command(actor, m.id, self.runtime.complete_command(room, actor, m.command))]
+        member = self.member if self.seat is not None else None
+        command = self.runtime.complete_command(room, actor, m.command, self.member)
+        return [await room.command(actor, m.id, command, member)]
+
+    async def on_set_team_size(self, m: w.SetTeamSize) -> list[Step]:
+        room = self._facilitated_room(m.room)
+        self._check_delegation(room, m.delegation)
+        await self.runtime.set_team_size(room, m.delegation, m.size)
+        return [w.Ack(reply_to=m.id, seq=room.seq)]
+
+    async def on_share_intent(self, m: w.ShareIntent) -> list[Step]:
+        """Tell the rest of one's team what one is about to do (nothing is stored: it is what
+        a member has on screen, like presence)."""
+        if self.seat is None:
+            raise Refusal("not_joined", "Only a seat's member has a team to tell.")
+        room, delegation = self.seat
+        if not room.is_team(delegation):
+            raise Refusal("not_a_team", "Your delegation is played by one person: there is no team to tell.")
+        team = room.game.state.teams.get(delegation)
+        proposal = room.game.state.proposals.get(m.proposal or "") if m.action not in (None, "walk_out") else None
+        if m.action in ("sign", "decline") and proposal is None:
+            raise Refusal("unknown_proposal", f"There is no proposal {w.quote(m.proposal)} on the table.")
+        intent = w.TeamIntent(room=room.id, delegation=delegation, member=self.member,
+                              name=room.members[delegation][self.member].name,
+                              head=team is not None and team.head == self.member, action=m.action,
+                              proposal=proposal.id if proposal else None,
+                              terms=dict(proposal.terms) if proposal else {})
+        room.share_intent(delegation, self.member, w.encode(intent).encode(), active=m.action is not None)
+        return [w.Ack(reply_to=m.id)]
 
     async def on_assign_bot(self, m: w.AssignBot) -> list[Step]:
         room = self._facilitated_room(m.room)
@@ -307,7 +345,7 @@ class Session:
     async def on_issue_code(self, m: w.IssueCode) -> list[Step]:
         room = self._facilitated_room(m.room)
         self._check_delegation(room, m.delegation)
-        code = await self.runtime.issue_code(room, m.delegation)
+        code = await self.runtime.issue_code(room, m.delegation, m.member)
         return [w.CodeIssued(reply_to=m.id, room=room.id, delegation=m.delegation, code=code)]
 
     async def on_view_as(self, m: w.ViewAs) -> list[Step]:
@@ -339,9 +377,11 @@ class Session:
     async def on_fetch_log(self, m: w.FetchLog) -> list[Step]:
         room, own = self._review_room(m.room, "log")
         seat = FACILITATOR if own is None else own
-        # Reflections are the facilitator's to read, even in the log a seat may fetch for review.
+        # Reflections are the facilitator's to read, even in the log a seat may fetch for review,
+        # and a team's channel and roster its own (TEAM_PRIVATE).
         events = [log_view(seat, e, dump_event(e)) for e in room.log
-                  if seat == FACILITATOR or e.type not in FACILITATOR_FOREVER]
+                  if seat == FACILITATOR or e.type not in FACILITATOR_FOREVER
+                  and (e.type not in TEAM_PRIVATE or e.visibility.allows(seat))]
         parts = [events[i:i + LOG_PART_EVENTS] for i in range(0, len(events), LOG_PART_EVENTS)] or [[]]
         return [w.GameLog(reply_to=m.id, room=room.id, seat=own, part=n + 1, parts=len(parts), events=part)
                 for n, part in enumerate(parts)]

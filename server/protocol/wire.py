@@ -29,7 +29,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from server.engine.commands import Command, Id
+from server.engine.commands import TEAM_MAX, Command, Id
 from server.engine.schedule import Schedule
 from server.engine.text import TEXT_CHARS as TEXT_CHARS  # re-exported: clients check text length first
 from server.engine.text import Name
@@ -130,6 +130,10 @@ class OpenClass(Message):
     time_scale: float = Field(default=1.0, ge=0.001, le=10)
     seed: int | None = Field(default=None, ge=0, le=2**31)
     start: bool = Field(default=False, description="Start every room at once.")
+    team_size: int = Field(default=1, ge=1, le=TEAM_MAX,
+                           description="Members per human delegation, each with a join code of their own.")
+    teams: dict[Id, Annotated[int, Field(ge=1, le=TEAM_MAX)]] = Field(
+        default_factory=dict, max_length=32, description="Members of one delegation (by id), instead of team_size.")
     schedule: Schedule | None = Field(
         default=None, description="Phase deadlines over days or at wall-clock times (server.engine.schedule).")
 
@@ -172,6 +176,28 @@ class IssueCode(Message):
     id: CommandId
     room: str
     delegation: str
+    member: int = Field(default=1, ge=1, le=TEAM_MAX, description="Which member of a team delegation.")
+
+
+class SetTeamSize(Message):
+    """The facilitator makes a delegation a team of `size` members (or a bigger or smaller
+    one): a join code for each new member; members who have joined are never taken away."""
+
+    type: Literal["set_team_size"] = "set_team_size"
+    id: CommandId
+    room: Id
+    delegation: Id
+    size: int = Field(ge=1, le=TEAM_MAX)
+
+
+class ShareIntent(Message):
+    """A team's member (its head, say) is about to sign, decline or walk out — or no longer
+    is (`action` None): shown to the other members of the same delegation only."""
+
+    type: Literal["share_intent"] = "share_intent"
+    id: CommandId
+    action: Literal["sign", "decline", "walk_out"] | None = None
+    proposal: Id | None = None
 
 
 class ViewAs(Message):
@@ -250,7 +276,8 @@ class Ping(Message):
 
 ClientMessage = Annotated[
     Hello | Join | Resume | Watch | OpenClass | SendCommand | AssignBot | ReleaseBot | IssueCode
-    | ViewAs | FetchLog | FetchDebrief | FetchReport | FetchSince | FetchGuide | AskWorth | Ping,
+    | ViewAs | FetchLog | FetchDebrief | FetchReport | FetchSince | FetchGuide | AskWorth | Ping
+    | SetTeamSize | ShareIntent,
     Field(discriminator="type"),
 ]
 
@@ -273,6 +300,7 @@ class Joined(Message):
     room: str
     delegation: str
     name: str = ""
+    member: int = Field(default=1, description="Which member of the delegation's team this is (1: the only one).")
     view: dict[str, Any]
 
 
@@ -283,12 +311,38 @@ class Watching(Message):
     view: dict[str, Any]
 
 
+class MemberInfo(Message):
+    """One member of a team delegation: their code (the facilitator's only), name once joined,
+    presence, and whether they lead the delegation."""
+
+    number: int
+    code: str
+    name: str | None = None
+    connected: bool = False
+    head: bool = False
+
+
 class SeatInfo(Message):
     delegation: str
     code: str
-    name: str | None = Field(default=None, description="Who holds the seat now, if anyone.")
+    name: str | None = Field(default=None, description="Who holds the seat now, if anyone (a team's: every member).")
     connected: bool = False
     controller: str = "human"
+    members: list[MemberInfo] = Field(default_factory=list, description="A team delegation's members; empty otherwise.")
+
+
+class TeamIntent(Message):
+    """What a member of one's own team is about to do (sent to the other members only)."""
+
+    type: Literal["team_intent"] = "team_intent"
+    room: str
+    delegation: str
+    member: int
+    name: str
+    head: bool
+    action: Literal["sign", "decline", "walk_out"] | None = None
+    proposal: str | None = None
+    terms: dict[str, str] = Field(default_factory=dict, description="The proposal's terms (issue -> option).")
 
 
 class RoomInfo(Message):
@@ -468,7 +522,7 @@ class SinceLastVisit(Message):
 ServerMessage = Annotated[
     Welcome | Joined | Watching | ClassOpened | ClassState | Update | PresenceChanged | CodeIssued
     | SeatView | Ack | Error | GameLog | DebriefReport | ClassReport | SinceLastVisit | Guide | Worth
-    | Pong,
+    | Pong | TeamIntent,
     Field(discriminator="type"),
 ]
 
@@ -506,6 +560,9 @@ ERROR_CODES: dict[str, str] = {
     "not_bot": "no bot plays that seat",
     "bad_terms": "a package names an issue or option the scenario does not have",
     "bad_schedule": "the schedule names a round the scenario lacks, or a time already past or out of order",
+    "team_with_bot": "bots never join a team with humans in it, nor do teams form around a bot",
+    "team_too_small": "a team cannot be made smaller than the members who have joined it",
+    "not_a_team": "the seat is played by one person",
 }
 
 CLIENT_ADAPTER: TypeAdapter[Any] = TypeAdapter(ClientMessage)

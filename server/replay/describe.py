@@ -45,6 +45,9 @@ def _fmt(value: float) -> str:
     return f"{value:+g}"
 
 
+_HEAD_BY = {"joined_first": "the first to join", "facilitator": "named by the facilitator",
+            "hand_over": "handed over by the head"}
+
 _LINES: dict[str, Callable[[Any, Names], str]] = {
     "game_created": lambda e, n: f"Game created: {n.title} (seated: {n.several(list(e.seated))})",
     "phase_started": lambda e, n: f"Round {e.round}: {e.phase.value} phase begins",
@@ -89,6 +92,9 @@ _LINES: dict[str, Callable[[Any, Names], str]] = {
     "reflection_submitted": lambda e, n: (f"{e.author or n.of(e.delegation)} ({n.of(e.delegation)}) "
                                           f"hands in a reflection"),
     "reflections_closed": lambda e, n: "The facilitator closes the class: reflections are final",
+    "member_joined": lambda e, n: f"{e.name} joins {n.of(e.delegation)}'s team (member {e.number})",
+    "head_changed": lambda e, n: f"{e.name} now leads {n.of(e.delegation)} ({_HEAD_BY[e.by]})",
+    "team_message_sent": lambda e, n: f"{n.of(e.delegation)} (team only): {e.text}",
 }
 
 
@@ -100,5 +106,14 @@ def _ended(e: ev.GameEnded, n: Names) -> str:
 
 
 def describe(event: ev.EventBase, names: Names) -> str:
-    """The event in one line of plain words."""
-    return _LINES[event.type](event, names)
+    """The event in one line of plain words; a team member's act names the member too
+    ("Upland (Ana) signs P1")."""
+    line = _LINES[event.type](event, names)
+    if event.member is not None:
+        actor = getattr(event, "author", None) if event.type == "proposal_tabled" else \
+            getattr(event, "sender", None) or getattr(event, "delegation", None)
+        who = names.of(actor if isinstance(actor, str) else None)
+        if line.startswith(who):
+            return f"{who} ({event.member}){line[len(who):]}"
+        return f"{line} — {event.member}"
+    return line

@@ -10,7 +10,10 @@ holds every seat's secrets: the CLI writes it only for someone allowed to see ev
 CSV: one row per seated delegation of a game (per room, for a class), from the final view of
 the exporting seat: a seat's row holds its own result only, unless the debrief is open. The
 last columns, `student` and `reflection`, hold the reflection handed in after the debrief
-(who wrote it, each question and answer): filled only in the facilitator's export.
+(who wrote it, each question and answer): filled only in the facilitator's export. A
+delegation played by a team has one row per member (per student), each with its own
+reflection, where the export may know the team (the facilitator's: every team; a seat's:
+its own).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from pydantic import ValidationError
 from server.engine import dump_event
 from server.engine import events as ev
 from server.replay.model import Replay
-from server.replay.reflections import reflection_columns
+from server.replay.reflections import member_reflection_columns, reflection_columns
 from server.replay.safe_text import csv_text
 from server.store.upcast import EVENT_FORMAT, read_event
 
@@ -77,6 +80,8 @@ def result_rows(replay: Replay, class_id: str = "") -> list[dict[str, Any]]:
     ending: Mapping[str, Any] = final.get("ending") or {}
     durability: Mapping[str, Any] = ending.get("durability") or {}
     handed = final.get("reflections") or {}  # the facilitator's view only
+    teams: Mapping[str, Any] = final.get("teams") or (
+        {final["you"]["delegation"]: final["team"]} if final.get("team") and final.get("you") else {})
     rows = []
     for d in final["seated"]:
         result = final["results"].get(d)
@@ -89,8 +94,13 @@ def result_rows(replay: Replay, class_id: str = "") -> list[dict[str, Any]]:
                "durability_label": durability.get("label", ""),
                "rounds_lost": ending.get("rounds_lost", "")}
         row.update(_result_columns(result))
-        row.update(reflection_columns(handed.get(d)))
-        rows.append(row)
+        team = teams.get(d)
+        if not team:
+            row.update(reflection_columns(handed.get(d)))
+            rows.append(row)
+            continue
+        for member in team["members"]:  # one row per student of the team
+            rows.append({**row, **member_reflection_columns(handed.get(d), member["name"])})
     return rows
 
 

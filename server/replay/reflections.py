@@ -23,6 +23,14 @@ def reflections_of(replay: Replay) -> Mapping[str, Mapping[str, Any]]:
     return found
 
 
+def member_reflection_columns(reflection: Mapping[str, Any] | None, member: str) -> dict[str, str]:
+    """The CSV's `student` and `reflection` cells of one member of a team delegation."""
+    own = next((m for m in (reflection or {}).get("members", []) if m["author"] == member), None)
+    if reflection is None or own is None:
+        return {"student": member, "reflection": ""}
+    return reflection_columns({**reflection, "author": member, "answers": own["answers"]})
+
+
 def reflection_columns(reflection: Mapping[str, Any] | None) -> dict[str, str]:
     """The CSV's `student` and `reflection` cells (each question and its answer, one per line)."""
     if not reflection:
@@ -30,6 +38,18 @@ def reflection_columns(reflection: Mapping[str, Any] | None) -> dict[str, str]:
     pairs = zip(reflection["questions"], reflection["answers"])
     return {"student": str(reflection["author"]),
             "reflection": "\n".join(f"Q{n}: {q}\nA{n}: {a}" for n, (q, a) in enumerate(pairs, 1))}
+
+
+def _students(reflection: Mapping[str, Any] | None,
+              team: Mapping[str, Any] | None) -> list[tuple[str, list[str] | None]]:
+    """(student, their answers or None) for one delegation: each member of a team, or the
+    one person who played the seat."""
+    if not team:
+        if not reflection:
+            return [("", None)]
+        return [(str(reflection["author"]) or "(no name)", list(reflection["answers"]))]
+    handed = {m["author"]: list(m["answers"]) for m in (reflection or {}).get("members", [])}
+    return [(str(m["name"]), handed.get(m["name"])) for m in team["members"]]
 
 
 def booklet(replays: Sequence[Replay], class_id: str) -> list[Block]:
@@ -43,17 +63,19 @@ def booklet(replays: Sequence[Replay], class_id: str) -> list[Block]:
         outcome = ("an agreement" if ending.get("terms") else "no agreement") if ending else "not finished"
         blocks.append(para(f"Outcome: {outcome}; {ending.get('rounds_lost', 0)} round(s) of war lost."))
         handed = reflections_of(replay)
+        teams = final.get("teams") or {}
         for delegation in final["seated"]:
             reflection = handed.get(delegation)
             who = replay.names.of(delegation)
-            student = reflection["author"] if reflection and reflection["author"] else "(no name)"
-            blocks.append(heading(f"{who} — {student}" if reflection else f"{who} — no reflection handed in", 3))
             result = final["results"].get(delegation)
-            if result:
-                blocks.append(para(f"Result {result['result']:g} against a reservation value of "
-                                   f"{result['reservation']:g}; red lines crossed: "
-                                   f"{len(result['red_lines_crossed'])}."))
-            if reflection:
-                blocks.append(table([["Question", "Answer"], *[[q, a or "—"] for q, a in zip(
-                    reflection["questions"], reflection["answers"])]]))
+            for student, answers in _students(reflection, teams.get(delegation)):
+                blocks.append(heading(f"{who} — {student}" if answers is not None
+                                      else f"{who} — {student + ': ' if student else ''}no reflection handed in", 3))
+                if result:
+                    blocks.append(para(f"Result {result['result']:g} against a reservation value of "
+                                       f"{result['reservation']:g}; red lines crossed: "
+                                       f"{len(result['red_lines_crossed'])}."))
+                if reflection and answers is not None:
+                    blocks.append(table([["Question", "Answer"], *[[q, a or "—"] for q, a in zip(
+                        reflection["questions"], answers)]]))
     return blocks

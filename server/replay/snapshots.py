@@ -39,6 +39,7 @@ STATE_FIELDS: dict[str, str] = {
     "reflection_questions": "share", "delegation_questions": "shallow", "reflections": "shallow",
     "reflection_authors": "shallow", "reflections_closed": "share",
     "interims": "interims",
+    "teams": "deep", "member_reflections": "deep",  # small, and folds change them inside
 }
 
 
@@ -59,6 +60,8 @@ def copy_state(state: Negotiation) -> Negotiation:
             setattr(clone, f.name, {k: _copy_proposal(p) for k, p in value.items()})
         elif how == "interims":
             setattr(clone, f.name, [replace(i) for i in value])
+        elif how == "deep":
+            setattr(clone, f.name, copy.deepcopy(value))
     return clone
 
 

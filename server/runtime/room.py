@@ -37,7 +37,7 @@ from server.engine import FACILITATOR, Game, RuleViolation, dump_event
 from server.engine.commands import CommandBase
 from server.engine.events import EventBase
 from server.engine.views import event_view
-from server.protocol.wire import Ack, Error, PresenceChanged, SeatInfo, Update, encode
+from server.protocol.wire import Ack, Error, MemberInfo, PresenceChanged, SeatInfo, Update, encode
 from server.runtime.streams import SeatStreams
 from server.runtime.timer import RoomTimer
 from server.store import EventRow, GameStatus, Store
@@ -45,6 +45,7 @@ from server.store import EventRow, GameStatus, Store
 log = logging.getLogger(__name__)
 
 Listener = Callable[[list[EventBase]], None]
+_ROSTER_EVENTS = frozenset({"member_joined", "head_changed"})
 REPLIES_PER_ACTOR = 256
 
 
@@ -52,6 +53,7 @@ class Subscriber(Protocol):
     """A connection's stake in a room: who it is (`seat`) and how to hand it a frame."""
 
     seat: str | None  # a delegation id, FACILITATOR, or None for an observer
+    member: int  # which member of the seat's team (1 for a one-person seat)
 
     def deliver(self, frame: bytes) -> None: ...
 
@@ -68,6 +70,7 @@ class SeatSlot:
     code: str
     token_hash: str | None = None
     name: str = ""
+    member: int = 1  # a team delegation has a slot per member, each with its own code and token
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,7 @@ class Decision:
     events: list[EventBase]
     rows: list[EventRow]
     ack: str | None
+    replier: str = ""  # whose reply it is (a team member's own: see `reply_key`); "": the actor's
 
 
 def game_status(game: Game) -> GameStatus:
@@ -95,7 +99,13 @@ class Room:
         self.class_id = class_id
         self.game = game
         self.log = log_  # every committed event; seq n is log[n - 1]
-        self.seats = {s.delegation: s for s in seats}
+        # Every member of every delegation; `seats` is each delegation's first member (all of a
+        # one-person seat), which is what code that knows nothing of teams reads.
+        self.members: dict[str, dict[int, SeatSlot]] = {}
+        for slot in sorted(seats, key=lambda s: s.member):
+            self.members.setdefault(slot.delegation, {})[slot.member] = slot
+        self.seats = {d: slots[min(slots)] for d, slots in self.members.items()}
+        self.intents: dict[str, tuple[int, bytes]] = {}  # delegation -> (member, frame): what its head is about to do
         self.streams = SeatStreams([d.id for d in game.state.scenario.delegations], log_)
         self.bots: dict[str, Any] = {}  # delegation -> BotHandle
         self._store = store
@@ -114,14 +124,14 @@ class Room:
     # ------------------------------------------------------------ the one path
 
     async def submit(self, actor: str, command: CommandBase, *, at: float | None = None,
-                     command_id: str | None = None) -> list[EventBase]:
+                     command_id: str | None = None, member: int | None = None) -> list[EventBase]:
         """Decide, store, deliver; the new events. Raises RuleViolation unchanged."""
-        return (await self._submit(actor, command, at, command_id)).events
+        return (await self._submit(actor, command, at, command_id, member)).events
 
     async def _submit(self, actor: str, command: CommandBase, at: float | None,
-                      command_id: str | None) -> Decision:
+                      command_id: str | None, member: int | None = None) -> Decision:
         async with self._lock:
-            decision = self._decide(actor, command, at, command_id)
+            decision = self._decide(actor, command, at, command_id, member)
             if decision.events:
                 await self._commit(decision)
             return decision
@@ -160,23 +170,29 @@ class Room:
                 await self._commit(decision)
             return events
 
-    def _decide(self, actor: str, command: CommandBase, at: float | None, command_id: str | None) -> Decision:
+    def _decide(self, actor: str, command: CommandBase, at: float | None, command_id: str | None,
+                member: int | None = None) -> Decision:
         """What the command makes happen (the game moves on; nothing is stored or told yet)."""
-        events = self.game.handle(command, actor, self._clock() if at is None else at)
-        return self._decision(actor, command_id, events)
+        events = self.game.handle(command, actor, self._clock() if at is None else at, member)
+        return self._decision(actor, command_id, events, self.reply_key(actor, member))
 
-    def _decision(self, actor: str, command_id: str | None, events: list[EventBase]) -> Decision:
+    def _decision(self, actor: str, command_id: str | None, events: list[EventBase], replier: str = "") -> Decision:
         last = self.game.state.seq
         rows = [EventRow(last - len(events) + 1 + i, e) for i, e in enumerate(events)]
         ack = encode(Ack(reply_to=command_id, seq=self.streams.count_after(actor, events))) \
             if command_id is not None else None
-        return Decision(actor, command_id, events, rows, ack)
+        return Decision(actor, command_id, events, rows, ack, replier)
+
+    def reply_key(self, actor: str, member: int | None) -> str:
+        """Whose command ids these are: the actor's, or a team member's own (the members of a
+        team each number their commands, and must not be answered each other's replies)."""
+        return actor if member is None or len(self.members.get(actor, ())) <= 1 else f"{actor}/{member}"
 
     async def _store_decision(self, decision: Decision) -> None:
         """Commit the events, with the ack that will answer them; on failure, undo the decision."""
         reply = None
         if decision.command_id is not None and decision.ack is not None:
-            reply = (decision.actor, decision.command_id, decision.ack)
+            reply = (decision.replier or decision.actor, decision.command_id, decision.ack)
         try:
             await self._store.append(self.id, decision.rows, game_status(self.game), reply)
         except BaseException:
@@ -192,17 +208,21 @@ class Room:
         self._broadcast(events)
         self._notify(events)
         self.timer.reschedule()
+        if any(e.type in _ROSTER_EVENTS for e in events):  # presence shows who leads each team
+            self.announce_presence()
 
-    async def command(self, actor: str, command_id: str, command: CommandBase) -> str:
-        """Submit a client's command once per (actor, id); the encoded Ack or Error."""
-        seen = self._replies.setdefault(actor, OrderedDict())
+    async def command(self, actor: str, command_id: str, command: CommandBase, member: int | None = None) -> str:
+        """Submit a client's command once per (actor, id) — per team member, for a team's
+        members (`member`); the encoded Ack or Error."""
+        key = self.reply_key(actor, member)
+        seen = self._replies.setdefault(key, OrderedDict())
         earlier = seen.get(command_id)
         if earlier is not None:
             return earlier if isinstance(earlier, str) else await asyncio.shield(earlier)
         pending: asyncio.Future[str] = asyncio.get_running_loop().create_future()
         self._remember(seen, command_id, pending)
         try:
-            frame = await self._answer(actor, command_id, command)
+            frame = await self._answer(actor, command_id, command, member)
         except BaseException as exc:
             seen.pop(command_id, None)  # not answered: a retry may try again
             pending.set_exception(exc)
@@ -212,16 +232,17 @@ class Room:
         pending.set_result(frame)
         return frame
 
-    async def _answer(self, actor: str, command_id: str, command: CommandBase) -> str:
+    async def _answer(self, actor: str, command_id: str, command: CommandBase, member: int | None) -> str:
+        key = self.reply_key(actor, member)
         try:
-            decision = await self._submit(actor, command, None, command_id)
+            decision = await self._submit(actor, command, None, command_id, member)
         except RuleViolation as exc:
             frame = encode(Error(reply_to=command_id, code=exc.code, message=exc.message))
-            self._store.record_reply(self.id, actor, command_id, frame).add_done_callback(_log_failure)
+            self._store.record_reply(self.id, key, command_id, frame).add_done_callback(_log_failure)
             return frame
         assert decision.ack is not None
         if not decision.events:  # nothing happened (a tick too early): still answered, and remembered
-            self._store.record_reply(self.id, actor, command_id, decision.ack).add_done_callback(_log_failure)
+            self._store.record_reply(self.id, key, command_id, decision.ack).add_done_callback(_log_failure)
         return decision.ack
 
     @staticmethod
@@ -252,19 +273,37 @@ class Room:
                 log.exception("listener %r failed in room %s", fn, self.id)
 
     def subscribe(self, sub: Subscriber) -> None:
-        """Add a connection; a seat has one live connection, so one already holding it is closed."""
+        """Add a connection; a seat (a team's member) has one live connection, so one already
+        holding it is closed."""
         if sub.seat is not None and sub.seat != FACILITATOR:
             self.evict(sub.seat, "seat_replaced", "This seat was opened on another connection, so this "
                                                   "one is closed. If that was not you, ask the facilitator "
-                                                  "for a fresh code.")
+                                                  "for a fresh code.", member=sub.member)
         self._subscribers.add(sub)
+        intent = self.intents.get(sub.seat) if sub.seat is not None else None
+        if intent is not None and intent[0] != sub.member:
+            sub.deliver(intent[1])  # a member who comes in sees what the head is about to sign
         self.announce_presence()
 
-    def evict(self, delegation: str, code: str, message: str) -> None:
-        """Close every connection holding `delegation`'s seat, telling each why."""
-        for sub in [s for s in self._subscribers if s.seat == delegation]:
+    def evict(self, delegation: str, code: str, message: str, member: int | None = None) -> None:
+        """Close every connection holding `delegation`'s seat (only member `member`'s, if
+        given), telling each why."""
+        for sub in [s for s in self._subscribers
+                    if s.seat == delegation and (member is None or s.member == member)]:
             self._subscribers.discard(sub)
             sub.evict(code, message)
+
+    def share_intent(self, delegation: str, member: int, frame: bytes, active: bool) -> None:
+        """What a team member is about to do (the head's sign confirmation, say) — or, not
+        `active`, no longer — to the other members of the same delegation only. Kept in
+        memory while active, so a member who comes in sees it too; never stored."""
+        if active:
+            self.intents[delegation] = (member, frame)
+        elif self.intents.get(delegation, (0, b""))[0] == member:
+            del self.intents[delegation]
+        for sub in list(self._subscribers):
+            if sub.seat == delegation and sub.member != member:
+                sub.deliver(frame)
 
     def unsubscribe(self, sub: Subscriber) -> None:
         if sub in self._subscribers:
@@ -318,15 +357,31 @@ class Room:
 
     # ------------------------------------------------------------ presence
 
-    def connected(self, delegation: str) -> bool:
-        return any(sub.seat == delegation for sub in self._subscribers)
+    def connected(self, delegation: str, member: int | None = None) -> bool:
+        return any(sub.seat == delegation and (member is None or sub.member == member) for sub in self._subscribers)
+
+    def is_team(self, delegation: str) -> bool:
+        """Is `delegation` played by a team (several members, each with a code of their own)?"""
+        return len(self.members.get(delegation, ())) > 1
 
     def seat_infos(self, for_facilitator: bool) -> list[SeatInfo]:
-        """Each seat: who holds it, connected or not, human or bot (codes for the facilitator only)."""
+        """Each seat: who holds it, connected or not, human or bot (codes for the facilitator
+        only); a team's seat lists every member, and which one leads it."""
         controllers = self.game.state.controllers
-        return [SeatInfo(delegation=d, code=s.code if for_facilitator else "", name=s.name or None,
-                         connected=self.connected(d), controller=controllers.get(d, "human"))
-                for d, s in self.seats.items()]
+        teams = self.game.state.teams
+        infos = []
+        for d, s in self.seats.items():
+            members: list[MemberInfo] = []
+            if self.is_team(d):
+                head = teams[d].head if d in teams else None
+                members = [MemberInfo(number=n, code=m.code if for_facilitator else "", name=m.name or None,
+                                      connected=self.connected(d, n), head=n == head)
+                           for n, m in sorted(self.members[d].items())]
+            names = [m.name for m in members if m.name] if members else [s.name] if s.name else []
+            infos.append(SeatInfo(delegation=d, code=s.code if for_facilitator else "",
+                                  name=", ".join(names) or None, connected=self.connected(d),
+                                  controller=controllers.get(d, "human"), members=members))
+        return infos
 
     async def debrief(self) -> tuple[dict[str, Any], str]:
         """The ended game's debrief analysis and its text, worked out off the event loop once

@@ -29,7 +29,7 @@ import asyncio
 import logging
 import secrets
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -37,6 +37,7 @@ from server.bots.runner import start_bot
 from server.engine import FACILITATOR, Game, RuleViolation
 from server.engine.commands import (
     CommandBase,
+    JoinTeam,
     OpenDebrief,
     PauseTimer,
     ResumeTimer,
@@ -79,8 +80,8 @@ class Runtime:
         self.catchup_limit = catchup_limit
         self.rooms: dict[str, Room] = {}
         self.classes: dict[str, ClassRecord] = {}
-        self._codes: dict[str, tuple[str, str]] = {}    # code_key(code) -> (room, delegation)
-        self._tokens: dict[str, tuple[str, str]] = {}   # token hash -> (room, delegation)
+        self._codes: dict[str, tuple[str, str, int]] = {}   # code_key(code) -> (room, delegation, member)
+        self._tokens: dict[str, tuple[str, str, int]] = {}  # token hash -> (room, delegation, member)
         self._facilitators: dict[str, str] = {}         # token hash -> class
         self._scenarios = ScenarioCache()
         self.join_guard = JoinGuard()
@@ -96,9 +97,9 @@ class Runtime:
             self.classes[info.id] = record
             self._facilitators[info.facilitator_hash] = info.id
         for seat in self.store.seats():
-            self._codes[code_key(seat.code)] = (seat.game, seat.delegation)
+            self._codes[code_key(seat.code)] = (seat.game, seat.delegation, seat.member)
             if seat.token_hash:
-                self._tokens[seat.token_hash] = (seat.game, seat.delegation)
+                self._tokens[seat.token_hash] = (seat.game, seat.delegation, seat.member)
         for game in self.store.list_games():
             if game.status != "ended":
                 try:
@@ -144,7 +145,7 @@ class Runtime:
         if info is None:
             raise KeyError(room_id)
         log_ = self.store.events(room_id)
-        seats = [SeatSlot(s.delegation, s.code, s.token_hash, s.name) for s in self.store.seats(room_id)]
+        seats = [SeatSlot(s.delegation, s.code, s.token_hash, s.name, s.member) for s in self.store.seats(room_id)]
         game = _rebuild(room_id, log_)
         self._scenarios.intern(game, log_)
         room = Room(room_id, info.class_id, game, log_, seats, self.store, self.clock)
@@ -224,18 +225,24 @@ class Runtime:
         except KeyError:
             raise Refusal("unknown_room", f"There is no room {room_id!r}.") from None
 
-    def seat_for_code(self, code: str, address: str) -> tuple[Room, str]:
-        """The seat a join code claims, if its address may try a code now (see JoinGuard)."""
+    def seat_for_code(self, code: str, address: str) -> tuple[Room, str, int]:
+        """The seat (room, delegation, team member) a join code claims, if its address may
+        try a code now (see JoinGuard)."""
         self.join_guard.check(address)
         found = self._codes.get(code_key(code))
         if found is None:
             self.join_guard.failed(address)
             raise Refusal("unknown_code", f"No seat has the join code {code[:16]!r}; check it with your facilitator.")
-        return self.room(found[0]), found[1]
+        return self.room(found[0]), found[1], found[2]
 
     def seat_for_token(self, token: str) -> tuple[Room, str] | None:
+        found = self.member_for_token(token)
+        return (found[0], found[1]) if found else None
+
+    def member_for_token(self, token: str) -> tuple[Room, str, int] | None:
+        """The seat a token holds, and which member of its team (1 for a one-person seat)."""
         found = self._tokens.get(token_hash(token))
-        return (self.room(found[0]), found[1]) if found else None
+        return (self.room(found[0]), found[1], found[2]) if found else None
 
     def class_for_token(self, token: str) -> ClassRecord | None:
         class_id = self._facilitators.get(token_hash(token))
@@ -243,12 +250,15 @@ class Runtime:
 
     # ------------------------------------------------------------ seats
 
-    async def claim_seat(self, room: Room, delegation: str, name: str, address: str) -> str:
-        """Spend the seat's join code: a token for the seat, stored before it is returned.
+    async def claim_seat(self, room: Room, delegation: str, name: str, address: str, member: int = 1) -> str:
+        """Spend the seat's (the team member's) join code: a token for it, stored before it is
+        returned (the name it is held under is then the slot's `name`).
 
         A code claims its seat once: a seat that has a token already is refused (its holder
-        comes back with `resume`; a lost token is replaced by a fresh code, `issue_code`)."""
-        seat = room.seats[delegation]
+        comes back with `resume`; a lost token is replaced by a fresh code, `issue_code`).
+        A team's member is recorded in the log (`member_joined`; the first to join leads),
+        under a name no other member of the team has."""
+        seat = room.members[delegation][member]
         if room.game.state.controllers.get(delegation) == "bot":
             raise Refusal("code_used", f"A bot plays {delegation}; ask the facilitator to release the seat.")
         if seat.token_hash is not None:
@@ -256,40 +266,90 @@ class Runtime:
             raise Refusal("code_used", "That join code has been used already. If the seat is yours, "
                                        "your client comes back to it by itself; if not, ask the "
                                        "facilitator for a fresh code.")
+        if room.is_team(delegation):
+            name = _unique_name(name or f"Member {member}",
+                                [m.name for n, m in room.members[delegation].items() if n != member])
         token = new_token()
-        await self.store.update_seat(room.id, delegation, token_hash(token), name)
+        await self.store.update_seat(room.id, delegation, token_hash(token), name, member)
         seat.token_hash, seat.name = token_hash(token), name
-        self._tokens[seat.token_hash] = (room.id, delegation)
+        self._tokens[seat.token_hash] = (room.id, delegation, member)
+        await self.record_member(room, delegation, member)
         return token
 
-    async def issue_code(self, room: Room, delegation: str) -> str:
-        """A fresh join code for a seat; its old code and token stop working, and a connection
-        holding the seat is told so and closed. Stored before it is returned."""
-        seat = room.seats[delegation]
-        found = room.game.state.scenario.delegation(delegation)
-        code = new_code(found.code if found else delegation[:3].upper(), self._codes)
-        await self.store.reissue_code(room.id, delegation, code)
+    async def record_member(self, room: Room, delegation: str, member: int) -> None:
+        """Put a team member who holds a token into the game's log, if it does not know them
+        under that name yet (after a join, or on resume if a crash came in between)."""
+        seat = room.members[delegation][member]
+        if not room.is_team(delegation) or seat.token_hash is None:
+            return
+        team = room.game.state.teams.get(delegation)
+        if team is None or team.members.get(member) != seat.name:
+            await room.submit(FACILITATOR, JoinTeam(delegation=delegation, member=member, name=seat.name))
+
+    async def issue_code(self, room: Room, delegation: str, member: int = 1) -> str:
+        """A fresh join code for a seat (a team's member); its old code and token stop working,
+        and a connection holding it is told so and closed. Stored before it is returned."""
+        seat = room.members[delegation].get(member)
+        if seat is None:
+            raise Refusal("unknown_member", f"{delegation} has no member {member} "
+                                            f"(it has {len(room.members[delegation])}).")
+        code = self._new_code(room, delegation)
+        await self.store.reissue_code(room.id, delegation, code, member)
         self._codes.pop(code_key(seat.code), None)
         if seat.token_hash:
             self._tokens.pop(seat.token_hash, None)
         seat.code, seat.token_hash = code, None
-        self._codes[code_key(code)] = (room.id, delegation)
+        self._codes[code_key(code)] = (room.id, delegation, member)
         room.evict(delegation, "seat_revoked", "The facilitator gave this seat a fresh join code, so this "
-                                               "connection's token no longer works. Join with the new code.")
+                                               "connection's token no longer works. Join with the new code.",
+                   member=member)
         room.announce_presence()
         return code
+
+    def _new_code(self, room: Room, delegation: str) -> str:
+        found = room.game.state.scenario.delegation(delegation)
+        return new_code(found.code if found else delegation[:3].upper(), self._codes)
+
+    async def set_team_size(self, room: Room, delegation: str, size: int) -> None:
+        """Make `delegation` a team of `size` members: a code for each new member, stored
+        before anyone is told; unclaimed codes beyond `size` are taken away. Refused for a
+        seat a bot plays, and below the members who have joined."""
+        if room.game.state.controllers.get(delegation) == "bot" and size > 1:
+            raise Refusal("team_with_bot", f"A bot plays {delegation}; bots never join a team with humans. "
+                                           "Release the bot first.")
+        slots = room.members[delegation]
+        joined = [n for n, m in slots.items() if m.token_hash is not None and n > size]
+        if joined:
+            raise Refusal("team_too_small", f"Member {joined[0]} of {delegation} ({slots[joined[0]].name}) has "
+                                            f"joined already: the team cannot be smaller than {max(joined)}.")
+        added = [SeatSlot(delegation, self._new_code(room, delegation), member=n)
+                 for n in range(1, size + 1) if n not in slots]
+        if added:
+            await self.store.add_seats([SeatRecord(room.id, delegation, s.code, member=s.member) for s in added])
+        for n in [n for n in slots if n > size]:
+            await self.store.remove_seat(room.id, delegation, n)
+            self._codes.pop(code_key(slots.pop(n).code), None)
+        for slot in added:
+            slots[slot.member] = slot
+            self._codes[code_key(slot.code)] = (room.id, delegation, slot.member)
+        for n in sorted(slots):  # members who joined before the seat was a team now count as one
+            await self.record_member(room, delegation, n)
+        room.announce_presence()
 
     # ------------------------------------------------------------ classes
 
     async def open_class(self, scenario_id: str, rooms: int = 1,
                          bots: Sequence[str] | Literal["all"] = (), time_scale: float = 1.0,
                          seed: int | None = None, start: bool = False, scenario_text: str | None = None,
-                         scenario_file: str = "", schedule: Schedule | None = None) -> ClassOpened:
+                         scenario_file: str = "", schedule: Schedule | None = None,
+                         team_size: int = 1, teams: Mapping[str, int] | None = None) -> ClassOpened:
         """Open `rooms` rooms of an offered scenario (by id) or of a sent scenario's text; the
         wire `ClassOpened` (reply_to ""). Nothing is stored unless every check passes.
 
         With a `schedule`, phases end at its deadlines (days, wall-clock times) instead of
-        the scenario's lengths times `time_scale`."""
+        the scenario's lengths times `time_scale`. With `team_size` (or `teams`, per
+        delegation) above 1, each human delegation is played by that many members, each with
+        a join code of their own; bots play alone."""
         offered = hosted(scenario_text, scenario_file) if scenario_text is not None else self.catalogue.get(scenario_id)
         scenario = offered.scenario
         if not 1 <= rooms <= 100:
@@ -307,6 +367,17 @@ class Runtime:
         if unknown:
             raise Refusal("unknown_delegation", f"No seated delegation {unknown[0]!r} in {scenario.id} "
                                                 f"(seated: {', '.join(seated)}).")
+        teams = dict(teams or {})
+        unknown = [d for d in teams if d not in seated]
+        if unknown:
+            raise Refusal("unknown_delegation", f"No seated delegation {unknown[0]!r} in {scenario.id} "
+                                                f"(seated: {', '.join(seated)}).")
+        botted = [d for d in bot_seats if teams.get(d, 1) > 1]
+        if botted:
+            raise Refusal("team_with_bot", f"A bot plays {botted[0]}: bots never join a team with humans, "
+                                           "so it cannot be given team members.")
+        sizes = {d.id: 1 if d.id in bot_seats or d.absent else teams.get(d.id, team_size)
+                 for d in scenario.delegations}
         facilitator_token = new_token()
         record = ClassRecord(self._new_class_id(), scenario.id, token_hash(facilitator_token))
         base_seed = secrets.randbelow(2**31) if seed is None else seed
@@ -316,10 +387,14 @@ class Runtime:
             game, created = Game.create(scenario, seed=base_seed + n, at=now, time_scale=time_scale,
                                         schedule=schedule)
             self._scenarios.intern(game, created)
-            seats = [SeatSlot(d.id, new_code(d.code, self._codes)) for d in scenario.delegations]
+            seats = []
+            for d in scenario.delegations:
+                for member in range(1, sizes[d.id] + 1):
+                    seats.append(SeatSlot(d.id, new_code(d.code, self._codes), member=member))
+                    self._codes[code_key(seats[-1].code)] = ("", d.id, member)  # taken: no two alike
             room = Room(f"{record.id}-{n + 1}", record.id, game, created, seats, self.store, self.clock)
             for s in seats:
-                self._codes[code_key(s.code)] = (room.id, s.delegation)
+                self._codes[code_key(s.code)] = (room.id, s.delegation, s.member)
             built.append(room)
         info = ClassInfo(record.id, scenario.id, now, record.facilitator_hash,
                          {"rooms": rooms, "bots": bot_seats, "time_scale": time_scale,
@@ -327,7 +402,8 @@ class Runtime:
                           "scheduled": schedule is not None}, ())
         await self.store.create_class(
             info, [(r.id, [EventRow(i + 1, e) for i, e in enumerate(r.log)], game_status(r.game)) for r in built],
-            [SeatRecord(r.id, s.delegation, s.code) for r in built for s in r.seats.values()])
+            [SeatRecord(r.id, s.delegation, s.code, member=s.member)
+             for r in built for slots in r.members.values() for s in slots.values()])
         self.classes[record.id] = record
         self._facilitators[record.facilitator_hash] = record.id
         for room in built:
@@ -355,12 +431,13 @@ class Runtime:
             if class_id not in self.classes and self.store.class_info(class_id) is None:
                 return class_id
 
-    def complete_command(self, room: Room, actor: str, command: CommandBase) -> CommandBase:
-        """What only the server may fill in: a reflection's author (the name the seat joined
-        under, whatever the client sent) and, when the facilitator gives none, the reflection
-        questions of the scenario's teacher's guide."""
-        if isinstance(command, SubmitReflection) and actor in room.seats:
-            return command.model_copy(update={"author": room.seats[actor].name})
+    def complete_command(self, room: Room, actor: str, command: CommandBase, member: int = 1) -> CommandBase:
+        """What only the server may fill in: a reflection's author (the name the seat — the
+        team member — joined under, whatever the client sent) and, when the facilitator gives
+        none, the reflection questions of the scenario's teacher's guide."""
+        if isinstance(command, SubmitReflection) and actor in room.members:
+            slot = room.members[actor].get(member) or room.seats[actor]
+            return command.model_copy(update={"author": slot.name})
         if isinstance(command, OpenDebrief) and actor == FACILITATOR and not command.questions:
             questions, own = reflection_questions(room.game.scenario.id)
             return command.model_copy(update={"questions": questions, "delegation_questions": own})
@@ -376,6 +453,10 @@ class Runtime:
         """Give the seat to a bot: record it (ControllerChanged), then start the bot."""
         if delegation in room.bots:
             raise Refusal("already_bot", f"A bot already plays {delegation}.")
+        humans = [m.name or f"member {n}" for n, m in room.members.get(delegation, {}).items() if m.token_hash]
+        if room.is_team(delegation) and humans:
+            raise Refusal("team_with_bot", f"A team plays {delegation} ({', '.join(humans)}): bots never "
+                                           "join a team with humans in it.")
         check_strategy(strategy)  # before the ControllerChanged naming it is stored
         await room.submit(FACILITATOR, SetController(delegation=delegation, controller="bot", strategy=strategy))
         self._start_bot(room, delegation, strategy)
@@ -391,6 +472,15 @@ class Runtime:
     def _start_bot(self, room: Room, delegation: str, strategy: str | None) -> None:
         seed = bot_seed(room.game.state.seed, room.id, delegation)
         room.bots[delegation] = start_bot(room, delegation, strategy, seed)
+
+
+def _unique_name(name: str, taken: Sequence[str]) -> str:
+    """`name`, or `name (2)`, `name (3)`... if another member of the team has it already."""
+    found, n = name, 1
+    while found in taken:
+        n += 1
+        found = f"{name} ({n})"
+    return found
 
 
 def _bot_strategy(room: Room, delegation: str) -> tuple[int, str | None]:

@@ -28,7 +28,7 @@ class MemoryStore:
         self._classes: dict[str, ClassInfo] = {}
         self._games: dict[str, GameInfo] = {}
         self._events: dict[str, dict[int, tuple[str, str, int]]] = {}  # game -> seq -> (type, json, format)
-        self._seats: dict[tuple[str, str], SeatRecord] = {}
+        self._seats: dict[tuple[str, str, int], SeatRecord] = {}
         self._replies: dict[tuple[str, str, str], str] = {}  # (game, actor, id) -> frame, oldest first
 
     def close(self) -> None:
@@ -49,7 +49,24 @@ class MemoryStore:
                                                 status.round, status.agreement, now, now, status.last_seq)
                 self._events[game_id] = {r.seq: _stored(r) for r in rows}
             for seat in seats:
-                self._seats[(seat.game, seat.delegation)] = seat
+                self._seats[(seat.game, seat.delegation, seat.member)] = seat
+
+        return _done(apply)
+
+    def add_seats(self, seats: Sequence[SeatRecord]) -> asyncio.Future[Any]:
+        def apply() -> None:
+            self._check_codes([s.code for s in seats], exempt=())
+            for seat in seats:
+                if (seat.game, seat.delegation, seat.member) in self._seats:
+                    raise StoreConflict(f"{seat.delegation}'s member {seat.member} has a seat already")
+            for seat in seats:
+                self._seats[(seat.game, seat.delegation, seat.member)] = seat
+
+        return _done(apply)
+
+    def remove_seat(self, game: str, delegation: str, member: int) -> asyncio.Future[Any]:
+        def apply() -> None:
+            self._seats.pop((game, delegation, member), None)
 
         return _done(apply)
 
@@ -74,20 +91,21 @@ class MemoryStore:
     def record_reply(self, game: str, actor: str, command_id: str, frame: str) -> asyncio.Future[Any]:
         return _done(lambda: self._reply(game, actor, command_id, frame))
 
-    def update_seat(self, game: str, delegation: str, token_hash: str, name: str) -> asyncio.Future[Any]:
+    def update_seat(self, game: str, delegation: str, token_hash: str, name: str,
+                    member: int = 1) -> asyncio.Future[Any]:
         def apply() -> None:
-            seat = self._seats.get((game, delegation))
+            seat = self._seats.get((game, delegation, member))
             if seat is not None:
-                self._seats[(game, delegation)] = replace(seat, token_hash=token_hash, name=name)
+                self._seats[(game, delegation, member)] = replace(seat, token_hash=token_hash, name=name)
 
         return _done(apply)
 
-    def reissue_code(self, game: str, delegation: str, code: str) -> asyncio.Future[Any]:
+    def reissue_code(self, game: str, delegation: str, code: str, member: int = 1) -> asyncio.Future[Any]:
         def apply() -> None:
-            seat = self._seats.get((game, delegation))
+            seat = self._seats.get((game, delegation, member))
             if seat is not None:
                 self._check_codes([code], exempt=(seat.code,))
-                self._seats[(game, delegation)] = replace(seat, code=code, token_hash=None)
+                self._seats[(game, delegation, member)] = replace(seat, code=code, token_hash=None)
 
         return _done(apply)
 

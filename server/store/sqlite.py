@@ -9,7 +9,7 @@ Read API (what the replay, export and analysis code uses; nothing here needs a s
     store.game(game_id)                      # GameInfo | None
     store.events(game_id)                    # list[EventBase], in seq order (seq 1 = GameCreated)
     store.events(game_id, after=40)          # only those with seq > 40
-    store.seats(game_id)                     # list[SeatRecord]: delegation, code, name
+    store.seats(game_id)                     # list[SeatRecord]: delegation, member, code, name
     store.classes() / store.class_info(id)   # ClassInfo: id, scenario, created, games
     store.close()
 
@@ -17,7 +17,8 @@ Tables (created by sqlite-utils on first open)::
 
     classes(id, scenario, created, facilitator_hash, options)
     games(id, class, scenario, created, updated, status, phase, round, agreement, last_seq)
-    seats(game, delegation, code UNIQUE, token_hash, name)
+    seats(game, delegation, code UNIQUE, token_hash, name, member)  -- PK (game, delegation, member):
+                                                             -- a team delegation has one row per member
     events(game, seq, time, type, visibility, payload, format)  -- append-only, PK (game, seq)
     replies(game, actor, command_id, reply, seq)             -- answers to recent commands
 
@@ -89,6 +90,7 @@ class SeatRecord:
     code: str
     token_hash: str | None = field(default=None, repr=False)
     name: str = ""
+    member: int = 1  # a team delegation's members are 1, 2...; a one-person seat is member 1
 
 
 @dataclass(frozen=True)
@@ -131,13 +133,18 @@ _SCHEMA: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "games": ({"id": str, "class": str, "scenario": str, "created": float, "updated": float,
                "status": str, "phase": str, "round": int, "agreement": int, "last_seq": int},
               {"pk": "id"}),
-    "seats": ({"game": str, "delegation": str, "code": str, "token_hash": str, "name": str},
-              {"pk": ("game", "delegation")}),
+    "seats": ({"game": str, "delegation": str, "code": str, "token_hash": str, "name": str, "member": int},
+              {"pk": ("game", "delegation", "member")}),
     "events": ({"game": str, "seq": int, "time": float, "type": str, "visibility": str,
                 "payload": str, "format": int}, {"pk": ("game", "seq")}),
     "replies": ({"game": str, "actor": str, "command_id": str, "reply": str, "seq": int},
                 {"pk": ("game", "actor", "command_id")}),
 }
+
+
+def _insert_seats(conn: sqlite3.Connection, seats: Sequence[SeatRecord]) -> None:
+    conn.executemany("INSERT INTO seats (game, delegation, code, token_hash, name, member) VALUES (?, ?, ?, ?, ?, ?)",
+                     [(s.game, s.delegation, s.code, s.token_hash, s.name, s.member) for s in seats])
 
 
 _INSERT_EVENT = ("INSERT INTO events (game, seq, time, type, visibility, payload, format) "
@@ -204,8 +211,18 @@ class SQLiteStore:
                               status.phase, status.round, int(status.agreement), status.last_seq))
                 conn.executemany(_INSERT_EVENT,
                                  [r.values(game_id) for r in rows])
-            conn.executemany("INSERT INTO seats VALUES (?, ?, ?, ?, ?)",
-                             [(s.game, s.delegation, s.code, s.token_hash, s.name) for s in seats])
+            _insert_seats(conn, seats)
+
+        return self._writer.submit(op)
+
+    def add_seats(self, seats: Sequence[SeatRecord]) -> asyncio.Future[Any]:
+        """More members' seats (a delegation made a team, or a bigger one)."""
+        return self._writer.submit(lambda conn: _insert_seats(conn, seats))
+
+    def remove_seat(self, game: str, delegation: str, member: int) -> asyncio.Future[Any]:
+        """A member's seat that nobody claimed, taken away (a team made smaller)."""
+        def op(conn: sqlite3.Connection) -> None:
+            conn.execute("DELETE FROM seats WHERE game=? AND delegation=? AND member=?", (game, delegation, member))
 
         return self._writer.submit(op)
 
@@ -234,18 +251,19 @@ class SQLiteStore:
 
         return self._writer.submit(op)
 
-    def update_seat(self, game: str, delegation: str, token_hash: str, name: str) -> asyncio.Future[Any]:
+    def update_seat(self, game: str, delegation: str, token_hash: str, name: str,
+                    member: int = 1) -> asyncio.Future[Any]:
         def op(conn: sqlite3.Connection) -> None:
-            conn.execute("UPDATE seats SET token_hash=?, name=? WHERE game=? AND delegation=?",
-                         (token_hash, name, game, delegation))
+            conn.execute("UPDATE seats SET token_hash=?, name=? WHERE game=? AND delegation=? AND member=?",
+                         (token_hash, name, game, delegation, member))
 
         return self._writer.submit(op)
 
-    def reissue_code(self, game: str, delegation: str, code: str) -> asyncio.Future[Any]:
+    def reissue_code(self, game: str, delegation: str, code: str, member: int = 1) -> asyncio.Future[Any]:
         """A fresh join code for a seat, and no token: whoever held the seat must use the code."""
         def op(conn: sqlite3.Connection) -> None:
-            conn.execute("UPDATE seats SET code=?, token_hash=NULL WHERE game=? AND delegation=?",
-                         (code, game, delegation))
+            conn.execute("UPDATE seats SET code=?, token_hash=NULL WHERE game=? AND delegation=? AND member=?",
+                         (code, game, delegation, member))
 
         return self._writer.submit(op)
 
@@ -271,7 +289,7 @@ class SQLiteStore:
     def seats(self, game_id: str | None = None) -> list[SeatRecord]:
         """The seats of one game, or of every game."""
         where, params = ("WHERE game=?", [game_id]) if game_id else ("", [])
-        return [SeatRecord(r["game"], r["delegation"], r["code"], r["token_hash"], r["name"] or "")
+        return [SeatRecord(r["game"], r["delegation"], r["code"], r["token_hash"], r["name"] or "", r["member"])
                 for r in self._rows(f"SELECT * FROM seats {where} ORDER BY game, rowid", params)]
 
     def classes(self) -> list[ClassInfo]:

@@ -18,12 +18,16 @@ Event formats:
    reflection_submitted, reflections_closed), `game_created.schedule` (None: the scenario's
    phase lengths), `result_scored.worth` (None: a log from before the war cost was counted,
    whose `result` is the worth) and `.commitment` (0), `debrief_opened.questions` (none).
-   Numbering per seat (issue 12) stores nothing: it follows from the log.
+   Numbering per seat (issue 12) stores nothing: it follows from the log. Team seats add
+   `member` to a team member's own events (absent: one person played the seat, as in every
+   older log) and the events member_joined, head_changed and team_message_sent.
 
 Database formats:
 
 1. Up to 051a1c2: `PRAGMA user_version` 0, no `events.format` column.
 2. `events.format` (rows from before read as 1); `user_version` 2.
+3. `seats.member`: a team delegation has a row per member, keyed (game, delegation, member);
+   the rows of before are member 1. `user_version` 3.
 
 To change an event's shape: bump `EVENT_FORMAT`, add to `UPCASTERS` a function from the
 previous version's JSON (a dict) to the new one, describe the version above, and make the
@@ -41,7 +45,7 @@ from server.engine import EVENT_ADAPTER, parse_event
 from server.engine.events import EventBase
 
 EVENT_FORMAT = 2
-DATABASE_FORMAT = 2
+DATABASE_FORMAT = 3
 
 Payload = dict[str, Any]
 
@@ -95,4 +99,28 @@ def migrate(conn: sqlite3.Connection) -> None:
         columns = {row[1] for row in conn.execute("PRAGMA table_info(events)")}
         if "format" not in columns:
             conn.execute("ALTER TABLE events ADD COLUMN format INTEGER NOT NULL DEFAULT 1")
+    if version < 3:
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(seats)")}
+        if "member" not in columns:
+            _seats_with_members(conn)
     conn.execute(f"PRAGMA user_version = {DATABASE_FORMAT}")
+
+
+def _seats_with_members(conn: sqlite3.Connection) -> None:
+    """Format 3's seats table (a row per team member) from format 2's (a row per delegation),
+    in one transaction: SQLite cannot change a primary key in place."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("CREATE TABLE seats_v3 (game TEXT NOT NULL, delegation TEXT NOT NULL, code TEXT, "
+                     "token_hash TEXT, name TEXT, member INTEGER NOT NULL DEFAULT 1, "
+                     "PRIMARY KEY (game, delegation, member))")
+        conn.execute("INSERT INTO seats_v3 (game, delegation, code, token_hash, name, member) "
+                     "SELECT game, delegation, code, token_hash, name, 1 FROM seats ORDER BY rowid")
+        conn.execute("DROP TABLE seats")
+        conn.execute("ALTER TABLE seats_v3 RENAME TO seats")
+        conn.execute("CREATE UNIQUE INDEX IF NOT EXISTS idx_seats_code ON seats (code)")
+        conn.execute("CREATE INDEX IF NOT EXISTS idx_seats_token_hash ON seats (token_hash)")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
