@@ -48,7 +48,8 @@ class DemoHost(Protocol):
 
 class ParleyApp(App[None]):
     TITLE = "Parley"
-    CSS_PATH = "parley.tcss"
+    # absolute, so a subclass defined elsewhere (the snapshot tests' app) finds it too
+    CSS_PATH = Path(__file__).parent / "parley.tcss"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     COMMANDS = App.COMMANDS | {ActionsProvider}
     # Textual's own ctrl+q is hidden from the footer; a newcomer should see how to leave.

@@ -47,7 +47,9 @@ class LobbyScreen(Screen[None]):
         self.query_one("#start-note", Static).update(
             ("Press [b]Enter[/b] to start the game when you have read the briefing. "
              "Bots play the other delegations." if demo
-             else "Waiting for the facilitator to start the game…") + (f"\n{note}" if note else ""))
+             else "Waiting for the facilitator to start the game…") + (f"\n{note}" if note else "")
+            + "\nYour own brief, red lines and points table follow the briefing: "
+              "PageDown, the arrows or the wheel scroll.")
         self.query_one("#briefing", Static).update(
             f"[b]{escape(view['scenario']['title'])}[/b]\n\n{escape(fmt.reflow(view['scenario']['briefing']))}"
             f"\n\n{brief_text(view, state.delegation, briefing=False)}")
