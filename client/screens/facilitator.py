@@ -269,7 +269,8 @@ class ConsoleScreen(Screen[None]):
                 presence = "absent"  # not at the table until seated (j)
             else:
                 presence = "yes" if seat.get("connected") else "no"
-            seats.add_row(fmt.delegation_name(view, d) if view else d, seat["code"], seat.get("name") or "", presence, controller,
+            label = fmt.delegation_name(view, d) if view else d  # people see names, never ids
+            seats.add_row(label, seat["code"], seat.get("name") or "", presence, controller,
                           "✔" if d in view.get("ready", []) else "", key=d)
         if seats.row_count:
             seats.move_cursor(row=min(max(row, 0), seats.row_count - 1))
