@@ -17,7 +17,8 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
-from server.bots.seat import SeatTable, Terms
+from server.bots.seat import SeatTable
+from server.engine.scoring import Terms
 
 RECENCY = 1.5  # each newer proposal of a delegation weighs this much more than the one before
 

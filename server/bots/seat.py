@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-Terms = Mapping[str, str]
+from server.engine.scoring import Terms
 
 PRUDENCE = 0.8
 

@@ -13,7 +13,7 @@ from typing import Protocol
 from server.scenario.parts import Delegation, History, Issue, Meter, OutcomeModel, PressureDeck, TermCondition
 
 
-class Scenario(Protocol):
+class ScenarioFields(Protocol):
     """What the checks read of a scenario (server.scenario.model.Scenario, which runs them)."""
 
     @property
@@ -37,7 +37,7 @@ class Scenario(Protocol):
 Problem = tuple[str, str]
 
 
-def reference_problems(scenario: Scenario) -> list[Problem]:
+def reference_problems(scenario: ScenarioFields) -> list[Problem]:
     checks = (
         _unique_ids(scenario),
         _option_references(scenario),
@@ -54,7 +54,7 @@ def _duplicates(ids: Iterable[str]) -> list[str]:
     return [item for item, count in Counter(ids).items() if count > 1]
 
 
-def _unique_ids(s: Scenario) -> Iterator[Problem]:
+def _unique_ids(s: ScenarioFields) -> Iterator[Problem]:
     for dup in _duplicates(d.id for d in s.delegations):
         yield "delegations", f"delegation id {dup!r} is used more than once"
     for dup in _duplicates(d.code for d in s.delegations):
@@ -72,7 +72,7 @@ def _unique_ids(s: Scenario) -> Iterator[Problem]:
         yield "delegations", "no delegation signs: an agreement could never be made"
 
 
-def _option_references(s: Scenario) -> Iterator[Problem]:
+def _option_references(s: ScenarioFields) -> Iterator[Problem]:
     delegations = set(s.delegation_ids())
     for i, issue in enumerate(s.issues):
         options = {o.id for o in issue.options}
@@ -87,7 +87,7 @@ def _option_references(s: Scenario) -> Iterator[Problem]:
                 )
 
 
-def _terms_problems(s: Scenario, where: str, terms: dict[str, tuple[str, ...]]) -> Iterator[Problem]:
+def _terms_problems(s: ScenarioFields, where: str, terms: dict[str, tuple[str, ...]]) -> Iterator[Problem]:
     for issue_id, option_ids in terms.items():
         issue = s.issue(issue_id)
         if issue is None:
@@ -98,7 +98,7 @@ def _terms_problems(s: Scenario, where: str, terms: dict[str, tuple[str, ...]]) 
                 yield f"{where}.{issue_id}", f"unknown option {option_id!r} of issue {issue_id!r}"
 
 
-def _delegation_tables(s: Scenario) -> Iterator[Problem]:
+def _delegation_tables(s: ScenarioFields) -> Iterator[Problem]:
     for d, delegation in enumerate(s.delegations):
         where = f"delegations[{d}].hidden"
         points = delegation.hidden.points
@@ -123,7 +123,7 @@ def _delegation_tables(s: Scenario) -> Iterator[Problem]:
             yield f"{where}.red_lines", f"red line id {dup!r} is used more than once"
 
 
-def _pressure_references(s: Scenario) -> Iterator[Problem]:
+def _pressure_references(s: ScenarioFields) -> Iterator[Problem]:
     delegations = set(s.delegation_ids())
     meters = {m.id for m in s.meters}
     for c, card in enumerate(s.pressure.cards):
@@ -146,7 +146,7 @@ def _pressure_references(s: Scenario) -> Iterator[Problem]:
             yield f"{where}.when", "max_round is before min_round"
 
 
-def _condition_problems(s: Scenario, where: str, condition: TermCondition) -> Iterator[Problem]:
+def _condition_problems(s: ScenarioFields, where: str, condition: TermCondition) -> Iterator[Problem]:
     for group in ("all", "any", "none"):
         for k, clause in enumerate(getattr(condition, group)):
             options = clause.is_ if clause.is_ is not None else clause.not_
@@ -160,14 +160,14 @@ def _condition_problems(s: Scenario, where: str, condition: TermCondition) -> It
                 f"{name!r} does not sign agreements (a mediator signs only the clauses naming it)")
 
 
-def _outcome_references(s: Scenario) -> Iterator[Problem]:
+def _outcome_references(s: ScenarioFields) -> Iterator[Problem]:
     for f, factor in enumerate(s.outcome.factors):
         yield from _condition_problems(s, f"outcome.factors[{f}].when", factor.when)
     for dup in _duplicates(f.id for f in s.outcome.factors):
         yield "outcome.factors", f"factor id {dup!r} is used more than once"
 
 
-def _history_references(s: Scenario) -> Iterator[Problem]:
+def _history_references(s: ScenarioFields) -> Iterator[Problem]:
     terms: dict[str, tuple[str, ...]] = {issue: (option,) for issue, option in s.history.terms.items()}
     yield from _terms_problems(s, "history.terms", terms)
     for k, name in enumerate(s.history.signed_by):
@@ -177,7 +177,7 @@ def _history_references(s: Scenario) -> Iterator[Problem]:
         yield "history.round", f"the scenario has only {s.rounds} rounds"
 
 
-def _public_and_interim_references(s: Scenario) -> Iterator[Problem]:
+def _public_and_interim_references(s: ScenarioFields) -> Iterator[Problem]:
     meters = {m.id for m in s.meters}
     for d, delegation in enumerate(s.delegations):
         for k, demand in enumerate(delegation.public_demands):
