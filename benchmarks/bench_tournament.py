@@ -11,7 +11,8 @@ import argparse
 import sys
 import time
 
-from server.bots.tournament import format_report, run_tournament
+from server.bots.tournament import run_tournament
+from server.cli.text_reports import tournament_text
 from server.scenario import bundled_scenarios
 
 TARGET_SECONDS = 30.0
@@ -27,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         report = run_tournament(bundled_scenarios()[sid], games=args.games)
         seconds = time.perf_counter() - started
-        print(format_report(report))
+        print(tournament_text(report), end="")
         print(f"==> {sid}: {args.games} games in {seconds:.2f} s "
               f"({1000 * seconds / args.games:.1f} ms a game; target < {TARGET_SECONDS:.0f} s)\n")
         if seconds >= TARGET_SECONDS:

@@ -17,11 +17,12 @@ from typing import Any
 import numpy as np
 import pytest
 
-from server.analysis import analyse, analyse_async, assess, clear_cache, format_check, scenario_check
+from server.analysis import analyse, analyse_async, assess, clear_cache, scenario_check
 from server.analysis.evaluate import round_cents, score
 from server.analysis.skyline import pareto_mask
 from server.analysis.space import compile_space
 from server.analysis.synthetic import random_scenario
+from server.cli.text_reports import check_text
 from server.engine.scoring import package_value, required_signatories
 from server.scenario.loader import bundled_scenarios
 from server.scenario.model import Scenario
@@ -260,7 +261,7 @@ def test_check_warns_about_an_impossible_scenario() -> None:
     report = scenario_check(Scenario.model_validate(data))
     text = "\n".join(report["warnings"])
     assert "no zone of agreement" in text and "b can never gain" in text and "issue 'z'" in text
-    assert "warning: delegations[1].hidden.reservation: b can never gain" in format_check(report)
+    assert "warning: delegations[1].hidden.reservation: b can never gain" in check_text(report)
     assert "issues[2]: issue 'z'" in text
 
 
@@ -293,7 +294,7 @@ def test_bundled_scenario_check_is_json_and_stable(scenario_id: str) -> None:
     assert first == second
     report = json.loads(first)
     assert report["zone"] > 0 and report["nash"] is not None and report["frontier"] > 0
-    assert scenario.title in format_check(report)
+    assert scenario.title in check_text(report)
 
 
 async def test_analyse_async_runs_off_the_event_loop() -> None:

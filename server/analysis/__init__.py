@@ -21,14 +21,13 @@ The API, for the debrief, the class report and `parley scenarios check`:
     per round of drift, frontier size, Nash and greatest-joint-gain packages (issue ->
     option), each delegation's best and worst result, and warnings (no zone; a delegation
     that can never gain; an issue no one cares about).
-``format_check(report) -> str``
-    That report as text for a terminal.
+    (`server.cli.text_reports.check_text` lays it out for a terminal.)
 
 See `server.analysis.core` for the theory of operation.
 """
 
 from server.analysis.assess import Assessment, Trade, assess
-from server.analysis.check import format_check, scenario_check
+from server.analysis.check import scenario_check
 from server.analysis.core import (
     Analysis,
     Package,
@@ -48,6 +47,5 @@ __all__ = [
     "analyse_async",
     "assess",
     "clear_cache",
-    "format_check",
     "scenario_check",
 ]

@@ -1,9 +1,9 @@
 """`parley scenarios check`: what a scenario's outcome space looks like, before a class plays it.
 
-`scenario_check(scenario)` returns a JSON-able report; `format_check(report)` renders it for a
-terminal. The zone of agreement is counted for each round as if reservation values only drifted
-by each delegation's `reservation_drift` at every resolution phase (as the engine does, rounded
-to cents), with no pressure cards.
+`scenario_check(scenario)` returns a JSON-able report; `server.cli.text_reports.check_text`
+lays it out for a terminal. The zone of agreement is counted for each round as if reservation
+values only drifted by each delegation's `reservation_drift` at every resolution phase (as the
+engine does, rounded to cents), with no pressure cards.
 """
 
 from __future__ import annotations
@@ -102,42 +102,3 @@ def _idle_issues(scenario: Scenario) -> Iterator[str]:
     for k, issue in enumerate(scenario.issues):
         if all(len(set(d.hidden.points[issue.id].values())) == 1 for d in scenario.delegations):
             yield f"issues[{k}]: issue {issue.id!r}: no delegation cares, every option is worth the same to all"
-
-
-def format_check(report: dict[str, Any], extra: list[str] | None = None) -> str:
-    """The report for a terminal; `extra` lines (the playtest) go before the warnings."""
-    lines = [f"{report['title']} ({report['scenario']})", f"  packages: {report['packages']:,}"]
-    if "zone" in report:
-        lines += _format_space(report)
-    lines += extra or []
-    lines += [f"  warning: {w}" for w in report["warnings"]] or ["  no warnings"]
-    return "\n".join(lines)
-
-
-def _format_space(report: dict[str, Any]) -> list[str]:
-    rounds = ", ".join(f"r{r['round']}: {r['zone']:,}" for r in report["zone_by_round"])
-    lines = [
-        f"  zone of agreement: {report['zone']:,} packages ({rounds})",
-        f"  Pareto frontier over {', '.join(report['table'])}: {report['frontier']:,} packages",
-    ]
-    for label, key in (("Nash point", "nash"), ("greatest joint gain", "greatest_joint_gain")):
-        package = report[key]
-        lines.append(f"  {label}: " + ("none" if package is None else _format_package(package)))
-    lines.append("  delegation     reservation      best     worst")
-    for d, row in report["delegations"].items():
-        lines.append(f"  {d:<14} {row['reservation']:>11.2f} {row['best']:>9.2f} {row['worst']:>9.2f}")
-    history = report.get("history")
-    if history is not None:
-        durability = history["durability"]
-        lines.append(f"  history (round {history['round']}, signed by {', '.join(history['signed'])}): "
-                     f"durability {durability['score']:.2f} ({durability['label']})")
-        lines += [f"    {r['lesson']} ({r['effect']:+.2f}): {r['reason']}" for r in durability["reasons"]]
-        lines += [f"    {d}: result {row['result']:.2f} (surplus {row['surplus']:+.2f})"
-                  for d, row in history["delegations"].items()]
-    return lines
-
-
-def _format_package(package: dict[str, Any]) -> str:
-    terms = ", ".join(f"{issue}={option}" for issue, option in package["terms"].items())
-    gains = ", ".join(f"{d} {g:+.2f}" for d, g in package["gains"].items())
-    return f"{terms}\n      gains: {gains}; joint gain {package['joint_gain']:.2f}"

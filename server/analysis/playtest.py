@@ -226,23 +226,3 @@ def _settled_issues(scenario: Scenario, agreed: Sequence[GameRecord]) -> Iterato
             (option,) = chosen
             yield Placed(place=f"issues[{k}]", message=f"all {len(agreed)} agreements settled it as "
                          f"{option!r}: in play the issue never matters (no one trades on it)")
-
-
-def format_playtest(report: Playtest) -> str:
-    """The playtest for a terminal."""
-    ends = ", ".join(f"{n} {reason}" for reason, n in sorted(report.endings.items()))
-    durability = "-" if report.mean_durability is None else f"{report.mean_durability:.2f}"
-    lines = [f"  playtest: {report.games} all-bot games ({report.command})",
-             f"    agreement rate {report.agreement_rate:.0%}; endings: {ends}; "
-             f"mean durability {durability}; mean rounds {report.mean_rounds:.1f}",
-             "    strategy       seats  agreed  surplus   result"]
-    for row in report.by_strategy:
-        surplus = "-" if row.mean_surplus is None else f"{row.mean_surplus:+.1f}"
-        result = "-" if row.mean_result is None else f"{row.mean_result:.1f}"
-        lines.append(f"    {row.strategy:<14} {row.seats:>5} {row.agreement_rate:>7.0%} {surplus:>8} {result:>8}")
-    lines.append("    lessons (agreements where the factor fired):")
-    lines += [f"      {x.factor:<28} {x.agreements:>3} ({x.share:.0%})  {x.lesson}" for x in report.lessons]
-    lines.append(f"    {report.waiting.verdict}")
-    lines.append(f"    seats that never gained: {', '.join(report.never_gained) or 'none'}")
-    lines.append(f"    secrets in public text: {len(report.leaks) or 'none'}")
-    return "\n".join(lines)

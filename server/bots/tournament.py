@@ -203,33 +203,3 @@ def lesson_counts(scenario: Scenario, records: Sequence[GameRecord]) -> dict[str
         "interims_collapsed": collapsed,
         "games_with_rounds_lost": delayed,
     }
-
-
-def format_report(report: dict[str, Any]) -> str:
-    """The report as plain-text tables, one per strategy and one per delegation."""
-    lines = [f"{report['scenario']}: {report['games']} games, seed {report['seed']}, "
-             f"{report['seconds']:.1f} s; seated: {', '.join(report['seated'])}"]
-    for title, table in (("strategy", report["by_strategy"]), ("delegation", report["by_delegation"])):
-        lines += ["", f"{'by ' + title:<16} {'seats':>5} {'agreed':>7} {'surplus':>8} {'result':>7} "
-                      f"{'results: min  q1  median  q3  max':>36} {'durability':>10} {'rounds':>6}"]
-        lines += [_row(name, row) for name, row in table.items()]
-    lines += ["", _row("all games", report["overall"])]
-    counts = report.get("lessons")
-    if counts:
-        lines += ["", "lessons (games in which each showed)"]
-        lines += [f"  {f:<30} {row['games']:>4}  {row['lesson']} ({row['effect']:+.2f})"
-                  for f, row in counts["factors"].items()]
-        lines += [f"  {'public positions signed against':<30} {counts['public_positions_signed_against']:>4}",
-                  f"  {'interim agreements (collapsed)':<30} {counts['interim_agreements']:>4} "
-                  f"({counts['interims_collapsed']})",
-                  f"  {'games with rounds lost to war':<30} {counts['games_with_rounds_lost']:>4}"]
-    return "\n".join(lines)
-
-
-def _row(name: str, row: dict[str, Any]) -> str:
-    surplus = "-" if row["mean_surplus"] is None else f"{row['mean_surplus']:+.1f}"
-    result = "-" if row.get("mean_result") is None else f"{row['mean_result']:.1f}"
-    spread = "-" if not row.get("results") else "  ".join(f"{v:.0f}" for v in row["results"])
-    durable = "-" if row["mean_durability"] is None else f"{row['mean_durability']:.2f}"
-    return (f"{name:<16} {row['seats']:>5} {row['agreement_rate']:>7.0%} {surplus:>8} {result:>7} "
-            f"{spread:>36} {durable:>10} {row['mean_rounds']:>6.1f}")

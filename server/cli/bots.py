@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import sys
 from pathlib import Path
 
 from server.bots.strategies import DEFAULT_STRATEGY, PARTY_STRATEGIES, STRATEGIES
@@ -50,7 +51,8 @@ def run_bot(args: argparse.Namespace) -> int:
 
 
 def run_tournament_command(args: argparse.Namespace) -> int:
-    from server.bots.tournament import format_report, run_tournament
+    from server.bots.tournament import run_tournament
+    from server.cli.text_reports import tournament_text
 
     if args.games < 1:
         raise UserError(f"--games must be at least 1, not {args.games}")
@@ -60,5 +62,5 @@ def run_tournament_command(args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from None
     seated = [d.id for d in scenario.delegations] if args.seat_absent else None
     report = run_tournament(scenario, games=args.games, strategies=args.strategies, seed=args.seed, seated=seated)
-    print(json.dumps(report, indent=2) if args.json else format_report(report))
+    sys.stdout.write(json.dumps(report, indent=2) + "\n" if args.json else tournament_text(report))
     return 0

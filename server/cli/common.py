@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from rich import box
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -37,13 +38,35 @@ def default_db() -> Path:
 
 
 def print_table(columns: Sequence[str], rows: Sequence[Sequence[object]], right: Sequence[str] = ()) -> None:
-    """A plain table on stdout (rich): a header, then one line per row. Cells are text as is,
-    never markup; the columns named in `right` are right-aligned (numbers)."""
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    """A plain table on stdout (rich): a header, then one line per row (see `text_table`)."""
+    sys.stdout.write(render_text([text_table(columns, rows, right)]))
+
+
+def text_table(columns: Sequence[str], rows: Sequence[Sequence[object]], right: Sequence[str] = (),
+               wrap: Sequence[str] | None = None) -> Table:
+    """A plain rich table: a header, then one line per row. Cells are text as is, never markup
+    (control characters shown, not obeyed); the columns named in `right` are right-aligned
+    (numbers). On a narrow terminal the columns named in `wrap` (default: all) fold onto more
+    lines; the others are kept whole, so no name or figure is ever split."""
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, padding=(0, 1, 0, 0))
     for name in columns:
-        table.add_column(name, justify="right" if name in right else "left", overflow="fold")
+        whole = wrap is not None and name not in wrap
+        table.add_column(name, justify="right" if name in right else "left", overflow="fold", no_wrap=whole,
+                         min_width=len(name) if whole else max(map(len, name.split()), default=0))
     for row in rows:
         table.add_row(*(Text(printable(str(cell))) for cell in row))
-    # Piped or captured, stdout has no width: let the table be as wide as it needs.
-    console = Console(width=None if sys.stdout.isatty() else 200, highlight=False)
-    console.print(table)
+    return table
+
+
+def render_text(parts: Sequence[RenderableType | str], width: int | None = None) -> str:
+    """`parts` one under the other as plain text (no colour, no markup: a string is a line as is).
+    `width` defaults to the terminal's; piped or captured, stdout has none, and the text is
+    as wide as it needs up to 200 columns."""
+    if width is None and not sys.stdout.isatty():
+        width = 200
+    out = io.StringIO()
+    console = Console(file=out, width=width, color_system=None, highlight=False,
+                      emoji=False, soft_wrap=False)
+    for part in parts:
+        console.print(Text(printable(part)) if isinstance(part, str) else part)
+    return "".join(line.rstrip() + "\n" for line in out.getvalue().splitlines())

@@ -99,7 +99,8 @@ def print_schema(args: argparse.Namespace) -> int:
 
 def check_scenario(args: argparse.Namespace) -> int:
     # Imported here: numpy and the analysis are only needed by this subcommand.
-    from server.analysis import format_check, scenario_check
+    from server.analysis import scenario_check
+    from server.cli.text_reports import check_text
 
     try:
         scenario = resolve_scenario(args.scenario)
@@ -108,15 +109,14 @@ def check_scenario(args: argparse.Namespace) -> int:
     if args.games < 0:
         raise UserError(f"--games must be 0 or more, not {args.games}")
     report = scenario_check(scenario)
-    extra: list[str] = []
+    played = None
     if args.games:
-        from server.analysis.playtest import format_playtest, playtest
+        from server.analysis.playtest import playtest
 
         played = playtest(scenario, args.games, args.seed, source=args.scenario)
         report["playtest"] = played.model_dump(mode="json")
         report["warnings"] = report["warnings"] + [str(w) for w in played.warnings]
-        extra = format_playtest(played).splitlines()
-    print(json.dumps(report, indent=2) if args.json else format_check(report, extra))
+    sys.stdout.write(json.dumps(report, indent=2) + "\n" if args.json else check_text(report, played))
     return 0
 
 
