@@ -47,7 +47,3 @@ class Table:
             else:
                 self.facilitate(c.AdvancePhase())
 
-    def everyone_ready(self) -> None:
-        for seat in sorted(self.state.in_play()):
-            if seat not in self.state.ready and not self.game.ended:
-                self.act(seat, c.MarkReady())

@@ -59,10 +59,6 @@ class WhatIf(BaseModel):
     absent_clauses: list[AbsentClause]
     delegations: list[DelegationScore]
 
-    @property
-    def forms(self) -> bool:
-        return not self.missing
-
     def of(self, delegation: str) -> DelegationScore:
         return next(d for d in self.delegations if d.delegation == delegation)
 
