@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Markdown
 
+from bot_games import shared_games
 from client.app import ParleyApp
 from client.screens.facilitator_modals import GuideScreen
 from client_helpers import wait_until
@@ -87,7 +88,7 @@ def test_the_guide_figures_are_the_ones_the_tournament_gives(scenario_id: str) -
     `python -m server.analysis.guide_figures`)."""
     block = figures_block(bundled_guide(scenario_id) or "")
     assert block is not None
-    assert block == figures_markdown(bundled_scenarios()[scenario_id]), (
+    assert block == figures_markdown(bundled_scenarios()[scenario_id], play=shared_games), (
         "stale figures: run `python -m server.analysis.guide_figures` from the repository root")
 
 

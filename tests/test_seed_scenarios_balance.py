@@ -3,7 +3,8 @@
 Each test asserts one lesson of the seed essay (shared/seed/000_ff70ee56c12c06b1.txt) on the
 scored outcome: over the whole outcome space (server.analysis, which scores every package
 exactly as the engine does), with the what-if scorer (server.engine.whatif), and over real
-100-game bot tournaments of each historical scenario (server.bots.tournament; about 15 s).
+100-game bot tournaments of each historical scenario (server.bots.tournament; about 15 s,
+the games shared with tests/test_guides.py).
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from typing import Any
 import numpy as np
 import pytest
 
+from bot_games import shared_games
 from server.analysis import analyse
 from server.analysis.evaluate import Batch, multipliers, score
 from server.analysis.space import compile_space
-from server.bots.tournament import run_tournament
+from server.bots.strategies import PARTY_STRATEGIES
+from server.bots.tournament import default_seated, summarise
 from server.engine.whatif import history, what_if
 from server.scenario.loader import bundled_scenarios
 from server.scenario.model import Scenario
@@ -43,7 +46,10 @@ def scenario(sid: str) -> Scenario:
 
 @functools.cache
 def tournament(sid: str) -> dict[str, Any]:
-    return run_tournament(scenario(sid), games=GAMES, seed=1)
+    """`parley tournament SID --games 100 --seed 1`'s report (its games shared with test_guides)."""
+    seated = default_seated(scenario(sid))
+    records = shared_games(scenario(sid), GAMES, PARTY_STRATEGIES, 1, seated)
+    return summarise(scenario(sid), records, PARTY_STRATEGIES, 1, seated, 0.0)
 
 
 def durabilities(sid: str, seated: list[str] | None = None) -> tuple[np.ndarray, np.ndarray]:

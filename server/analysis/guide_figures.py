@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from statistics import mean
 
@@ -30,6 +30,8 @@ GAMES = 100
 SEED = 1
 START = "<!-- figures: written by `python -m server.analysis.guide_figures`; do not edit by hand -->"
 END = "<!-- /figures -->"
+# How the games are played: `play_games`, or the same games from a cache (the tests share one).
+PlayGames = Callable[[Scenario, int, Sequence[str], int, Sequence[str]], Sequence[GameRecord]]
 _BLOCK = re.compile(re.escape(START) + r".*?" + re.escape(END), re.DOTALL)
 
 
@@ -37,21 +39,21 @@ def command(scenario: Scenario, games: int = GAMES, seed: int = SEED, seat_absen
     return f"parley tournament {scenario.id} --games {games} --seed {seed}" + (" --seat-absent" if seat_absent else "")
 
 
-def figures_markdown(scenario: Scenario, games: int = GAMES, seed: int = SEED) -> str:
+def figures_markdown(scenario: Scenario, games: int = GAMES, seed: int = SEED, play: PlayGames = play_games) -> str:
     """The figures block of `scenario`'s guide, markers included: as the scenario seats its
     delegations, and again with the absent ones seated, if it has any."""
     absent = [d.name for d in scenario.delegations if d.absent]
     lines = [START, "", "#### As the scenario starts", ""]
-    lines += _tournament(scenario, games, seed, seat_absent=False)
+    lines += _tournament(scenario, games, seed, False, play)
     if absent:
         lines += ["", f"#### With the absent seats filled ({', '.join(absent)})", ""]
-        lines += _tournament(scenario, games, seed, seat_absent=True)
+        lines += _tournament(scenario, games, seed, True, play)
     return "\n".join(lines + ["", END])
 
 
-def _tournament(scenario: Scenario, games: int, seed: int, seat_absent: bool) -> list[str]:
+def _tournament(scenario: Scenario, games: int, seed: int, seat_absent: bool, play: PlayGames) -> list[str]:
     seated = [d.id for d in scenario.delegations] if seat_absent else default_seated(scenario)
-    records = play_games(scenario, games, PARTY_STRATEGIES, seed, seated)
+    records = play(scenario, games, PARTY_STRATEGIES, seed, seated)
     report = read_games(scenario, records, seed)
     names = {d.id: d.name for d in scenario.delegations}
     agreed = [r for r in records if r.agreement]
