@@ -208,3 +208,17 @@ def test_the_protocol_speed_figures_are_the_readmes() -> None:
     given = set(re.findall(r"\d+(?:,\d{3})*(?:\.\d+)?", figures))
     missing = [f for f in shown if f not in given]
     assert not missing, f"docs/protocol.md shows {missing}, which README.md's Figures table does not"
+
+
+def test_the_readme_says_what_each_dependency_is_for() -> None:
+    """Every runtime and test dependency in pyproject.toml has a row in README's Dependencies tables."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    wanted = [*project["dependencies"], *project["optional-dependencies"]["test"]]
+    names = {re.split(r"[<>=!~\[; ]", spec, maxsplit=1)[0].lower() for spec in wanted}
+    table = section((ROOT / "README.md").read_text("utf-8"), "Dependencies")
+    listed = {name.strip().lower() for row in re.findall(r"^\| ([^|]+) \|", table, re.MULTILINE)
+              for name in re.sub(r"\(.*?\)", "", row).split(",")}
+    missing = sorted(names - listed)
+    assert not missing, f"add a row to README.md's Dependencies saying what these are for: {missing}"
