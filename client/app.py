@@ -187,6 +187,15 @@ class ParleyApp(App[None]):
             self.run_worker(connection.send(wire.FetchSince(id=connection.next_id(), since_seq=last)),
                             group="since")
 
+    def _fetch_earlier_notes(self) -> None:
+        """A long game's joined view brings only its newest notes: ask for the older ones."""
+        connection = self.connection
+        if connection is None:
+            return
+        before = next((int(n["seq"]) for n in self.state.notes if n.get("seq")), self.state.seq + 1)
+        self.run_worker(connection.send(wire.FetchNotes(id=connection.next_id(), before=before)),
+                        group="notes")
+
     def _show_since(self, message: wire.SinceLastVisit) -> None:
         from client.screens.since import SinceScreen, summary_text
 
@@ -227,6 +236,8 @@ class ParleyApp(App[None]):
             self._show_since(message)
             return
         before, self.state = self.state, reduce(self.state, message)
+        if message.type == "joined" and message.earlier_notes:
+            self._fetch_earlier_notes()
         if self._visit is not None:
             self._visit.saw(self.state.seq)
         for title, text in notices(before, self.state)[-4:]:

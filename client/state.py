@@ -8,10 +8,13 @@ Everything the player's screens show is a `ClientState`. It changes only through
 never mutates its input and does no I/O, so it is tested without a screen or a socket.
 
 * `joined` gives the seat, its token and a full view *with notes* (statements, private
-  messages, announcements, intelligence): the notes are replaced wholesale.
-* `update` gives events (already filtered for this seat) and the view after them. The view is
-  taken as is; its events are turned into notes and "what changed for you" lines — unless the
-  update is not newer than what we hold (after a resume the joined view already has them).
+  messages, announcements, intelligence): the notes are replaced wholesale. In a long game
+  it holds only the newest notes (`earlier_notes` counts the rest): the app asks for the
+  older ones (`fetch_notes`), and each `notes` part is put in before the ones joined brought.
+* `update` gives events (already filtered for this seat) and what changed in the view, which
+  is merged into the view held (`wire.merge_view`); its events are turned into notes and
+  "what changed for you" lines — unless the update is not newer than what we hold (after a
+  resume the joined view already has them).
 * unread marks are counts: a channel's notes minus the notes the player has read there.
 * fetches (the game's log, its debrief, the class report) are requests with an id: the app
   folds a `Requested` in as it sends one, and the replies (`game_log` parts, `debrief_report`,
@@ -116,6 +119,7 @@ class ClientState(SessionState):
     seq: int = 0
     view: Mapping[str, Any] | None = None
     notes: tuple[Mapping[str, Any], ...] = ()
+    notes_gap: int = 0  # where the older notes fetched after a join go (before those it brought)
     read: Mapping[str, int] = field(default_factory=dict)
     changes: tuple[str, ...] = ()
     changes_total: int = 0  # every change line ever added (`changes` keeps the latest 50)
@@ -270,13 +274,21 @@ def _joined(s: ClientState, m: Any) -> ClientState:
     view = dict(m.view)
     notes = tuple(view.pop("notes", ()) or ())
     return replace(s, room=m.room, delegation=m.delegation, name=m.name or s.name, token=m.token,
-                   view=view, seq=int(view.get("seq", 0)), notes=notes)
+                   view=view, seq=int(view.get("seq", 0)), notes=notes, notes_gap=0)
+
+
+def _earlier_notes(s: ClientState, m: Any) -> ClientState:
+    """A part of the older notes asked for after a join: they go before the ones it brought."""
+    if s.room is not None and m.room != s.room:
+        return s
+    gap = s.notes_gap
+    return replace(s, notes=s.notes[:gap] + tuple(m.notes) + s.notes[gap:], notes_gap=gap + len(m.notes))
 
 
 def _update(s: ClientState, m: Any) -> ClientState:
     if s.room is not None and m.room != s.room:
         return s
-    view = {k: v for k, v in wire.with_scenario(m.view, s.view).items() if k != "notes"}
+    view = {k: v for k, v in wire.merge_view(m.view, s.view).items() if k != "notes"}
     if m.fresh:  # events were skipped: the view (with its notes, if sent) replaces everything
         notes = tuple(m.view["notes"]) if m.view.get("notes") is not None else s.notes
         return replace(s, view=view, seq=m.seq, notes=notes)
@@ -356,6 +368,7 @@ _REDUCERS: dict[str, Callable[[ClientState, Any], ClientState]] = {
     **SESSION_REDUCERS,
     "joined": _joined,
     "update": _update,
+    "notes": _earlier_notes,
     "presence": _presence,
     "channel_read": _channel_read,
     "changes_seen": _changes_seen,

@@ -3,7 +3,9 @@
 The `server` fixture (a real server on a free port) lives in conftest.py. `Client` records
 every frame it receives (raw text and parsed), answers `call(...)` with the reply naming its
 id, and `wait_for(...)` finds a later frame; `open_class` and `seat_clients`
-set up a room of connected seats. Everything has a timeout, so a broken server fails a test
+set up a room of connected seats. Like every client, it merges each update's view (only the
+parts that changed) into the view it holds (`wire.merge_view`): a parsed update's `view` is
+the whole view after it, and `delta` what the frame itself carried (`raw` keeps the text). Everything has a timeout, so a broken server fails a test
 instead of hanging it.
 
 Opening a class needs the server's instructor key: `open_class(server, ...)` takes anything
@@ -23,7 +25,7 @@ from typing import Any, Protocol
 import websockets
 from websockets.asyncio.client import ClientConnection
 
-from server.protocol.wire import PROTOCOL_VERSION
+from server.protocol.wire import PROTOCOL_VERSION, merge_view
 
 TIMEOUT = 5.0
 Frame = dict[str, Any]
@@ -66,6 +68,7 @@ class Client:
         self.token: str | None = None
         self.room: str | None = None
         self.delegation: str | None = None
+        self.views: dict[str, Frame] = {}  # room -> the whole view held (notes aside)
 
     @classmethod
     async def connect(cls, url: str, label: str = "", hello: bool = True, **kwargs: Any) -> Client:
@@ -82,13 +85,28 @@ class Client:
                 assert isinstance(text, str)
                 async with self._arrived:
                     self.raw.append(text)
-                    self.frames.append(json.loads(text))
+                    self.frames.append(self._hold(json.loads(text)))
                     self._arrived.notify_all()
         except websockets.ConnectionClosed:
             pass
         finally:
             async with self._arrived:
                 self._arrived.notify_all()
+
+    def _hold(self, frame: Frame) -> Frame:
+        """`frame`, an update's view made whole; the views held follow what was sent."""
+        kind = frame.get("type")
+        if kind in ("joined", "watching"):
+            self.views[frame["room"]] = {k: v for k, v in frame["view"].items() if k != "notes"}
+        elif kind in ("class_state", "class_opened"):
+            self.views = {r["room"]: {k: v for k, v in r["view"].items() if k != "notes"}
+                          for r in frame["rooms"] if r.get("view") is not None}
+        elif kind == "update":
+            delta = frame["view"]
+            whole = merge_view({k: v for k, v in delta.items() if k != "notes"}, self.views.get(frame["room"]))
+            self.views[frame["room"]] = whole
+            frame = {**frame, "delta": delta, "view": {**whole, **({"notes": delta["notes"]} if "notes" in delta else {})}}
+        return frame
 
     async def send(self, message: Frame | str) -> None:
         await self.ws.send(message if isinstance(message, str) else json.dumps(message))

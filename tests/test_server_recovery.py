@@ -81,7 +81,8 @@ async def test_reconnect_mid_round_catches_up(server: ParleyServer) -> None:
 
 
 async def test_large_gap_gets_a_fresh_view(server: ParleyServer) -> None:
-    """Too far behind, a returning seat gets `fresh` with a full view (notes included) instead of events."""
+    """Too far behind, a returning seat gets `fresh` and no events: the joined frame just before
+    it holds the current view and the notes."""
     server.runtime.catchup_limit = 2  # type: ignore[union-attr]
     fac, opened = await open_class(server, start=True)
     seats = await seat_clients(server.url, opened["rooms"][0], skip=("commission",))
@@ -90,10 +91,10 @@ async def test_large_gap_gets_a_fresh_view(server: ParleyServer) -> None:
     for text in ("one", "two", "three"):
         await seats["upland"].command({"type": "make_statement", "text": text})
     back = await Client.connect(server.url, "back")
-    await back.call("resume", token=token, last_seq=1)
+    joined = await back.call("resume", token=token, last_seq=1)
     update = await back.wait_for(lambda f: f["type"] == "update")
-    assert update["fresh"] and update["events"] == []
-    assert [n["text"] for n in update["view"]["notes"]][-3:] == ["one", "two", "three"]
+    assert update["fresh"] and update["events"] == [] and update["delta"] == {}
+    assert [n["text"] for n in joined["view"]["notes"]][-3:] == ["one", "two", "three"]
 
 
 async def test_duplicate_command_id_is_applied_once(server: ParleyServer) -> None:

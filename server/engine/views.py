@@ -18,6 +18,10 @@ from server.scenario.model import Delegation, Scenario
 
 Seat = str | None  # a delegation id, FACILITATOR, or None for an observer
 
+NOTES_ONLY = frozenset({"statement_made", "message_sent", "announced"})
+"""Events that change a view in its `notes` and `seq` alone (tests/test_views_notes_only.py
+checks it over whole games): the runtime need not build a view again for them."""
+
 
 def own_share(values: dict[str, float], seat: Seat) -> dict[str, float]:
     """Of a per-delegation figure (a card's war-cost changes), what `seat` may know: its own."""
@@ -42,15 +46,28 @@ def log_view(seat: Seat, event: EventBase, dumped: dict[str, Any]) -> dict[str, 
     return dumped
 
 
-def public_scenario(scenario: Scenario, ended: bool) -> dict[str, Any]:
-    """The scenario as every seat may read it; the historical outcome once the game is over."""
+def public_scenario(scenario: Scenario, ended: bool, for_facilitator: bool = False) -> dict[str, Any]:
+    """The scenario as every seat may read it; the historical outcome once the game is over;
+    for the facilitator, what each card does and to whom (the console's inject list).
+
+    Built once per scenario object and kind: it is most of a view, views are built on every
+    update, and the network adapter encodes it once per object (server/net/frames.py)."""
+    key = (id(scenario), ended, for_facilitator)
+    cached = _SCENARIO_VIEWS.get(key)
+    if cached is not None and cached[0] is scenario:
+        return cached[1]
     view = _public_parts(scenario)
     if ended:
         view = {**view, "history": scenario.history.model_dump(mode="json")}
+    if for_facilitator:
+        view = {**view, "cards": facilitator_cards(scenario)}
+    if len(_SCENARIO_VIEWS) > 256:
+        _SCENARIO_VIEWS.clear()
+    _SCENARIO_VIEWS[key] = (scenario, view)
     return view
 
 
-# Built once per scenario object: it is most of a view, and views are built on every update.
+_SCENARIO_VIEWS: dict[tuple[int, bool, bool], tuple[Scenario, dict[str, Any]]] = {}
 _PUBLIC_PARTS: dict[int, tuple[Scenario, dict[str, Any]]] = {}
 
 
@@ -219,7 +236,7 @@ def view_for(state: Negotiation, seat: Seat, include_notes: bool = True,
         "reflections_closed": s.reflections_closed,
     }
     if include_scenario:
-        view["scenario"] = public_scenario(s.scenario, s.ended)
+        view["scenario"] = public_scenario(s.scenario, s.ended, for_facilitator=seat == FACILITATOR)
     delegation = s.scenario.delegation(seat) if seat and seat != FACILITATOR else None
     if delegation is not None:
         view["you"] = hidden_view(s, delegation)
@@ -236,8 +253,6 @@ def view_for(state: Negotiation, seat: Seat, include_notes: bool = True,
                                                  for who, a in sorted(by_member.items())]
         if s.teams:
             view["teams"] = {d: team_view(s, d) for d in sorted(s.teams)}
-        if include_scenario:  # the console's inject list says what each card does, and to whom
-            view["scenario"] = {**view["scenario"], "cards": facilitator_cards(s.scenario)}
     if include_notes:
         view["notes"] = notes_for(s, seat)
     return view

@@ -9,9 +9,13 @@ which seat, hence which events and views it is sent.
 
 Each handler (`on_<message>`) returns what to send, in order: messages, already-encoded
 frames (a remembered command reply) and callables to run at that point (subscribing, which
-announces the new presence). The loop performs that list synchronously, and every frame to a
-connection is written synchronously (`Outbox.deliver`), so a reply, a catch-up and the next
-broadcast can never overtake each other.
+announces the new presence; writing a catch-up). The loop performs that list synchronously,
+and every frame to a connection is written synchronously (`Outbox.deliver`), so a reply, a
+catch-up and the next broadcast can never overtake each other.
+
+Updates are framed here, not in the room: each connection keeps the views it holds
+(`frames.HeldViews`) and is sent only what changed; `joined`, `watching` and catch-ups stay
+under `wire.SEAT_FRAME_BYTES` however long the game (older notes come by `fetch_notes`).
 
 Two kinds of error: the peer's mistakes (malformed frames, unknown codes, rule violations)
 get an `Error` with a stable code and change nothing; a bug in a handler is logged with its
@@ -41,10 +45,12 @@ from server.engine import FACILITATOR, RuleViolation, dump_event
 from server.engine.commands import JoinTeam, SetController
 from server.engine.events import FACILITATOR_FOREVER, TEAM_PRIVATE
 from server.engine.views import log_view
+from server.net import frames
 from server.net.access import Access
 from server.protocol import wire as w
 from server.runtime import Refusal, Room, Runtime
 from server.runtime.limits import TokenBucket
+from server.runtime.room import SeatUpdate
 from server.runtime.runtime import ClassRecord
 
 log = logging.getLogger(__name__)
@@ -58,11 +64,15 @@ class Outbox:
     """This connection as a room subscriber: its seat, a synchronous write, and its eviction."""
 
     def __init__(self, ws: ServerConnection, seat: str | None, on_evict: Callable[[str, str], None],
-                 member: int = 1) -> None:
-        self.ws, self.seat, self._on_evict, self.member = ws, seat, on_evict, member
+                 held: frames.HeldViews, member: int = 1) -> None:
+        self.ws, self.seat, self._on_evict, self.held, self.member = ws, seat, on_evict, held, member
 
     def deliver(self, frame: bytes) -> None:
         broadcast((self.ws,), frame, text=True)
+
+    def send_update(self, update: SeatUpdate) -> None:
+        for frame in self.held.update_frames(update):
+            broadcast((self.ws,), frame, text=True)
 
     def evict(self, code: str, message: str) -> None:
         self._on_evict(code, message)
@@ -78,6 +88,7 @@ class Session:
         self.bucket = TokenBucket()
         self.greeted = False
         self.outbox: Outbox | None = None
+        self.held = frames.HeldViews()        # the views this connection holds, room by room
         self.rooms: list[Room] = []           # subscribed to, as `outbox.seat`
         self.seat: tuple[Room, str] | None = None
         self.member = 1                       # which member of the seat's team (1: the only one)
@@ -91,6 +102,7 @@ class Session:
             w.FetchDebrief: self.on_fetch_debrief, w.FetchReport: self.on_fetch_report, w.Ping: self.on_ping,
             w.FetchSince: self.on_fetch_since, w.FetchGuide: self.on_fetch_guide, w.AskWorth: self.on_ask_worth,
             w.SetTeamSize: self.on_set_team_size, w.ShareIntent: self.on_share_intent,
+            w.FetchNotes: self.on_fetch_notes,
         }
 
     # ------------------------------------------------------------ the loop
@@ -187,11 +199,13 @@ class Session:
 
     # ------------------------------------------------------------ roles
 
-    def _become(self, seat: str | None, rooms: list[Room]) -> Callable[[], None]:
-        """A step that subscribes this connection to `rooms` as `seat` (leaving any old role)."""
+    def _become(self, seat: str | None, rooms: list[Room], held: frames.HeldViews) -> Callable[[], None]:
+        """A step that subscribes this connection to `rooms` as `seat` (leaving any old role),
+        holding the views `held` says it was sent."""
         def subscribe() -> None:
             self._leave()
-            self.outbox = Outbox(self.ws, seat, self._evicted, self.member)
+            self.held = held
+            self.outbox = Outbox(self.ws, seat, self._evicted, held, self.member)
             self.rooms = rooms
             for room in rooms:
                 room.subscribe(self.outbox)
@@ -228,9 +242,19 @@ class Session:
         token = await self.runtime.claim_seat(room, delegation, m.name.strip(), self._address(), member)
         name = room.members[delegation][member].name
         self.seat, self.member, self.klass = (room, delegation), member, None
+        held = frames.HeldViews()
+        view, earlier = self._sent_view(held, room, delegation)
         return [w.Joined(reply_to=m.id, token=token, room=room.id, delegation=delegation,
-                         name=name, member=member, view=room.view(delegation)),
-                self._become(delegation, [room])]
+                         name=name, member=member, view=view, earlier_notes=earlier),
+                self._become(delegation, [room], held)]
+
+    @staticmethod
+    def _sent_view(held: frames.HeldViews, room: Room, seat: str | None) -> tuple[dict[str, Any], int]:
+        """`seat`'s whole view of `room` with the newest notes that fit in a frame (and how many
+        older ones were left out), now held by the connection it is sent to."""
+        view, earlier = frames.fit_notes(room.view(seat))
+        held.hold(room.id, view)
+        return view, earlier
 
     async def on_resume(self, m: w.Resume) -> list[Step]:
         found = self.runtime.member_for_token(m.token)
@@ -238,11 +262,14 @@ class Session:
             room, delegation, member = found
             await self.runtime.record_member(room, delegation, member)
             self.seat, self.member, self.klass = (room, delegation), member, None
+            held = frames.HeldViews()
+            view, earlier = self._sent_view(held, room, delegation)
+            missed = room.catch_up(delegation, m.last_seq, self.runtime.catchup_limit)
             return [w.Joined(reply_to=m.id, token=m.token, room=room.id, delegation=delegation,
                              name=room.members[delegation][member].name, member=member,
-                             view=room.view(delegation)),
-                    room.catch_up(delegation, m.last_seq, self.runtime.catchup_limit).decode(),
-                    self._become(delegation, [room])]
+                             view=view, earlier_notes=earlier),
+                    *(frame.decode() for frame in held.update_frames(missed)),
+                    self._become(delegation, [room], held)]
         klass = self.runtime.class_for_token(m.token)
         if klass is None:
             raise Refusal("bad_token", "That token opens no seat and no class; join again with your code.")
@@ -253,13 +280,23 @@ class Session:
         rooms = self.runtime.class_rooms(klass)
         state = w.ClassState(reply_to=reply_to, class_=klass.id, scenario=klass.scenario,
                              rooms=[self.runtime.room_info(r, for_facilitator=True) for r in rooms])
-        return [state, self._become(FACILITATOR, rooms)]
+        return [state, self._become(FACILITATOR, rooms, self._holding(state.rooms))]
+
+    @staticmethod
+    def _holding(rooms: list[w.RoomInfo]) -> frames.HeldViews:
+        """What a facilitator holds once sent `rooms` (their views, where they carry one)."""
+        held = frames.HeldViews()
+        for info in rooms:
+            held.hold(info.room, info.view)
+        return held
 
     async def on_watch(self, m: w.Watch) -> list[Step]:
         room = self.runtime.find_room(m.room)
         self.seat, self.klass = None, None
-        return [w.Watching(reply_to=m.id, room=room.id, view=room.view(None)),
-                self._become(None, [room])]
+        held = frames.HeldViews()
+        view, earlier = self._sent_view(held, room, None)
+        return [w.Watching(reply_to=m.id, room=room.id, view=view, earlier_notes=earlier),
+                self._become(None, [room], held)]
 
     async def on_open_class(self, m: w.OpenClass) -> list[Step]:
         self.access.check_key(m.key)
@@ -271,7 +308,7 @@ class Session:
         klass = self.runtime.classes[opened.class_]
         self.seat, self.klass = None, klass
         rooms = self.runtime.class_rooms(klass)
-        return [opened, self._become(FACILITATOR, rooms)]
+        return [opened, self._become(FACILITATOR, rooms, self._holding(opened.rooms))]
 
     def _bot_seats(self, m: w.OpenClass) -> int:
         """Bot seats per room the request asks for (unknown ids are refused by the runtime)."""
@@ -439,6 +476,18 @@ class Session:
                 raise Refusal("bad_terms", f"Scenario {scenario.id} has no option {option_id!r} "
                                            f"for issue {issue_id!r}.")
         return [w.Worth(reply_to=m.id, room=room.id, worth=room.game.package_worth(delegation, m.terms))]
+
+    async def on_fetch_notes(self, m: w.FetchNotes) -> list[Step]:
+        """A seat's (or observer's) notes older than `before`, in parts that fit a frame."""
+        if self.seat is not None:
+            room, seat = self.seat
+        elif self.rooms and self.klass is None:
+            room, seat = self.rooms[0], None
+        else:
+            raise Refusal("not_joined", "Join a seat or watch a room first.")
+        pages = frames.note_pages(n for n in room.notes(seat) if n["seq"] < m.before) or [[]]
+        return [w.Notes(reply_to=m.id, room=room.id, part=n + 1, parts=len(pages), notes=page)
+                for n, page in enumerate(pages)]
 
     async def on_ping(self, m: w.Ping) -> list[Step]:
         return [w.Pong(reply_to=m.id)]

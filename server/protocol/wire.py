@@ -14,7 +14,8 @@ A session, in short (see docs/protocol.md for the whole story):
                                                 <- update {seq, events, view} (to every seat)
                                                 <- ack {reply_to: "c2", seq}
     after a drop, on a new connection:
-    -> hello, then resume {id, token, last_seq} <- joined {..., view} + update {events missed}
+    -> hello, then resume {id, token, last_seq} <- joined {..., view} + update(s) {events missed}
+    -> fetch_notes {id, before} (if joined says earlier_notes > 0)  <- notes parts 1..n
 
 Every command a client sends carries an ``id`` of its choosing; the reply (``ack`` or
 ``error``) names it in ``reply_to``; the same id sent again (after a reconnect, say) is applied
@@ -53,6 +54,12 @@ CONNECTIONS_PER_ADDRESS = 256
 QUOTE_CHARS = 40
 """An error message quotes at most this much of what it refuses."""
 MAX_SCENARIO_BYTES = 56 * 1024  # a hosted scenario's text: it must fit in one frame with its message
+SEAT_FRAME_BYTES = 60 * 1024
+"""The most a `joined`, `watching` or catch-up frame to a seat or observer may hold, however long
+the game: under every client's `max_size` (the bots' is MAX_FRAME_BYTES). What does not fit —
+older notes, more missed events — comes in further frames (`fetch_notes`, more updates)."""
+PAGE_BYTES = 48 * 1024
+"""The events or notes one such frame carries at most (the rest of it is the envelope and view)."""
 
 # The close code of a connection that lost its seat (`seat_replaced`, `seat_revoked`): a client
 # must not reconnect on its own, or two devices on one token would evict each other for ever.
@@ -267,6 +274,17 @@ class AskWorth(Message):
         max_length=64)
 
 
+class FetchNotes(Message):
+    """A seat (or observer) asks for its notes older than the ones it holds: `joined` and
+    `watching` carry only the newest notes that fit in a frame, and say how many are left out
+    (`earlier_notes`). `before` is the `seq` of the oldest note held (in the asker's own
+    numbering). Reply: `Notes` parts 1..n, oldest first, each under SEAT_FRAME_BYTES."""
+
+    type: Literal["fetch_notes"] = "fetch_notes"
+    id: CommandId
+    before: Seq
+
+
 class Ping(Message):
     """Reply: `Pong` with the same id."""
 
@@ -276,8 +294,8 @@ class Ping(Message):
 
 ClientMessage = Annotated[
     Hello | Join | Resume | Watch | OpenClass | SendCommand | AssignBot | ReleaseBot | IssueCode
-    | ViewAs | FetchLog | FetchDebrief | FetchReport | FetchSince | FetchGuide | AskWorth | Ping
-    | SetTeamSize | ShareIntent,
+    | ViewAs | FetchLog | FetchDebrief | FetchReport | FetchSince | FetchGuide | AskWorth | FetchNotes
+    | Ping | SetTeamSize | ShareIntent,
     Field(discriminator="type"),
 ]
 
@@ -292,7 +310,10 @@ class Welcome(Message):
 
 
 class Joined(Message):
-    """You hold a seat. Keep `token` to come back with `Resume`."""
+    """You hold a seat. Keep `token` to come back with `Resume`.
+
+    `view` carries the newest notes that fit in the frame; `earlier_notes` counts the older
+    ones left out, which `FetchNotes` brings."""
 
     type: Literal["joined"] = "joined"
     reply_to: str
@@ -302,13 +323,17 @@ class Joined(Message):
     name: str = ""
     member: int = Field(default=1, description="Which member of the delegation's team this is (1: the only one).")
     view: dict[str, Any]
+    earlier_notes: int = 0
 
 
 class Watching(Message):
+    """You watch a room (its public view, with notes as in `Joined`)."""
+
     type: Literal["watching"] = "watching"
     reply_to: str
     room: str
     view: dict[str, Any]
+    earlier_notes: int = 0
 
 
 class MemberInfo(Message):
@@ -375,13 +400,15 @@ class ClassState(Message):
 
 
 class Update(Message):
-    """Events of one room, as this connection may see them, and its view after them.
+    """Events of one room, as this connection may see them, and what changed in its view.
 
     `seq` is the last number of *this connection's own stream*: each seat numbers only the
     events it may know of (1, 2, 3...; the facilitator numbers the whole log), so a gap never
-    hints at an event it may not see; `events` may be empty (a view refresh). `fresh` is true
-    when events were skipped and `view` replaces all.
-    `view` leaves out the public `scenario` unless it changed: see `with_scenario`."""
+    hints at an event it may not see; `events` may be empty (a view refresh). `view` holds
+    only the view's top-level keys whose value changed since the view this connection holds
+    (the last `joined`/`watching`/`class_state`/update): a statement's update carries `seq`
+    and nothing else. Apply it with `merge_view`. `fresh` is true when events were skipped:
+    the view this connection was just sent (by `joined`) is the current one."""
 
     type: Literal["update"] = "update"
     room: str
@@ -445,6 +472,18 @@ class GameLog(Message):
     part: int
     parts: int
     events: list[dict[str, Any]]
+
+
+class Notes(Message):
+    """One part of a seat's (or observer's) older notes, in reply to FetchNotes: oldest first,
+    each part under SEAT_FRAME_BYTES; put them, in `part` order, before the notes held."""
+
+    type: Literal["notes"] = "notes"
+    reply_to: str
+    room: str
+    part: int
+    parts: int
+    notes: list[dict[str, Any]]
 
 
 class DebriefReport(Message):
@@ -521,8 +560,8 @@ class SinceLastVisit(Message):
 
 ServerMessage = Annotated[
     Welcome | Joined | Watching | ClassOpened | ClassState | Update | PresenceChanged | CodeIssued
-    | SeatView | Ack | Error | GameLog | DebriefReport | ClassReport | SinceLastVisit | Guide | Worth
-    | Pong | TeamIntent,
+    | SeatView | Ack | Error | GameLog | Notes | DebriefReport | ClassReport | SinceLastVisit | Guide
+    | Worth | Pong | TeamIntent,
     Field(discriminator="type"),
 ]
 
@@ -618,14 +657,16 @@ def parse_server(frame: str | bytes) -> Any:
     return SERVER_ADAPTER.validate_json(frame)
 
 
-def with_scenario(view: Mapping[str, Any], previous: Mapping[str, Any] | None) -> dict[str, Any]:
-    """An `Update`'s view completed with the public scenario the client already holds.
+def merge_view(view: Mapping[str, Any], previous: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The whole view after an `Update`: the view held, with the keys the update changed.
 
-    Updates leave the scenario out unless it changed (see `Update`); every client keeps the
-    one it was sent, and this is the one place that rule is applied."""
-    if "scenario" in view or not previous or "scenario" not in previous:
-        return dict(view)
-    return {**view, "scenario": previous["scenario"]}
+    An update's view carries only what changed (see `Update`); every client keeps the view it
+    holds and applies each update's with this, the one place that rule is applied. A full view
+    (`joined`, a fresh start) merges to itself."""
+    return {**previous, **view} if previous else dict(view)
+
+
+with_scenario = merge_view  # its old name, from when only the scenario was left out of updates
 
 
 def encode(message: Message) -> str:

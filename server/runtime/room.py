@@ -12,10 +12,13 @@ Commands of one room are serialised by a lock, so a room's events are stored and
 in order and every view sent describes a committed state; different rooms run in parallel
 and share the store's commits.
 
-Broadcast sends each *subscriber* (a connection watching as a seat, the facilitator or an
-observer) an `Update` with only the events its seat may see and its own view after them;
-the frame is built once per distinct seat. A seat that sees none of a batch's events gets
-nothing for it (it must not even learn that a private message passed between two others).
+Delivering tells each *subscriber* (a connection watching as a seat, the facilitator or an
+observer) what its seat may know of the batch: a `SeatUpdate` with only the events its seat
+may see, numbered in its own stream, and its whole view after them — built once per distinct
+seat. A seat that sees none of a batch's events gets nothing for it (it must not even learn
+that a private message passed between two others). Turning a `SeatUpdate` into frames — only
+the parts of the view that changed for that connection, pages that fit a client's limit — and
+writing them is the network adapter's job (server/net/frames.py), not the room's.
 
 `command(actor, id, command)` wraps `submit` for the network: it answers with an encoded
 `Ack` or `Error` and remembers the answer per (actor, id), so a command re-sent after a
@@ -30,14 +33,14 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from server.engine import FACILITATOR, Game, RuleViolation, dump_event
 from server.engine.commands import CommandBase
 from server.engine.events import EventBase
-from server.engine.views import event_view
-from server.protocol.wire import Ack, Error, MemberInfo, PresenceChanged, SeatInfo, Update, encode
+from server.engine.views import NOTES_ONLY, Seat, event_view, notes_for
+from server.protocol.wire import Ack, Error, MemberInfo, PresenceChanged, SeatInfo, encode
 from server.runtime.streams import SeatStreams
 from server.runtime.timer import RoomTimer
 from server.store import EventRow, GameStatus, Store
@@ -49,13 +52,39 @@ _ROSTER_EVENTS = frozenset({"member_joined", "head_changed"})
 REPLIES_PER_ACTOR = 256
 
 
+@dataclass
+class SeatUpdate:
+    """What one seat is told of a batch of committed events (or of what it missed).
+
+    `events` are the ones `seat` may see, as it may read them (`event_view` dicts); `seq` is
+    the seat's own number of the last one; `view` is its whole view after them (the public
+    scenario included, notes not). `fresh`: events were skipped, and the view the connection
+    was just sent is current. One SeatUpdate is shared by every connection of its seat."""
+
+    room: str
+    seat: Seat
+    seq: int
+    events: list[dict[str, Any]]
+    view: dict[str, Any]
+    fresh: bool = False
+    base: dict[str, Any] | None = None
+    """The view this one was made from by a new `seq` alone (NOTES_ONLY events), if it was."""
+    shared: dict[Any, Any] = field(default_factory=dict, repr=False)
+    """Scratch space for the adapter: work done once for all the seat's connections."""
+    batch: dict[Any, Any] = field(default_factory=dict, repr=False)
+    """Scratch space for the adapter shared by the batch's every SeatUpdate (encoded events)."""
+
+
 class Subscriber(Protocol):
-    """A connection's stake in a room: who it is (`seat`) and how to hand it a frame."""
+    """A connection's stake in a room: who it is (`seat`) and how to hand it what it may know."""
 
     seat: str | None  # a delegation id, FACILITATOR, or None for an observer
     member: int  # which member of the seat's team (1 for a one-person seat)
 
     def deliver(self, frame: bytes) -> None: ...
+
+    def send_update(self, update: SeatUpdate) -> None:
+        """Write `update` to the connection (the adapter frames it)."""
 
     def evict(self, code: str, message: str) -> None:
         """This connection no longer holds its seat: tell it why (an error `code`) and close it."""
@@ -116,6 +145,9 @@ class Room:
         self._replies: dict[str, OrderedDict[str, str | asyncio.Future[str]]] = {}
         self.timer = RoomTimer(self, clock)
         self._debrief: tuple[int, asyncio.Future[tuple[dict[str, Any], str]]] | None = None
+        # The view last delivered to each seat, while only NOTES_ONLY events followed it: such
+        # a batch (most of a game's: statements and messages) changes a view's seq alone.
+        self._views: dict[Seat, dict[str, Any]] = {}
 
     @property
     def seq(self) -> int:
@@ -312,42 +344,48 @@ class Room:
 
     def _broadcast(self, events: list[EventBase]) -> None:
         dumped = [dump_event(e) for e in events]
-        ending = any(e.type == "game_ended" for e in events)
+        if not all(e.type in NOTES_ONLY for e in events):
+            self._views.clear()
+        batch: dict[Any, Any] = {}
         for seat, subs in self._by_seat().items():
             visible = [event_view(seat, e, d) for d, e in zip(dumped, events) if e.visibility.allows(seat)]
             if not visible:
                 continue
-            # The facilitator always gets the scenario: a class opened over the wire has no view yet.
-            frame = self.update_frame(seat, visible, with_scenario=seat == FACILITATOR or ending)
+            seq = self.streams.count(seat)
+            last = self._views.get(seat)
+            view = {**last, "seq": seq} if last is not None else self.view(seat, include_notes=False)
+            self._views[seat] = view
+            update = SeatUpdate(self.id, seat, seq, visible, view, base=last, batch=batch)
             for sub in subs:
-                sub.deliver(frame)
+                sub.send_update(update)
 
     def view(self, seat: str | None, include_notes: bool = True, include_scenario: bool = True) -> dict[str, Any]:
         """`seat`'s view, numbered in its own stream (its `seq`, its notes' `seq`: see streams.py)."""
-        view = self.game.view_for(seat, include_notes=include_notes, include_scenario=include_scenario)
+        view = self.game.view_for(seat, include_notes=False, include_scenario=include_scenario)
         view["seq"] = self.streams.count(seat)
-        notes = view.get("notes")
-        if notes and seat != FACILITATOR:
-            numbers = self.streams.numbers(seat, self.log)
-            view["notes"] = [{**n, "seq": numbers.get(n["seq"], 0)} for n in notes]
+        if include_notes:
+            view["notes"] = self.notes(seat)
         return view
 
-    def update_frame(self, seat: str | None, events: list[dict[str, Any]], fresh: bool = False,
-                     with_scenario: bool = False) -> bytes:
-        """An Update; its view carries the public scenario only when fresh or when it changed
-        (the game ended: the history appears) — it is most of a view's bytes."""
-        view = self.view(seat, include_notes=fresh, include_scenario=fresh or with_scenario)
-        return encode(Update(room=self.id, seq=self.streams.count(seat), events=events, view=view,
-                             fresh=fresh)).encode()
+    def notes(self, seat: str | None) -> list[dict[str, Any]]:
+        """Every note `seat` may read (statements, messages, announcements...), oldest first,
+        each `seq` the seat's own number of the event that made it."""
+        notes = notes_for(self.game.state, seat)
+        if notes and seat != FACILITATOR:
+            numbers = self.streams.numbers(seat, self.log)
+            notes = [{**n, "seq": numbers.get(n["seq"], 0)} for n in notes]
+        return notes
 
-    def catch_up(self, seat: str | None, last_seq: int, limit: int) -> bytes:
-        """The Update a returning `seat` needs after its number `last_seq`: the events it
-        missed, or a fresh view when it is too far behind (or names a number it never had)."""
+    def catch_up(self, seat: str | None, last_seq: int, limit: int) -> SeatUpdate:
+        """What a returning `seat` needs after its number `last_seq`: the events it missed, or
+        (when it is too far behind, or names a number it never had) a fresh start from the view
+        it is sent as it comes back."""
         known = self.streams.count(seat)
+        view = self.view(seat, include_notes=False)
         if last_seq < 0 or last_seq > known or known - last_seq > limit:
-            return self.update_frame(seat, [], fresh=True)
+            return SeatUpdate(self.id, seat, known, [], view, fresh=True)
         missed = [event_view(seat, e, dump_event(e)) for e in self.streams.since(seat, self.log, last_seq)]
-        return self.update_frame(seat, missed, with_scenario=True)
+        return SeatUpdate(self.id, seat, known, missed, view)
 
     def _by_seat(self) -> dict[str | None, list[Subscriber]]:
         groups: dict[str | None, list[Subscriber]] = {}
