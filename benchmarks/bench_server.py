@@ -13,7 +13,9 @@ own), driven by this process over real sockets on 127.0.0.1: ROOMS rooms of SEAT
   public statement (validated, stored with group commit, one filtered Update per seat).
 Two loads: a classroom pace (each room sends a command every 1/RATE s) and saturation (each
 room sends its next command as soon as all its seats have the last one). Latency: from a
-command sent to every seat of the room having received its result.
+command sent to every seat of the room having received its result. Bytes per update: the
+mean size of the frames that bring a seat a command's result, and (Parley) of the updates a
+facilitator watching one class of 100 rooms receives meanwhile.
 """
 
 from __future__ import annotations
@@ -140,6 +142,9 @@ class Load:
     counting: bool = False
     latencies: list[float] = field(default_factory=list)
     timeouts: int = 0
+    delivered_bytes: int = 0
+    facilitator_updates: int = 0
+    facilitator_bytes: int = 0
 
 
 async def reader(load: Load, room: Room, ws: Any) -> None:
@@ -148,6 +153,7 @@ async def reader(load: Load, room: Room, ws: Any) -> None:
             if room.pending is not None and room.pending in text:
                 if load.counting:
                     load.deliveries += 1
+                    load.delivered_bytes += len(text.encode())
                 room.left -= 1
                 if room.left == 0:
                     room.done.set()
@@ -200,6 +206,9 @@ async def connect_bare(url: str, rooms: int, seats: int) -> list[Room]:
     return built
 
 
+FACILITATOR_TOKENS: list[str] = []  # one per class connect_parley opened
+
+
 async def connect_parley(url: str, rooms: int, seats: int) -> list[Room]:
     """Open classes of up to 100 rooms, seat the absent delegations, join every seat."""
     hello = json.dumps({"type": "hello", "protocol": 1})
@@ -215,6 +224,7 @@ async def connect_parley(url: str, rooms: int, seats: int) -> list[Room]:
                                        "rooms": count, "seed": start}))
             opened = await _reply(fac, f"o{start}")
             tokens.append((opened["facilitator_token"], [r["room"] for r in opened["rooms"]]))
+            FACILITATOR_TOKENS.append(opened["facilitator_token"])
             for r in opened["rooms"]:
                 room = Room(len(built), room_id=r["room"])
                 built.append(room)
@@ -265,8 +275,29 @@ async def _in_batches(coros: list[Any], size: int) -> None:
         await asyncio.gather(*coros[start:start + size])
 
 
+async def facilitator_reader(load: Load, ws: Any) -> None:
+    """Count the updates (and their bytes) a facilitator of one class receives."""
+    try:
+        async for text in ws:
+            if load.counting and text.startswith('{"type":"update"'):
+                load.facilitator_updates += 1
+                load.facilitator_bytes += len(text.encode())
+    except websockets.ConnectionClosed:
+        pass
+
+
+async def watch_class(url: str, token: str) -> Any:
+    """A facilitator connection resumed on a class (its rooms' updates keep coming to it)."""
+    ws = await websockets.connect(url, compression=None, max_size=2**24, open_timeout=60)
+    await ws.send(json.dumps({"type": "hello", "protocol": 1}))
+    await ws.send(json.dumps({"type": "resume", "id": "w", "token": token}))
+    await _reply(ws, "w")
+    return ws
+
+
 async def run_load(load: Load, seconds: float, interval: float | None) -> dict[str, float]:
     load.deliveries, load.latencies, load.timeouts = 0, [], 0
+    load.delivered_bytes = load.facilitator_updates = load.facilitator_bytes = 0
     warmup = min(2.0, seconds / 4)
     until = time.perf_counter() + warmup + seconds
     loops = [asyncio.ensure_future(room_loop(load, r, until, interval)) for r in load.rooms]
@@ -279,7 +310,8 @@ async def run_load(load: Load, seconds: float, interval: float | None) -> dict[s
     lat = sorted(load.latencies) or [float("nan")]
     return {"deliveries_per_s": load.deliveries / elapsed, "commands_per_s": len(load.latencies) / elapsed,
             "p50_ms": 1000 * lat[len(lat) // 2], "p99_ms": 1000 * lat[min(len(lat) - 1, int(len(lat) * 0.99))],
-            "timeouts": load.timeouts}
+            "timeouts": load.timeouts, "bytes_per_seat_update": load.delivered_bytes / max(load.deliveries, 1),
+            "bytes_per_facilitator_update": load.facilitator_bytes / max(load.facilitator_updates, 1)}
 
 
 async def bench_server(kind: str, args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
@@ -293,11 +325,16 @@ async def bench_server(kind: str, args: argparse.Namespace, workdir: Path) -> di
         rooms = await (connect_bare if kind == "bare" else connect_parley)(url, args.rooms, args.seats)
         load = Load(rooms, kind)
         readers = [asyncio.ensure_future(reader(load, r, ws)) for r in rooms for ws in r.seats]
+        facilitator = await watch_class(url, FACILITATOR_TOKENS[0]) if kind == "parley" else None
+        if facilitator is not None:
+            readers.append(asyncio.ensure_future(facilitator_reader(load, facilitator)))
         connected = rss_mb(child.pid)
         classroom = await run_load(load, args.seconds, 1 / args.rate)
         saturated = await run_load(load, args.seconds, None)
         peak = rss_mb(child.pid)
         await asyncio.gather(*(ws.close() for r in rooms for ws in r.seats))
+        if facilitator is not None:
+            await facilitator.close()
         await asyncio.gather(*readers, return_exceptions=True)
         return {"kind": kind, "connections": sum(len(r.seats) for r in rooms), "rss_idle_mb": idle,
                 "rss_connected_mb": connected, "rss_after_load_mb": peak,
@@ -340,6 +377,18 @@ def report(results: list[dict[str, Any]], store: dict[str, Any], args: argparse.
             m = r[load]
             print(f"  {r['kind']:<8} {m['deliveries_per_s']:>13,.0f} {m['commands_per_s']:>11,.0f} "
                   f"{m['p50_ms']:>8.1f} {m['p99_ms']:>8.1f} {m['timeouts']:>9}")
+    print("\nBytes per update, classroom pace (mean frame bringing a command's result):")
+    for r in results:
+        m = r["classroom"]
+        extra = (f", facilitator of {min(100, args.rooms)} rooms {m['bytes_per_facilitator_update']:,.0f} B"
+                 if r["kind"] == "parley" else "")
+        print(f"  {r['kind']:<8} seat {m['bytes_per_seat_update']:,.0f} B{extra}")
+    bare, parley = results
+    print("\nRatios, Parley to bare (targets: p99 <= 2, memory <= 2, saturated deliveries >= 0.5):")
+    print(f"  classroom p99 {parley['classroom']['p99_ms'] / bare['classroom']['p99_ms']:.2f}, "
+          f"memory after the loads {parley['rss_after_load_mb'] / bare['rss_after_load_mb']:.2f} "
+          f"(with the connections {parley['rss_connected_mb'] / bare['rss_connected_mb']:.2f}), "
+          f"saturated deliveries {parley['saturated']['deliveries_per_s'] / bare['saturated']['deliveries_per_s']:.2f}")
     print("\nServer memory (RSS of the server process):")
     for r in results:
         print(f"  {r['kind']:<8} idle {r['rss_idle_mb']:.0f} MB, with {r['connections']} connections "
