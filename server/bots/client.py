@@ -26,11 +26,9 @@ from typing import IO, Any
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
-from server.bots.strategies import Strategy, make_strategy
+from server.bots.strategies import Strategy, make_strategy, think_time
 from server.protocol import wire
 
-THINK_SECONDS = (0.5, 2.0)
-MAX_THINK = 3.0
 RESUME_ATTEMPTS = 5
 HANDSHAKE_TIMEOUT = 10.0
 
@@ -163,7 +161,7 @@ class NetBot:
             self._acting = asyncio.get_running_loop().create_task(self._act())
 
     async def _act(self) -> None:
-        await asyncio.sleep(min(MAX_THINK, self.rng.uniform(*THINK_SECONDS) * self.time_scale))
+        await asyncio.sleep(think_time(self.rng, self.time_scale))
         self.dirty = False
         assert self.strategy is not None
         for command in self.strategy.act(self.view):

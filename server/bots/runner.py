@@ -21,15 +21,12 @@ import random
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from server.bots.strategies import DEFAULT_STRATEGY, STRATEGIES, Strategy, make_strategy
+from server.bots.strategies import DEFAULT_STRATEGY, STRATEGIES, Strategy, make_strategy, think_time
 from server.engine import RuleViolation
 from server.engine.commands import CommandBase
 from server.engine.events import EventBase
 
 log = logging.getLogger(__name__)
-
-THINK_SECONDS = (0.5, 2.0)  # before the time scale
-MAX_THINK = 3.0
 
 __all__ = ["DEFAULT_STRATEGY", "STRATEGIES", "BotHandle", "start_bot"]
 
@@ -87,7 +84,7 @@ class BotHandle:
 
     def _think(self) -> float:
         scale = float(getattr(self.room.game.state, "time_scale", 1.0))
-        return min(MAX_THINK, self._rng.uniform(*THINK_SECONDS) * scale)
+        return think_time(self._rng, scale)
 
     async def _act(self) -> None:
         view = self.room.game.view_for(self.delegation)

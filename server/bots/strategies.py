@@ -42,8 +42,16 @@ from server.engine import commands as c
 View = Mapping[str, Any]  # the seat's view as the server sent it
 OpenProposal = Mapping[str, Any]  # one entry of the view's open proposals (not the engine's Proposal)
 
+THINK_SECONDS = (0.5, 2.0)  # how long a bot thinks before it acts, before the time scale
+MAX_THINK = 3.0             # and never longer, however slow the game's clock runs
 PHASE_BUDGET = 6  # commands a bot may send in one phase, beyond one per proposal on the table
 MAX_REPLIES = 2   # private replies per phase: two bots can never talk each other into a loop
+
+
+def think_time(rng: random.Random, time_scale: float) -> float:
+    """Seconds a bot waits before it acts (in the room or over the network): a human-looking
+    pause, scaled with the game's clock, never more than MAX_THINK."""
+    return min(MAX_THINK, rng.uniform(*THINK_SECONDS) * time_scale)
 
 
 class Strategy:
