@@ -240,6 +240,9 @@ class ParleyApp(App[None]):
             self._fetch_earlier_notes()
         if self._visit is not None:
             self._visit.saw(self.state.seq)
+        if self.state.intent and self.state.intent is not before.intent:
+            self.notify(fmt.intent_text(self.state.view, self.state.intent), title="Your team",
+                        severity="warning", timeout=12, markup=False)
         for title, text in notices(before, self.state)[-4:]:
             self.notify(text, title=title, severity="warning" if title == "Announcement" else "information",
                         timeout=12 if title == "Announcement" else 6, markup=False)

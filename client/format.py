@@ -157,3 +157,25 @@ def red_line_label(you: Mapping[str, Any] | None, red_line: str) -> str:
 def names(view: View | None, delegations: Any) -> str:
     """Delegations' names, comma separated ('—' for none)."""
     return ", ".join(delegation_name(view, d) for d in delegations) or "—"
+
+
+_INTENT_VERBS = {"sign": "sign", "decline": "decline", "walk_out": "walk out of the talks"}
+
+
+def intent_text(view: View | None, intent: Mapping[str, Any]) -> str:
+    """What another member of one's team is about to do, in words ("Ana (head) is about
+    to sign P1: Dam height: Reduced height; ...")."""
+    who = f"{intent.get('name') or 'A teammate'}{' (head)' if intent.get('head') else ''}"
+    verb = _INTENT_VERBS.get(str(intent.get("action")), str(intent.get("action")))
+    if not intent.get("proposal"):
+        return f"{who} is about to {verb}."
+    terms = "; ".join(f"{issue_title(view, i)}: {option_label(view, i, o)}"
+                      for i, o in (intent.get("terms") or {}).items())
+    return f"{who} is about to {verb} {intent['proposal']}" + (f": {terms}" if terms else ".")
+
+
+def member_line(state: Any) -> str:
+    """Who you are in your team and who leads it ("Ben · head Ana"); "" for a one-person seat."""
+    if state.team is None:
+        return ""
+    return f"{state.name} (head)" if state.is_head else f"{state.name} · head {state.head_name or '—'}"

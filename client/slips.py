@@ -32,7 +32,7 @@ class Slip:
 
 def slips_from_rooms(rooms: Iterable[tuple[str, Sequence[Mapping[str, Any]], Mapping[str, Any] | None]]
                      ) -> list[Slip]:
-    """A slip for every seated seat a person plays, room by room, in seat order."""
+    """A slip for every seated seat a person plays (each member of a team), room by room, in seat order."""
     slips = []
     for room, seats, view in rooms:
         view = view or {}
@@ -44,7 +44,10 @@ def slips_from_rooms(rooms: Iterable[tuple[str, Sequence[Mapping[str, Any]], Map
             if controllers.get(d, seat.get("controller", "human")) != "human" or d not in seated:
                 continue
             info = delegations.get(d, {})
-            slips.append(Slip(room, info.get("name", d), opening(info.get("brief", "")), seat["code"]))
+            members = seat.get("members") or []
+            for member in members or [seat]:  # a team: a slip, and a code, per member
+                name = info.get("name", d) + (f" — member {member['number']} of {len(members)}" if members else "")
+                slips.append(Slip(room, name, opening(info.get("brief", "")), member["code"]))
     return slips
 
 

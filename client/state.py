@@ -32,6 +32,7 @@ from client.format import reflow
 from server.protocol import wire
 
 PUBLIC = "public"
+TEAM = "team"  # a team delegation's private channel (its members only)
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,26 @@ class ClientState(SessionState):
     changes_total: int = 0  # every change line ever added (`changes` keeps the latest 50)
     changes_seen: int = 0
     seats: tuple[Mapping[str, Any], ...] = ()
+    member: int = 1  # which member of the delegation's team this client is (1: the only one)
+    intent: Mapping[str, Any] | None = None  # what another member (the head) is about to do
+
+    # ------------------------------------------------------------ teams
+
+    @property
+    def team(self) -> Mapping[str, Any] | None:
+        """The seat's team (members, head), if several members play the delegation."""
+        found = (self.view or {}).get("team")
+        return found if isinstance(found, Mapping) else None
+
+    @property
+    def is_head(self) -> bool:
+        """May this client sign, decline and walk out? (Always, for a one-person seat.)"""
+        team = self.team
+        return team is None or team.get("head") == self.member
+
+    @property
+    def head_name(self) -> str:
+        return str((self.team or {}).get("head_name") or "")
 
     # ------------------------------------------------------------ derived, for the screens
 
@@ -136,6 +157,8 @@ class ClientState(SessionState):
         """Where a note is shown: public, a private channel (the other delegation), or nowhere."""
         if note["kind"] in ("statement", "announcement"):
             return PUBLIC
+        if note["kind"] == "team":
+            return TEAM
         if note["kind"] == "message":
             to = list(note.get("to") or [])
             others = [d for d in to if d != self.delegation]
@@ -145,7 +168,8 @@ class ClientState(SessionState):
     def channels(self) -> list[str]:
         """The message channels: everyone, then each other seated delegation."""
         seated = (self.view or {}).get("seated") or []
-        return [PUBLIC, *(d for d in seated if d != self.delegation)]
+        team = [TEAM] if self.team is not None else []
+        return [PUBLIC, *team, *(d for d in seated if d != self.delegation)]
 
     def channel_notes(self, channel: str) -> list[Mapping[str, Any]]:
         return [n for n in self.notes if self.channel_of(n) == channel]
@@ -184,6 +208,11 @@ def event_note(event: Mapping[str, Any], round_: int) -> dict[str, Any] | None:
     """An event as the note it adds to the message channels, if it is one."""
     kind = event.get("type")
     base = {"at": event.get("at"), "round": round_}
+    if event.get("member") is not None:  # a team member's: the note names them
+        base["member"] = event["member"]
+    if kind == "team_message_sent":
+        return {**base, "kind": "team", "sender": event["delegation"], "to": [event["delegation"]],
+                "text": event["text"]}
     if kind == "statement_made":
         return {**base, "kind": "statement", "sender": event["delegation"], "to": None,
                 "text": event["text"]}
@@ -274,7 +303,7 @@ def _joined(s: ClientState, m: Any) -> ClientState:
     view = dict(m.view)
     notes = tuple(view.pop("notes", ()) or ())
     return replace(s, room=m.room, delegation=m.delegation, name=m.name or s.name, token=m.token,
-                   view=view, seq=int(view.get("seq", 0)), notes=notes, notes_gap=0)
+                   view=view, seq=int(view.get("seq", 0)), notes=notes, notes_gap=0, member=m.member)
 
 
 def _earlier_notes(s: ClientState, m: Any) -> ClientState:
@@ -298,13 +327,23 @@ def _update(s: ClientState, m: Any) -> ClientState:
     new_notes = tuple(n for n in (event_note(e, round_) for e in m.events) if n is not None)
     changes = [c for c in (event_change(e, s.delegation) for e in m.events) if c is not None]
     read = dict(s.read)
-    for note in new_notes:  # what you wrote yourself is not unread
+    for note in new_notes:  # what you wrote yourself is not unread (a teammate's is)
         channel = s.channel_of(note)
-        if note.get("sender") == s.delegation and channel is not None:
+        yours = note.get("member") is None or note.get("member") == s.name
+        if note.get("sender") == s.delegation and yours and channel is not None:
             read[channel] = read.get(channel, 0) + 1
     return replace(s, view=view, seq=m.seq, notes=s.notes + new_notes, read=read,
                    changes=(s.changes + tuple(changes))[-50:],
                    changes_total=s.changes_total + len(changes))
+
+
+def _team_intent(s: ClientState, m: Any) -> ClientState:
+    """What another member of the team (its head, say) is about to do, or no longer."""
+    if m.room != s.room or m.delegation != s.delegation:
+        return s
+    if m.action is None:
+        return replace(s, intent=None) if s.intent and s.intent.get("member") == m.member else s
+    return replace(s, intent=m.model_dump())
 
 
 def _presence(s: ClientState, m: Any) -> ClientState:
@@ -370,6 +409,7 @@ _REDUCERS: dict[str, Callable[[ClientState, Any], ClientState]] = {
     "update": _update,
     "notes": _earlier_notes,
     "presence": _presence,
+    "team_intent": _team_intent,
     "channel_read": _channel_read,
     "changes_seen": _changes_seen,
 }

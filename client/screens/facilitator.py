@@ -22,6 +22,7 @@ from client.screens import facilitator_modals as modals
 from client.screens.confirm import ConfirmScreen
 from client.screens.review import LogReview
 from client.slips import default_web_url, slips_from_rooms, slips_html
+from server.protocol import wire
 
 
 class FacilitatorSetupScreen(Screen[None]):
@@ -142,6 +143,8 @@ class ConsoleScreen(Screen[None]):
         Binding("k", "command('close_reflections')", "Close reflections", show=False),
         Binding("Q", "open_debrief_asking", "Open debrief, own questions", show=False),
         Binding("f", "fresh_code", "Fresh code", show=False),
+        Binding("T", "team_size", "Team size of the seat", show=False),
+        Binding("H", "make_head", "Make head of delegation", show=False),
         Binding("S", "slips", "Code slips for the class", show=False),
         Binding("G", "class_action('start_game')", "Start every room", show=False),
         Binding("P", "class_action('pause')", "Pause every room", show=False),
@@ -196,6 +199,16 @@ class ConsoleScreen(Screen[None]):
         return rooms.get(self.selected or "") or next(iter(rooms.values()))
 
     def selected_seat(self) -> str | None:
+        """The delegation of the seats table's row under the cursor."""
+        key = self._seat_key()
+        return key.split("#")[0] if key is not None else None
+
+    def selected_member(self) -> int:
+        """Which member of a team the row under the cursor is (1 for a one-person seat)."""
+        key = self._seat_key()
+        return int(key.split("#")[1]) if key and "#" in key else 1
+
+    def _seat_key(self) -> str | None:
         seats = self.query_one("#room-seats", DataTable)
         if not seats.row_count:
             return None
@@ -270,8 +283,14 @@ class ConsoleScreen(Screen[None]):
             else:
                 presence = "yes" if seat.get("connected") else "no"
             label = fmt.delegation_name(view, d) if view else d  # people see names, never ids
-            seats.add_row(label, seat["code"], seat.get("name") or "", presence, controller,
-                          "✔" if d in view.get("ready", []) else "", key=d)
+            ready = "✔" if d in view.get("ready", []) else ""
+            members = seat.get("members") or []
+            for m in members:  # a team: a row per member, its head starred
+                seats.add_row(f"{label} {'★' if m.get('head') else '·'}{m['number']}/{len(members)}", m["code"],
+                              m.get("name") or "", "yes" if m.get("connected") else "no",
+                              "team" + (" (head)" if m.get("head") else ""), ready, key=f"{d}#{m['number']}")
+            if not members:
+                seats.add_row(label, seat["code"], seat.get("name") or "", presence, controller, ready, key=d)
         if seats.row_count:
             seats.move_cursor(row=min(max(row, 0), seats.row_count - 1))
         log = self.query_one("#room-log", VerticalScroll)
@@ -363,8 +382,36 @@ class ConsoleScreen(Screen[None]):
         self.post_message(ShowScreen(ConfirmScreen(question, "Fresh code"), callback=self._fresh_code))
 
     async def _fresh_code(self, yes: bool | None) -> None:
-        if yes:
-            await self._seat_message("issue_code")
+        room, seat, member = self.selected_room(), self.selected_seat(), self.selected_member()
+        if yes and room is not None and seat is not None:
+            await self.app.send_message(  # type: ignore[attr-defined]
+                lambda i: wire.IssueCode(id=i, room=room.room, delegation=seat, member=member))
+
+    def action_team_size(self) -> None:
+        """Make the selected delegation a team (or resize it): a join code per member."""
+        seat = self.selected_seat()
+        if seat is None:
+            self.notify("Pick a seat in the seats table first.", severity="warning")
+            return
+        choices = [(str(n), "one person" if n == 1 else f"a team of {n}") for n in range(1, wire.TEAM_MAX + 1)]
+        self.post_message(ShowScreen(modals.ChooseScreen(f"How many play {seat}?", choices),
+                                     callback=self._team_size))
+
+    async def _team_size(self, size: str | None) -> None:
+        room, seat = self.selected_room(), self.selected_seat()
+        if size and room is not None and seat is not None:
+            await self.app.send_message(  # type: ignore[attr-defined]
+                lambda i: wire.SetTeamSize(id=i, room=room.room, delegation=seat, size=int(size)))
+
+    def action_make_head(self) -> None:
+        """The team member under the cursor leads the delegation (signs, declines, walks out)."""
+        room, seat, member = self.selected_room(), self.selected_seat(), self.selected_member()
+        team: Any = next((s for s in room.seats if s["delegation"] == seat), {}) if room and seat else {}
+        chosen = next((m for m in team.get("members") or [] if m["number"] == member), None)
+        if chosen is None or not chosen.get("name"):
+            self.notify("Pick a team member who has joined (a row like 'Ukraine ·2/3').", severity="warning")
+            return
+        self._send({"type": "set_head", "delegation": seat, "member": member})
 
     def action_seat_absent(self) -> None:
         """Bring an absent delegation (Istanbul's Western guarantors, say) to the table."""
@@ -477,6 +524,7 @@ class ConsoleScreen(Screen[None]):
 
 CLASS_BURST, CLASS_PACE = 30, 0.06  # the server lets one connection send 40 at once, then 20 a second
 KEYS_LINE = ("[dim]e +1 min · n next phase · i inject · x end · b/h bot/human seat · j seat absent · f fresh code · "
+             "T team size · H make head · "
              "v view as · l review · t report · ? guide · Q debrief with own questions · k close reflections · "
              "S code slips · "
              "capitals act on every room: G P R E A O · ctrl+p finds any key[/]")

@@ -207,7 +207,8 @@ class CodesScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         cls: Any = self.app.class_state  # type: ignore[attr-defined]
-        seats = [(room, seat) for room in cls.rooms.values() for seat in human_seats(room)]
+        seats = [(room, {**seat, **member}) for room in cls.rooms.values() for seat in human_seats(room)
+                 for member in seat.get("members") or [{}]]  # a team: each member's own code
         web_url = getattr(self.app, "web_url", None)
         server = getattr(self.app, "server", "")
         how = (f"Open [b]{escape(web_url)}[/b] in a browser, or run " if web_url else "Run ") + (
@@ -226,7 +227,8 @@ class CodesScreen(ModalScreen[None]):
 
     @staticmethod
     def _label(room: Any, seat: Any) -> str:
-        return f"{room.room} · {fmt.delegation_name(room.view, seat['delegation'])}"
+        member = f" · member {seat['number']}" if seat.get("number") else ""
+        return f"{room.room} · {fmt.delegation_name(room.view, seat['delegation'])}{member}"
 
 
 class FetchedScreen(ModalScreen[None]):

@@ -72,5 +72,9 @@ def seats_text(state: Any) -> str:
         else:
             who = "[dim]waiting for a player[/]"
         mark = " (you)" if d["id"] == state.delegation else ""
+        members = seat.get("members") or []
+        if members and controller == "human":  # a team: each member, present or not, and its head
+            who = ", ".join(("[green]" if m.get("connected") else "[dim]") + escape(m.get("name") or "not yet joined")
+                            + (" ★" if m.get("head") else "") + "[/]" for m in members)
         lines.append(f"  {fmt.delegation_name(view, d['id'])}{mark}: {who}")
     return "\n".join(lines)

@@ -14,12 +14,18 @@ binding. Enter sends, Escape leaves, and either way the focus goes back to the c
 Irreversible moves (sign, decline, withdraw, walk out) ask first, saying what they cost; and
 they act only on the proposal the Proposals tab shows selected — from another tab the key
 opens that tab and asks you to choose.
+
+Teams: in a delegation played by several members, signing, declining and walking out are the
+head's. While the head's confirmation is open the other members see it (`share_intent`: the
+action bar's hint and a notice say what the head is about to sign); a non-head's key is sent
+as it is, and the server's refusal, naming the head, is shown.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from rich.markup import escape
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -39,6 +45,10 @@ from client.widgets.messages import MessageBox, MessagesPanel
 from client.widgets.pressure import PressurePanel
 from client.widgets.proposals import Proposals
 from client.widgets.status import StatusBar
+from server.protocol import wire
+
+# The commands only a team's head sends, as `share_intent` names them.
+_TEAM_ACTIONS = {"sign_proposal": "sign", "decline_proposal": "decline", "walk_out": "walk_out"}
 
 TABS = ("agenda", "compose", "proposals", "pressure", "messages", "brief")
 WHILE_WRITING = {"leave_text"}  # the only screen keys on while the message box has the focus
@@ -234,10 +244,25 @@ class TableScreen(Screen[None]):
         self.post_message(Act(command))
 
     def _confirm(self, question: str, yes: str, command: dict[str, Any], danger: bool = True) -> None:
+        team_action = _TEAM_ACTIONS.get(command["type"]) if self.state.team is not None else None
+        if team_action is not None and not self.state.is_head:
+            self._send(command)  # the head's to do: the server says so, naming the head
+            return
+        if team_action is not None:  # the team sees what its head is about to do
+            self._share_intent(team_action, command.get("proposal"))
+
         def answered(sure: bool | None) -> None:
+            if team_action is not None:
+                self._share_intent(None, None)
             if sure:
                 self._send(command)
         self.post_message(ShowScreen(ConfirmScreen(question, yes, danger), callback=answered))
+
+    def _share_intent(self, action: str | None, proposal: str | None) -> None:
+        async def send() -> None:
+            await self.app.send_message(  # type: ignore[attr-defined]
+                lambda id_: wire.ShareIntent(id=id_, action=action, proposal=proposal))  # type: ignore[arg-type]
+        self.run_worker(send(), exclusive=False)
 
     def action_table(self) -> None:
         composer = self.query_one(Composer)
@@ -341,8 +366,10 @@ def sign_question(state: Any, proposal: dict[str, Any]) -> str:
 
 
 def turn_hint(state: Any) -> str:
-    """One line saying what the phase expects of you."""
+    """One line saying what the phase expects of you (or what your team's head is about to do)."""
     view = state.view
+    if state.intent:
+        return f"[b magenta]{escape(fmt.intent_text(view, state.intent))}[/]"
     you = state.delegation
     ready = " [green](you are ready)[/]" if you in view["ready"] else ""
     if view.get("paused_remaining") is not None:
@@ -354,6 +381,9 @@ def turn_hint(state: Any) -> str:
         waiting = [p["id"] for p in view["proposals"] if you in p["required"]
                    and you not in p["signatures"] and you not in p["declines"] and not p["withdrawn"]
                    and fmt.complete(view, p["terms"])]
+        if waiting and not state.is_head:
+            return (f"Your head, {escape(state.head_name)}, signs or declines {', '.join(waiting)}; "
+                    "tell them on the Team channel (5).")
         return (f"Vote on tab 3, s sign / d decline: {', '.join(waiting)}" if waiting
                 else f"Votes cast; waiting for the others.{ready}")
     if phase == "pressure":
@@ -367,6 +397,7 @@ def sidebar_text(state: Any) -> str:
     view = state.view
     you = view.get("you") or {}
     lines = [f"[b]{fmt.delegation_name(view, state.delegation)}[/b]",
+             *([escape(fmt.member_line(state))] if state.team is not None else []),
              f"reservation {you.get('reservation', 0):g}", f"war cost {you.get('war_cost', 0):g}",
              f"no deal scores {fmt.no_deal(you):g}", ""]
     scored = [(worth.figure_of(p), p) for p in view["proposals"] if not p["withdrawn"]]

@@ -24,7 +24,7 @@ from textual.widgets.option_list import Option
 
 from client import format as fmt
 from client.messages import Act, Happened
-from client.state import PUBLIC, ChannelRead
+from client.state import PUBLIC, TEAM, ChannelRead
 from server.protocol.wire import TEXT_CHARS
 
 SHOWN = 150  # the latest messages of a channel; the log scrolls back this far
@@ -58,6 +58,8 @@ class MessagesPanel(Horizontal):
         return list(state.channels())
 
     def channel_name(self, view: Any, channel: str) -> str:
+        if channel == TEAM:
+            return "Team (yours only)"
         return "Everyone" if channel == PUBLIC else fmt.delegation_name(view, channel)
 
     def show(self, state: Any) -> None:
@@ -97,6 +99,8 @@ class MessagesPanel(Horizontal):
             self._set_placeholder(view)
         for note in notes[written:]:
             who = fmt.delegation_name(view, note.get("sender"))
+            if note.get("member"):  # a team member's words: say whose
+                who = f"{who} ({note['member']})" if note["kind"] != "team" else str(note["member"])
             style = "magenta" if note["kind"] == "announcement" else "b"
             log.write(f"[dim]R{note.get('round', '')}[/] [{style}]{escape(who)}[/]: {escape(note['text'])}")
         self._logged = (self.channel, len(notes))
@@ -108,7 +112,8 @@ class MessagesPanel(Horizontal):
         return bool(self.display) and self.region.width > 0
 
     def _set_placeholder(self, view: Any) -> None:
-        target = "everyone" if self.channel == PUBLIC else self.channel_name(view, self.channel) + " (private)"
+        target = ("everyone" if self.channel == PUBLIC else "your team only" if self.channel == TEAM
+                  else self.channel_name(view, self.channel) + " (private)")
         self.query_one("#say", Input).placeholder = f"To {target}: m or Enter to write, Enter sends, Esc leaves"
 
     # ------------------------------------------------------------ choosing and writing
@@ -144,6 +149,7 @@ class MessagesPanel(Horizontal):
                         title="Not sent", severity="error")
             return  # the text stays in the box
         command = ({"type": "make_statement", "text": text} if self.channel == PUBLIC
+                   else {"type": "send_team_message", "text": text} if self.channel == TEAM
                    else {"type": "send_message", "to": self.channel, "text": text})
         self.post_message(Act(command))
         event.input.value = ""

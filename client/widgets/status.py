@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.markup import escape
 from textual.widgets import Static
 
 from client import format as fmt
@@ -27,6 +28,7 @@ class StatusBar(Static):
         parts = [f"[b]{view['phase']}[/b] {fmt.time_left(view)}".strip(),
                  fmt.round_text(view).replace("round ", "R"),
                  f"[b]{fmt.delegation_name(view, state.delegation)}[/b]",
+                 escape(fmt.member_line(state)),  # a team's member: you, and who leads
                  f"no deal {fmt.no_deal(you):g}" if you else "",
                  f"war cost {you['war_cost']:g}" if you else "",
                  f"[b yellow]{unread} unread[/]" if unread else "",

@@ -48,6 +48,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                       help="deadlines for a game over days: 'negotiation=2d,decision=12h', or one "
                            "round's at a date and time 'negotiation@2=2026-12-03T09:00' (your local "
                            "time unless it names an offset); other phases keep --time-scale")
+    host.add_argument("--team-size", type=int, default=1, metavar="N",
+                      help="members per human delegation, each with a join code of their own (default 1)")
+    host.add_argument("--teams", default="", metavar="DELEGATION=N,...",
+                      help="members of some delegations (e.g. ukraine=3,russia=3), instead of --team-size")
     host.add_argument("--seed", type=int, default=None, help="random seed of the first room")
     host.add_argument("--start", action="store_true", help="start every room at once")
     host.add_argument("--json", action="store_true", help="print the class as JSON")
@@ -131,14 +135,18 @@ def schedule_request(text: str | None) -> dict[str, Any] | None:
 def run_host(args: argparse.Namespace) -> int:
     request = {"type": "open_class", "id": "host", "key": find_key(args.key), "rooms": args.rooms,
                "bots": parse_bots(args.bots), "time_scale": args.time_scale, "seed": args.seed,
-               "start": args.start} | scenario_request(args.scenario)
+               "start": args.start, "team_size": args.team_size,
+               "teams": parse_teams(args.teams)} | scenario_request(args.scenario)
     schedule = schedule_request(args.schedule)
     if schedule is not None:
         request["schedule"] = schedule
     opened = _ask(args.server, request)
     if args.slips is not None:
         write_slips(args, opened)
-    rooms = [{"room": r["room"], "seats": [{"delegation": s["delegation"], "code": s["code"]} for s in r["seats"]]}
+    rooms = [{"room": r["room"], "seats": [{"delegation": s["delegation"], "code": s["code"],
+                                            "members": [{"number": m["number"], "code": m["code"]}
+                                                        for m in s.get("members") or []]}
+                                           for s in r["seats"]]}
              for r in opened["rooms"]]
     if args.json:
         print(json.dumps({"class": opened["class"], "facilitator_token": opened["facilitator_token"],
@@ -151,8 +159,23 @@ def run_host(args: argparse.Namespace) -> int:
         print(f"\nRoom {room['room']}")
         for seat in room["seats"]:
             played_by = " (bot)" if seat.get("controller", "human") != "human" else ""
-            print(f"  {seat['code']:<10} {seat['delegation']}{played_by}")
+            members = seat.get("members") or []
+            for member in members:  # a team: a code per member; the first to join leads
+                print(f"  {member['code']:<10} {seat['delegation']} — member {member['number']} of {len(members)}")
+            if not members:
+                print(f"  {seat['code']:<10} {seat['delegation']}{played_by}")
     return 0
+
+
+def parse_teams(text: str) -> dict[str, int]:
+    """`--teams ukraine=3,russia=2` as {delegation: members}; UserError naming a bad item."""
+    teams: dict[str, int] = {}
+    for item in (i.strip() for i in text.split(",") if i.strip()):
+        name, _, size = item.partition("=")
+        if not name.strip() or not size.strip().isdigit():
+            raise UserError(f"--teams: {item!r} is not DELEGATION=N (e.g. ukraine=3)")
+        teams[name.strip()] = int(size)
+    return teams
 
 
 def scenario_request(name: str) -> dict[str, str]:

@@ -30,7 +30,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from server.engine.commands import TEAM_MAX, Command, Id
+from server.engine.commands import TEAM_MAX as TEAM_MAX  # re-exported: clients offer team sizes up to it
+from server.engine.commands import Command, Id
 from server.engine.schedule import Schedule
 from server.engine.text import TEXT_CHARS as TEXT_CHARS  # re-exported: clients check text length first
 from server.engine.text import Name
