@@ -294,6 +294,11 @@ async def test_every_team_member_hands_in_a_reflection_of_their_own(server: Parl
     assert all(students[("lowland", name)] for name in ("Dia", "Eli", "Fay"))
     booklet_text = render.markdown(booklet([replay], "C"))
     assert "Upland — Cem" in booklet_text and "upland-Cem learned" in booklet_text
+    from server.analysis.report import class_report, report_markdown  # the class report names them too
+
+    report = class_report([(rid, _stored(server, rid))], "C")
+    assert report["rooms"][0]["teams"] == {"lowland": ["Dia (head)", "Eli", "Fay"], "upland": ["Ana (head)", "Ben", "Cem"]}
+    assert "Ana (head), Ben, Cem" in report_markdown(report)
 
 
 def _stored(server: ParleyServer, rid: str) -> list[Any]:

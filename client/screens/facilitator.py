@@ -524,7 +524,6 @@ class ConsoleScreen(Screen[None]):
 
 CLASS_BURST, CLASS_PACE = 30, 0.06  # the server lets one connection send 40 at once, then 20 a second
 KEYS_LINE = ("[dim]e +1 min · n next phase · i inject · x end · b/h bot/human seat · j seat absent · f fresh code · "
-             "T team size · H make head · "
              "v view as · l review · t report · ? guide · Q debrief with own questions · k close reflections · "
              "S code slips · "
              "capitals act on every room: G P R E A O · ctrl+p finds any key[/]")

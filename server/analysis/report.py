@@ -22,7 +22,9 @@ The dict (JSON-ready)::
           "rounds_lost", "on_frontier", "distance", "joint_gain", "joint_gain_left",
           "joint_gain_vs_nash",
           "delegations": [{"delegation", "name", "kind", "points", "reservation", "result",
-                           "surplus", "war_cost", "red_lines_crossed": [id]}]}
+                           "surplus", "war_cost", "red_lines_crossed": [id]}],
+          "teams": {delegation: [member names, "(head)" after the head's]}  (rooms only; empty
+          when no delegation was played by a team)}
 
 For a room without an agreement nobody gained anything: its joint gain is 0, `joint_gain_left`
 is the greatest joint gain the zone offered, and `distance`/`on_frontier` are None.
@@ -81,9 +83,10 @@ def _created(room_id: str, events: Sequence[ev.EventBase]) -> Scenario:
 
 
 def _row(room_id: str, events: Sequence[ev.EventBase]) -> dict[str, Any]:
+    teams = _teams(events)
     if not any(isinstance(e, ev.GameEnded) for e in events):
         started = [e for e in events if isinstance(e, ev.PhaseStarted)]
-        return _blank(room_id, "unfinished", started[-1].round if started else 0)
+        return _blank(room_id, "unfinished", started[-1].round if started else 0) | {"teams": teams}
     d = debrief(events)
     analysis = d["analysis"] or {}
     placed, no_deal = analysis.get("agreement"), analysis.get("no_deal")
@@ -95,6 +98,7 @@ def _row(room_id: str, events: Sequence[ev.EventBase]) -> dict[str, Any]:
         "rounds_lost": d["rounds_lost"],
         "delegations": [r | {"red_lines_crossed": [x["id"] for x in r["red_lines_crossed"]]}
                         for r in d["delegations"]],
+        "teams": teams,
     }
     if placed is not None:
         row |= _placement_columns(placed)
@@ -102,6 +106,19 @@ def _row(room_id: str, events: Sequence[ev.EventBase]) -> dict[str, Any]:
         row |= {"joint_gain": 0.0, "joint_gain_left": no_deal["joint_gain_lost_vs_best"],
                 "joint_gain_vs_nash": no_deal["joint_gain_lost_vs_nash"]}
     return row
+
+
+def _teams(events: Sequence[ev.EventBase]) -> dict[str, list[str]]:
+    """Who played each team delegation (delegation -> member names, its head marked)."""
+    members: dict[str, dict[int, str]] = {}
+    heads: dict[str, int] = {}
+    for e in events:
+        if isinstance(e, ev.MemberJoined):
+            members.setdefault(e.delegation, {})[e.number] = e.name
+        elif isinstance(e, ev.HeadChanged):
+            heads[e.delegation] = e.number
+    return {d: [f"{name} (head)" if heads.get(d) == n else name for n, name in sorted(found.items())]
+            for d, found in sorted(members.items())}
 
 
 def _blank(room_id: str, status: str, round_: int) -> dict[str, Any]:
@@ -203,6 +220,9 @@ def _rows(report: dict[str, Any], columns: list[dict[str, Any]]) -> list[list[st
         ("joint gain left", "joint_gain_left"), ("vs the Nash point", "joint_gain_vs_nash"))]
     for delegation in _delegations(columns):
         rows.append([f"{delegation}: result (surplus)"] + [_result(c, delegation) for c in columns])
+    for delegation in sorted({d for c in columns for d in c.get("teams") or {}}):  # teams: who played
+        rows.append([f"{delegation}: played by"] + [", ".join((c.get("teams") or {}).get(delegation, [])) or "-"
+                                                      for c in columns])
     return rows
 
 
