@@ -325,3 +325,15 @@ def test_an_old_database_reads_its_seats_as_first_members(tmp_path: Path) -> Non
     assert sorted((s.game, s.delegation, s.code) for s in seats) == sorted(before) and before
     assert {s.member for s in seats} == {1}
     assert sqlite3.connect(db).execute("PRAGMA user_version").fetchone()[0] == 3
+
+
+def test_every_event_type_has_a_timeline_group() -> None:
+    """The replay viewer's filter knows every event, the team ones included (a team game's timeline opens)."""
+    import typing
+
+    from server.engine.events import Event
+    from server.replay.timeline import GROUP_OF
+
+    types = {t.model_fields["type"].default for t in typing.get_args(typing.get_args(Event)[0])}
+    assert {"member_joined", "head_changed", "team_message_sent"} <= types
+    assert types <= set(GROUP_OF)

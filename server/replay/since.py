@@ -25,7 +25,7 @@ _QUOTED = frozenset({
     "pressure_drawn", "intelligence_received", "reservation_shifted", "proposal_tabled",
     "proposal_withdrawn", "proposal_signed", "proposal_declined", "agreement_signed", "walked_out",
     "announced", "delegation_seated", "delegation_unseated", "signers_changed", "timer_extended",
-    "game_ended", "result_scored", "debrief_opened", "message_sent",
+    "game_ended", "result_scored", "debrief_opened", "message_sent", "team_message_sent",
 })
 
 
