@@ -74,6 +74,14 @@ def event_line(event: Mapping[str, Any]) -> str | None:
     """A short line for the room's activity log (the facilitator sees everything)."""
     kind = event.get("type", "")
     who = event.get("delegation") or event.get("author") or event.get("sender") or ""
+    if event.get("member"):  # a team member's act: say whose
+        who = f"{who} ({event['member']})"
+    if kind == "team_message_sent":
+        return f"{who} (team only): {event['text']}"
+    if kind == "member_joined":
+        return f"{event['name']} joined {event['delegation']}'s team"
+    if kind == "head_changed":
+        return f"{event['name']} leads {event['delegation']}"
     if kind == "phase_started":
         return f"round {event.get('round')}: {event.get('phase')} begins"
     if kind == "proposal_tabled":

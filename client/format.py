@@ -174,6 +174,12 @@ def intent_text(view: View | None, intent: Mapping[str, Any]) -> str:
     return f"{who} is about to {verb} {intent['proposal']}" + (f": {terms}" if terms else ".")
 
 
+def author(view: View | None, proposal: Mapping[str, Any]) -> str:
+    """Who tabled a proposal: the delegation, and the team member if a team's did ("Ukraine (Iryna)")."""
+    name = delegation_name(view, proposal.get("author"))
+    return f"{name} ({proposal['member']})" if proposal.get("member") else name
+
+
 def member_line(state: Any) -> str:
     """Who you are in your team and who leads it ("Ben · head Ana"); "" for a one-person seat."""
     if state.team is None:

@@ -76,7 +76,16 @@ async def test_a_member_writes_to_the_team_and_is_told_the_head_signs(srv: Parle
         assert "Ana" in log_text and "agreed, I sign P1" in log_text
         assert not [f for f in lowland.frames if "hold the fund" in str(f) or "agreed, I sign" in str(f)]
         # To the decision with a proposal; Ben's s goes to the server, which names the head.
-        await lowland.command({"type": "table_proposal", "terms": AGREEABLE_TUTORIAL_TERMS})
+        await pilot.press("escape")
+        await pilot.press("2")  # Ben tables from the composer: the proposal says it was him
+        await pilot.pause()
+        app.screen.query_one("Composer").load(dict(AGREEABLE_TUTORIAL_TERMS), None)
+        await pilot.pause()
+        await pilot.press("t")
+        await wait_until(pilot, lambda: room.game.state.proposals.get("P1") is not None, what="Ben's proposal")
+        assert room.game.state.proposals["P1"].member == "Ben"
+        await wait_until(pilot, lambda: "Upland (Ben)" in str(app.screen.query_one("#proposal-table").get_row("P1")),
+                         what="the proposals table naming Ben")
         await room.submit("facilitator", c.AdvancePhase())
         await wait_until(pilot, lambda: app.state.phase == "decision", what="the decision")
         hint = str(app.screen.query_one("#turn-hint").render())
@@ -160,6 +169,8 @@ async def test_the_console_makes_a_team_shows_its_members_and_changes_the_head(s
         await wait_until(pilot, lambda: seats.get_row("upland#2")[2] == "Ben" and seats.get_row("upland#2")[3] == "yes",
                          what="Ben's presence")
         assert seats.get_row("upland#1")[4] == "team (head)" and str(seats.get_row("upland#1")[0]).startswith("Upland ★")
+        await wait_until(pilot, lambda: any("Ben joined upland's team" in line for line in
+                                            next(iter(app.class_state.rooms.values())).log), what="the log line")
         seats.move_cursor(row=1)  # Ben's row
         await pilot.press("H")
         await wait_until(pilot, lambda: seats.get_row("upland#2")[4] == "team (head)", what="Ben leads")

@@ -120,6 +120,7 @@ async def test_only_the_head_signs_and_a_non_head_is_told_who_does(server: Parle
         refused = await up[1].command(command)
         assert refused["code"] == "not_head", refused
         assert "Only your head of delegation, Ana," in refused["message"]
+    assert low[0].latest_view()["proposals"][0]["member"] == "Cem"  # the table says which member tabled it
     assert (await up[0].command({"type": "sign_proposal", "proposal": "P1"}))["type"] == "ack"
     assert (await low[0].command({"type": "sign_proposal", "proposal": "P1"}))["type"] == "ack"
     ended = await until_phase(up[2], "ended")

@@ -54,7 +54,7 @@ class Proposals(Vertical):
             return
         table = self.table
         for p in view["proposals"]:
-            cells = (p["id"], fmt.delegation_name(view, p["author"]), str(p["round"]),
+            cells = (p["id"], fmt.author(view, p), str(p["round"]),
                      worth.cell(worth.figure_of(p)), fmt.proposal_status(view, p), your_vote(state.delegation, p),
                      fmt.names(view, p["supporters"]))
             before = self._rows.get(p["id"])
@@ -91,7 +91,7 @@ class Proposals(Vertical):
 
 
 def detail_text(view: Any, p: dict[str, Any], answer: Any = None) -> str:
-    lines = [f"[b]{p['id']}[/b] by {escape(fmt.delegation_name(view, p['author']))}"
+    lines = [f"[b]{p['id']}[/b] by {escape(fmt.author(view, p))}"
              + (f", amending {p['amends']}" if p["amends"] else "") + f" — {fmt.proposal_status(view, p)}"]
     for issue in fmt.issues(view):
         option = p["terms"].get(issue["id"])

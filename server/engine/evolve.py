@@ -109,7 +109,7 @@ def _war_cost(e: ev.WarCostIncurred, s: Negotiation) -> None:
 @fold.register
 def _tabled(e: ev.ProposalTabled, s: Negotiation) -> None:
     s.proposals[e.proposal] = Proposal(e.proposal, e.author, dict(e.terms), e.round,
-                                       e.required, e.amends, supporters={e.author})
+                                       e.required, e.amends, supporters={e.author}, member=e.member)
 
 
 @fold.register

@@ -28,6 +28,7 @@ class Proposal:
     declines: set[str] = field(default_factory=set)
     withdrawn: bool = False
     settled: bool = False  # signed as an interim agreement: off the table, in force
+    member: str | None = None  # the team member who tabled it (team delegations only)
 
     def is_complete(self, scenario: Scenario) -> bool:
         return len(self.terms) == len(scenario.issues)

@@ -120,6 +120,8 @@ def proposal_view(p: Proposal, worth: dict[str, Any] | None = None,
             "withdrawn": p.withdrawn, "settled": p.settled, "worth": worth}
     if worths is not None:
         view["worths"] = worths
+    if p.member is not None:  # a team member tabled it: named (one-person seats' as before)
+        view["member"] = p.member
     return view
 
 
