@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
 from server.bots.seat import SeatTable
 from server.bots.strategies import PARTY_STRATEGIES, STRATEGIES, make_strategy
-from server.bots.tournament import assignments, play_game, run_tournament
+from server.bots.tournament import assignments, default_seated, play_game, run_tournament
 from server.cli import main
-from server.engine import dump_event
+from server.engine import Game, dump_event
 from server.engine import events as ev
 from server.engine.scoring import points, red_lines_crossed
 from server.scenario import bundled_scenarios
@@ -131,3 +132,24 @@ def test_every_strategy_is_registered_by_name() -> None:
     assert {s.name for s in STRATEGIES.values()} == set(STRATEGIES)
     with pytest.raises(ValueError, match="unknown strategy 'sly'"):
         make_strategy("sly", "upland", "party", 1)
+
+
+@pytest.mark.parametrize("sid", SCENARIOS)
+def test_bots_play_the_same_games_without_the_views_worth_figures(sid: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bots value packages themselves: given views with every proposal's worth, they play the
+    very same games as the tournament does without them (so it may skip computing them)."""
+    scenario = bundled_scenarios()[sid]
+    plans = assignments(scenario, PARTY_STRATEGIES, default_seated(scenario))
+    played = [play_game(scenario, plans[k * 7 % len(plans)], seed=k) for k in range(4)]
+    assert any(e.type == "proposal_tabled" for r in played for e in r.log)
+    original = Game.view_for
+
+    def with_worth(self: Game, seat: str | None, include_notes: bool = True, include_scenario: bool = True,
+                   with_worth: bool = True) -> dict[str, Any]:
+        view = original(self, seat, include_notes, include_scenario, with_worth=True)
+        assert all(p["worth"] is not None for p in view["proposals"] if not p["withdrawn"])
+        return view
+
+    monkeypatch.setattr(Game, "view_for", with_worth)
+    again = [play_game(scenario, plans[k * 7 % len(plans)], seed=k) for k in range(4)]
+    assert [[dump_event(e) for e in r.log] for r in again] == [[dump_event(e) for e in r.log] for r in played]

@@ -6,8 +6,9 @@ Theory of operation
 task. The listener runs synchronously after every stored batch, so it only sets an
 `asyncio.Event` when the batch holds something the seat may see; the task waits for it,
 "thinks" for 0.5-2 s scaled by the game's time scale (capped), reads the seat's own view
-(`room.game.view_for(delegation)`, nothing else), asks the strategy what to do and submits
-each command through `room.submit`, the same path people use. A refused command (the phase
+(`room.game.view_for(delegation, with_worth=False)`, nothing else: a bot values packages
+itself), asks the strategy what to do and submits each command through `room.submit`, the
+same path people use. A refused command (the phase
 moved on meanwhile, say) is logged and skipped. The bot's own commands wake it again; the
 strategy then has nothing left to do in the phase, so a bot never spins.
 """
@@ -87,7 +88,7 @@ class BotHandle:
         return think_time(self._rng, scale)
 
     async def _act(self) -> None:
-        view = self.room.game.view_for(self.delegation)
+        view = self.room.game.view_for(self.delegation, with_worth=False)
         for command in self.strategy.act(view):
             try:
                 await self.room.submit(self.delegation, command)

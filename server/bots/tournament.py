@@ -69,7 +69,7 @@ def play_game(scenario: Scenario, assignment: dict[str, str], seed: int,
             break
         acted = False
         for delegation, bot in bots.items():
-            for command in bot.act(game.view_for(delegation)) if not game.ended else ():
+            for command in bot.act(game.view_for(delegation, with_worth=False)) if not game.ended else ():
                 clock += 1.0
                 try:
                     log += game.handle(command, delegation, clock)

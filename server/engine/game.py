@@ -67,8 +67,8 @@ class Game:
         return handle(self.state, command, actor, at, member)
 
     def view_for(self, seat: Seat, include_notes: bool = True,
-                 include_scenario: bool = True) -> dict[str, Any]:
-        return view_for(self.state, seat, include_notes, include_scenario)
+                 include_scenario: bool = True, with_worth: bool = True) -> dict[str, Any]:
+        return view_for(self.state, seat, include_notes, include_scenario, with_worth=with_worth)
 
     def package_worth(self, delegation: str, terms: dict[str, str]) -> PackageWorth:
         """What `terms` is worth to `delegation` if signed now by those who can sign it."""

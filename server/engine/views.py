@@ -195,12 +195,14 @@ def notes_for(state: Negotiation, seat: Seat) -> list[dict[str, Any]]:
 
 
 def view_for(state: Negotiation, seat: Seat, include_notes: bool = True,
-             include_scenario: bool = True, every_worth: bool = False) -> dict[str, Any]:
+             include_scenario: bool = True, every_worth: bool = False, with_worth: bool = True) -> dict[str, Any]:
     """Everything `seat` may know now, as JSON-ready data.
 
     A seat's proposals carry their `worth` to it (`worth_figure`). `every_worth`, for the
     facilitator's replay, adds `worths`: every delegation's (the facilitator's view only: it
-    would be too large to send on every update).
+    would be too large to send on every update). `with_worth=False` leaves every `worth` None:
+    for bots in the process, which value packages themselves (server.bots.seat) and never read
+    it — computing it was a third of a tournament's time.
 
     Without `include_scenario`, the view leaves out the public scenario: it only changes when
     the game ends (the historical outcome appears), so a client keeps the one it was sent."""
@@ -217,8 +219,9 @@ def view_for(state: Negotiation, seat: Seat, include_notes: bool = True,
         "controllers": dict(sorted(s.controllers.items())),
         "ready": sorted(s.ready),
         "meters": dict(s.meters),
-        "proposals": [proposal_view(p, seat_worth(s, seat, p) if seat in s.reservation and not p.withdrawn
-                                    else None, worths_of(s, p) if every_worth and seat == FACILITATOR else None)
+        "proposals": [proposal_view(p, seat_worth(s, seat, p) if with_worth and seat in s.reservation
+                                    and not p.withdrawn else None,
+                                    worths_of(s, p) if every_worth and seat == FACILITATOR else None)
                       for p in s.proposals.values()],
         "agreement": s.agreement,
         "interims": [interim_view(i) for i in s.interims],
