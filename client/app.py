@@ -63,7 +63,7 @@ class ParleyApp(App[None]):
                  code: str | None = None, name: str = "", role: str = "player",
                  token: str | None = None, demo: DemoHost | None = None,
                  config_file: Path | None = None, web_url: str | None = None,
-                 rejoin_prompt: bool = False, key: str | None = None) -> None:
+                 rejoin_prompt: bool = False, key: str | None = None, cafile: str | Path | None = None) -> None:
         super().__init__()
         self.web_url = web_url  # the page students open, when served by `parley web`
         self.rejoin_prompt = rejoin_prompt  # show the rejoin code as soon as a code is spent
@@ -74,6 +74,7 @@ class ParleyApp(App[None]):
         self.code, self.player_name = code, name or saved.get("name", "")
         self.role, self.token, self.demo = role, token, demo
         self.key = key  # the server's instructor key, for opening a class
+        self.cafile = cafile  # the authority a wss:// server's certificate is checked against
         self._routed: str | None = None
         self._visit: VisitMemory | None = None  # where this seat's visit has got to
         self.reflection_draft: list[str] = []   # the reflection form's answers, kept between visits to it
@@ -99,8 +100,15 @@ class ParleyApp(App[None]):
             await self.connection.close()
             self.connection = None
         if self.connection is None:
-            self.connection = Connection(url)
+            self.connection = Connection(url, cafile=self.cafile)
         return self.connection
+
+    @property
+    def join_url(self) -> str:
+        """The server's address as students are told it (the server says, in its welcome: its
+        --public-url or LAN address), else the one this app connected to."""
+        told = self.connection.join_url if self.connection is not None else None
+        return told or self.server
 
     async def join_seat(self, server: str, code: str, name: str) -> None:
         """Join with a code; raises ConnectError with a sentence for the join screen."""

@@ -87,7 +87,8 @@ async def test_a_game_of_network_bots_finishes_without_leaks(server: ParleyServe
     for seat, path in transcripts.items():
         text = path.read_text(encoding="utf-8")
         frames = [json.loads(line) for line in text.splitlines()]
-        assert frames[0]["type"] == "welcome" and frames[-1]["view"]["phase"] == "ended"
+        views = [f["view"] for f in frames if "view" in f]  # a presence or an ack may come after the last
+        assert frames[0]["type"] == "welcome" and views[-1]["phase"] == "ended"
         assert _leaks(seat, frames, text) == [], seat
     upland_text = transcripts["upland"].read_text(encoding="utf-8")
     upland_frames = [json.loads(line) for line in upland_text.splitlines()]

@@ -184,7 +184,7 @@ async def test_a_dropped_connection_reconnects_and_catches_up(srv: ParleyServer,
         await on_table(pilot, app)
         seen: list[str] = []
         app.watch(app, "state", lambda s: seen.append(s.connection))
-        app.connection._ws.transport.abort()  # type: ignore[union-attr]  # the network goes away
+        app.connection.client.socket.transport.abort()  # type: ignore[union-attr]  # the network goes away
         await lowland.command({"type": "make_statement", "text": "Said while you were away."})
         await wait_until(pilot, lambda: "reconnecting" in seen and app.state.connection == "connected",
                          what="the reconnection")

@@ -25,7 +25,8 @@ def test_serve_host_and_list_then_sigterm(served: ServeProcess, capsys: pytest.C
         assert response.status == 200
     assert main(["host", "tutorial", "--server", served.url, "--rooms", "2", "--time-scale", "0.5", "--json"]) == 0
     printed = json.loads(capsys.readouterr().out)
-    assert set(printed) == {"class", "facilitator_token", "rooms"}
+    assert set(printed) == {"class", "facilitator_token", "join_url", "rooms"}
+    assert printed["join_url"] == served.url  # bound to 127.0.0.1: that is where students join
     assert len(printed["rooms"]) == 2
     seats = printed["rooms"][0]["seats"]
     assert [s["delegation"] for s in seats] == ["upland", "lowland", "commission"]
@@ -51,9 +52,9 @@ def test_host_mistakes_are_one_line_errors(served: ServeProcess, capsys: pytest.
     assert main(["host", "no-such-scenario", "--server", served.url]) == 1
     assert "no scenario on this server is called" in capsys.readouterr().err.lower()
     assert main(["host", "tutorial", "--server", "ws://127.0.0.1:1"]) == 1
-    assert "cannot reach" in capsys.readouterr().err
+    assert "cannot reach" in capsys.readouterr().err.lower()
     assert main(["host", "tutorial", "--server", "http//nope"]) == 1
-    assert "not a websocket URL" in capsys.readouterr().err
+    assert "not a websocket address" in capsys.readouterr().err
     assert main(["host", "tutorial", "--server", served.url, "--bots", "nobody"]) == 1
     assert "nobody" in capsys.readouterr().err
 

@@ -71,7 +71,7 @@ class ReplayFormScreen(Screen[None]):
         from server.replay.sources import SourceError
 
         try:
-            fetched = fetch_log(server, token, room)
+            fetched = fetch_log(server, token, room, getattr(self.app, "cafile", None))
             loaded = fetched.loaded
             everything = may_see_all(loaded.events, loaded.trusted)
             seat = FACILITATOR if fetched.own_seat is None else fetched.own_seat
@@ -91,9 +91,10 @@ class ReplayFormApp(App[None]):
     CSS_PATH = "../parley.tcss"  # the forms look like the client's
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
 
-    def __init__(self, server: str) -> None:
+    def __init__(self, server: str, cafile: str | None = None) -> None:
         super().__init__()
         self.server = server
+        self.cafile = cafile  # the authority a wss:// server's certificate is checked against
 
     def on_mount(self) -> None:
         self.push_screen(ReplayFormScreen())

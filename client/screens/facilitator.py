@@ -440,11 +440,11 @@ class ConsoleScreen(Screen[None]):
         web`, else written next to where the console runs."""
         app: Any = self.app
         cls = self.cls
-        web_url = app.web_url or default_web_url(app.server)
+        web_url = app.web_url or default_web_url(app.join_url)
         title = next((r.view["scenario"]["title"] for r in cls.rooms.values()
                       if r.view and "scenario" in r.view), cls.scenario or "")
         found = slips_from_rooms((r.room, r.seats, r.view) for r in cls.rooms.values())
-        page = slips_html(title, found, web_url, app.server)
+        page = slips_html(title, found, web_url, app.join_url)
         name = f"slips-{cls.class_id or 'class'}.html"
         if app.web_url:
             app.deliver_text(io.StringIO(page), save_filename=name, open_method="browser",

@@ -210,7 +210,7 @@ class CodesScreen(ModalScreen[None]):
         seats = [(room, {**seat, **member}) for room in cls.rooms.values() for seat in human_seats(room)
                  for member in seat.get("members") or [{}]]  # a team: each member's own code
         web_url = getattr(self.app, "web_url", None)
-        server = getattr(self.app, "server", "")
+        server = getattr(self.app, "join_url", "")  # the address students reach, as the server says
         how = (f"Open [b]{escape(web_url)}[/b] in a browser, or run " if web_url else "Run ") + (
             f"[b]parley play --server {escape(server)}[/b]; then type your code.")
         with VerticalScroll(classes="bigcode"):

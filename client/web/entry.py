@@ -17,16 +17,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("kind", choices=("play", "facilitate", "replay"))
     parser.add_argument("--server", required=True, help="the game server's address (ws://...)")
     parser.add_argument("--web-url", default=None, help="the page students open (for the codes)")
+    parser.add_argument("--cafile", default=None, help="the authority a wss:// server's certificate is checked against")
     args = parser.parse_args(argv)
     if args.kind == "replay":
         from client.replay.form import ReplayFormApp
 
-        ReplayFormApp(args.server).run()
+        ReplayFormApp(args.server, cafile=args.cafile).run()
         return 0
     from client.app import ParleyApp
 
     role = "facilitator" if args.kind == "facilitate" else "player"
-    ParleyApp(server=args.server, role=role, web_url=args.web_url, rejoin_prompt=True).run()
+    ParleyApp(server=args.server, role=role, web_url=args.web_url, rejoin_prompt=True, cafile=args.cafile).run()
     return 0
 
 

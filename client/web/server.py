@@ -64,8 +64,10 @@ class WebServer:
     """Serve APPS on host:port for the game server at `server_url` (port 0 picks a free one)."""
 
     def __init__(self, server_url: str, host: str = "127.0.0.1", port: int = 8000,
-                 public_url: str | None = None, max_sessions: int = MAX_SESSIONS) -> None:
+                 public_url: str | None = None, max_sessions: int = MAX_SESSIONS,
+                 cafile: str | Path | None = None) -> None:
         self.server_url, self.host, self.port = server_url, host, port
+        self.cafile = cafile  # passed on to every tab's process, for a wss:// game server
         self.public_url = public_url.rstrip("/") if public_url else None
         self.max_sessions = max_sessions
         self.sessions: set[PrivateSession] = set()
@@ -115,6 +117,8 @@ class WebServer:
         argv = [sys.executable, "-m", "client.web.entry", served.kind, "--server", self.server_url]
         if served.kind == "facilitate":
             argv += ["--web-url", self.url]
+        if self.cafile is not None:
+            argv += ["--cafile", str(self.cafile)]
         return " ".join(shlex.quote(a) for a in argv)
 
     # ------------------------------------------------------------ pages

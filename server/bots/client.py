@@ -2,16 +2,16 @@
 
 Theory of operation
 -------------------
-`NetBot.run()` connects, says hello, joins with the seat's code and keeps the latest view the
-server sent (`joined`, then every `update`). Whenever the view changes and none of its own
-commands is still waiting for an answer, it thinks for a moment (0.5-2 s times the game's
-time scale, which it reads off the phase deadlines it is sent) and sends what the strategy
-wants, each command with its own id. Waiting for the acks before acting again keeps it from
-sending the same move twice from a stale view. A dropped connection is resumed with the seat
-token and the last event number seen. It stops when the view says the game has ended.
+`NetBot.run()` joins with the seat's code through the protocol client
+(`server.protocol.client`, which also reconnects and resumes by itself) and keeps the latest
+view the server sent (`joined`, then every `update`). One task plays: whenever the view has
+changed, it thinks for a moment (0.5-2 s times the game's time scale, which it reads off the
+phase deadlines it is sent), sends what the strategy wants, each command with its own id, and
+waits for every answer (ack or error) before looking at the view again, which keeps it from
+sending the same move twice from a stale view. It stops when the view says the game has ended.
 
 Only the wire protocol and the strategies are imported: this is what a student's client
-sees, and no more. It is also the server benchmark's load generator.
+sees, and no more.
 """
 
 from __future__ import annotations
@@ -23,14 +23,11 @@ import random
 from pathlib import Path
 from typing import IO, Any
 
-from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
-
 from server.bots.strategies import Strategy, make_strategy, think_time
 from server.protocol import wire
+from server.protocol.client import ClientError, LinkChanged, ProtocolClient, Refused
 
-RESUME_ATTEMPTS = 5
-HANDSHAKE_TIMEOUT = 10.0
+RESUME_ATTEMPTS = 5  # failed reconnection attempts in a row before the bot gives up
 
 
 class BotFailed(Exception):
@@ -39,113 +36,80 @@ class BotFailed(Exception):
 
 class NetBot:
     def __init__(self, url: str, code: str, strategy: str | None = None, seed: int = 0,
-                 transcript: IO[str] | None = None, name: str = "") -> None:
+                 transcript: IO[str] | None = None, name: str = "", cafile: str | Path | None = None) -> None:
         self.url, self.code, self.seed = url, code, seed
+        self.cafile = cafile
         self.strategy_name = strategy
         self.name = name or f"bot ({strategy or 'default'})"
         self.transcript = transcript
         self.rng = random.Random(f"think:{seed}:{code}")
         self.strategy: Strategy | None = None
-        self.token = ""
         self.delegation = ""
         self.view: dict[str, Any] = {}
-        self.last_seq = 0
         self.time_scale = 1.0
-        self.inflight: set[str] = set()
-        self.dirty = False
         self.sent = 0
-        self.ws: ClientConnection | None = None
-        self._acting: asyncio.Task[None] | None = None
+        self._changed = asyncio.Event()
 
     # ------------------------------------------------------------ the session
 
     async def run(self) -> int:
         """Play until the game ends; 0. Raises BotFailed for a mistake the user can fix."""
-        await self._connect(wire.Join(id="join", code=self.code, name=self.name))
-        attempts = 0
-        while not self.ended:
-            try:
-                await self._listen()
-            except ConnectionClosed:
-                if self.ended:
-                    break
-                if self.ws is not None and self.ws.close_code == wire.CLOSE_SEAT_LOST:
-                    raise BotFailed("the seat was opened on another connection, or given a fresh "
-                                    "code: this bot no longer holds it") from None
-                attempts += 1
-                if attempts > RESUME_ATTEMPTS:
-                    raise BotFailed(f"lost the connection to {self.url} and could not resume") from None
-                await asyncio.sleep(min(2.0, 0.2 * attempts))
-                with contextlib.suppress(BotFailed, OSError):
-                    await self._connect(wire.Resume(id=f"resume{attempts}", token=self.token,
-                                                    last_seq=self.last_seq))
-        await self.close()
+        try:
+            client = ProtocolClient(self.url, name="parley-bot", cafile=self.cafile,
+                                    give_up_after=RESUME_ATTEMPTS, on_frame=self._record)
+            await client.open()
+            joined = await client.join(self.code, self.name)
+        except Refused as exc:
+            raise BotFailed(f"could not take the seat with code {self.code}: "
+                            f"{exc.error.code}: {exc.error.message}") from None
+        except ClientError as exc:
+            raise BotFailed(str(exc)) from None
+        self._take(joined)
+        player = asyncio.get_running_loop().create_task(self._play(client))
+        try:
+            await self._listen(client)
+        finally:
+            player.cancel()
+            with contextlib.suppress(asyncio.CancelledError, ClientError):
+                await player
+            await client.close()
         return 0
 
     @property
     def ended(self) -> bool:
         return self.view.get("phase") == "ended"
 
-    async def _connect(self, first: wire.Join | wire.Resume) -> None:
-        try:
-            self.ws = await asyncio.wait_for(connect(self.url, max_size=wire.MAX_FRAME_BYTES,
-                                                     compression=None), HANDSHAKE_TIMEOUT)
-        except (OSError, InvalidURI, InvalidHandshake, TimeoutError) as exc:
-            raise BotFailed(f"cannot reach a Parley server at {self.url}: {exc}") from None
-        self.inflight.clear()
-        await self._send(wire.Hello(protocol=wire.PROTOCOL_VERSION, client="parley-bot"))
-        welcome = await self._receive()
-        if not isinstance(welcome, wire.Welcome):
-            raise BotFailed(f"{self.url} did not welcome the bot: {_describe(welcome)}")
-        await self._send(first)
-        joined = await self._receive()
-        while isinstance(joined, wire.PresenceChanged | wire.Update):
-            joined = await self._receive()  # news of the room may come before the answer
-        if not isinstance(joined, wire.Joined):
-            raise BotFailed(f"could not take the seat with code {self.code}: {_describe(joined)}")
-        self.token, self.delegation = joined.token, joined.delegation
+    def _take(self, joined: wire.Joined) -> None:
+        self.delegation = joined.delegation
         if self.strategy is None:
             kind = next((d["kind"] for d in joined.view["scenario"]["delegations"]
                          if d["id"] == joined.delegation), "party")
             self.strategy = make_strategy(self.strategy_name, joined.delegation, kind, self.seed)
-        self._see(joined.view, joined.view.get("seq", self.last_seq))
+        self._see(joined.view)
 
-    async def _listen(self) -> None:
-        while not self.ended:
-            message = await self._receive()
-            if isinstance(message, wire.Update):
+    async def _listen(self, client: ProtocolClient) -> None:
+        async for message in client.messages():
+            if isinstance(message, wire.Joined):  # resumed after a drop: a fresh view
+                self._see(message.view)
+            elif isinstance(message, wire.Update):
                 self._learn_time_scale(message.events)
-                self._see(message.view, message.seq)
-            elif isinstance(message, wire.Ack | wire.Error):
-                self.inflight.discard(message.reply_to or "")
-                self._maybe_act()
+                self._see(message.view)
+            elif isinstance(message, LinkChanged) and message.status == "lost":
+                if not self.ended:
+                    raise BotFailed(message.detail)
+            if self.ended:
+                return
 
-    async def close(self) -> None:
-        if self._acting is not None:
-            self._acting.cancel()
-        if self.ws is not None:
-            await self.ws.close()
-
-    # ------------------------------------------------------------ frames
-
-    async def _send(self, message: wire.Message) -> None:
-        assert self.ws is not None
-        await self.ws.send(wire.encode(message))
-
-    async def _receive(self) -> Any:
-        assert self.ws is not None
-        frame = await self.ws.recv()
+    def _record(self, frame: str | bytes) -> None:
         if self.transcript is not None:
             self.transcript.write(json.dumps(json.loads(frame)) + "\n")
             self.transcript.flush()
-        return wire.parse_server(frame)
 
     # ------------------------------------------------------------ playing
 
-    def _see(self, view: dict[str, Any], seq: int) -> None:
-        self.view, self.last_seq = wire.with_scenario(view, self.view), max(self.last_seq, seq)
-        self.dirty = True
-        self._maybe_act()
+    def _see(self, view: dict[str, Any]) -> None:
+        self.view = wire.with_scenario(view, self.view)
+        self._changed.set()
 
     def _learn_time_scale(self, events: list[dict[str, Any]]) -> None:
         """Phase length on the clock / phase length in the scenario = the game's time scale."""
@@ -155,35 +119,27 @@ class NetBot:
             if event.get("type") == "phase_started" and event.get("deadline") and nominal:
                 self.time_scale = max(0.0, (event["deadline"] - event["at"]) / nominal)
 
-    def _maybe_act(self) -> None:
-        busy = self._acting is not None and not self._acting.done()
-        if self.dirty and not self.inflight and not busy and not self.ended:
-            self._acting = asyncio.get_running_loop().create_task(self._act())
-
-    async def _act(self) -> None:
-        await asyncio.sleep(think_time(self.rng, self.time_scale))
-        self.dirty = False
+    async def _play(self, client: ProtocolClient) -> None:
+        """Think, act on the newest view, wait for every answer; again while the view changes."""
         assert self.strategy is not None
-        for command in self.strategy.act(self.view):
-            self.sent += 1
-            command_id = f"b{self.sent}"
-            self.inflight.add(command_id)
-            try:
-                await self._send(wire.SendCommand(id=command_id, command=command))  # type: ignore[arg-type]
-            except ConnectionClosed:
-                return  # the listener notices and resumes
-
-
-def _describe(message: Any) -> str:
-    if isinstance(message, wire.Error):
-        return f"{message.code}: {message.message}"
-    return f"unexpected {getattr(message, 'type', type(message).__name__)} message"
+        while not self.ended:
+            await self._changed.wait()
+            await asyncio.sleep(think_time(self.rng, self.time_scale))
+            self._changed.clear()
+            if self.ended:
+                return
+            answers = []
+            for command in self.strategy.act(self.view):
+                self.sent += 1
+                answers.append(await client.submit(
+                    wire.SendCommand(id=client.next_id(), command=command)))  # type: ignore[arg-type]
+            await asyncio.gather(*answers)  # acks or errors: a refused move is simply not made
 
 
 async def play(url: str, code: str, strategy: str | None = None, seed: int = 0,
-               transcript: Path | None = None, name: str = "") -> int:
+               transcript: Path | None = None, name: str = "", cafile: str | Path | None = None) -> int:
     """Run one network bot to the end of its game (the body of ``parley bot``)."""
     if transcript is None:
-        return await NetBot(url, code, strategy, seed, None, name).run()
+        return await NetBot(url, code, strategy, seed, None, name, cafile).run()
     with transcript.open("w", encoding="utf-8") as out:
-        return await NetBot(url, code, strategy, seed, out, name).run()
+        return await NetBot(url, code, strategy, seed, out, name, cafile).run()

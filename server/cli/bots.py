@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from server.bots.strategies import DEFAULT_STRATEGY, PARTY_STRATEGIES, STRATEGIES
-from server.cli.common import UserError
+from server.cli.common import UserError, add_cafile, checked_cafile
 from server.scenario import ScenarioError, resolve_scenario
 
 DEFAULT_SERVER = "ws://127.0.0.1:8765"
@@ -25,6 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     bot.add_argument("--name", default="", help="the name the seat shows")
     bot.add_argument("--transcript", type=Path, default=None,
                      help="write every frame received to FILE as JSON lines")
+    add_cafile(bot)
     bot.set_defaults(func=run_bot)
 
     tour = subparsers.add_parser("tournament", help="play all-bot games in process and compare strategies")
@@ -43,7 +44,8 @@ def run_bot(args: argparse.Namespace) -> int:
     from server.bots.client import BotFailed, play
 
     try:
-        return asyncio.run(play(args.server, args.code, args.strategy, args.seed, args.transcript, args.name))
+        return asyncio.run(play(args.server, args.code, args.strategy, args.seed, args.transcript, args.name,
+                                checked_cafile(args.cafile)))
     except BotFailed as exc:
         raise UserError(str(exc)) from None
     except OSError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import io
 import sys
 from collections.abc import Sequence
@@ -18,6 +19,22 @@ from server.replay.safe_text import printable
 
 class UserError(Exception):
     """A mistake the user can fix; its message is printed as is, with exit status 1."""
+
+
+def add_cafile(parser: argparse.ArgumentParser) -> None:
+    """The `--cafile` of every command that connects to a server."""
+    parser.add_argument("--cafile", type=Path, default=None, metavar="PEM",
+                        help="trust a wss:// server whose certificate this authority signed (a school's "
+                             "own, or a self-signed certificate; default: the system's authorities)")
+
+
+def checked_cafile(cafile: Path | None) -> Path | None:
+    """`--cafile` made absolute (a browser tab's process runs elsewhere), UserError if missing."""
+    if cafile is None:
+        return None
+    if not cafile.is_file():
+        raise UserError(f"--cafile: there is no file {cafile}.")
+    return cafile.resolve()
 
 
 def write_output(text: str, out: Path | None, summary: str) -> None:

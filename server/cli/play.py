@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from server.cli.common import UserError
+from server.cli.common import UserError, add_cafile, checked_cafile
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -13,6 +13,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     play.add_argument("--server", help="the server's address, e.g. ws://10.0.0.5:8765 (default: the last one used)")
     play.add_argument("--code", help="your join code (asked on the join screen if not given)")
     play.add_argument("--name", default="", help="your name, shown to the facilitator")
+    add_cafile(play)
     play.set_defaults(func=run_play)
 
     facilitate = subparsers.add_parser("facilitate", help="open and run a class (Textual console)")
@@ -20,6 +21,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     facilitate.add_argument("--token", help="a class's facilitator token, to come back to it")
     facilitate.add_argument("--key", help="the server's instructor key, to open a class "
                                           "(default $PARLEY_KEY, else the local key file)")
+    add_cafile(facilitate)
     facilitate.set_defaults(func=run_facilitate)
 
     demo = subparsers.add_parser("demo", help="play alone against bots, with a server built in")
@@ -33,7 +35,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run_play(args: argparse.Namespace) -> int:
     from client.app import ParleyApp
 
-    ParleyApp(server=args.server, code=args.code, name=args.name, rejoin_prompt=True).run()
+    ParleyApp(server=args.server, code=args.code, name=args.name, rejoin_prompt=True,
+              cafile=checked_cafile(args.cafile)).run()
     return 0
 
 
@@ -41,7 +44,8 @@ def run_facilitate(args: argparse.Namespace) -> int:
     from client.app import ParleyApp
     from server.protocol.keyfile import find_key
 
-    ParleyApp(server=args.server, role="facilitator", token=args.token, key=find_key(args.key)).run()
+    ParleyApp(server=args.server, role="facilitator", token=args.token, key=find_key(args.key),
+              cafile=checked_cafile(args.cafile)).run()
     return 0
 
 

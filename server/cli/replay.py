@@ -17,7 +17,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from server.cli.common import UserError, default_db
+from server.cli.common import UserError, add_cafile, checked_cafile, default_db
 from server.engine import FACILITATOR
 from server.replay.model import Replay, may_see_all
 from server.replay.sources import Loaded, SourceError, from_database, from_file
@@ -33,6 +33,7 @@ def add_source(parser: argparse.ArgumentParser, server: bool) -> None:
     if server:
         source.add_argument("--server", default=None, help="fetch the log from a server (ws://...)")
         parser.add_argument("--token", default=None, help="your seat or facilitator token (with --server)")
+        add_cafile(parser)
     seat = parser.add_mutually_exclusive_group()
     seat.add_argument("--as", dest="as_", metavar="DELEGATION", default=None,
                       help="see only what this delegation could see")
@@ -96,12 +97,12 @@ def run_replay(args: argparse.Namespace) -> int:
         from server.replay.remote import fetch_log
 
         try:
-            fetched = fetch_log(args.server, args.token, args.game)
+            fetched = fetch_log(args.server, args.token, args.game, checked_cafile(args.cafile))
         except SourceError as exc:
             raise UserError(str(exc)) from None
         games, own = [fetched.loaded], fetched.own_seat
-    elif args.token:
-        raise UserError("--token goes with --server")
+    elif args.token or args.cafile:
+        raise UserError(f"{'--token' if args.token else '--cafile'} goes with --server")
     else:
         games = load(args)
     if len(games) > 1:

@@ -10,12 +10,14 @@ import signal
 import sys
 from datetime import UTC
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
-from server.cli.common import UserError
+from server.cli.common import UserError, add_cafile, checked_cafile
 from server.protocol.keyfile import data_dir, ensure_key, find_key, key_path
-from server.protocol.wire import MAX_FRAME_BYTES, PROTOCOL_VERSION
 from server.store.upcast import FormatError
+
+if TYPE_CHECKING:
+    from server.engine.schedule import Schedule
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -30,6 +32,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     serve.add_argument("--data-dir", type=Path, default=None,
                        help=f"where the database and the instructor key live (default $PARLEY_DATA_DIR "
                             f"or {data_dir()})")
+    serve.add_argument("--certfile", type=Path, default=None, metavar="PEM",
+                       help="serve TLS (wss://, and https:// for /healthz) with this certificate (chain)")
+    serve.add_argument("--keyfile", type=Path, default=None, metavar="PEM",
+                       help="the certificate's private key (if not in --certfile)")
+    serve.add_argument("--public-url", default=None, metavar="URL",
+                       help="the address students are told (ws://... or wss://...), when it is not the "
+                            "one found here: a name the certificate carries, a proxy's")
     serve.set_defaults(func=run_serve)
 
     host = subparsers.add_parser("host", help="open a class of rooms on a server; prints the join codes")
@@ -39,6 +48,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     host.add_argument("--server", default="ws://127.0.0.1:8765", help="server URL (default ws://127.0.0.1:8765)")
     host.add_argument("--key", default=None,
                       help="the server's instructor key (default $PARLEY_KEY, else the local key file)")
+    add_cafile(host)
     host.add_argument("--rooms", type=int, default=1, help="how many rooms (default 1)")
     host.add_argument("--bots", default="", metavar="SEATS|all",
                       help="comma-separated delegation ids whose seats bots take, or 'all'")
@@ -66,7 +76,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    from server.net.server import CertificateError, tls_context
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.public_url is not None and not args.public_url.startswith(("ws://", "wss://")):
+        raise UserError(f"--public-url must start with ws:// or wss://, not {args.public_url!r}.")
+    try:
+        tls_context(args.certfile, args.keyfile)  # checked before anything starts
+    except CertificateError as exc:
+        raise UserError(str(exc)) from None
     directory = data_dir(args.data_dir)
     try:
         key, created = ensure_key(directory)
@@ -74,7 +92,7 @@ def run_serve(args: argparse.Namespace) -> int:
         raise UserError(f"cannot keep the instructor key in {directory}: {exc.strerror or exc}") from None
     db = args.db or directory / "parley.db"
     try:
-        asyncio.run(_serve(args.host, args.port, db, key, created, directory, args.scenarios))
+        asyncio.run(_serve(args, db, key, created, directory))
     except OSError as exc:
         raise UserError(f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}") from None
     except FormatError as exc:
@@ -82,24 +100,25 @@ def run_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _serve(host: str, port: int, db: Path, key: str, created: bool, directory: Path,
-                 scenarios: Path | None = None) -> None:
+async def _serve(args: argparse.Namespace, db: Path, key: str, created: bool, directory: Path) -> None:
     from server.net.server import ParleyServer  # websockets and sqlite only when serving
     from server.runtime.catalogue import Catalogue
 
     catalogue = Catalogue()
-    if scenarios is not None:
-        for problem in catalogue.load_folder(scenarios):
+    if args.scenarios is not None:
+        for problem in catalogue.load_folder(args.scenarios):
             print(f"parley serve: {problem}", flush=True)
         print(f"Scenarios offered: {', '.join(catalogue.ids())}", flush=True)
     db.parent.mkdir(parents=True, exist_ok=True)
-    srv = ParleyServer(db, host=host, port=port, catalogue=catalogue, instructor_key=key)
+    srv = ParleyServer(db, host=args.host, port=args.port, catalogue=catalogue, instructor_key=key,
+                       certfile=args.certfile, keyfile=args.keyfile, public_url=args.public_url)
     await srv.start()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
     print(f"Parley server on {srv.url} (database {db}); Ctrl-C or SIGTERM stops it.", flush=True)
+    print(addresses_text(srv), flush=True)
     print(f"Instructor key{' (new)' if created else ''}: {key}   (kept in {key_path(directory)}; "
           "`parley host` and `parley facilitate` on this machine read it from there)", flush=True)
     await stop.wait()
@@ -107,18 +126,28 @@ async def _serve(host: str, port: int, db: Path, key: str, created: bool, direct
     print("Parley server stopped.", flush=True)
 
 
+def addresses_text(srv: Any) -> str:
+    """Every address the server answers on, and the one students are told."""
+    lines = ["Listening on:"] + [f"  {url}" + (f"   ({what})" if what else "") for url, what in srv.listen_urls]
+    lines.append(f"Students join at {srv.join_url}" + (
+        "" if srv.public_url else "   (--public-url tells them another address)"))
+    if srv.join_url.startswith(("ws://127.", "wss://127.", "ws://localhost", "wss://localhost")):
+        lines.append("  (only this machine reaches it: --host 0.0.0.0 serves the students' machines)")
+    return "\n".join(lines)
+
+
 # ---------------------------------------------------------------- host
 
 
-def parse_bots(text: str) -> list[str] | str:
+def parse_bots(text: str) -> list[str] | Literal["all"]:
     text = text.strip()
     if text == "all":
         return "all"
     return [b.strip() for b in text.split(",") if b.strip()]
 
 
-def schedule_request(text: str | None) -> dict[str, Any] | None:
-    """`--schedule` as the wire's Schedule (JSON), times read in this machine's zone."""
+def schedule_request(text: str | None) -> Schedule | None:
+    """`--schedule` as the wire's Schedule, times read in this machine's zone."""
     if text is None:
         return None
     from datetime import datetime
@@ -126,44 +155,48 @@ def schedule_request(text: str | None) -> dict[str, Any] | None:
     from server.engine.schedule import ScheduleError, parse_schedule
 
     try:
-        schedule = parse_schedule(text, datetime.now().astimezone().tzinfo or UTC)
+        return parse_schedule(text, datetime.now().astimezone().tzinfo or UTC)
     except ScheduleError as exc:
         raise UserError(f"--schedule: {exc}.") from None
-    return schedule.model_dump(mode="json", exclude_none=True)
 
 
 def run_host(args: argparse.Namespace) -> int:
-    request = {"type": "open_class", "id": "host", "key": find_key(args.key), "rooms": args.rooms,
-               "bots": parse_bots(args.bots), "time_scale": args.time_scale, "seed": args.seed,
-               "start": args.start, "team_size": args.team_size,
-               "teams": parse_teams(args.teams)} | scenario_request(args.scenario)
+    from server.protocol import wire
+
+    scenario, text, file_name = scenario_request(args.scenario)
     schedule = schedule_request(args.schedule)
-    if schedule is not None:
-        request["schedule"] = schedule
-    opened = _ask(args.server, request)
-    if args.slips is not None:
-        write_slips(args, opened)
-    rooms = [{"room": r["room"], "seats": [{"delegation": s["delegation"], "code": s["code"],
-                                            "members": [{"number": m["number"], "code": m["code"]}
-                                                        for m in s.get("members") or []]}
-                                           for s in r["seats"]]}
-             for r in opened["rooms"]]
+    try:
+        request = wire.OpenClass(id="host", key=find_key(args.key), rooms=args.rooms, bots=parse_bots(args.bots),
+                                 time_scale=args.time_scale, seed=args.seed, start=args.start,
+                                 schedule=schedule, scenario=scenario, scenario_text=text, scenario_file=file_name,
+                                 team_size=args.team_size, teams=parse_teams(args.teams))
+    except ValueError as exc:  # pydantic's ValidationError: a value out of the wire's bounds
+        raise UserError(f"parley host: {_first_problem(exc)}") from None
+    cafile = checked_cafile(args.cafile)
+    opened, state, join_url = run_async(_open_class(args.server, cafile, request, args.slips is not None))
+    if state is not None:
+        write_slips(args, opened, state, join_url)
+    rooms = [{"room": r.room, "seats": [{"delegation": s.delegation, "code": s.code,
+                                         "members": [{"number": m.number, "code": m.code} for m in s.members]}
+                                        for s in r.seats]}
+             for r in opened.rooms]
     if args.json:
-        print(json.dumps({"class": opened["class"], "facilitator_token": opened["facilitator_token"],
-                          "rooms": rooms}))
+        print(json.dumps({"class": opened.class_, "facilitator_token": opened.facilitator_token,
+                          "join_url": join_url, "rooms": rooms}))
         return 0
-    print(f"Class {opened['class']} ({opened['scenario']}) on {args.server}")
-    print(f"Facilitator token (keep it private): {opened['facilitator_token']}")
-    print(f"Run the class with: parley facilitate --server {args.server} --token {opened['facilitator_token']}")
-    for room in opened["rooms"]:
-        print(f"\nRoom {room['room']}")
-        for seat in room["seats"]:
-            played_by = " (bot)" if seat.get("controller", "human") != "human" else ""
-            members = seat.get("members") or []
-            for member in members:  # a team: a code per member; the first to join leads
-                print(f"  {member['code']:<10} {seat['delegation']} — member {member['number']} of {len(members)}")
-            if not members:
-                print(f"  {seat['code']:<10} {seat['delegation']}{played_by}")
+    print(f"Class {opened.class_} ({opened.scenario}) on {args.server}")
+    print(f"Students join at {join_url}")
+    print(f"Facilitator token (keep it private): {opened.facilitator_token}")
+    trust = f" --cafile {args.cafile}" if args.cafile else ""
+    print(f"Run the class with: parley facilitate --server {args.server}{trust} --token {opened.facilitator_token}")
+    for room in opened.rooms:
+        print(f"\nRoom {room.room}")
+        for seat in room.seats:
+            played_by = " (bot)" if seat.controller != "human" else ""
+            for member in seat.members:  # a team: a code per member; the first to join leads
+                print(f"  {member.code:<10} {seat.delegation} — member {member.number} of {len(seat.members)}")
+            if not seat.members:
+                print(f"  {seat.code:<10} {seat.delegation}{played_by}")
     return 0
 
 
@@ -178,57 +211,69 @@ def parse_teams(text: str) -> dict[str, int]:
     return teams
 
 
-def scenario_request(name: str) -> dict[str, str]:
-    """The open_class fields naming the scenario: a file's text (checked here first), or an id."""
+async def _open_class(url: str, cafile: Path | None, request: Any, slips: bool) -> tuple[Any, Any, str]:
+    """Open the class; with `slips`, also its state as the facilitator sees it (every room's view).
+    (class_opened, class_state or None, the address students join at)."""
+    from server.protocol.client import ProtocolClient
+
+    async with ProtocolClient(url, name="parley host", cafile=cafile) as client:
+        opened = await client.open_class(request)
+        state = await client.resume(opened.facilitator_token) if slips else None
+        return opened, state, client.join_url or url
+
+
+def run_async(work: Any) -> Any:
+    """Run one conversation with a server; its refusal or failure as a UserError."""
+    from server.protocol.client import ClientError, Refused
+
+    try:
+        return asyncio.run(asyncio.wait_for(work, 60))
+    except Refused as exc:
+        raise UserError(f"the server refused: {exc.error.message} ({exc.error.code})") from None
+    except ClientError as exc:
+        raise UserError(str(exc)) from None
+    except TimeoutError:
+        raise UserError("the server did not answer within 60 s") from None
+
+
+def _first_problem(exc: Exception) -> str:
+    errors = getattr(exc, "errors", None)
+    if errors is None:
+        return str(exc)
+    first = errors()[0]
+    return f"{'.'.join(map(str, first['loc'])) or 'the request'}: {first['msg']}"
+
+
+def scenario_request(name: str) -> tuple[str, str | None, str]:
+    """The open_class fields naming the scenario, (id, text, file name): a file's text (checked
+    here first, the id left empty), or an id (no text, no file)."""
     from server.protocol.scenario_file import ScenarioFileError, read_scenario_file
     from server.scenario.loader import ScenarioError, parse_scenario
 
     try:
         text, file_name = read_scenario_file(name)
         if text is None:
-            return {"scenario": name}
+            return name, None, ""
         parse_scenario(text, name)  # the server checks it again; this names the place sooner
     except ScenarioFileError as exc:
         raise UserError(str(exc)) from None
     except ScenarioError as exc:
         raise UserError(f"{name} is not a valid scenario:\n{exc}") from None
-    return {"scenario_text": text, "scenario_file": file_name}
+    return "", text, file_name
 
 
-def write_slips(args: argparse.Namespace, opened: dict[str, Any]) -> None:
+def write_slips(args: argparse.Namespace, opened: Any, state: Any, join_url: str) -> None:
     """The printable code slips of the class just opened, from its state as the facilitator sees it."""
     from client.slips import default_web_url, slips_from_rooms, slips_html
     from server.cli.common import write_output
 
-    state = _ask(args.server, {"type": "resume", "id": "slips", "token": opened["facilitator_token"]})
-    rooms = [(r["room"], r["seats"], r.get("view")) for r in state["rooms"]]
-    views = [r.get("view") or {} for r in state["rooms"]]
-    title = views[0].get("scenario", {}).get("title", opened["scenario"]) if views else opened["scenario"]
-    web_url = args.web_url or default_web_url(args.server)
+    rooms = [(r.room, [s.model_dump() for s in r.seats], r.view) for r in state.rooms]
+    views = [r.view or {} for r in state.rooms]
+    title = views[0].get("scenario", {}).get("title", opened.scenario) if views else opened.scenario
+    web_url = args.web_url or default_web_url(join_url)
     slips = slips_from_rooms(rooms)
     if "127.0.0.1" in web_url or "localhost" in web_url:
         print(f"parley host: the slips send students to {web_url}, which only this machine "
               "reaches; give --web-url with the address students can open.", file=sys.stderr)
-    write_output(slips_html(title, slips, web_url, args.server), args.slips,
+    write_output(slips_html(title, slips, web_url, join_url), args.slips,
                  f"{len(slips)} slips; students open {web_url}")
-
-
-def _ask(url: str, request: dict[str, Any]) -> dict[str, Any]:
-    """Send one request after the hello; its reply (an Error reply becomes a UserError)."""
-    from websockets.exceptions import InvalidURI, WebSocketException
-    from websockets.sync.client import connect
-
-    try:
-        with connect(url, open_timeout=10, close_timeout=2, max_size=MAX_FRAME_BYTES * 16) as ws:
-            ws.send(json.dumps({"type": "hello", "protocol": PROTOCOL_VERSION, "client": "parley host"}))
-            ws.send(json.dumps(request))
-            while True:
-                reply: dict[str, Any] = json.loads(ws.recv(timeout=30))
-                if reply["type"] == "error":
-                    raise UserError(f"the server refused: {reply['message']} ({reply['code']})")
-                if reply.get("reply_to") == request["id"]:
-                    return reply
-    except InvalidURI:
-        raise UserError(f"{url!r} is not a websocket URL (ws://HOST:PORT)") from None
-    except (OSError, TimeoutError, WebSocketException) as exc:
-        raise UserError(f"cannot reach the Parley server at {url}: {exc}") from None

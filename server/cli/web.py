@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import signal
+from pathlib import Path
 
-from server.cli.common import UserError
+from server.cli.common import UserError, add_cafile, checked_cafile
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -19,6 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     web.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
     web.add_argument("--public-url", default=None,
                      help="the address students open, if not this host and port (a proxy's, say)")
+    add_cafile(web)
     web.set_defaults(func=run_web)
 
 
@@ -34,16 +36,16 @@ def run_web(args: argparse.Namespace) -> int:
     if not 0 <= args.port <= 65535:
         raise UserError(f"--port must be between 0 and 65535, not {args.port}")
     try:
-        asyncio.run(_web(server, args.host, args.port, args.public_url))
+        asyncio.run(_web(server, args.host, args.port, args.public_url, checked_cafile(args.cafile)))
     except OSError as exc:
         raise UserError(f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}") from None
     return 0
 
 
-async def _web(server: str, host: str, port: int, public_url: str | None) -> None:
+async def _web(server: str, host: str, port: int, public_url: str | None, cafile: Path | None) -> None:
     from client.web.server import APPS, WebServer
 
-    web = WebServer(server, host=host, port=port, public_url=public_url)
+    web = WebServer(server, host=host, port=port, public_url=public_url, cafile=cafile)
     await web.start()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -3,6 +3,8 @@
     srv = ParleyServer("parley.db", host="127.0.0.1", port=0)
     await srv.start()          # recovers unfinished games, then listens
     srv.url                    # "ws://127.0.0.1:PORT"; GET /healthz on the same port -> 200
+    srv.listen_urls            # every address it answers on (each LAN address for 0.0.0.0)
+    srv.join_url               # the one students are told (public_url, else the LAN one)
     srv.instructor_key         # what `open_class` must carry (a fresh one unless given)
     srv.runtime.open_class("tutorial", rooms=2)
     await srv.stop()           # closes connections (1001), stops timers and bots, closes the store
@@ -11,11 +13,15 @@ Frames larger than MAX_FRAME_BYTES are refused by websockets itself (close 1009)
 permessage-deflate is off: a classroom is on a LAN, and 2,000 deflate contexts would cost
 more memory than the bandwidth they save. One client address may hold at most
 `connections_per_address` open connections; more are refused at the handshake (HTTP 429).
+
+With `certfile` and `keyfile` (PEM) it serves TLS: wss:// for the game, https:// for
+/healthz, on the same port. Every connection is told `join_url` in its welcome.
 """
 
 from __future__ import annotations
 
 import logging
+import ssl
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -26,6 +32,7 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.http11 import Request, Response
 
 from server.net.access import Access, Quotas
+from server.net.addresses import join_url, listen_urls
 from server.net.session import Session
 from server.protocol import wire
 from server.protocol.keyfile import new_key
@@ -41,7 +48,9 @@ class ParleyServer:
                  catalogue: Catalogue | None = None, clock: Callable[[], float] = time.time, *,
                  instructor_key: str | None = None, quotas: Quotas | None = None,
                  hello_seconds: float = wire.HELLO_SECONDS,
-                 connections_per_address: int | None = wire.CONNECTIONS_PER_ADDRESS) -> None:
+                 connections_per_address: int | None = wire.CONNECTIONS_PER_ADDRESS,
+                 certfile: str | Path | None = None, keyfile: str | Path | None = None,
+                 public_url: str | None = None) -> None:
         self.db_path = Path(db_path)
         self.catalogue = catalogue
         self.clock = clock  # the runtime's clock: tests inject one to play days in seconds
@@ -52,15 +61,19 @@ class ParleyServer:
         self.hello_seconds = hello_seconds
         self.connections_per_address = connections_per_address
         self._per_address: Counter[str] = Counter()
+        self.tls = tls_context(certfile, keyfile)
+        self.public_url = public_url
         self.runtime: Runtime | None = None
         self._server: Server | None = None
+        self._join_url: str | None = None
 
     async def start(self) -> None:
         self.runtime = Runtime(open_store(self.db_path), catalogue=self.catalogue, clock=self.clock)
         await self.runtime.start()
         self._server = await serve(self._handle, self.host, self._port, max_size=wire.MAX_FRAME_BYTES,
-                                   process_request=self._process_request, compression=None)
+                                   process_request=self._process_request, compression=None, ssl=self.tls)
         self._port = self._server.sockets[0].getsockname()[1]
+        self._join_url = self.join_url  # found once: the interfaces are read, not each welcome
         log.info("parley serving on %s (database %s)", self.url, self.db_path)
 
     async def stop(self) -> None:
@@ -76,8 +89,22 @@ class ParleyServer:
         return self._port
 
     @property
+    def scheme(self) -> str:
+        return "wss" if self.tls is not None else "ws"
+
+    @property
     def url(self) -> str:
-        return f"ws://{self.host}:{self._port}"
+        return f"{self.scheme}://{self.host}:{self._port}"
+
+    @property
+    def listen_urls(self) -> list[tuple[str, str]]:
+        """(url, interface) for every address the server answers on."""
+        return listen_urls(self.host, self._port, self.scheme)
+
+    @property
+    def join_url(self) -> str:
+        """The address students are told (`public_url`, else a LAN address, else the bound one)."""
+        return join_url(self.host, self._port, self.scheme, self.public_url)
 
     async def __aenter__(self) -> ParleyServer:
         await self.start()
@@ -100,7 +127,7 @@ class ParleyServer:
         address = _address(ws)
         self._per_address[address] += 1
         try:
-            await Session(ws, self.runtime, self.access, self.hello_seconds).run()
+            await Session(ws, self.runtime, self.access, self.hello_seconds, self._join_url).run()
         finally:
             self._per_address[address] -= 1
             if self._per_address[address] <= 0:
@@ -110,3 +137,26 @@ class ParleyServer:
 def _address(connection: ServerConnection) -> str:
     peer = connection.remote_address
     return str(peer[0]) if isinstance(peer, tuple) and peer else str(peer)
+
+
+class CertificateError(ValueError):
+    """The certificate or key file cannot be used; the message names the file and why."""
+
+
+def tls_context(certfile: str | Path | None, keyfile: str | Path | None) -> ssl.SSLContext | None:
+    """The server's TLS settings from a PEM certificate (chain) and its private key; None
+    without a certificate. CertificateError for a missing, unreadable or mismatched file."""
+    if certfile is None and keyfile is None:
+        return None
+    if certfile is None:
+        raise CertificateError("--keyfile goes with --certfile (the certificate it is the key of).")
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    try:
+        context.load_cert_chain(str(certfile), None if keyfile is None else str(keyfile))
+    except FileNotFoundError as exc:
+        raise CertificateError(f"There is no file {exc.filename or certfile}.") from None
+    except (OSError, ssl.SSLError) as exc:
+        key = f" with the key {keyfile}" if keyfile is not None else ""
+        reason = getattr(exc, "reason", None) or getattr(exc, "strerror", None) or str(exc)
+        raise CertificateError(f"Cannot serve TLS from the certificate {certfile}{key}: {reason}.") from None
+    return context

@@ -80,8 +80,9 @@ class Outbox:
 
 class Session:
     def __init__(self, ws: ServerConnection, runtime: Runtime, access: Access,
-                 hello_seconds: float = w.HELLO_SECONDS) -> None:
+                 hello_seconds: float = w.HELLO_SECONDS, join_url: str | None = None) -> None:
         self.ws = ws
+        self.join_url = join_url  # where students join this server (told in the welcome)
         self.runtime = runtime
         self.access = access
         self.hello_seconds = hello_seconds
@@ -235,7 +236,7 @@ class Session:
                             message=f"This server speaks protocol {w.PROTOCOL_VERSION}, not {m.protocol}; "
                                     "update your client.")]
         self.greeted = True
-        return [w.Welcome()]
+        return [w.Welcome(join_url=self.join_url)]
 
     async def on_join(self, m: w.Join) -> list[Step]:
         room, delegation, member = self.runtime.seat_for_code(m.code, self._address())

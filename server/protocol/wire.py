@@ -305,9 +305,14 @@ ClientMessage = Annotated[
 
 
 class Welcome(Message):
+    """The server's answer to `Hello`. `join_url` is the address students join it at: what
+    `parley serve --public-url` says, else its LAN address (for a server bound to 0.0.0.0),
+    else the address it listens on; the console's code screen and the code slips show it."""
+
     type: Literal["welcome"] = "welcome"
     protocol: int = PROTOCOL_VERSION
     server: str = "parley"
+    join_url: str | None = None
 
 
 class Joined(Message):
