@@ -165,3 +165,36 @@ def test_a_missing_or_mismatched_certificate_is_one_line(tmp_path: Path, certifi
     assert "no file" in capsys.readouterr().err
     assert main(["play", "--cafile", str(tmp_path / "nope.pem")]) == 1
     assert "--cafile: there is no file" in capsys.readouterr().err
+
+
+async def test_the_textual_client_plays_over_wss_with_its_cafile(tls_server: ParleyServer, certificates: Certificates,
+                                                                 tmp_path: Path) -> None:
+    """`parley play --server wss://... --cafile CA`: the real app joins from its join screen, reaches the table and marks itself ready (r)."""
+    from textual.widgets import Input
+
+    from client.app import ParleyApp
+    from client.screens.table import TableScreen
+    from client_helpers import open_room, to_phase, wait_until
+
+    room, codes = await open_room(tls_server)
+    await to_phase(room, "negotiation")
+    app = ParleyApp(server=tls_server.url, name="Ann", config_file=tmp_path / "client.json", cafile=certificates.ca)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.screen.query_one("#code", Input).value = codes["upland"]
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, TableScreen) and bool(app.screen.query("#turn-hint")),
+                         what="the table over wss")
+        assert app.connection is not None and app.connection.url.startswith("wss://")
+        await pilot.press("r")
+        await wait_until(pilot, lambda: "upland" in room.game.state.ready, what="ready, over wss")
+
+
+def test_parley_web_gives_every_tab_the_cafile(certificates: Certificates) -> None:
+    """`parley web --cafile CA`: each browser tab's process is started with the same --cafile, for a wss:// game server."""
+    from client.web.server import APPS, WebServer
+
+    web = WebServer("wss://127.0.0.1:8765", cafile=certificates.ca)
+    for served in APPS:
+        assert "--server wss://127.0.0.1:8765" in web.command(served)
+        assert f"--cafile {certificates.ca}" in web.command(served)
+    assert "--cafile" not in WebServer("ws://127.0.0.1:8765").command(APPS[0])
