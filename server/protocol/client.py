@@ -329,9 +329,10 @@ class ProtocolClient:
             yield item
 
     def _hold(self, token: str, reply: wire.Joined | wire.ClassState) -> None:
+        """Keep the token of the seat or class now held, and where that seat's own stream is."""
         self.token = token
         if isinstance(reply, wire.Joined):
-            self.last_seq = max(self.last_seq, int(reply.view.get("seq", 0)))
+            self.last_seq = int(reply.view.get("seq", 0))
 
     # ------------------------------------------------------------ the socket's task
 
