@@ -85,12 +85,12 @@ class NetBot:
             kind = next((d["kind"] for d in joined.view["scenario"]["delegations"]
                          if d["id"] == joined.delegation), "party")
             self.strategy = make_strategy(self.strategy_name, joined.delegation, kind, self.seed)
-        self._see(joined.view)
+        self._see(joined.view, whole=True)
 
     async def _listen(self, client: ProtocolClient) -> None:
         async for message in client.messages():
             if isinstance(message, wire.Joined):  # resumed after a drop: a fresh view
-                self._see(message.view)
+                self._see(message.view, whole=True)
             elif isinstance(message, wire.Update):
                 self._learn_time_scale(message.events)
                 self._see(message.view)
@@ -107,8 +107,9 @@ class NetBot:
 
     # ------------------------------------------------------------ playing
 
-    def _see(self, view: dict[str, Any]) -> None:
-        self.view = wire.with_scenario(view, self.view)
+    def _see(self, view: dict[str, Any], whole: bool = False) -> None:
+        """Take a view: a whole one (joined), or an update's changed keys merged in."""
+        self.view = dict(view) if whole else wire.merge_view(view, self.view)
         self._changed.set()
 
     def _learn_time_scale(self, events: list[dict[str, Any]]) -> None:
