@@ -77,3 +77,16 @@ def test_protocol_schema_names_every_message(capsys: pytest.CaptureFixture[str])
     text = json.dumps(schema)
     for name in ("Hello", "Join", "Resume", "OpenClass", "SendCommand", "Update", "ClassOpened", "Error"):
         assert name in text
+
+
+def test_host_with_teams_prints_a_code_per_member(served: ServeProcess, capsys: pytest.CaptureFixture[str]) -> None:
+    """`parley host --team-size 2` (typed wire message through the protocol client) gives each delegation two member codes."""
+    assert main(["host", "tutorial", "--server", served.url, "--team-size", "2", "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    seats = printed["rooms"][0]["seats"]
+    assert all(len(s["members"]) == 2 and len({m["code"] for m in s["members"]}) == 2 for s in seats)
+    assert main(["host", "tutorial", "--server", served.url, "--teams", "upland=3"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("upland — member") == 3
+    assert main(["host", "tutorial", "--server", served.url, "--teams", "upland"]) == 1
+    assert "not DELEGATION=N" in capsys.readouterr().err
