@@ -600,7 +600,6 @@ ERROR_CODES: dict[str, str] = {
     "review_not_open": "the game's log and debrief open to seats once the facilitator opens the debrief",
     "game_not_over": "the debrief is ready once the game has ended",
     "internal_error": "the server failed; the room carries on",
-    "bots_unavailable": "this server has no bots installed",
     "already_bot": "a bot already plays that seat",
     "not_bot": "no bot plays that seat",
     "bad_terms": "a package names an issue or option the scenario does not have",
