@@ -29,7 +29,8 @@ from websockets.asyncio.client import connect
 
 from server.net.server import ParleyServer
 from server.protocol import wire
-from server.protocol.client import LinkChanged, ProtocolClient, tls_context
+from server.protocol.client import LinkChanged, ProtocolClient
+from server.protocol.tls import client_context
 
 
 def ms(values: list[float]) -> str:
@@ -40,7 +41,7 @@ def ms(values: list[float]) -> str:
 
 async def bare_join(url: str, code: str, cafile: Path | None) -> tuple[float, float, list[float]]:
     started = time.perf_counter()
-    async with connect(url, ssl=tls_context(url, cafile), compression=None) as ws:
+    async with connect(url, ssl=client_context(url, cafile), compression=None) as ws:
         await ws.send(wire.encode(wire.Hello(protocol=wire.PROTOCOL_VERSION)))
         await ws.recv()
         await ws.send(wire.encode(wire.Join(id="j", code=code)))

@@ -17,9 +17,10 @@ import pytest
 import trustme
 
 from server.cli import main
-from server.net.server import CertificateError, ParleyServer, tls_context
+from server.net.server import ParleyServer
 from server.protocol import wire
 from server.protocol.client import ClientError, ProtocolClient
+from server.protocol.tls import CertificateError, server_context
 from server.replay.remote import fetch_log
 from server_helpers import free_port, remember_key
 
@@ -156,11 +157,11 @@ def test_a_missing_or_mismatched_certificate_is_one_line(tmp_path: Path, certifi
                                                          capsys: pytest.CaptureFixture[str]) -> None:
     """A certificate file that is missing, or a key that is not its key, is refused before serving, naming the file."""
     with pytest.raises(CertificateError, match="no file"):
-        tls_context(tmp_path / "nope.pem", certificates.key)
+        server_context(tmp_path / "nope.pem", certificates.key)
     other = trustme.CA().issue_cert("127.0.0.1")
     other.private_key_pem.write_to_path(str(tmp_path / "other-key.pem"))
     with pytest.raises(CertificateError, match="cert.pem"):
-        tls_context(certificates.cert, tmp_path / "other-key.pem")
+        server_context(certificates.cert, tmp_path / "other-key.pem")
     assert main(["serve", "--port", "0", "--certfile", str(tmp_path / "nope.pem")]) == 1
     assert "no file" in capsys.readouterr().err
     assert main(["play", "--cafile", str(tmp_path / "nope.pem")]) == 1
@@ -198,3 +199,23 @@ def test_parley_web_gives_every_tab_the_cafile(certificates: Certificates) -> No
         assert "--server wss://127.0.0.1:8765" in web.command(served)
         assert f"--cafile {certificates.ca}" in web.command(served)
     assert "--cafile" not in WebServer("ws://127.0.0.1:8765").command(APPS[0])
+
+
+async def test_parley_web_serves_https_pages_whose_tabs_speak_wss(certificates: Certificates) -> None:
+    """`parley web --certfile --keyfile`: /healthz and the page over https (trusting the CA), and the page's terminal socket is wss://."""
+    from client.web.server import WebServer
+
+    web = WebServer("wss://127.0.0.1:8765", port=0, cafile=certificates.ca, certfile=certificates.cert,
+                    keyfile=certificates.key)
+    await web.start()
+    try:
+        assert web.url == f"https://127.0.0.1:{web.port}/"
+        assert await asyncio.to_thread(https_get, f"{web.url}healthz", certificates.ca) == 200
+
+        def page() -> str:
+            context = ssl.create_default_context(cafile=str(certificates.ca))
+            with urllib.request.urlopen(web.url, timeout=5, context=context) as response:
+                return str(response.read().decode("utf-8"))
+        assert f'data-session-websocket-url="wss://127.0.0.1:{web.port}/ws/play"' in await asyncio.to_thread(page)
+    finally:
+        await web.stop()

@@ -37,6 +37,7 @@ from textual_serve import server as textual_serve_server
 from textual_serve.download_manager import DownloadManager
 
 from client.web.session import PrivateSession
+from server.protocol.tls import server_context
 
 log = logging.getLogger("parley.web")
 
@@ -65,9 +66,11 @@ class WebServer:
 
     def __init__(self, server_url: str, host: str = "127.0.0.1", port: int = 8000,
                  public_url: str | None = None, max_sessions: int = MAX_SESSIONS,
-                 cafile: str | Path | None = None) -> None:
+                 cafile: str | Path | None = None, certfile: str | Path | None = None,
+                 keyfile: str | Path | None = None) -> None:
         self.server_url, self.host, self.port = server_url, host, port
         self.cafile = cafile  # passed on to every tab's process, for a wss:// game server
+        self.tls = server_context(certfile, keyfile)  # https:// pages and wss:// tabs when given
         self.public_url = public_url.rstrip("/") if public_url else None
         self.max_sessions = max_sessions
         self.sessions: set[PrivateSession] = set()
@@ -92,7 +95,7 @@ class WebServer:
     async def start(self) -> None:
         self._runner = web.AppRunner(self.make_app(), handle_signals=False)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port)
+        site = web.TCPSite(self._runner, self.host, self.port, ssl_context=self.tls)
         await site.start()
         if self.port == 0:
             self.port = int(self._runner.addresses[0][1])
@@ -110,7 +113,8 @@ class WebServer:
         """The address to give students: `--public-url`, or this host and port."""
         if self.public_url:
             return self.public_url + "/"
-        return f"http://{reachable_host(self.host)}:{self.port}/"
+        scheme = "https" if self.tls is not None else "http"
+        return f"{scheme}://{reachable_host(self.host)}:{self.port}/"
 
     def command(self, served: WebApp) -> str:
         """The shell command of one tab's process (textual-serve runs it through a shell)."""

@@ -76,13 +76,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from server.net.server import CertificateError, tls_context
+    from server.protocol.tls import CertificateError, server_context
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.public_url is not None and not args.public_url.startswith(("ws://", "wss://")):
         raise UserError(f"--public-url must start with ws:// or wss://, not {args.public_url!r}.")
     try:
-        tls_context(args.certfile, args.keyfile)  # checked before anything starts
+        server_context(args.certfile, args.keyfile)  # checked before anything starts
     except CertificateError as exc:
         raise UserError(str(exc)) from None
     directory = data_dir(args.data_dir)

@@ -21,6 +21,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     web.add_argument("--public-url", default=None,
                      help="the address students open, if not this host and port (a proxy's, say)")
     add_cafile(web)
+    web.add_argument("--certfile", type=Path, default=None, metavar="PEM",
+                     help="serve the pages over https (and the tabs over wss) with this certificate")
+    web.add_argument("--keyfile", type=Path, default=None, metavar="PEM", help="its private key")
     web.set_defaults(func=run_web)
 
 
@@ -35,17 +38,25 @@ def run_web(args: argparse.Namespace) -> int:
         raise UserError(f"--public-url must start with http:// or https://, not {args.public_url!r}")
     if not 0 <= args.port <= 65535:
         raise UserError(f"--port must be between 0 and 65535, not {args.port}")
+    from server.protocol.tls import CertificateError, server_context
+
     try:
-        asyncio.run(_web(server, args.host, args.port, args.public_url, checked_cafile(args.cafile)))
+        server_context(args.certfile, args.keyfile)  # checked before anything starts
+    except CertificateError as exc:
+        raise UserError(str(exc)) from None
+    try:
+        asyncio.run(_web(server, args, checked_cafile(args.cafile)))
     except OSError as exc:
         raise UserError(f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}") from None
     return 0
 
 
-async def _web(server: str, host: str, port: int, public_url: str | None, cafile: Path | None) -> None:
+async def _web(server: str, args: argparse.Namespace, cafile: Path | None) -> None:
     from client.web.server import APPS, WebServer
 
-    web = WebServer(server, host=host, port=port, public_url=public_url, cafile=cafile)
+    host = args.host
+    web = WebServer(server, host=host, port=args.port, public_url=args.public_url, cafile=cafile,
+                    certfile=args.certfile, keyfile=args.keyfile)
     await web.start()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -21,7 +21,6 @@ With `certfile` and `keyfile` (PEM) it serves TLS: wss:// for the game, https://
 from __future__ import annotations
 
 import logging
-import ssl
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -36,6 +35,7 @@ from server.net.addresses import join_url, listen_urls
 from server.net.session import Session
 from server.protocol import wire
 from server.protocol.keyfile import new_key
+from server.protocol.tls import server_context
 from server.runtime import Runtime
 from server.runtime.catalogue import Catalogue
 from server.store import open_store
@@ -61,7 +61,7 @@ class ParleyServer:
         self.hello_seconds = hello_seconds
         self.connections_per_address = connections_per_address
         self._per_address: Counter[str] = Counter()
-        self.tls = tls_context(certfile, keyfile)
+        self.tls = server_context(certfile, keyfile)
         self.public_url = public_url
         self.runtime: Runtime | None = None
         self._server: Server | None = None
@@ -137,26 +137,3 @@ class ParleyServer:
 def _address(connection: ServerConnection) -> str:
     peer = connection.remote_address
     return str(peer[0]) if isinstance(peer, tuple) and peer else str(peer)
-
-
-class CertificateError(ValueError):
-    """The certificate or key file cannot be used; the message names the file and why."""
-
-
-def tls_context(certfile: str | Path | None, keyfile: str | Path | None) -> ssl.SSLContext | None:
-    """The server's TLS settings from a PEM certificate (chain) and its private key; None
-    without a certificate. CertificateError for a missing, unreadable or mismatched file."""
-    if certfile is None and keyfile is None:
-        return None
-    if certfile is None:
-        raise CertificateError("--keyfile goes with --certfile (the certificate it is the key of).")
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    try:
-        context.load_cert_chain(str(certfile), None if keyfile is None else str(keyfile))
-    except FileNotFoundError as exc:
-        raise CertificateError(f"There is no file {exc.filename or certfile}.") from None
-    except (OSError, ssl.SSLError) as exc:
-        key = f" with the key {keyfile}" if keyfile is not None else ""
-        reason = getattr(exc, "reason", None) or getattr(exc, "strerror", None) or str(exc)
-        raise CertificateError(f"Cannot serve TLS from the certificate {certfile}{key}: {reason}.") from None
-    return context

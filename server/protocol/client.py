@@ -55,6 +55,8 @@ from websockets.client import process_exception as websockets_process_exception
 from websockets.exceptions import ConnectionClosed, InvalidMessage, InvalidStatus, InvalidURI
 
 from server.protocol import wire
+from server.protocol.tls import ClientError as ClientError  # re-exported: every client catches it from here
+from server.protocol.tls import client_context
 
 Reply = TypeVar("Reply", bound=wire.Message)
 
@@ -70,10 +72,6 @@ SEAT_LOST = {
     "seat_replaced": "This seat was opened on another connection, so this one was closed.",
     "seat_revoked": "The facilitator gave this seat a fresh code; this connection's token no longer works.",
 }
-
-
-class ClientError(Exception):
-    """Why the client cannot connect, join or carry on, as one sentence for a person."""
 
 
 class Refused(ClientError):
@@ -112,20 +110,6 @@ def normalise_url(url: str) -> str:
         raise ClientError(f"{wire.quote(url)} is not a websocket address (ws://HOST:PORT, or wss:// "
                           "for a server with a certificate).")
     return url
-
-
-def tls_context(url: str, cafile: str | Path | None) -> ssl.SSLContext | None:
-    """The TLS settings for `url`: None for ws://; for wss://, the system's trusted
-    authorities, or only `cafile`'s (a school's own authority, a self-signed certificate)."""
-    if not url.startswith("wss://"):
-        if cafile is not None:
-            raise ClientError(f"--cafile is for a wss:// address; {url} is not encrypted.")
-        return None
-    try:
-        return ssl.create_default_context(cafile=None if cafile is None else str(cafile))
-    except (OSError, ssl.SSLError) as exc:
-        raise ClientError(f"Cannot read the certificate authority file {cafile}: "
-                          f"{getattr(exc, 'strerror', None) or exc}.") from None
 
 
 def describe_failure(url: str, exc: BaseException) -> str:
@@ -176,7 +160,7 @@ class ProtocolClient:
                  on_frame: Callable[[str | bytes], None] | None = None) -> None:
         self.url = normalise_url(url)
         self.name = name
-        self.ssl = tls_context(self.url, cafile)
+        self.ssl = client_context(self.url, cafile)
         self.open_timeout = open_timeout
         self.reconnect_delays = reconnect_delays
         self.give_up_after = give_up_after
