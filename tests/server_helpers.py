@@ -25,7 +25,7 @@ from typing import Any, Protocol
 import websockets
 from websockets.asyncio.client import ClientConnection
 
-from server.protocol.wire import PROTOCOL_VERSION, merge_view
+from server.protocol.wire import MAX_SERVER_FRAME_BYTES, PROTOCOL_VERSION, merge_view
 
 TIMEOUT = 5.0
 Frame = dict[str, Any]
@@ -72,6 +72,7 @@ class Client:
 
     @classmethod
     async def connect(cls, url: str, label: str = "", hello: bool = True, **kwargs: Any) -> Client:
+        kwargs.setdefault("max_size", MAX_SERVER_FRAME_BYTES)  # what every real client accepts
         ws = await websockets.connect(url, open_timeout=TIMEOUT, **kwargs)
         client = cls(ws, label)
         if hello:
