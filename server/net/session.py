@@ -42,7 +42,7 @@ from websockets.asyncio.server import ServerConnection, broadcast
 from websockets.exceptions import ConnectionClosed
 
 from server.engine import FACILITATOR, RuleViolation, dump_event
-from server.engine.commands import JoinTeam, SetController
+from server.engine.commands import JoinTeam, SetController, SetHead
 from server.engine.events import FACILITATOR_FOREVER, TEAM_PRIVATE
 from server.engine.views import log_view
 from server.net import frames
@@ -336,6 +336,10 @@ class Session:
         if isinstance(m.command, JoinTeam):
             raise Refusal("not_over_wire", "join_team is the server's own command: a team's member joins "
                                            "with their own code.")
+        if isinstance(m.command, SetHead) and room.game.state.scenario.delegation(m.command.delegation) is not None \
+                and not room.is_team(m.command.delegation):
+            raise Refusal("not_a_team", f"{m.command.delegation} is played by one person: there is no head "
+                                        "to name (give it a team size first).")
         self.access.check_events(room)
         member = self.member if self.seat is not None else None
         command = self.runtime.complete_command(room, actor, m.command, self.member)
@@ -357,6 +361,8 @@ class Session:
             raise Refusal("not_a_team", "Your delegation is played by one person: there is no team to tell.")
         team = room.game.state.teams.get(delegation)
         proposal = room.game.state.proposals.get(m.proposal or "") if m.action not in (None, "walk_out") else None
+        if m.action in ("sign", "decline") and m.proposal is None:
+            raise Refusal("unknown_proposal", f"Say which proposal you are about to {m.action} (proposal).")
         if m.action in ("sign", "decline") and proposal is None:
             raise Refusal("unknown_proposal", f"There is no proposal {w.quote(m.proposal)} on the table.")
         intent = w.TeamIntent(room=room.id, delegation=delegation, member=self.member,
