@@ -138,6 +138,11 @@ async def test_the_heads_confirmation_is_shown_to_the_team(srv: ParleyServer, tm
         await wait_until(pilot, lambda: "upland" in room.game.state.proposals["P1"].signatures, what="the signature")
         signed = [e for e in room.log if e.type == "proposal_signed"]
         assert signed[-1].member == "Ana"
+        await pilot.press("L")  # Ana hands the lead to Ben
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "ChooseScreen", what="whom to hand over to")
+        await pilot.press("enter")  # Ben, the only other member who joined
+        await wait_until(pilot, lambda: app.state.head_name == "Ben" and not app.state.is_head, what="Ben leads")
+        assert "Ana · head Ben" in str(app.screen.query_one("StatusBar").render())
         await ben.close()
     await lowland.close()
 

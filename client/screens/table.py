@@ -72,6 +72,7 @@ class TableScreen(Screen[None]):
         Binding("w", "withdraw", "Withdraw", show=False),
         Binding("c", "clear", "Clear composer", show=False),
         Binding("x", "walk_out", "Walk out", show=False),
+        Binding("L", "hand_over", "Hand over the lead (team head)", show=False),
         Binding("o", "outcome", "Outcome", show=False),
         Binding("escape", "leave_text", "Leave text box", show=False),
     ]
@@ -321,6 +322,27 @@ class TableScreen(Screen[None]):
                       f"{you.get('reservation', 0):g} less the war paid, {fmt.no_deal(you):g}; a party "
                       "walking out ends the game "
                       "without an agreement for everyone.", "Walk out", {"type": "walk_out"})
+
+    def action_hand_over(self) -> None:
+        """The head of a team delegation makes another member who has joined the head."""
+        team, state = self.state.team, self.state
+        if team is None:
+            self.notify("You play this seat alone: there is no lead to hand over.", severity="warning")
+            return
+        if not state.is_head:
+            self._send({"type": "hand_over_head", "member": state.member})  # the server names the head
+            return
+        choices = [(str(m["number"]), m["name"]) for m in team["members"] if m["number"] != state.member]
+        if not choices:
+            self.notify("Nobody else of your team has joined yet.", severity="warning")
+            return
+        from client.screens.facilitator_modals import ChooseScreen
+
+        def chosen(member: str | None) -> None:
+            if member:
+                self._send({"type": "hand_over_head", "member": int(member)})
+        self.post_message(ShowScreen(ChooseScreen("Hand the lead (signing, declining, walking out) to:", choices),
+                                     callback=chosen))
 
     def action_ready(self) -> None:
         self._send({"type": "mark_ready"})
