@@ -261,3 +261,30 @@ async def test_sigkill_at_random_moments_of_a_team_game_brings_every_game_back(t
             assert [t for t in texts if t != "in flight"] == [f"round {r} in {room['room']}" for r in range(3)]
     finally:
         store.close()
+
+
+async def test_a_shared_intent_is_withdrawn_when_its_head_hands_over_or_leaves(server: ParleyServer) -> None:
+    """A head's 'about to sign' is withdrawn (action None to the team) when the lead changes or the head's connection goes, so no member is shown a sign that will not come or a head who no longer leads; it was kept before."""
+    s = await _setup(server)
+    fac, rid, (ana, ben) = s["fac"], s["rid"], s["up"]
+    assert (await fac.command({"type": "advance"}, room=rid))["type"] == "ack"
+    await until_phase(ana, "negotiation")
+    assert (await ana.command({"type": "table_proposal", "terms": AGREEABLE_TUTORIAL_TERMS}))["type"] == "ack"
+
+    def intent(action: str | None) -> Any:
+        return lambda f: f["type"] == "team_intent" and f["action"] == action
+
+    assert (await ana.call("share_intent", action="sign", proposal="P1"))["type"] == "ack"
+    await ben.wait_for(intent("sign"))
+    assert (await ana.command({"type": "hand_over_head", "member": 2}))["type"] == "ack"
+    assert (await ben.wait_for(intent(None)))["member"] == 1  # Ana no longer leads: her sign is off
+    back = await Client.connect(server.url, "ben-back")  # a member coming in is shown nothing stale
+    assert (await back.call("resume", token=ben.token, last_seq=0))["type"] == "joined"
+    assert (await back.call("share_intent", action="sign", proposal="P1"))["type"] == "ack"  # Ben, the head now
+    await ana.wait_for(intent("sign"))
+    await back.close()  # the head's connection goes: what it had on screen goes with it
+    assert (await ana.wait_for(intent(None)))["member"] == 2
+    late = await Client.connect(server.url, "ana-back")
+    assert (await late.call("resume", token=ana.token, last_seq=0))["type"] == "joined"
+    await late.call("ping")
+    assert not [f for f in late.frames if f["type"] == "team_intent"]

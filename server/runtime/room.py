@@ -38,9 +38,9 @@ from typing import Any, Protocol
 
 from server.engine import FACILITATOR, Game, RuleViolation, dump_event
 from server.engine.commands import CommandBase
-from server.engine.events import EventBase
+from server.engine.events import EventBase, HeadChanged
 from server.engine.views import NOTES_ONLY, Seat, event_view, notes_for
-from server.protocol.wire import Ack, Error, MemberInfo, PresenceChanged, SeatInfo, encode
+from server.protocol.wire import Ack, Error, MemberInfo, PresenceChanged, SeatInfo, TeamIntent, encode
 from server.runtime.streams import SeatStreams
 from server.runtime.timer import RoomTimer
 from server.store import EventRow, GameStatus, Store
@@ -242,6 +242,9 @@ class Room:
         self.timer.reschedule()
         if any(e.type in _ROSTER_EVENTS for e in events):  # presence shows who leads each team
             self.announce_presence()
+        for e in events:
+            if isinstance(e, HeadChanged):  # an intent shared as (or to) the old head no longer holds
+                self.drop_intent(e.delegation)
 
     async def command(self, actor: str, command_id: str, command: CommandBase, member: int | None = None) -> str:
         """Submit a client's command once per (actor, id) — per team member, for a team's
@@ -323,6 +326,7 @@ class Room:
         for sub in [s for s in self._subscribers
                     if s.seat == delegation and (member is None or s.member == member)]:
             self._subscribers.discard(sub)
+            self.drop_intent(delegation, sub.member)
             sub.evict(code, message)
 
     def share_intent(self, delegation: str, member: int, frame: bytes, active: bool) -> None:
@@ -337,9 +341,23 @@ class Room:
             if sub.seat == delegation and sub.member != member:
                 sub.deliver(frame)
 
+    def drop_intent(self, delegation: str, member: int | None = None) -> None:
+        """`delegation`'s shared intent (only member `member`'s, if given) no longer holds —
+        its member left, or the lead changed: the other members are told it is withdrawn, so
+        nobody is shown a sign that will not come, or a head who no longer leads."""
+        held = self.intents.get(delegation)
+        if held is None or (member is not None and held[0] != member):
+            return
+        roster = self.members.get(delegation, {})
+        name = roster[held[0]].name if held[0] in roster else ""
+        withdrawn = TeamIntent(room=self.id, delegation=delegation, member=held[0], name=name, head=False)
+        self.share_intent(delegation, held[0], encode(withdrawn).encode(), active=False)
+
     def unsubscribe(self, sub: Subscriber) -> None:
         if sub in self._subscribers:
             self._subscribers.discard(sub)
+            if sub.seat is not None:
+                self.drop_intent(sub.seat, sub.member)
             self.announce_presence()
 
     def _broadcast(self, events: list[EventBase]) -> None:
