@@ -133,7 +133,7 @@ async def test_a_handler_bug_closes_only_its_connection(server: ParleyServer, mo
         raise RuntimeError("a bug in the view-as handler")
 
     monkeypatch.setattr(Session, "on_view_as", broken)
-    # The handler table is built per connection: a new facilitator connection picks up the bug.
+    # Handlers are looked up by name on each message: a new facilitator connection picks up the bug.
     buggy = await Client.connect(server.url, "buggy")
     await buggy.call("resume", token=opened["facilitator_token"])
     with caplog.at_level(logging.ERROR):

@@ -67,6 +67,8 @@ def _encode(value: Any, key: str) -> bytes:
 class HeldViews:
     """What one connection holds of each room's view (see the module's docstring)."""
 
+    __slots__ = ("_held",)
+
     def __init__(self) -> None:
         self._held: dict[str, View] = {}
 

@@ -37,6 +37,8 @@ Clock = Callable[[], float]
 
 
 class TokenBucket:
+    __slots__ = ("rate", "burst", "_clock", "_tokens", "_last")  # one per connection and per seat
+
     def __init__(self, rate: float = RATE_PER_SECOND, burst: float = BURST,
                  clock: Clock = time.monotonic) -> None:
         self.rate, self.burst, self._clock = rate, burst, clock
