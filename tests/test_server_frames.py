@@ -14,7 +14,7 @@ from server.net.server import ParleyServer
 from server.protocol import wire
 from server_helpers import Client, open_class, seat_clients
 
-BOTS_LIMIT = wire.MAX_FRAME_BYTES  # what `parley bot` accepts (its max_size), the smallest of the clients'
+BOTS_LIMIT = wire.MAX_FRAME_BYTES  # 64 KiB: what `parley bot` accepted, stricter than any client's max_size
 
 
 def text(n: int) -> str:
@@ -82,7 +82,7 @@ async def test_an_800_statement_game_resumes_in_bounded_frames_and_whole(server:
 
     for client in (back, watcher):
         biggest = max(len(raw.encode()) for raw in client.raw)
-        assert biggest <= wire.SEAT_FRAME_BYTES <= BOTS_LIMIT, (client.label, biggest)
+        assert biggest <= wire.SEAT_FRAME_BYTES <= BOTS_LIMIT <= wire.MAX_SERVER_FRAME_BYTES, (client.label, biggest)
     assert all(not c.ws.close_code for c in (back, watcher))  # neither was closed for a frame too large
 
 

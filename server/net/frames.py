@@ -76,8 +76,10 @@ class HeldViews:
         """The connection was sent `view` in full for `room` (None: it holds nothing there)."""
         if view is None:
             self._held.pop(room, None)
-        else:
+        elif "notes" in view or not isinstance(view, dict):
             self._held[room] = {k: v for k, v in view.items() if k != "notes"}
+        else:  # held as it is, shared with the room and the seat's other connections (views
+            self._held[room] = view  # are never changed once built)
 
     def update_frames(self, update: SeatUpdate) -> list[bytes]:
         """The frames that bring this connection up to date with `update`, and it now holds

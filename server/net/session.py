@@ -248,9 +248,9 @@ class Session:
     def _sent_view(held: frames.HeldViews, room: Room, seat: str | None) -> tuple[dict[str, Any], int]:
         """`seat`'s whole view of `room` with the newest notes that fit in a frame (and how many
         older ones were left out), now held by the connection it is sent to."""
-        view, earlier = frames.fit_notes(room.view(seat))
-        held.hold(room.id, view)
-        return view, earlier
+        whole = room.view(seat, include_notes=False)
+        held.hold(room.id, whole)  # the room's own copy: a seat's connections share one view
+        return frames.fit_notes({**whole, "notes": room.notes(seat)})
 
     async def on_resume(self, m: w.Resume) -> list[Step]:
         found = self.runtime.member_for_token(m.token)

@@ -57,8 +57,9 @@ QUOTE_CHARS = 40
 MAX_SCENARIO_BYTES = 56 * 1024  # a hosted scenario's text: it must fit in one frame with its message
 SEAT_FRAME_BYTES = 60 * 1024
 """The most a `joined`, `watching` or catch-up frame to a seat or observer may hold, however long
-the game: under every client's `max_size` (the bots' is MAX_FRAME_BYTES). What does not fit —
-older notes, more missed events — comes in further frames (`fetch_notes`, more updates)."""
+the game: under every client's `max_size` (MAX_SERVER_FRAME_BYTES), and under MAX_FRAME_BYTES,
+the 64 KiB a bot once accepted. What does not fit — older notes, more missed events — comes in
+further frames (`fetch_notes`, more updates)."""
 PAGE_BYTES = 48 * 1024
 """The events or notes one such frame carries at most (the rest of it is the envelope and view)."""
 

@@ -148,6 +148,8 @@ class Room:
         # The view last delivered to each seat, while only NOTES_ONLY events followed it: such
         # a batch (most of a game's: statements and messages) changes a view's seq alone.
         self._views: dict[Seat, dict[str, Any]] = {}
+        self._parts: dict[str, Any] = {}  # the view parts last built, for sharing (see `_shared`)
+        self._last: dict[Seat, dict[str, Any]] = {}  # each seat's view last built
 
     @property
     def seq(self) -> int:
@@ -372,17 +374,31 @@ class Room:
             seq = self.streams.count(seat)
             last = self._views.get(seat)
             view = {**last, "seq": seq} if last is not None else self.view(seat, include_notes=False)
-            self._views[seat] = view
+            self._views[seat] = self._last[seat] = view
             update = SeatUpdate(self.id, seat, seq, visible, view, base=last, batch=batch)
             for sub in subs:
                 sub.send_update(update)
 
     def view(self, seat: str | None, include_notes: bool = True, include_scenario: bool = True) -> dict[str, Any]:
         """`seat`'s view, numbered in its own stream (its `seq`, its notes' `seq`: see streams.py)."""
-        view = self.game.view_for(seat, include_notes=False, include_scenario=include_scenario)
+        view = self._shared(seat, self.game.view_for(seat, include_notes=False, include_scenario=include_scenario))
         view["seq"] = self.streams.count(seat)
-        if include_notes:
-            view["notes"] = self.notes(seat)
+        return {**view, "notes": self.notes(seat)} if include_notes else view
+
+    def _shared(self, seat: str | None, view: dict[str, Any]) -> dict[str, Any]:
+        """`view` with each part that equals one already built (by another seat's view, or by
+        this seat's last) replaced by that one. Every connection holds its seat's last view (the
+        adapter sends only what changed), so equal parts shared are memory not spent twice:
+        most of a view is the same for every seat, and most of it stays the same for a while.
+        Views are never changed once built, which makes the sharing safe."""
+        parts, mine = self._parts, self._last.get(seat) or {}
+        for key, value in view.items():
+            for known in (parts.get(key), mine.get(key)):
+                if known is not None and known is not value and type(known) is type(value) and known == value:
+                    view[key] = value = known
+                    break
+            parts[key] = value
+        self._last[seat] = view
         return view
 
     def notes(self, seat: str | None) -> list[dict[str, Any]]:
