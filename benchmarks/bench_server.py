@@ -117,6 +117,13 @@ def serve_parley(port: int, db: str) -> None:
     asyncio.run(main())
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) the process has used: what a delivery costs the server, which
+    the machine's other load does not change as much as it changes latencies."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -295,7 +302,7 @@ async def watch_class(url: str, token: str) -> Any:
     return ws
 
 
-async def run_load(load: Load, seconds: float, interval: float | None) -> dict[str, float]:
+async def run_load(load: Load, seconds: float, interval: float | None, pid: int) -> dict[str, float]:
     load.deliveries, load.latencies, load.timeouts = 0, [], 0
     load.delivered_bytes = load.facilitator_updates = load.facilitator_bytes = 0
     warmup = min(2.0, seconds / 4)
@@ -303,14 +310,15 @@ async def run_load(load: Load, seconds: float, interval: float | None) -> dict[s
     loops = [asyncio.ensure_future(room_loop(load, r, until, interval)) for r in load.rooms]
     await asyncio.sleep(warmup)
     load.counting = True
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), cpu_seconds(pid)
     await asyncio.gather(*loops)
     load.counting = False
-    elapsed = time.perf_counter() - began
+    elapsed, cpu = time.perf_counter() - began, cpu_seconds(pid) - cpu
     lat = sorted(load.latencies) or [float("nan")]
     return {"deliveries_per_s": load.deliveries / elapsed, "commands_per_s": len(load.latencies) / elapsed,
             "p50_ms": 1000 * lat[len(lat) // 2], "p99_ms": 1000 * lat[min(len(lat) - 1, int(len(lat) * 0.99))],
-            "timeouts": load.timeouts, "bytes_per_seat_update": load.delivered_bytes / max(load.deliveries, 1),
+            "timeouts": load.timeouts, "server_cpu_us_per_delivery": 1e6 * cpu / max(load.deliveries, 1),
+            "bytes_per_seat_update": load.delivered_bytes / max(load.deliveries, 1),
             "bytes_per_facilitator_update": load.facilitator_bytes / max(load.facilitator_updates, 1)}
 
 
@@ -329,8 +337,8 @@ async def bench_server(kind: str, args: argparse.Namespace, workdir: Path) -> di
         if facilitator is not None:
             readers.append(asyncio.ensure_future(facilitator_reader(load, facilitator)))
         connected = rss_mb(child.pid)
-        classroom = await run_load(load, args.seconds, 1 / args.rate)
-        saturated = await run_load(load, args.seconds, None)
+        classroom = await run_load(load, args.seconds, 1 / args.rate, child.pid)
+        saturated = await run_load(load, args.seconds, None, child.pid)
         peak = rss_mb(child.pid)
         await asyncio.gather(*(ws.close() for r in rooms for ws in r.seats))
         if facilitator is not None:
@@ -383,12 +391,21 @@ def report(results: list[dict[str, Any]], store: dict[str, Any], args: argparse.
         extra = (f", facilitator of {min(100, args.rooms)} rooms {m['bytes_per_facilitator_update']:,.0f} B"
                  if r["kind"] == "parley" else "")
         print(f"  {r['kind']:<8} seat {m['bytes_per_seat_update']:,.0f} B{extra}")
+    print("\nServer CPU per delivery (user + system time of the server process / deliveries):")
+    for r in results:
+        print(f"  {r['kind']:<8} classroom {r['classroom']['server_cpu_us_per_delivery']:,.0f} us, "
+              f"saturated {r['saturated']['server_cpu_us_per_delivery']:,.0f} us")
     bare, parley = results
+
+    def saturated(figure: str) -> float:
+        return float(parley["saturated"][figure] / bare["saturated"][figure])
+
     print("\nRatios, Parley to bare (targets: p99 <= 2, memory <= 2, saturated deliveries >= 0.5):")
     print(f"  classroom p99 {parley['classroom']['p99_ms'] / bare['classroom']['p99_ms']:.2f}, "
           f"memory after the loads {parley['rss_after_load_mb'] / bare['rss_after_load_mb']:.2f} "
           f"(with the connections {parley['rss_connected_mb'] / bare['rss_connected_mb']:.2f}), "
-          f"saturated deliveries {parley['saturated']['deliveries_per_s'] / bare['saturated']['deliveries_per_s']:.2f}")
+          f"saturated deliveries {saturated('deliveries_per_s'):.2f}, "
+          f"server CPU per saturated delivery {saturated('server_cpu_us_per_delivery'):.2f}")
     print("\nServer memory (RSS of the server process):")
     for r in results:
         print(f"  {r['kind']:<8} idle {r['rss_idle_mb']:.0f} MB, with {r['connections']} connections "

@@ -100,8 +100,8 @@ class Client:
         if kind in ("joined", "watching"):
             self.views[frame["room"]] = {k: v for k, v in frame["view"].items() if k != "notes"}
         elif kind in ("class_state", "class_opened"):
-            self.views = {r["room"]: {k: v for k, v in r["view"].items() if k != "notes"}
-                          for r in frame["rooms"] if r.get("view") is not None}
+            self.views.update({r["room"]: {k: v for k, v in r["view"].items() if k != "notes"}
+                               for r in frame["rooms"] if r.get("view") is not None})
         elif kind == "update":
             delta = frame["view"]
             whole = merge_view({k: v for k, v in delta.items() if k != "notes"}, self.views.get(frame["room"]))

@@ -110,3 +110,20 @@ async def test_the_textual_client_resumed_after_800_statements_holds_the_whole_h
                          what="the whole history")
         assert [n["text"] for n in app.state.notes] == [n["text"] for n in whole]
         assert sum(1 for n in app.state.notes if n["kind"] == "statement") == 800
+
+
+async def test_a_big_class_comes_back_to_its_facilitator_in_parts_under_the_limit(server: ParleyServer) -> None:
+    """A 30-room istanbul class's state (about 27 KB a room) comes in class_state parts, each
+    under every client's max_size; together they hold every room once, with its view."""
+    fac, opened = await open_class(server, scenario="istanbul-2022", rooms=30)
+    back = await Client.connect(server.url, "fac-back")
+    first = await back.call("resume", token=opened["facilitator_token"], timeout=20)
+    assert first["type"] == "class_state"
+    rooms = {r["room"] for r in opened["rooms"]}
+    await back.wait_for(lambda f: f["type"] == "class_state" and f["reply_to"] is None, timeout=20)
+    await back.wait_for(lambda f: set(back.views) == rooms, timeout=20, move=False)
+    parts = [(raw, f) for raw, f in zip(back.raw, back.frames) if f["type"] == "class_state"]
+    assert len(parts) >= 2
+    assert sorted(r["room"] for _, f in parts for r in f["rooms"]) == sorted(rooms)
+    assert all(len(raw.encode()) <= wire.CLASS_PART_BYTES + 4096 < wire.MAX_SERVER_FRAME_BYTES for raw, _ in parts)
+    assert all(r["view"]["scenario"] and "notes" not in r["view"] for _, f in parts for r in f["rooms"])

@@ -172,3 +172,14 @@ def note_pages(notes: Iterable[dict[str, Any]]) -> list[list[dict[str, Any]]]:
         pages.append(notes[at:at + len(page)])
         at += len(page)
     return pages
+
+
+def class_parts(rooms: Sequence[wire.RoomInfo]) -> list[list[wire.RoomInfo]]:
+    """A class's rooms in runs of at most CLASS_PART_BYTES each (the `class_state` parts)."""
+    sizes = [to_json(info.model_dump(mode="json")) for info in rooms]
+    parts: list[list[wire.RoomInfo]] = []
+    at = 0
+    for page in _pages(sizes, wire.CLASS_PART_BYTES):
+        parts.append(list(rooms[at:at + len(page)]))
+        at += len(page)
+    return parts or [[]]

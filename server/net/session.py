@@ -274,9 +274,11 @@ class Session:
     def _facilitate(self, klass: ClassRecord, reply_to: str) -> list[Step]:
         self.seat, self.klass = None, klass
         rooms = self.runtime.class_rooms(klass)
-        state = w.ClassState(reply_to=reply_to, class_=klass.id, scenario=klass.scenario,
-                             rooms=[self.runtime.room_info(r, for_facilitator=True) for r in rooms])
-        return [state, self._become(FACILITATOR, rooms, self._holding(state.rooms))]
+        infos = [self.runtime.room_info(r, for_facilitator=True) for r in rooms]
+        states: list[Step] = [w.ClassState(reply_to=reply_to if n == 0 else None, class_=klass.id,
+                                           scenario=klass.scenario, rooms=part)
+                              for n, part in enumerate(frames.class_parts(infos))]
+        return [*states, self._become(FACILITATOR, rooms, self._holding(infos))]
 
     @staticmethod
     def _holding(rooms: list[w.RoomInfo]) -> frames.HeldViews:
@@ -390,8 +392,8 @@ class Session:
     async def on_view_as(self, m: w.ViewAs) -> list[Step]:
         room = self._facilitated_room(m.room)
         self._check_delegation(room, m.delegation)
-        return [w.SeatView(reply_to=m.id, room=room.id, delegation=m.delegation,
-                           view=room.view(m.delegation))]
+        view, _ = frames.fit_notes(room.view(m.delegation))  # a long game's newest notes
+        return [w.SeatView(reply_to=m.id, room=room.id, delegation=m.delegation, view=view)]
 
     def _review_room(self, room_id: str | None, what: str) -> tuple[Room, str | None]:
         """The room whose log or debrief is asked for, and the asker's own seat.

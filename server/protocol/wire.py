@@ -62,6 +62,8 @@ the 64 KiB a bot once accepted. What does not fit — older notes, more missed e
 further frames (`fetch_notes`, more updates)."""
 PAGE_BYTES = 48 * 1024
 """The events or notes one such frame carries at most (the rest of it is the envelope and view)."""
+CLASS_PART_BYTES = 512 * 1024
+"""The most one `class_state` part holds of a class's rooms (a class of 60 rooms comes in parts)."""
 
 # The close code of a connection that lost its seat (`seat_replaced`, `seat_revoked`): a client
 # must not reconnect on its own, or two devices on one token would evict each other for ever.
@@ -395,7 +397,10 @@ class ClassOpened(Message):
 
 
 class ClassState(Message):
-    """The facilitator's whole class: every room, its seats and its full view."""
+    """The facilitator's whole class: every room, its seats and its full view (notes aside).
+
+    A big class comes in several parts, each under CLASS_PART_BYTES: the first answers the
+    `resume` (`reply_to`), the others follow at once with `reply_to` null; each adds its rooms."""
 
     type: Literal["class_state"] = "class_state"
     reply_to: str | None = None
