@@ -81,8 +81,9 @@ class Outbox:
 
 
 class Session:
-    __slots__ = ("ws", "runtime", "access", "hello_seconds", "bucket", "greeted", "outbox", "held", "rooms",
-                 "seat", "member", "klass", "_closing")  # one per connection: no __dict__ each
+    __slots__ = ("ws", "join_url", "runtime", "access", "hello_seconds", "bucket", "greeted", "outbox", "held",
+                 "rooms", "seat", "member", "klass", "_closing")  # one per connection: no __dict__ each
+
     def __init__(self, ws: ServerConnection, runtime: Runtime, access: Access,
                  hello_seconds: float = w.HELLO_SECONDS, join_url: str | None = None) -> None:
         self.ws = ws
