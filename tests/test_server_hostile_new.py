@@ -8,16 +8,29 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import random
+import ssl
 from pathlib import Path
 from typing import Any
 
+import pytest
+import trustme
+import websockets
+
 from server.net.server import ParleyServer
 from server.store import open_store
-from server_helpers import AGREEABLE_TUTORIAL_TERMS, Client, Frame, ServeProcess, open_class, until_phase
+from server_helpers import AGREEABLE_TUTORIAL_TERMS, Client, Frame, ServeProcess, open_class, remember_key, until_phase
 
 HOSTILE = "\x1b]52;c;aGk=\x07\x1b[31mred\x1b[0m\x00\u202eevil\u2066x\x9b2J"
 SECRET = "upland-team-only-7f3a"
+
+
+@pytest.fixture(autouse=True)
+def _no_server_error_logged(caplog: pytest.LogCaptureFixture) -> Any:
+    """No user mistake here may make the server log an error or a traceback."""
+    yield
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info], caplog.text
 
 
 def _seat(room: Frame, delegation: str) -> Frame:
@@ -194,6 +207,10 @@ async def test_a_hostile_team_message_is_cleaned_and_reaches_only_its_team(serve
         assert notes["type"] == "notes", notes
         await outsider.call("ping")
         assert not any(SECRET in raw or "team_message" in raw for raw in outsider.raw), outsider.label
+    back = await Client.connect(server.url, "lowland-back")  # a catch-up from the start holds none of it
+    assert (await back.call("resume", token=s["low"][1].token, last_seq=0))["type"] == "joined"
+    await back.call("fetch_notes", before=10**6)
+    assert back.raw and not any(SECRET in raw or "team_message" in raw for raw in back.raw)
 
 
 async def test_share_intent_reaches_only_the_senders_team_in_its_own_room(server: ParleyServer) -> None:
@@ -288,3 +305,44 @@ async def test_a_shared_intent_is_withdrawn_when_its_head_hands_over_or_leaves(s
     assert (await late.call("resume", token=ana.token, last_seq=0))["type"] == "joined"
     await late.call("ping")
     assert not [f for f in late.frames if f["type"] == "team_intent"]
+
+
+async def test_garbage_on_the_tls_port_hurts_nobody(tmp_path: Path) -> None:
+    """On a TLS server: plain-text HTTP, random bytes, a plain ws:// handshake, a half-finished TLS hello and junk after a finished one are each dropped; a wss seat then opens, joins and plays."""
+    authority = trustme.CA()
+    issued = authority.issue_cert("127.0.0.1")
+    ca, cert, key = tmp_path / "ca.pem", tmp_path / "cert.pem", tmp_path / "key.pem"
+    authority.cert_pem.write_to_path(str(ca))
+    for blob in issued.cert_chain_pems:
+        blob.write_to_path(str(cert), append=True)
+    issued.private_key_pem.write_to_path(str(key))
+    srv = ParleyServer(tmp_path / "tls.db", certfile=cert, keyfile=key)
+    await srv.start()
+    remember_key(srv)
+    try:
+        port = int(srv.url.rsplit(":", 1)[1].split("/")[0])
+        rng = random.Random(12)
+        half_open = []
+        for junk in (b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", bytes(rng.randrange(256) for _ in range(4096)),
+                     b"\x16\x03\x01\x00\xff\x01\x00"):  # the last: the start of a TLS hello, never finished
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.write(junk)
+            await writer.drain()
+            half_open.append(writer)
+        with pytest.raises((OSError, websockets.InvalidHandshake, asyncio.TimeoutError, EOFError)):
+            await Client.connect(f"ws://127.0.0.1:{port}", "plain")
+        context = ssl.create_default_context(cafile=str(ca))
+        reader, writer = await asyncio.open_connection("127.0.0.1", port, ssl=context)
+        writer.write(b"\x00\xff" * 30_000 + b"\r\n\r\n")  # a finished TLS handshake, then no HTTP at all
+        await writer.drain()
+        half_open.append(writer)
+        facilitator = await Client.connect(srv.url, "fac", ssl=context)
+        reply = await facilitator.call("open_class", scenario="tutorial", key=srv.instructor_key, start=True)
+        assert reply["type"] == "class_opened", reply
+        seat = await Client.connect(srv.url, "upland", ssl=context)
+        assert (await seat.join(_seat(reply["rooms"][0], "upland")["code"], name="Ann"))["type"] == "joined"
+        assert (await seat.command({"type": "make_statement", "text": "Still served."}))["type"] == "ack"
+        for writer in half_open:
+            writer.close()
+    finally:
+        await srv.stop()
