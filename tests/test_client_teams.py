@@ -136,6 +136,8 @@ async def test_the_heads_confirmation_is_shown_to_the_team(srv: ParleyServer, tm
         await ben.wait_for(lambda f: f["type"] == "team_intent" and f["action"] == "sign")
         await pilot.press("y")
         await wait_until(pilot, lambda: "upland" in room.game.state.proposals["P1"].signatures, what="the signature")
+        # The game's state moves when the command is decided; the log once it is stored.
+        await wait_until(pilot, lambda: any(e.type == "proposal_signed" for e in room.log), what="the signature stored")
         signed = [e for e in room.log if e.type == "proposal_signed"]
         assert signed[-1].member == "Ana"
         await pilot.press("L")  # Ana hands the lead to Ben
