@@ -288,6 +288,12 @@ async def test_a_shared_intent_is_withdrawn_when_its_head_hands_over_or_leaves(s
     await until_phase(ana, "negotiation")
     assert (await ana.command({"type": "table_proposal", "terms": AGREEABLE_TUTORIAL_TERMS}))["type"] == "ack"
 
+    assert (await ana.command({"type": "table_proposal", "terms": {**AGREEABLE_TUTORIAL_TERMS, "compensation": "none"}
+                               }))["type"] == "ack"
+    assert (await ana.command({"type": "withdraw_proposal", "proposal": "P2"}))["type"] == "ack"
+    off = await ana.call("share_intent", action="sign", proposal="P2")  # a withdrawn proposal cannot be signed
+    assert off.get("code") == "unknown_proposal" and "off the table" in off["message"], off
+
     def intent(action: str | None) -> Any:
         return lambda f: f["type"] == "team_intent" and f["action"] == action
 

@@ -363,6 +363,9 @@ class Session:
             raise Refusal("unknown_proposal", f"Say which proposal you are about to {m.action} (proposal).")
         if m.action in ("sign", "decline") and proposal is None:
             raise Refusal("unknown_proposal", f"There is no proposal {w.quote(m.proposal)} on the table.")
+        if proposal is not None and (proposal.withdrawn or proposal.settled):
+            raise Refusal("unknown_proposal", f"Proposal {proposal.id} is off the table: there is nothing "
+                                              f"to {m.action}.")
         intent = w.TeamIntent(room=room.id, delegation=delegation, member=self.member,
                               name=room.members[delegation][self.member].name,
                               head=team is not None and team.head == self.member, action=m.action,
