@@ -1,37 +1,60 @@
-"""How quickly the table screen answers a key with 1,000 events in the game.
+"""How quickly the table screen answers a key and an update, against a bare Textual app.
 
-    python benchmarks/bench_client.py [--events 1000] [--size 120x36]
+    python benchmarks/bench_client.py [--events 1000] [--size 120x36] [--rounds 5] [--repeat 3] [--profile]
 
-A tutorial game is played through the real engine until its log holds `--events` events
-(statements, private messages, proposals and support), then the real Textual app (headless,
-`App.run_test`) is handed that seat's `joined` message, as the server would send it. Measured:
-each key press (tab switches, moving the proposal cursor) from the key event to the screen
-being idle again (handled, laid out and rendered) — wall time, which includes the pilot's own
-waiting for idleness, and the process's CPU time, which is the work the key caused — and one
-incoming `update` (a new statement) from arrival to idle. Prints median, p95 and max in ms.
+Two apps run in the same process, alternately (`--repeat` runs of each), on the same keys:
+
+- **Parley**: a tutorial game is played through the real engine until its log holds
+  `--events` events (statements, private messages, up to 40 proposals and support); the real
+  client (`ParleyApp`, headless `App.run_test`) is handed that seat's `joined` message as the
+  server would send it, and shows its table screen.
+- **bare**: a Textual app of the same shape and nothing else: six tabs, a 40-row DataTable, a
+  960-line RichLog and a Footer; the same keys switch its tabs and move its table cursor.
+
+Measured per key press (tab switches, moving the proposal cursor): wall time from the key
+reaching the app (as the terminal driver hands it over) to the screen being settled — every
+message it caused handled, laid out and painted (`settle`: the pilot's own idle polling, in
+20 ms sleeps, is not timed) — and the process's CPU time until the app is idle again, the work
+the key caused. The same for an incoming update (a new statement: Parley's `update` message;
+for bare, one line appended to its log). Printed: median, p95, max of each, both apps, and
+Parley's figure as a ratio of bare's; then the targets (issue 10): key CPU median ≤ 1.5x bare's,
+key wall p95 ≤ 50 ms, update wall ≤ 30 ms (median and p95 shown). `--profile` writes a cProfile
+of Parley's keys and updates to bench_client.prof (read with `python -m pstats`).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import statistics
 import sys
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
+from textual import events  # noqa: E402
+from textual.app import App, ComposeResult  # noqa: E402
+from textual.widgets import DataTable, Footer, Header, RichLog, Static, TabbedContent, TabPane  # noqa: E402
+
 from client.app import ParleyApp  # noqa: E402
 from client.screens.table import TableScreen  # noqa: E402
+from client.state import Requested  # noqa: E402
 from client_helpers import joined, update  # noqa: E402
 from engine_helpers import Table  # noqa: E402
 from server.engine import commands as c  # noqa: E402
 from server.engine.phases import Phase  # noqa: E402
+from server.protocol import wire  # noqa: E402
 
 SEATS = ("upland", "lowland", "commission")
 OPTIONS = {"dam_height": ["full", "reduced", "frozen"], "water_flow": ["none", "seasonal", "guaranteed"],
            "compensation": ["none", "fund", "direct"]}
+KEYS = ["1", "3", "down", "down", "5", "4", "2", "6", "3", "up"]  # the same keys on both apps
+TABS = ("agenda", "compose", "proposals", "pressure", "messages", "brief")
+Timings = dict[str, list[float]]
 
 
 def busy_game(events: int) -> Table:
@@ -52,47 +75,222 @@ def busy_game(events: int) -> Table:
     return table
 
 
-async def measure(events: int, size: tuple[int, int], rounds: int) -> dict[str, list[float]]:
-    table = busy_game(events)
-    app = ParleyApp(server="ws://127.0.0.1:9")
+class BareApp(App[None]):
+    """The baseline: Parley's table screen's shape with none of its content or logic."""
+
+    BINDINGS = [(str(i + 1), f"tab('{tab}')", tab.title()) for i, tab in enumerate(TABS)]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with TabbedContent(id="tabs", initial="agenda"):
+            for i, tab in enumerate(TABS):
+                with TabPane(f"{i + 1} {tab.title()}", id=tab):
+                    if tab == "proposals":
+                        yield DataTable(id="table", cursor_type="row")
+                    elif tab == "messages":
+                        yield RichLog(id="log", wrap=True, markup=True)
+                    else:
+                        yield Static("\n".join(f"{tab} line {n}" for n in range(20)))
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("id", "by", "rd", "worth to you", "status", "you", "supporters")
+        for n in range(40):
+            table.add_row(f"P{n + 1}", "River Commission", "1", f"{40 + n % 9} (+{n % 9})",
+                          f"signed 0/{2 + n % 2}", "to sign", "Lowland, Upland")
+        log = self.query_one(RichLog)
+        for n in range(960):
+            log.write(f"[dim]R1[/] [b]Lowland[/]: Statement {n}: our position on the dam is firm.")
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+        focus = {"proposals": "#table", "messages": "#log"}.get(tab)
+        if focus:
+            self.call_after_refresh(self.query_one(focus).focus)
+
+
+def pending(screen: Any) -> bool:
+    """Whether the screen still has layout, painting or callbacks to do (Textual's own flags)."""
+    return bool(screen._layout_required or screen._scroll_required or screen._repaint_required
+                or screen._dirty_widgets or screen._recompose_required or screen._callbacks)
+
+
+def busy(app: Any) -> bool:
+    """Whether any node of the app's screen has a message or callback waiting."""
+    return any(node._message_queue.qsize() or node._next_callbacks
+               for node in (app, *app.screen.walk_children(with_self=True)))
+
+
+async def settle(pilot: Any) -> None:
+    """Until every message the act caused is handled and the screen is laid out and painted.
+
+    The pilot's own `press`/`pause` poll for idleness in 20 ms sleeps and post a callback to
+    every widget, which would be timed too (and cost more the more widgets a screen has); this
+    lets the event loop run until no queue holds anything, running the screen's update (layout,
+    render) at once whenever it is due, as its refresh timer would."""
+    for _ in range(1000):
+        await asyncio.sleep(0)
+        screen = pilot.app.screen
+        if pending(screen):
+            screen._on_timer_update()
+        elif not busy(pilot.app):
+            await asyncio.sleep(0)  # a task woken by the last message may post one more
+            if not busy(pilot.app) and not pending(pilot.app.screen):
+                return
+
+
+async def timed(pilot: Any, timings: Timings, kind: str, act: Callable[[], Awaitable[None]],
+                profile: cProfile.Profile | None) -> None:
+    """Wall time from `act` to a settled screen; CPU time until it is settled again after a
+    quiet 50 ms (timers and deferred work the act set off count as its work)."""
+    if profile:
+        profile.enable()
+    start, cpu = time.perf_counter(), time.process_time()
+    await act()
+    await settle(pilot)
+    wall = time.perf_counter() - start
+    await asyncio.sleep(0.05)
+    await settle(pilot)
+    timings[f"{kind} (cpu)"].append((time.process_time() - cpu) * 1000)
+    timings[f"{kind} (wall)"].append(wall * 1000)
+    if profile:
+        profile.disable()
+
+
+def key_press(pilot: Any, key: str) -> Callable[[], Awaitable[None]]:
+    async def press() -> None:  # what the terminal driver does with a key (App._press_keys)
+        event = events.Key(key, key if len(key) == 1 else None)
+        event.set_sender(pilot.app)
+        pilot.app._driver.send_message(event)
+    return press
+
+
+async def press_keys(pilot: Any, rounds: int, timings: Timings,
+                     incoming: Callable[[], Callable[[], Awaitable[None]]],
+                     profile: cProfile.Profile | None) -> None:
+    """Press KEYS `rounds` times, timing each; after each pass, time one incoming update
+    (`incoming()` prepares it untimed — the server's share — and returns its arrival)."""
+    for _ in range(rounds):
+        for key in KEYS:
+            await timed(pilot, timings, "key", key_press(pilot, key), profile)
+        await timed(pilot, timings, "update", incoming(), profile)
+
+
+def empty_timings() -> Timings:
+    return {"key (wall)": [], "key (cpu)": [], "update (wall)": [], "update (cpu)": []}
+
+
+class BenchApp(ParleyApp):
+    """The real client with its server's answers to a package's worth (the detail asks for it
+    as the cursor moves) given at once by the engine function the server uses."""
+
+    def __init__(self, table: Table) -> None:
+        super().__init__(server="ws://127.0.0.1:9", config_file=Path("/nonexistent/parley-bench.json"))
+        self.table = table
+
+    async def fetch(self, kind: str, room: str | None = None,
+                    terms: dict[str, str] | None = None) -> str | None:
+        request = f"w{len(self.state.fetches) + 1}"
+        self.apply(Requested(kind, request, room))
+        if kind == "worth":
+            self.apply(wire.Worth(reply_to=request, room="R1",
+                                  worth=self.table.game.package_worth("upland", terms or {})))
+        return request
+
+
+async def measure_parley(table: Table, size: tuple[int, int], rounds: int,
+                         profile: cProfile.Profile | None) -> Timings:
+    app = BenchApp(table)
     app.animation_level = "none"  # the tab underline's slide would otherwise be timed as well
-    timings: dict[str, list[float]] = {"key (wall)": [], "key (cpu)": [], "update (wall)": []}
+    timings = empty_timings()
     async with app.run_test(size=size) as pilot:
         app.apply(joined(table, "upland"))
         while not (isinstance(app.screen, TableScreen) and app.screen.query("#turn-hint")):
             await pilot.pause(0.01)
-        await pilot.pause(0.2)
-        keys = ["1", "3", "down", "down", "5", "4", "2", "6", "3", "up"]
-        for _ in range(rounds):
-            for key in keys:
-                start, cpu = time.perf_counter(), time.process_time()
-                await pilot.press(key)
-                await pilot.pause()
-                timings["key (wall)"].append((time.perf_counter() - start) * 1000)
-                timings["key (cpu)"].append((time.process_time() - cpu) * 1000)
-            events_ = table.act("lowland", c.MakeStatement(text="One more thing."))
-            start = time.perf_counter()
-            app.apply(update(table, "upland", events_))
-            await pilot.pause()
-            timings["update (wall)"].append((time.perf_counter() - start) * 1000)
-    print(f"game: {len(table.log)} events, {len(table.state.proposals)} proposals, "
-          f"{len(table.state.notes)} notes; screen {size[0]}x{size[1]}")
+        await pilot.pause(0.3)
+
+        def incoming() -> Callable[[], Awaitable[None]]:
+            events = table.act("lowland", c.MakeStatement(text="One more thing."))
+            message = update(table, "upland", events)  # the server's work, not timed
+
+            async def arrives() -> None:
+                app.apply(message)  # as Connection's sink hands it to the app
+            return arrives
+
+        await press_keys(pilot, rounds, timings, incoming, profile)
     return timings
 
 
+async def measure_bare(size: tuple[int, int], rounds: int) -> Timings:
+    app = BareApp()
+    app.animation_level = "none"
+    timings = empty_timings()
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause(0.3)
+
+        def incoming() -> Callable[[], Awaitable[None]]:
+            async def arrives() -> None:
+                app.query_one(RichLog).write("[dim]R1[/] [b]Lowland[/]: One more thing.")
+            return arrives
+
+        await press_keys(pilot, rounds, timings, incoming, None)
+    return timings
+
+
+def summary(values: list[float]) -> tuple[float, float, float]:
+    ordered = sorted(values)
+    p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+    return statistics.median(ordered), p95, ordered[-1]
+
+
+def report(parley: Timings, bare: Timings) -> list[str]:
+    lines = [f"{'':>14} {'Parley median/p95/max':>24}   {'bare median/p95/max':>22}   ratio (median)"]
+    for name in parley:
+        p, b = summary(parley[name]), summary(bare[name])
+        ratio = p[0] / b[0] if b[0] else float("inf")
+        lines.append(f"{name:>14} {p[0]:7.1f} {p[1]:7.1f} {p[2]:7.1f} ms   "
+                     f"{b[0]:6.1f} {b[1]:6.1f} {b[2]:6.1f} ms   {ratio:5.2f}x")
+    key_cpu = summary(parley["key (cpu)"])[0] / max(summary(bare["key (cpu)"])[0], 1e-9)
+    key_wall_p95 = summary(parley["key (wall)"])[1]
+    update_median, update_p95, _ = summary(parley["update (wall)"])
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "MISSED"
+
+    lines += ["targets:",
+              f"  key CPU median {key_cpu:.2f}x bare's (≤ 1.5x): {verdict(key_cpu <= 1.5)}",
+              f"  key wall p95 {key_wall_p95:.1f} ms (≤ 50 ms): {verdict(key_wall_p95 <= 50)}",
+              f"  update wall median {update_median:.1f} ms, p95 {update_p95:.1f} ms (≤ 30 ms): "
+              f"{verdict(update_p95 <= 30)}"]
+    return lines
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--events", type=int, default=1000)
     parser.add_argument("--size", default="120x36")
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=5, help="passes over the keys per run")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each app, alternating")
+    parser.add_argument("--profile", action="store_true", help="write bench_client.prof (Parley only)")
     args = parser.parse_args()
     width, height = (int(v) for v in args.size.split("x"))
-    timings = asyncio.run(measure(args.events, (width, height), args.rounds))
-    for name, values in timings.items():
-        values.sort()
-        p95 = values[min(len(values) - 1, int(len(values) * 0.95))]
-        print(f"{name:>13}: median {statistics.median(values):6.1f} ms, p95 {p95:6.1f} ms, "
-              f"max {values[-1]:6.1f} ms over {len(values)}")
+    size = (width, height)
+    table = busy_game(args.events)
+    profile = cProfile.Profile() if args.profile else None
+    bare, parley = empty_timings(), empty_timings()
+    for _ in range(args.repeat):  # alternate, so that a shared machine's load falls on both alike
+        for name, values in asyncio.run(measure_bare(size, args.rounds)).items():
+            bare[name] += values
+        for name, values in asyncio.run(measure_parley(table, size, args.rounds, profile)).items():
+            parley[name] += values
+    print(f"game: {len(table.log)} events, {len(table.state.proposals)} proposals, "
+          f"{len(table.state.notes)} notes; screen {width}x{height}; each app {args.repeat} x "
+          f"{args.rounds} x {len(KEYS)} keys and {args.repeat} x {args.rounds} updates")
+    print("\n".join(report(parley, bare)))
+    if profile:
+        profile.dump_stats("bench_client.prof")
+        print("profile of Parley's keys and updates: bench_client.prof")
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any, TypeVar
 
 from client.format import reflow
@@ -172,7 +173,15 @@ class ClientState(SessionState):
         return [PUBLIC, *team, *(d for d in seated if d != self.delegation)]
 
     def channel_notes(self, channel: str) -> list[Mapping[str, Any]]:
-        return [n for n in self.notes if self.channel_of(n) == channel]
+        return self._notes_by_channel.get(channel, [])
+
+    @cached_property
+    def _notes_by_channel(self) -> dict[str | None, list[Mapping[str, Any]]]:
+        """Every channel's notes, sorted out once per state (screens ask for them per key)."""
+        by_channel: dict[str | None, list[Mapping[str, Any]]] = {}
+        for note in self.notes:
+            by_channel.setdefault(self.channel_of(note), []).append(note)
+        return by_channel
 
     def unread(self, channel: str) -> int:
         return max(0, len(self.channel_notes(channel)) - self.read.get(channel, 0))

@@ -16,10 +16,11 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from client import rejoin
 from client.replay.screen import ReplayScreen
+from client.widgets.footer import KeysFooter
 from server.replay.model import Replay, may_see_all
 
 
@@ -39,7 +40,7 @@ class ReplayFormScreen(Screen[None]):
             with Horizontal(classes="buttons"):
                 yield Button("Replay", id="replay", variant="primary")
             yield Static("", id="problem", classes="problem error")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#token", Input).focus()

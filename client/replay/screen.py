@@ -22,11 +22,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from client.replay.chart import ConcessionChart
 from client.replay.panels import state_markup
 from client.replay.timeline_view import Row, TimelineView
+from client.widgets.footer import KeysFooter
 from server.replay import FACILITATOR, Cursor, Replay
 from server.replay.timeline import GROUPS, Entry
 
@@ -85,7 +86,7 @@ class ReplayScreen(Screen[None]):
                 yield ConcessionChart(self.replay.concessions(), self.replay.names.delegations,
                                       id="chart")
         yield Input(placeholder="search the timeline (enter: find next, escape: back)", id="search")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.fill_timeline()

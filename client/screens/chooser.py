@@ -8,10 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from client.connection import ConnectError
+from client.widgets.footer import KeysFooter
 
 
 class ChooserScreen(Screen[None]):
@@ -26,7 +27,7 @@ class ChooserScreen(Screen[None]):
             yield OptionList(*[Option(f"[b]{name}[/b]\n  [dim]{brief}[/]", id=d)
                                for d, name, brief in demo.delegations], id="choices")
             yield Static("", id="problem", classes="problem")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         demo: Any = self.app.demo  # type: ignore[attr-defined]

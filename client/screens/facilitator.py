@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.coordinate import Coordinate
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Input, Label, Static
+from textual.widgets import Button, DataTable, Input, Label, Static
 
 from client import format as fmt
 from client.class_overview import ATTENTION, CLASS_ACTIONS, applies, overview, rooms_for, summary
@@ -22,6 +22,7 @@ from client.screens import facilitator_modals as modals
 from client.screens.confirm import ConfirmScreen
 from client.screens.review import LogReview
 from client.slips import default_web_url, slips_from_rooms, slips_html
+from client.widgets.footer import KeysFooter
 from server.protocol import wire
 
 
@@ -52,7 +53,7 @@ class FacilitatorSetupScreen(Screen[None]):
             with Horizontal(classes="buttons"):
                 yield Button("Resume", id="resume")
             yield Static("", id="problem", classes="problem error")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#scenario", Input).focus()
@@ -174,7 +175,7 @@ class ConsoleScreen(Screen[None]):
             yield DataTable(id="room-seats", cursor_type="row")
             with VerticalScroll(id="room-log"):
                 yield Static("", id="room-log-text")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         rooms = self.query_one("#rooms", DataTable)

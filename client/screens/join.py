@@ -8,11 +8,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from client import rejoin
 from client.connection import ConnectError
 from client.messages import ShowScreen
+from client.widgets.footer import KeysFooter
 
 
 class JoinScreen(Screen[None]):
@@ -36,7 +37,7 @@ class JoinScreen(Screen[None]):
             with Horizontal(classes="buttons"):
                 yield Button("Join", id="join", variant="primary")
                 yield Button("Facilitate a class", id="facilitate")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         app: Any = self.app

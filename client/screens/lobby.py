@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from client import format as fmt
 from client.widgets.brief import brief_text
+from client.widgets.footer import KeysFooter
 from client.widgets.status import StatusBar
 
 
@@ -25,7 +26,7 @@ class LobbyScreen(Screen[None]):
             yield Static("", id="start-note", classes="callout")
             yield Static("", id="briefing")
             yield Static("", id="seats")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.watch(self.app, "state", self.show)

@@ -12,12 +12,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import ScrollableContainer, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from client import format as fmt
 from client.messages import ShowScreen
 from client.screens.review import LogReview
 from client.widgets.debrief import DebriefView
+from client.widgets.footer import KeysFooter
 from client.widgets.status import StatusBar
 
 REASONS = {
@@ -50,7 +51,7 @@ class OutcomeScreen(Screen[None]):
                 yield Static("", id="debrief-status")
             with VerticalScroll(id="outcome-history"):
                 yield Static("", id="history-text")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.watch(self.app, "state", self.show)

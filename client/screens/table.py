@@ -31,7 +31,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Static, TabbedContent, TabPane
+from textual.widgets import Button, Input, Static, TabbedContent, TabPane
 
 from client import format as fmt
 from client import worth
@@ -41,10 +41,12 @@ from client.state import PUBLIC
 from client.widgets.agenda import Agenda
 from client.widgets.brief import BriefPanel
 from client.widgets.composer import Composer
+from client.widgets.footer import KeysFooter
 from client.widgets.messages import MessageBox, MessagesPanel
 from client.widgets.pressure import PressurePanel
 from client.widgets.proposals import Proposals
 from client.widgets.status import StatusBar
+from client.widgets.text import set_text
 from server.protocol import wire
 
 # The commands only a team's head sends, as `share_intent` names them.
@@ -99,11 +101,12 @@ class TableScreen(Screen[None]):
             yield Button("Sign", id="sign", classes="small", variant="success", tooltip="s")
             yield Button("Decline", id="decline", classes="small", variant="error", tooltip="d")
             yield Static("", id="turn-hint")
-        yield Footer()
+        yield KeysFooter()
 
     def __init__(self) -> None:
         super().__init__()
         self._rendered: dict[str, Any] = {}  # tab -> the state it last showed
+        self._around: tuple[Any, ...] = ()  # the parts of the state the labels and sidebar last showed
         self.writing = False  # the message box has (or is about to get) the focus
 
     def on_mount(self) -> None:
@@ -129,9 +132,15 @@ class TableScreen(Screen[None]):
         if self._rendered.get(active) is not state:  # states are immutable: same object, same picture
             self._rendered[active] = state
             self._panel(active).show(state)
-        self._labels(state)
-        self._sidebar(state)
-        set_text(self.query_one("#turn-hint", Static), turn_hint(state))
+        # The labels, sidebar and hint read the view, the notes and what was read or seen: a
+        # reply to a question (a package's worth, say) changes none of them.
+        shown = (state.view, state.notes, state.read, state.changes_total, state.changes_seen,
+                 state.connection, self.has_class("-wide"))
+        if len(shown) != len(self._around) or any(a is not b for a, b in zip(shown, self._around)):
+            self._around = shown
+            self._labels(state)
+            self._sidebar(state)
+            set_text(self.query_one("#turn-hint", Static), turn_hint(state), fixed_size=True)
 
     def _panel(self, tab: str) -> Any:
         return {"agenda": self.query_one(Agenda), "compose": self.query_one(Composer),
@@ -154,7 +163,7 @@ class TableScreen(Screen[None]):
     def _sidebar(self, state: Any) -> None:
         if not self.has_class("-wide"):
             return
-        set_text(self.query_one("#sidebar", Static), sidebar_text(state))
+        set_text(self.query_one("#sidebar", Static), sidebar_text(state), fixed_size=True)
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         self.show()
@@ -360,13 +369,6 @@ class TableScreen(Screen[None]):
             self.action_table()
         elif event.button.id == "clear":
             self.action_clear()
-
-
-def set_text(widget: Static, text: str) -> None:
-    """Update a Static only when its text changes (an update costs a layout pass)."""
-    if getattr(widget, "_parley_text", None) != text:
-        widget._parley_text = text  # type: ignore[attr-defined]
-        widget.update(text)
 
 
 def sign_question(state: Any, proposal: dict[str, Any]) -> str:

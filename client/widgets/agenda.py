@@ -34,7 +34,10 @@ class Agenda(DataTable[Any]):
                    f"{fmt.delegation_name(view, p['author'])[:8]}" for p in proposals]
         # the option labels take the width the proposal columns leave (each has 2 of padding)
         width = self.size.width - 2 - 7 - sum(len(h) + 2 for h in headers) - 2
-        label = max(MIN_LABEL, width) if self.size.width else LABEL
+        # A hidden tab has no width: keep the width last laid out rather than rebuild the table
+        # twice (for no width, then for its own) each time the tab is shown.
+        label = max(MIN_LABEL, width) if self.size.width else getattr(self, "_label", LABEL)
+        self._label = label
         key = (tuple((p["id"], tuple(sorted(p["terms"].items()))) for p in proposals),
                view.get("agreement"), label)
         if getattr(self, "_shown", None) == key:

@@ -17,6 +17,7 @@ from textual.widgets import Button, Label, Select, Static
 from client import format as fmt
 from client import worth
 from client.messages import Ask
+from client.widgets.text import set_text
 
 
 class Composer(VerticalScroll):
@@ -93,7 +94,7 @@ class Composer(VerticalScroll):
     def refresh_worth(self, state: Any) -> None:
         view = state.view
         terms = self.terms()
-        self.query_one("#amending", Static).update(
+        set_text(self.query_one("#amending", Static),
             f"Amending [b]{self.amends}[/b] — your version is tabled as a new proposal citing it."
             if self.amends else "Pick an option per issue (leave some open for a partial package).")
         if not view or not terms:

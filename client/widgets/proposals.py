@@ -33,6 +33,10 @@ class Proposals(Vertical):
         for label in COLUMNS:
             self.table.add_column(label, key=label)
         self._rows: dict[str, tuple[Any, ...]] = {}
+        self._view_shown: Any = None
+        # Answers about a package's worth, by what was asked: moving the cursor back to a
+        # proposal shows its reasons at once instead of asking the server again.
+        self._answers: dict[tuple[Any, ...], Any] = {}
 
     @property
     def table(self) -> DataTable[Any]:
@@ -52,6 +56,13 @@ class Proposals(Vertical):
         view = state.view
         if not view:
             return
+        if view is not self._view_shown:  # a reply about a package's worth leaves the rows as they are
+            self._view_shown = view
+            self._show_rows(state)
+        self.show_detail()
+
+    def _show_rows(self, state: Any) -> None:
+        view = state.view
         table = self.table
         for p in view["proposals"]:
             cells = (p["id"], fmt.author(view, p), str(p["round"]),
@@ -65,7 +76,6 @@ class Proposals(Vertical):
                     if str(old) != str(new) or getattr(old, "style", None) != getattr(new, "style", None):
                         table.update_cell(p["id"], column, new)
             self._rows[p["id"]] = cells
-        self.show_detail()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.show_detail()
@@ -79,11 +89,18 @@ class Proposals(Vertical):
             detail.update("[dim]No proposal on the table yet. Compose one (key 2) and table it (t).[/]")
             return
         figure = worth.figure_of(p)
-        answer = worth.answer_for(state.fetch_of("worth"), p["terms"]) if figure else None
-        asked = (p["id"], tuple(sorted((figure or {}).items(), key=str)))
-        if figure and answer is None and getattr(self, "_asked", None) != asked:
-            self._asked = asked  # the reasons come with the whole answer
-            self.post_message(Ask("worth", terms=dict(p["terms"])))
+        # the figure's own values are part of the question: a new reservation value is a new answer
+        asked = (tuple(sorted(p["terms"].items())), repr(sorted((figure or {}).items(), key=str)))
+        answer = self._answers.get(asked)
+        if figure and answer is None:
+            answer = worth.answer_for(state.fetch_of("worth"), p["terms"])
+            if answer is not None and answer.result == figure["result"]:
+                if len(self._answers) > 200:  # bounded: a game has at most a few dozen proposals
+                    self._answers.clear()
+                self._answers[asked] = answer
+            elif getattr(self, "_asked", None) != asked:
+                self._asked = asked  # the reasons come with the whole answer
+                self.post_message(Ask("worth", terms=dict(p["terms"])))
         text = detail_text(view, p, answer)
         if getattr(self, "_detail", None) != text:
             self._detail = text

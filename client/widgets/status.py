@@ -10,6 +10,7 @@ from rich.markup import escape
 from textual.widgets import Static
 
 from client import format as fmt
+from client.widgets.text import set_text
 
 
 class StatusBar(Static):
@@ -21,7 +22,7 @@ class StatusBar(Static):
         state = self.app.state  # type: ignore[attr-defined]
         view = state.view
         if not view:
-            self.update(fmt.connection_mark(state.connection, state.connection_detail))
+            set_text(self, fmt.connection_mark(state.connection, state.connection_detail), fixed_size=True)
             return
         you = view.get("you") or {}
         unread = sum(state.unread(c) for c in state.channels())
@@ -34,7 +35,5 @@ class StatusBar(Static):
                  f"[b yellow]{unread} unread[/]" if unread else "",
                  fmt.connection_mark(state.connection, state.connection_detail),
                  view["scenario"]["title"]]
-        text = " · ".join(p for p in parts if p)
-        if text != getattr(self, "_text", None):  # the clock ticks every second: repaint only on change
-            self._text = text
-            self.update(text)
+        # the clock ticks every second: repaint only on change, and never re-lay out (one line)
+        set_text(self, " · ".join(p for p in parts if p), fixed_size=True)
