@@ -2,7 +2,7 @@
 
 The app holds the client state (`state` for a player, `class_state` for a facilitator) as
 reactives; screens watch them and re-render. Exactly one worker owns the socket
-(`Connection.run`) and posts every server message as a `ServerMessage`; `on_server_message`
+(`Connection.run`) and posts every server message as a `FromServer`; `on_from_server`
 folds it through the pure reducer and moves between screens when the phase calls for it.
 The connection is handed in (tests pass one to a real test server) or made from the join
 screen's address.
@@ -21,9 +21,9 @@ from textual.reactive import reactive
 
 from client import config, rejoin, visits
 from client import format as fmt
-from client.class_state import ClassState, reduce_class
 from client.connection import ConnectError, Connection, normalise_url
-from client.messages import Act, Ask, Happened, ServerMessage, ShowScreen
+from client.console_state import ConsoleState, reduce_console
+from client.messages import Act, Ask, FromServer, GoTo, Happened, ShowScreen
 from client.palette import ActionsProvider
 from client.state import ClientState, ConnectionChanged, Requested, notices, reduce
 from client.visits import VisitMemory
@@ -57,7 +57,7 @@ class ParleyApp(App[None]):
                 Binding("f9", "rejoin_code", "My rejoin code", show=False)]
 
     state: reactive[ClientState] = reactive(ClientState, always_update=True)
-    class_state: reactive[ClassState] = reactive(ClassState, always_update=True)
+    class_state: reactive[ConsoleState] = reactive(ConsoleState, always_update=True)
 
     def __init__(self, connection: Connection | None = None, *, server: str | None = None,
                  code: str | None = None, name: str = "", role: str = "player",
@@ -151,7 +151,7 @@ class ParleyApp(App[None]):
         except ScenarioFileError as exc:
             raise ConnectError(f"{str(exc)[:1].upper()}{str(exc)[1:]}.") from None
         opened = await connection.open_class(name, rooms, bots, time_scale, key=self.key, scenario_text=text)
-        self.class_state = reduce_class(self.class_state, opened)
+        self.class_state = reduce_console(self.class_state, opened)
         await self.resume_class(server, opened.facilitator_token)
 
     async def resume_class(self, server: str, token: str) -> None:
@@ -160,7 +160,7 @@ class ParleyApp(App[None]):
         if reply.type != "class_state":
             raise ConnectError("That token is a seat's, not a facilitator's: use `parley play`.")
         self.role = "facilitator"
-        self.class_state = reduce_class(self.class_state, ConnectionChanged("connected"))
+        self.class_state = reduce_console(self.class_state, ConnectionChanged("connected"))
         self._start(reply)
         config.remember(self.config_file, server=connection.url)
 
@@ -178,7 +178,7 @@ class ParleyApp(App[None]):
         if reply.type == "joined" and self.demo is None:
             self._welcome_back(connection, reply)
         def sink(message: Any) -> None:
-            self.post_message(ServerMessage(message))
+            self.post_message(FromServer(message))
 
         self.run_worker(connection.run(sink),
                         name="connection", group="connection", exclusive=True)
@@ -214,7 +214,7 @@ class ParleyApp(App[None]):
 
     # ------------------------------------------------------------ state
 
-    def on_server_message(self, event: ServerMessage) -> None:
+    def on_from_server(self, event: FromServer) -> None:
         self.apply(event.message)
 
     async def on_ask(self, event: Ask) -> None:
@@ -227,6 +227,18 @@ class ParleyApp(App[None]):
     def on_happened(self, event: Happened) -> None:
         self.apply(event.happening)
 
+    def on_go_to(self, event: GoTo) -> None:
+        """The outcome over the table (escape goes back to it), or back to the table."""
+        from client.screens.outcome import OutcomeScreen
+        from client.screens.table import TableScreen
+
+        if event.place == "outcome":
+            self.push_screen(OutcomeScreen())
+        elif len(self.screen_stack) > 2 and isinstance(self.screen_stack[-2], TableScreen):
+            self.pop_screen()  # the table the outcome was opened over
+        else:
+            self.switch_screen(TableScreen())
+
     def on_show_screen(self, event: ShowScreen) -> None:
         if event.switch:
             self.switch_screen(event.screen)
@@ -238,7 +250,7 @@ class ParleyApp(App[None]):
         if message.type == "error" and message.reply_to not in fetches:
             self.notify(message.message, title="Refused", severity="error")
         if self.role == "facilitator":
-            self.class_state = reduce_class(self.class_state, message)
+            self.class_state = reduce_console(self.class_state, message)
             return
         if message.type == "since_last_visit":
             self._show_since(message)

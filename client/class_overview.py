@@ -1,4 +1,4 @@
-"""The whole class at a glance, and the class-wide actions: pure functions over `ClassState`.
+"""The whole class at a glance, and the class-wide actions: pure functions over `ConsoleState`.
 
 `overview(cls)` is one row per room for the console's live table — phase, round, time left,
 proposals, the best signature count, humans connected — with what needs the teacher's
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from client import format as fmt
-from client.class_state import ClassState, RoomState
+from client.console_state import ConsoleState, RoomState
 
 # Lower comes first: a student who dropped out, a vote running out, a paused clock, ...
 ATTENTION = {"away": 0, "stalled": 1, "paused": 2, "waiting": 3, "": 4, "ended": 5}
@@ -37,7 +37,7 @@ class RoomRow:
         return ATTENTION[self.attention]
 
 
-def overview(cls: ClassState) -> list[RoomRow]:
+def overview(cls: ConsoleState) -> list[RoomRow]:
     """Every room's row, rooms needing attention first (in room order within a rank)."""
     rows = [room_row(room) for room in cls.rooms.values()]
     order = {room: i for i, room in enumerate(cls.rooms)}
@@ -120,7 +120,7 @@ CLASS_ACTIONS = {
 }
 
 
-def rooms_for(action: str, cls: ClassState) -> list[str]:
+def rooms_for(action: str, cls: ConsoleState) -> list[str]:
     """The rooms (in room order) where `action` applies now."""
     return [room.room for room in cls.rooms.values() if applies(action, room.view or {})]
 

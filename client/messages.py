@@ -13,8 +13,9 @@ from typing import Any
 from textual.message import Message
 
 
-class ServerMessage(Message):
-    """A message from the server (a `server.protocol.wire` model) or a `ConnectionChanged`."""
+class FromServer(Message):
+    """The Textual message that carries one message from the server (a model of the wire's
+    `ServerMessage` union) or a `ConnectionChanged` from the socket's worker to the app."""
 
     def __init__(self, message: Any) -> None:
         super().__init__()
@@ -43,6 +44,15 @@ class ShowScreen(Message):
     def __init__(self, screen: Any, switch: bool = False, callback: Any = None) -> None:
         super().__init__()
         self.screen, self.switch, self.callback = screen, switch, callback
+
+
+class GoTo(Message):
+    """Show the game's "table" or its "outcome". The app knows the screens, so the table and
+    the outcome screen, which lead to each other, never import each other."""
+
+    def __init__(self, place: str) -> None:
+        super().__init__()
+        self.place = place
 
 
 class Ask(Message):

@@ -258,7 +258,7 @@ def event_change(event: Mapping[str, Any], you: str | None) -> str | None:
     return None
 
 
-# ---------------------------------------------------------------- fetches (shared with class_state)
+# ---------------------------------------------------------------- fetches (shared with console_state)
 
 
 def latest_fetch(fetches: Fetches, kind: str, room: str | None = None) -> Fetch | None:

@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from client.app import ParleyApp
 from client.class_overview import applies, overview
-from client.class_state import ClassState, RoomState
+from client.console_state import ConsoleState, RoomState
 from client.slips import Slip, slips_from_rooms, slips_html
 from client_helpers import wait_until
 from server.net.server import ParleyServer
@@ -184,7 +184,7 @@ def test_the_overview_sorts_paused_before_quiet_and_ended_last() -> None:
     def room(name: str, view: dict[str, Any]) -> RoomState:
         return RoomState(name, seats=(), view={"scenario": {"rounds": 3}, "proposals": [], **view})
 
-    cls = ClassState(rooms={"R1": room("R1", {"phase": "ended"}),
+    cls = ConsoleState(rooms={"R1": room("R1", {"phase": "ended"}),
                             "R2": room("R2", {"phase": "negotiation", "deadline": time.time() + 100}),
                             "R3": room("R3", {"phase": "negotiation", "paused_remaining": 20.0})})
     assert [r.room for r in overview(cls)] == ["R3", "R2", "R1"]

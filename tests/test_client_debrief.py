@@ -8,11 +8,12 @@ from typing import Any
 from textual.widgets import Markdown, Static
 
 from client.app import ParleyApp
-from client.class_state import ClassState, reduce_class
 from client.connection import Connection
+from client.console_state import ConsoleState, reduce_console
 from client.replay.screen import ReplayScreen
 from client.screens.facilitator_modals import DebriefScreen, ReportScreen
 from client.screens.outcome import OutcomeScreen
+from client.screens.table import TableScreen
 from client.state import ClientState, Forget, Requested, reduce
 from client.widgets.concessions import ConcessionPlot
 from client.widgets.debrief import DebriefView
@@ -62,13 +63,13 @@ def test_debrief_report_and_a_refused_fetch_fold_into_their_requests() -> None:
 
 def test_facilitator_fetches_are_kept_per_room_and_the_report_by_id() -> None:
     """The class state folds a room's debrief (fetch_of by room) and the class report."""
-    cls = reduce_class(ClassState(), Requested("debrief", "f1", "R1"))
-    cls = reduce_class(cls, Requested("debrief", "f2", "R2"))
-    cls = reduce_class(cls, wire.DebriefReport(reply_to="f2", room="R2", debrief={"n": 2}, text=""))
+    cls = reduce_console(ConsoleState(), Requested("debrief", "f1", "R1"))
+    cls = reduce_console(cls, Requested("debrief", "f2", "R2"))
+    cls = reduce_console(cls, wire.DebriefReport(reply_to="f2", room="R2", debrief={"n": 2}, text=""))
     assert cls.fetch_of("debrief", "R2").result["debrief"] == {"n": 2}
     assert not cls.fetch_of("debrief", "R1").finished
-    cls = reduce_class(cls, Requested("report", "f3"))
-    cls = reduce_class(cls, wire.ClassReport.model_validate(
+    cls = reduce_console(cls, Requested("report", "f3"))
+    cls = reduce_console(cls, wire.ClassReport.model_validate(
         {"reply_to": "f3", "class": "C1", "report": {"rooms": []}, "markdown": "# Class C1"}))
     assert cls.fetches["f3"].result["markdown"] == "# Class C1"
 
@@ -178,3 +179,20 @@ async def test_facilitator_console_shows_the_report_the_debrief_and_a_review(srv
         await pilot.press("escape", "l")
         await wait_until(pilot, lambda: isinstance(app.screen, ReplayScreen), what="the replay viewer")
         assert app.screen.replay.seat == FACILITATOR and app.screen.can_switch
+
+
+async def test_escape_goes_back_to_the_table_and_o_to_the_outcome(srv: ParleyServer, tmp_path: Path) -> None:
+    """From the outcome, escape shows the table (the game's last state) and o the outcome again, through the app."""
+    _, codes = await agreed_room(srv)
+    app = ParleyApp(Connection(srv.url, backoff=(0.1,)), code=codes["upland"], name="Ann",
+                    config_file=tmp_path / "client.json")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, OutcomeScreen), what="the outcome")
+        await pilot.pause(0.2)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, TableScreen), what="the table")
+        await pilot.pause(0.2)
+        await pilot.press("o")
+        await wait_until(pilot, lambda: isinstance(app.screen, OutcomeScreen), what="the outcome again")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, TableScreen), what="the table again")

@@ -7,7 +7,7 @@ import random
 import pytest
 
 from client import format as fmt
-from client.class_state import ClassState, reduce_class
+from client.console_state import ConsoleState, reduce_console
 from client.state import PUBLIC, ChannelRead, ClientState, ConnectionChanged, reduce
 from client_helpers import joined, update
 from engine_helpers import Table
@@ -140,18 +140,18 @@ def test_class_state_follows_rooms_updates_and_presence() -> None:
     table = Table("tutorial")
     seats = [wire.SeatInfo(delegation=d, code=f"{d[:2].upper()}-1") for d in ("upland", "lowland", "commission")]
     info = wire.RoomInfo(room="R1", seats=seats, view=table.game.view_for("facilitator", include_notes=False))
-    cls = reduce_class(ClassState(), wire.ClassState(reply_to="c1", class_="K", scenario="tutorial", rooms=[info]))
+    cls = reduce_console(ConsoleState(), wire.ClassState(reply_to="c1", class_="K", scenario="tutorial", rooms=[info]))
     assert cls.rooms["R1"].code_of("lowland") == "LO-1" and cls.rooms["R1"].connected() == 0
     table.start()
     events = table.log[1:]
-    cls = reduce_class(cls, wire.Update(room="R1", seq=table.state.seq, events=[e.model_dump(mode="json") for e in events],
+    cls = reduce_console(cls, wire.Update(room="R1", seq=table.state.seq, events=[e.model_dump(mode="json") for e in events],
                                         view=table.game.view_for("facilitator", include_notes=False)))
     assert cls.rooms["R1"].view["phase"] == "pressure"
     assert any("pressure begins" in line for line in cls.rooms["R1"].log)
     online = [wire.SeatInfo(delegation="upland", code="UP-1", connected=True, name="Ann"), *seats[1:]]
-    cls = reduce_class(cls, wire.PresenceChanged(room="R1", seats=online))
+    cls = reduce_console(cls, wire.PresenceChanged(room="R1", seats=online))
     assert cls.rooms["R1"].connected() == 1
-    cls = reduce_class(cls, wire.SeatView(reply_to="c2", room="R1", delegation="lowland", view={"you": {}}))
+    cls = reduce_console(cls, wire.SeatView(reply_to="c2", room="R1", delegation="lowland", view={"you": {}}))
     assert ("R1", "lowland") in cls.seat_views
 
 

@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from client import format as fmt
-from client.messages import ShowScreen
+from client.messages import GoTo
 from client.screens.review import LogReview
 from client.widgets.debrief import DebriefView
 from client.widgets.footer import KeysFooter
@@ -94,12 +94,7 @@ class OutcomeScreen(Screen[None]):
         self.refresh_bindings()
 
     def action_back(self) -> None:
-        from client.screens.table import TableScreen
-
-        if len(self.app.screen_stack) > 2 and isinstance(self.app.screen_stack[-2], TableScreen):
-            self.app.pop_screen()
-        else:
-            self.post_message(ShowScreen(TableScreen(), switch=True))
+        self.post_message(GoTo("table"))
 
     def show(self, state: Any) -> None:
         view = state.view

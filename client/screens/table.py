@@ -35,7 +35,7 @@ from textual.widgets import Button, Input, Static, TabbedContent, TabPane
 
 from client import format as fmt
 from client import worth
-from client.messages import Act, ShowScreen
+from client.messages import Act, GoTo, ShowScreen
 from client.screens.confirm import ConfirmScreen
 from client.state import PUBLIC
 from client.widgets.agenda import Agenda
@@ -358,9 +358,7 @@ class TableScreen(Screen[None]):
 
     def action_outcome(self) -> None:
         if self.state.phase == "ended":
-            from client.screens.outcome import OutcomeScreen
-
-            self.post_message(ShowScreen(OutcomeScreen()))
+            self.post_message(GoTo("outcome"))
 
     async def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id in ("ready", "sign", "decline"):

@@ -1,11 +1,12 @@
-"""The facilitator's client state: a whole class, room by room, and its pure reducer.
+"""The facilitator console's state (`ConsoleState`): a whole class, room by room, and its pure
+reducer. Not to be confused with the wire's `ClassState`, the message it is first built from.
 
 Theory of operation
 -------------------
 `class_opened` names the class, its rooms and join codes and gives the facilitator token;
 `class_state` (the reply to a resume with that token) gives every room's seats and the
 facilitator's full view; then `update`s of every room and `presence` changes follow. As for the
-player (`client.state`), `reduce_class(state, message) -> state` is pure: the console only
+player (`client.state`), `reduce_console(state, message) -> state` is pure: the console only
 renders what it returns. Fetches (a room's log or debrief, the class report) are folded as in
 `client.state`: a `Requested` as one goes out, then the replies naming its id.
 """
@@ -36,7 +37,7 @@ class RoomState:
 
 
 @dataclass(frozen=True)
-class ClassState(SessionState):
+class ConsoleState(SessionState):
     class_id: str | None = None
     scenario: str | None = None
     token: str | None = None
@@ -51,7 +52,7 @@ def _seats(infos: Any) -> tuple[Mapping[str, Any], ...]:
     return tuple(s.model_dump() if hasattr(s, "model_dump") else dict(s) for s in infos)
 
 
-def _rooms(s: ClassState, infos: Any) -> dict[str, RoomState]:
+def _rooms(s: ConsoleState, infos: Any) -> dict[str, RoomState]:
     rooms = dict(s.rooms)
     for info in infos:
         old = rooms.get(info.room, RoomState(info.room))
@@ -61,12 +62,12 @@ def _rooms(s: ClassState, infos: Any) -> dict[str, RoomState]:
     return rooms
 
 
-def _opened(s: ClassState, m: Any) -> ClassState:
+def _opened(s: ConsoleState, m: Any) -> ConsoleState:
     return replace(s, class_id=m.class_, scenario=m.scenario, token=m.facilitator_token,
                    rooms=_rooms(s, m.rooms))
 
 
-def _class_state(s: ClassState, m: Any) -> ClassState:
+def _class_state(s: ConsoleState, m: Any) -> ConsoleState:
     return replace(s, class_id=m.class_, scenario=m.scenario, rooms=_rooms(s, m.rooms))
 
 
@@ -98,7 +99,7 @@ def event_line(event: Mapping[str, Any]) -> str | None:
     return event_change(event, None)
 
 
-def _update(s: ClassState, m: Any) -> ClassState:
+def _update(s: ConsoleState, m: Any) -> ConsoleState:
     old = s.rooms.get(m.room, RoomState(m.room))
     if m.seq < old.seq and not m.fresh:
         return s
@@ -109,16 +110,16 @@ def _update(s: ClassState, m: Any) -> ClassState:
     return replace(s, rooms={**s.rooms, m.room: room})
 
 
-def _presence(s: ClassState, m: Any) -> ClassState:
+def _presence(s: ConsoleState, m: Any) -> ConsoleState:
     old = s.rooms.get(m.room, RoomState(m.room))
     return replace(s, rooms={**s.rooms, m.room: replace(old, seats=_seats(m.seats))})
 
 
-def _seat_view(s: ClassState, m: Any) -> ClassState:
+def _seat_view(s: ConsoleState, m: Any) -> ConsoleState:
     return replace(s, seat_views={**s.seat_views, (m.room, m.delegation): m.view})
 
 
-_REDUCERS: dict[str, Callable[[ClassState, Any], ClassState]] = {
+_REDUCERS: dict[str, Callable[[ConsoleState, Any], ConsoleState]] = {
     **SESSION_REDUCERS,
     "class_opened": _opened,
     "class_state": _class_state,
@@ -128,7 +129,7 @@ _REDUCERS: dict[str, Callable[[ClassState, Any], ClassState]] = {
 }
 
 
-def reduce_class(state: ClassState, message: Any) -> ClassState:
+def reduce_console(state: ConsoleState, message: Any) -> ConsoleState:
     """The class after `message` (a wire server message or a `ConnectionChanged`)."""
     reducer = _REDUCERS.get(message.type)
     return state if reducer is None else reducer(state, message)
