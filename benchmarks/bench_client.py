@@ -15,8 +15,9 @@ Measured per key press (tab switches, moving the proposal cursor): wall time fro
 reaching the app (as the terminal driver hands it over) to the screen being settled — every
 message it caused handled, laid out and painted (`settle`: the pilot's own idle polling, in
 20 ms sleeps, is not timed) — and the process's CPU time until the app is idle again, the work
-the key caused. The same for an incoming update (a new statement: Parley's `update` message;
-for bare, one line appended to its log). Printed: median, p95, max of each, both apps, and
+the key caused. The same for an incoming update (a new statement: Parley's `update` frame, carrying
+only what changed in the view as the server frames it, parsed and folded in and shown; for
+bare, one line appended to its log). Printed: median, p95, max of each, both apps, and
 Parley's figure as a ratio of bare's; then the targets (issue 10): key CPU median ≤ 1.5x bare's,
 key wall p95 ≤ 50 ms, update wall ≤ 30 ms (median and p95 shown). `--profile` writes a cProfile
 of Parley's keys and updates to bench_client.prof (read with `python -m pstats`).
@@ -210,12 +211,20 @@ async def measure_parley(table: Table, size: tuple[int, int], rounds: int,
             await pilot.pause(0.01)
         await pilot.pause(0.3)
 
-        def incoming() -> Callable[[], Awaitable[None]]:
-            events = table.act("lowland", c.MakeStatement(text="One more thing."))
-            message = update(table, "upland", events)  # the server's work, not timed
+        held = {k: v for k, v in table.game.view_for("upland").items() if k != "notes"}
 
-            async def arrives() -> None:
-                app.apply(message)  # as Connection's sink hands it to the app
+        def incoming() -> Callable[[], Awaitable[None]]:
+            nonlocal held
+            events = table.act("lowland", c.MakeStatement(text="One more thing."))
+            # The server's work, not timed: the update frame as server/net/frames.py makes it,
+            # carrying only the view's keys that changed since the view the client holds.
+            whole = update(table, "upland", events)
+            changed = {k: v for k, v in whole.view.items() if held.get(k) != v}
+            held = whole.view
+            frame = wire.encode(whole.model_copy(update={"view": changed}))
+
+            async def arrives() -> None:  # the client's work: parse the frame, fold it, show it
+                app.apply(wire.parse_server(frame))
             return arrives
 
         await press_keys(pilot, rounds, timings, incoming, profile)

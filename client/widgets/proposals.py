@@ -20,6 +20,7 @@ from client import worth
 from client.messages import Ask
 
 COLUMNS = ("id", "by", "rd", "worth to you", "status", "you", "supporters")
+ROW_PARTS = ("proposals", "seated", "walked_out", "agreement", "scenario")  # what the rows show
 
 
 class Proposals(Vertical):
@@ -33,7 +34,7 @@ class Proposals(Vertical):
         for label in COLUMNS:
             self.table.add_column(label, key=label)
         self._rows: dict[str, tuple[Any, ...]] = {}
-        self._view_shown: Any = None
+        self._parts_shown: tuple[Any, ...] = ()
         # Answers about a package's worth, by what was asked: moving the cursor back to a
         # proposal shows its reasons at once instead of asking the server again.
         self._answers: dict[tuple[Any, ...], Any] = {}
@@ -56,8 +57,11 @@ class Proposals(Vertical):
         view = state.view
         if not view:
             return
-        if view is not self._view_shown:  # a reply about a package's worth leaves the rows as they are
-            self._view_shown = view
+        # The rows read these parts of the view; an update merges into the view held, keeping
+        # the very objects of the parts it did not change (a statement's, or a worth reply).
+        parts = tuple(view.get(key) for key in ROW_PARTS)
+        if len(parts) != len(self._parts_shown) or any(a is not b for a, b in zip(parts, self._parts_shown)):
+            self._parts_shown = parts
             self._show_rows(state)
         self.show_detail()
 
