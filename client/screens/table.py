@@ -106,7 +106,6 @@ class TableScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._rendered: dict[str, Any] = {}  # tab -> the state it last showed
-        self._around: tuple[Any, ...] = ()  # the parts of the state the labels and sidebar last showed
         self.writing = False  # the message box has (or is about to get) the focus
 
     def on_mount(self) -> None:
@@ -132,15 +131,10 @@ class TableScreen(Screen[None]):
         if self._rendered.get(active) is not state:  # states are immutable: same object, same picture
             self._rendered[active] = state
             self._panel(active).show(state)
-        # The labels, sidebar and hint read the view, the notes and what was read or seen: a
-        # reply to a question (a package's worth, say) changes none of them.
-        shown = (state.view, state.notes, state.read, state.changes_total, state.changes_seen,
-                 state.connection, self.has_class("-wide"))
-        if len(shown) != len(self._around) or any(a is not b for a, b in zip(shown, self._around)):
-            self._around = shown
-            self._labels(state)
-            self._sidebar(state)
-            set_text(self.query_one("#turn-hint", Static), turn_hint(state), fixed_size=True)
+        # Each text below is compared with the one shown and repainted only if it changed.
+        self._labels(state)
+        self._sidebar(state)
+        set_text(self.query_one("#turn-hint", Static), turn_hint(state), fixed_size=True)
 
     def _panel(self, tab: str) -> Any:
         return {"agenda": self.query_one(Agenda), "compose": self.query_one(Composer),
@@ -189,12 +183,20 @@ class TableScreen(Screen[None]):
             self._set_writing(False)
 
     def on_key(self, event: events.Key) -> None:
-        """A letter typed after the write key but before the cursor reached the box goes in it."""
-        if self.writing and not isinstance(self.focused, Input) and event.is_printable and event.character:
-            box = self.query_one("#say", MessageBox)
+        """A letter typed after the write key but before the cursor reached the box goes in it;
+        so does Enter, which sends it (it would otherwise go to the table that still has the focus)."""
+        if not self.writing or isinstance(self.focused, Input):
+            return
+        box = self.query_one("#say", MessageBox)
+        if event.key == "enter":
+            box.focus()
+            self.call_after_refresh(box.action_submit)
+        elif event.is_printable and event.character:
             box.insert_text_at_cursor(event.character)
-            event.stop()
-            event.prevent_default()
+        else:
+            return
+        event.stop()
+        event.prevent_default()
 
     def action_write(self) -> None:
         self._set_writing(True)

@@ -47,12 +47,17 @@ class MessagesPanel(Horizontal):
         self.channel = PUBLIC
         self._entries: list[tuple[str, str]] = []
         self._logged: tuple[str, int] = ("", 0)  # (channel, notes written) in the log
+        self._width = 60  # the log's width its lines were wrapped at (until it is laid out)
 
     def compose(self) -> ComposeResult:
         yield OptionList(id="channels")
         with Vertical(id="channel-pane"):
-            yield RichLog(id="channel-log", wrap=True, markup=True, auto_scroll=True)
+            yield RichLog(id="channel-log", wrap=True, markup=True, auto_scroll=True, min_width=20)
             yield MessageBox(placeholder="To everyone: m or Enter to write", id="say")
+
+    def on_resize(self) -> None:
+        if self.app.state.view:  # type: ignore[attr-defined]
+            self.show(self.app.state)  # type: ignore[attr-defined]  # rewraps the log to its width
 
     def channels(self, state: Any) -> list[str]:
         return list(state.channels())
@@ -88,21 +93,28 @@ class MessagesPanel(Horizontal):
         view = state.view
         notes = state.channel_notes(self.channel)
         log = self.query_one("#channel-log", RichLog)
+        # Lines are wrapped once, as they are written, at the log's own width (RichLog's default
+        # is at least 78 columns, wider than the log at 80x24, which cut every long line off);
+        # a new width rewrites the log.
+        width = log.scrollable_content_region.width or self._width
         channel, written = self._logged
-        if channel != self.channel or written > len(notes) or (written == 0 and notes):
-            log.clear()  # another channel, or the "no messages" line to replace
+        if (channel != self.channel or written > len(notes) or (written == 0 and notes)
+                or width != self._width):
+            self._width = width
+            log.clear()  # another channel or width, or the "no messages" line to replace
             written = max(0, len(notes) - SHOWN)
             if written:
-                log.write(f"[dim]… {written} earlier messages[/]")
+                log.write(f"[dim]… {written} earlier messages[/]", width=width)
             elif not notes:
-                log.write("[dim]No messages here yet.[/]")
+                log.write("[dim]No messages here yet.[/]", width=width)
             self._set_placeholder(view)
         for note in notes[written:]:
             who = fmt.delegation_name(view, note.get("sender"))
             if note.get("member"):  # a team member's words: say whose
                 who = f"{who} ({note['member']})" if note["kind"] != "team" else str(note["member"])
             style = "magenta" if note["kind"] == "announcement" else "b"
-            log.write(f"[dim]R{note.get('round', '')}[/] [{style}]{escape(who)}[/]: {escape(note['text'])}")
+            log.write(f"[dim]R{note.get('round', '')}[/] [{style}]{escape(who)}[/]: {escape(note['text'])}",
+                      width=width)
         self._logged = (self.channel, len(notes))
         if state.unread(self.channel) and self.is_on_screen:
             self.post_message(Happened(ChannelRead(self.channel)))
