@@ -234,6 +234,8 @@ class TableScreen(Screen[None]):
 
     def _focus_when_shown(self, widget: Any, tries: int = 40) -> None:
         """Focus `widget` once its tab is displayed (a hidden widget cannot take the focus)."""
+        if isinstance(widget, MessageBox) and not self.writing:
+            return  # sent or left meanwhile: a late retry must not put the cursor back in the box
         if widget.focusable:
             widget.focus()
         elif tries:
