@@ -103,13 +103,14 @@ BENCH_KEY = "bench" * 8  # the instructor key the benchmark's server is given
 
 def serve_parley(port: int, db: str) -> None:
     from server.net.access import Quotas
-    from server.net.server import ParleyServer
+    from server.net.server import ParleyServer, quiet_collector
 
     async def main() -> None:
         # The load comes from one address and opens classes of 100 rooms: lift those limits.
         srv = ParleyServer(db, port=port, instructor_key=BENCH_KEY, connections_per_address=None,
                            quotas=Quotas(classes=1000, rooms_per_class=100))
         await srv.start()
+        quiet_collector()  # as `parley serve` does
         print("READY", flush=True)
         await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
         await srv.stop()

@@ -101,7 +101,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 async def _serve(args: argparse.Namespace, db: Path, key: str, created: bool, directory: Path) -> None:
-    from server.net.server import ParleyServer  # websockets and sqlite only when serving
+    from server.net.server import ParleyServer, quiet_collector  # websockets and sqlite only when serving
     from server.runtime.catalogue import Catalogue
 
     catalogue = Catalogue()
@@ -113,6 +113,7 @@ async def _serve(args: argparse.Namespace, db: Path, key: str, created: bool, di
     srv = ParleyServer(db, host=args.host, port=args.port, catalogue=catalogue, instructor_key=key,
                        certfile=args.certfile, keyfile=args.keyfile, public_url=args.public_url)
     await srv.start()
+    quiet_collector()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
