@@ -149,9 +149,15 @@ async def test_amend_then_enter_opens_the_first_picker(srv: ParleyServer, tmp_pa
     app = player_app(srv, tmp_path, codes["upland"])
     async with app.run_test(size=(80, 24)) as pilot:
         await on_table(pilot, app)
-        await pilot.press("3", "a")
+        await pilot.press("3")
+        # `a` acts only on a proposal the player can see selected: wait for the row to be drawn.
+        await wait_until(pilot, lambda: app.screen.query_one("#tabs").active == "proposals"
+                         and app.screen.query_one("#proposal-list").selected() is not None,
+                         what="P1 selected on the proposals tab")
+        await pilot.press("a")
         await wait_until(pilot, lambda: app.screen.query_one("#tabs").active == "compose"
-                         and type(app.focused).__name__ == "Select", what="a focused picker")
+                         and type(app.focused).__name__ == "Select",
+                         what="a focused picker")
         assert app.screen.query_one("#composer").amends == "P1"
         await pilot.press("enter")
         await wait_until(pilot, lambda: type(app.focused).__name__ == "SelectOverlay", what="the options")

@@ -230,16 +230,18 @@ class TableScreen(Screen[None]):
                    "pressure": "#pressure-panel", "brief": "#brief-panel"}
         found = self.query(targets[tab])
         if found:
-            self._focus_when_shown(found.first())
+            self._focus_when_shown(found.first(), tab=tab)
 
-    def _focus_when_shown(self, widget: Any, tries: int = 40) -> None:
+    def _focus_when_shown(self, widget: Any, tries: int = 40, tab: str | None = None) -> None:
         """Focus `widget` once its tab is displayed (a hidden widget cannot take the focus)."""
         if isinstance(widget, MessageBox) and not self.writing:
             return  # sent or left meanwhile: a late retry must not put the cursor back in the box
+        if tab is not None and (tab != self.active_tab or self.writing):
+            return  # another tab was chosen meanwhile: a late retry must not take its focus
         if widget.focusable:
             widget.focus()
         elif tries:
-            self.set_timer(0.025, lambda: self._focus_when_shown(widget, tries - 1))
+            self.set_timer(0.025, lambda: self._focus_when_shown(widget, tries - 1, tab))
 
     def _shown_proposal(self, verb: str) -> dict[str, Any] | None:
         """The proposal the Proposals tab shows selected; from any other tab, none (and it opens)."""
