@@ -448,16 +448,19 @@ class Session:
         return [w.ClassReport(reply_to=m.id, class_=self.klass.id, report=report,
                               markdown=report_markdown(report))]
 
+    def _reader(self) -> tuple[Room, str | None]:
+        """The room this connection reads and as whom: its seat, or (an observer) none."""
+        if self.seat is not None:
+            return self.seat
+        if self.rooms and self.klass is None:
+            return self.rooms[0], None
+        raise Refusal("not_joined", "Join a seat or watch a room first.")
+
     async def on_fetch_since(self, m: w.FetchSince) -> list[Step]:
         """The "since you were here" summary, of the events this seat (or observer) may see."""
         from server.replay.since import since_summary
 
-        if self.seat is not None:
-            room, seat = self.seat
-        elif self.rooms and self.klass is None:
-            room, seat = self.rooms[0], None
-        else:
-            raise Refusal("not_joined", "Join a seat or watch a room first.")
+        room, seat = self._reader()
         # The client counts in its seat's own stream (see streams.py); the summary reads the log.
         summary = since_summary(room.log, seat, room.streams.log_seq(seat, room.log, m.since_seq))
         known = room.streams.count(seat)
@@ -487,12 +490,7 @@ class Session:
 
     async def on_fetch_notes(self, m: w.FetchNotes) -> list[Step]:
         """A seat's (or observer's) notes older than `before`, in parts that fit a frame."""
-        if self.seat is not None:
-            room, seat = self.seat
-        elif self.rooms and self.klass is None:
-            room, seat = self.rooms[0], None
-        else:
-            raise Refusal("not_joined", "Join a seat or watch a room first.")
+        room, seat = self._reader()
         pages = frames.note_pages(n for n in room.notes(seat) if n["seq"] < m.before) or [[]]
         return [w.Notes(reply_to=m.id, room=room.id, part=n + 1, parts=len(pages), notes=page)
                 for n, page in enumerate(pages)]
