@@ -220,28 +220,37 @@ class TableScreen(Screen[None]):
         if tabs.active == tab and not isinstance(self.focused, Input):
             self.call_after_refresh(self._focus_tab, tab)
 
-    def _focus_tab(self, tab: str | None) -> None:
-        """Keys act on what the tab shows: its table, list or text takes the focus (once the tab
-        is displayed: until then its widgets cannot take it, so try again after a refresh)."""
+    def _focus_tab(self, tab: str | None, tries: int = 40) -> None:
+        """Keys act on what the tab shows: its table, list or text takes the focus. Until the tab
+        is displayed its widgets cannot take it (Textual drops the request without a word), so
+        look again every 25 ms until the focus is seen inside the tab, for at most a second."""
         if tab is None or tab != self.active_tab or self.writing:
             return  # another tab was chosen meanwhile, or the message box is taking the focus
         targets = {"agenda": "#agenda-table", "compose": "#composer Select",
                    "proposals": "#proposal-table", "messages": "#channels",
                    "pressure": "#pressure-panel", "brief": "#brief-panel"}
+        if self._focus_is_in(tab):
+            return  # it arrived (or the player moved it within the tab: leave it there)
         found = self.query(targets[tab])
-        if found:
-            self._focus_when_shown(found.first(), tab=tab)
+        if found and found.first().focusable:
+            found.first().focus()
+        if tries:
+            self.set_timer(0.025, lambda: self._focus_tab(tab, tries - 1))
 
-    def _focus_when_shown(self, widget: Any, tries: int = 40, tab: str | None = None) -> None:
-        """Focus `widget` once its tab is displayed (a hidden widget cannot take the focus)."""
+    def _focus_is_in(self, tab: str) -> bool:
+        focused = self.focused
+        return focused is not None and any(node.id == tab for node in focused.ancestors_with_self)
+
+    def _focus_when_shown(self, widget: Any, tries: int = 40) -> None:
+        """Focus the message box once its tab is displayed (a hidden widget cannot take it)."""
         if isinstance(widget, MessageBox) and not self.writing:
             return  # sent or left meanwhile: a late retry must not put the cursor back in the box
-        if tab is not None and (tab != self.active_tab or self.writing):
-            return  # another tab was chosen meanwhile: a late retry must not take its focus
+        if self.focused is widget:
+            return
         if widget.focusable:
             widget.focus()
-        elif tries:
-            self.set_timer(0.025, lambda: self._focus_when_shown(widget, tries - 1, tab))
+        if tries:
+            self.set_timer(0.025, lambda: self._focus_when_shown(widget, tries - 1))
 
     def _shown_proposal(self, verb: str) -> dict[str, Any] | None:
         """The proposal the Proposals tab shows selected; from any other tab, none (and it opens)."""
