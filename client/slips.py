@@ -60,6 +60,16 @@ def default_web_url(server: str) -> str:
     return f"{scheme}://{parts.hostname or '127.0.0.1'}:8000/"
 
 
+def trust_hint(server_url: str) -> str:
+    """What a student must add for a TLS server (wss://) whose certificate a school's own
+    authority signed: the client trusts only the usual authorities unless given `--cafile`.
+    Empty for a ws:// server."""
+    if not server_url.startswith("wss://"):
+        return ""
+    return ("This server uses TLS (wss://): if its certificate comes from the school's own authority, "
+            "add --cafile FILE with the certificate file your facilitator gives you.")
+
+
 def opening(brief: str) -> str:
     """The brief's first lines, cut at a word near BRIEF_CHARACTERS."""
     text = " ".join(brief.split())
@@ -79,6 +89,7 @@ def slips_html(title: str, slips: Sequence[Slip], web_url: str, server_url: str)
 def _slip(title: str, slip: Slip, web_url: str, server_url: str, qr: str) -> str:
     e = html.escape
     command = f"parley play --server {server_url} --code {slip.code}"
+    trust = f'\n      <div class="label">{e(trust_hint(server_url))}</div>' if trust_hint(server_url) else ""
     return f"""<section class="slip">
   <div class="head"><span class="scenario">{e(title)}</span><span class="room">room {e(slip.room)}</span></div>
   <h2>{e(slip.delegation)}</h2>
@@ -86,7 +97,7 @@ def _slip(title: str, slip: Slip, web_url: str, server_url: str, qr: str) -> str
   <div class="join">
     <div><div class="label">Your join code</div><div class="code">{e(slip.code)}</div>
       <div class="label">Open in a browser</div><div class="url">{e(web_url)}</div>
-      <div class="label">or in a terminal</div><code>{e(command)}</code></div>
+      <div class="label">or in a terminal</div><code>{e(command)}</code>{trust}</div>
     <div class="qr">{qr}</div>
   </div>
   <p class="keep">The code works once. After joining, write down the rejoin code the game shows you.</p>

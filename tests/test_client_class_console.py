@@ -191,7 +191,7 @@ def test_the_overview_sorts_paused_before_quiet_and_ended_last() -> None:
 
 
 def test_slips_escape_every_text_and_skip_bots_and_absent_seats() -> None:
-    """A hostile delegation name and brief are escaped; bot and absent seats get no slip."""
+    """A hostile delegation name and brief are escaped; bot and absent seats get no slip; a wss:// server's slips say to pass --cafile, a ws:// one's do not."""
     view = {"seated": ["a", "b"], "controllers": {"b": "bot"},
             "scenario": {"delegations": [{"id": "a", "name": "<script>x</script>", "brief": "A & B <i>"},
                                          {"id": "b", "name": "Bot", "brief": ""},
@@ -202,3 +202,6 @@ def test_slips_escape_every_text_and_skip_bots_and_absent_seats() -> None:
     page = slips_html("T <b>", found, "http://10.0.0.5:8000/", "ws://10.0.0.5:8765")
     assert "<script>x" not in page and "&lt;script&gt;x&lt;/script&gt;" in page and "A &amp; B &lt;i&gt;" in page
     assert "T &lt;b&gt;" in page and "<svg" in page and "parley play --server ws://10.0.0.5:8765 --code A-2345AB" in page
+    assert "--cafile" not in page  # a plain ws:// server needs no certificate authority
+    tls_page = slips_html("T", found, "https://10.0.0.5:8000/", "wss://10.0.0.5:8765")
+    assert "parley play --server wss://10.0.0.5:8765 --code A-2345AB" in tls_page and "--cafile FILE" in tls_page

@@ -98,9 +98,10 @@ def test_host_prints_and_returns_the_public_url(tmp_path: Path, capsys: pytest.C
         proc.wait(timeout=20)
 
 
-async def test_the_console_code_screen_shows_the_address_the_server_gives(tmp_path: Path) -> None:
-    """The facilitator connects by 127.0.0.1; the code screen tells students the server's --public-url, not that."""
-    srv = ParleyServer(tmp_path / "p.db", public_url="ws://parley.school.example:9000")
+@pytest.mark.parametrize("public_url", ["ws://parley.school.example:9000", "wss://parley.school.example:9000"])
+async def test_the_console_code_screen_shows_the_address_the_server_gives(tmp_path: Path, public_url: str) -> None:
+    """The facilitator connects by 127.0.0.1; the code screen tells students the server's --public-url, not that (and, for wss://, to pass --cafile if the school's own authority signed its certificate)."""
+    srv = ParleyServer(tmp_path / "p.db", public_url=public_url)
     await srv.start()
     remember_key(srv)
     try:
@@ -117,8 +118,9 @@ async def test_the_console_code_screen_shows_the_address_the_server_gives(tmp_pa
             await wait_until(pilot, lambda: type(app.screen).__name__ == "CodesScreen", what="the codes")
             await pilot.pause()
             shown = " ".join(str(w.render()) for w in app.screen.query("Static"))
-            assert "parley play --server ws://parley.school.example:9000" in shown
+            assert f"parley play --server {public_url}" in shown
             assert srv.url not in shown
-            assert app.join_url == "ws://parley.school.example:9000"
+            assert app.join_url == public_url
+            assert ("--cafile" in shown) == public_url.startswith("wss://")
     finally:
         await srv.stop()

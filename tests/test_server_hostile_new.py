@@ -168,7 +168,7 @@ async def test_every_hostile_variant_of_the_new_messages_gets_a_named_error_and_
 
 
 async def test_open_class_team_options_are_checked_before_a_class_opens(server: ParleyServer) -> None:
-    """open_class's team_size/teams refuse text, bools, floats, 0, 99, unknown or hostile delegations, bot seats and a missing key, opening nothing."""
+    """open_class's team_size/teams refuse text, bools, floats, 0, 99, unknown or hostile delegations, bot seats, a missing key and both at once, opening nothing."""
     client = await Client.connect(server.url, "opener")
     key = server.instructor_key
     cases: list[tuple[dict[str, Any], str]] = [
@@ -179,10 +179,13 @@ async def test_open_class_team_options_are_checked_before_a_class_opens(server: 
         ({"teams": {HOSTILE: 2}, "key": key}, "unknown_delegation"),
         ({"teams": {"upland": 2}, "bots": ["upland"], "key": key}, "team_with_bot"),
         ({"teams": {"upland": 2}}, "bad_key"),
+        ({"teams": {"upland": 2}, "team_size": 3, "key": key}, "bad_message"),
     ]
     for options, code in cases:
         reply = await client.call("open_class", scenario="tutorial", **options)
         assert reply.get("code") == code, (options, reply)
+        if "teams" in options and "team_size" in options:  # both at once: the error names both
+            assert "team_size" in reply["message"] and "teams" in reply["message"], reply
         await _refused(client, reply)
     store = open_store(server.db_path)
     try:

@@ -19,6 +19,7 @@ from client import format as fmt
 from client.bigtext import big
 from client.cards import card_lines
 from client.class_overview import human_seats
+from client.slips import trust_hint
 from client.widgets.debrief import DebriefView
 from server.protocol import wire
 
@@ -213,6 +214,8 @@ class CodesScreen(ModalScreen[None]):
         server = getattr(self.app, "join_url", "")  # the address students reach, as the server says
         how = (f"Open [b]{escape(web_url)}[/b] in a browser, or run " if web_url else "Run ") + (
             f"[b]parley play --server {escape(server)}[/b]; then type your code.")
+        if trust_hint(server):
+            how += f"\n{escape(trust_hint(server))}"
         with VerticalScroll(classes="bigcode"):
             yield Static(how + f"  [dim]({len(seats)} seats; Esc closes)[/]\n")
             if len(seats) * self.BIG_LINES + 3 <= self.app.size.height:

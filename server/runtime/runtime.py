@@ -367,6 +367,10 @@ class Runtime:
         if unknown:
             raise Refusal("unknown_delegation", f"No seated delegation {unknown[0]!r} in {scenario.id} "
                                                 f"(seated: {', '.join(seated)}).")
+        if teams and team_size != 1:
+            raise Refusal("bad_message", f"Give team_size (members of every delegation) or teams (members of "
+                                         f"some, by id), not both: team_size {team_size} and teams for "
+                                         f"{', '.join(sorted(teams))[:80]}.")
         teams = dict(teams or {})
         unknown = [d for d in teams if d not in seated]
         if unknown:
