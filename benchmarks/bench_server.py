@@ -1,21 +1,30 @@
 """Benchmark: Parley's server against a bare websockets broadcast server, and the event log.
 
-    python benchmarks/bench_server.py [--rooms 400] [--seats 5] [--seconds 10]
+    python benchmarks/bench_server.py [--rooms 400] [--seats 5] [--seconds 10] [--runs 3] [--probe]
 
 Part 1, the event log: acknowledged appends per second into SQLite with synchronous=FULL, one
 event per transaction (one appender) and with group commit (one appender per room, each
 awaiting its own commit, all sharing the writer's transactions).
 
-Part 2, the same load on two servers, each in a child process of its own (so its memory is its
-own), driven by this process over real sockets on 127.0.0.1: ROOMS rooms of SEATS connections.
+Part 2, the same load on two servers, each in a child process of its own (so its memory and
+CPU time are its own), driven by this process over real sockets on 127.0.0.1: ROOMS rooms of
+SEATS connections to each.
 * bare: websockets only; a room's frame is broadcast as is (no validation, no storage).
 * parley: `ParleyServer`; istanbul-2022 with all five delegations seated; the command is a
   public statement (validated, stored with group commit, one filtered Update per seat).
 Two loads: a classroom pace (each room sends a command every 1/RATE s) and saturation (each
-room sends its next command as soon as all its seats have the last one). Latency: from a
-command sent to every seat of the room having received its result. Bytes per update: the
-mean size of the frames that bring a seat a command's result, and (Parley) of the updates a
-facilitator watching one class of 100 rooms receives meanwhile.
+room sends its next command as soon as all its seats have the last one). Both servers are up
+and connected throughout, and each load runs RUNS times alternating bare, Parley, bare...: the
+figures compared are the medians, so a swing in the machine's other load falls on both alike.
+Latency: from a command sent to every seat of the room having received its result. Bytes per
+update: the mean size of the frames that bring a seat a command's result, and (Parley) of the
+updates a facilitator watching one class of 100 rooms receives meanwhile.
+
+What the load generator managed is printed beside each run (commands/s asked and done, its
+CPU share and its own event loop's lateness): on 2 cores it shares the machine with the server
+under test, and a generator that falls behind inflates every latency it measures.
+`--probe` times both servers' event loops the same way (benchmarks/loop_probe.py): loop lag,
+the stacks running through stalls, sampled stacks, the garbage collector's pauses.
 """
 
 from __future__ import annotations
@@ -75,7 +84,7 @@ async def bench_store(db: Path, appenders: int, seconds: float) -> tuple[float, 
 # ================================================================ part 2: the servers
 
 
-def serve_bare(port: int) -> None:
+def serve_bare(port: int, probe: bool) -> None:
     from websockets.asyncio.server import broadcast, serve
 
     rooms: dict[str, set[Any]] = {}
@@ -92,8 +101,7 @@ def serve_bare(port: int) -> None:
 
     async def main() -> None:
         async with serve(handler, "127.0.0.1", port, compression=None, max_size=2**16):
-            print("READY", flush=True)
-            await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+            await _obey_parent(probe)
 
     asyncio.run(main())
 
@@ -101,7 +109,7 @@ def serve_bare(port: int) -> None:
 BENCH_KEY = "bench" * 8  # the instructor key the benchmark's server is given
 
 
-def serve_parley(port: int, db: str) -> None:
+def serve_parley(port: int, db: str, probe: bool) -> None:
     from server.net.access import Quotas
     from server.net.server import ParleyServer, quiet_collector
 
@@ -111,11 +119,57 @@ def serve_parley(port: int, db: str) -> None:
                            quotas=Quotas(classes=1000, rooms_per_class=100))
         await srv.start()
         quiet_collector()  # as `parley serve` does
-        print("READY", flush=True)
-        await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+        await _obey_parent(probe, srv)
         await srv.stop()
 
     asyncio.run(main())
+
+
+async def _obey_parent(probe: bool, parley: Any = None) -> None:
+    """A server child's side of the talk with this script: READY once listening; then, with
+    `probe`, `begin`/`end` lines around each measured load (`end` answers REPORT and the
+    loop probe's JSON, see loop_probe.py); end of input: stop."""
+    loop = asyncio.get_running_loop()
+    watch = None
+    if probe:
+        from loop_probe import LoopProbe
+
+        watch = LoopProbe(loop)
+        if parley is not None:
+            _time_parley(watch, parley)
+    print("READY", flush=True)
+    while line := await loop.run_in_executor(None, sys.stdin.readline):
+        if watch is not None and line.strip() == "begin":
+            watch.begin()
+        elif watch is not None and line.strip() == "end":
+            print("REPORT " + json.dumps(watch.end()), flush=True)
+
+
+def _time_parley(watch: Any, srv: Any) -> None:
+    """With --probe: time each frame a Parley connection handles (from its parse to its last
+    write: the server's own share of a command's latency, its queueing before the read aside)
+    and each commit awaited (from the store's append to its future settled on the loop)."""
+    from server.net.session import Session
+
+    handle, store = Session._one, srv.runtime.store
+
+    async def timed_one(self: Any, frame: Any) -> bool:
+        began = time.perf_counter()
+        try:
+            return await handle(self, frame)
+        finally:
+            watch.timed("a frame handled (parse to reply)", time.perf_counter() - began)
+
+    append = store.append
+
+    def timed_append(*args: Any, **kwargs: Any) -> Any:
+        began = time.perf_counter()
+        future = append(*args, **kwargs)
+        future.add_done_callback(lambda _: watch.timed("a commit awaited", time.perf_counter() - began))
+        return future
+
+    Session._one = timed_one  # type: ignore[method-assign]
+    store.append = timed_append
 
 
 def cpu_seconds(pid: int) -> float:
@@ -303,58 +357,134 @@ async def watch_class(url: str, token: str) -> Any:
     return ws
 
 
-async def run_load(load: Load, seconds: float, interval: float | None, pid: int) -> dict[str, float]:
+def own_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+async def run_load(load: Load, seconds: float, interval: float | None, server: Server,
+                   generator: Any) -> dict[str, Any]:
+    """One measured load on one server: its figures, and what the load generator (this
+    process) managed meanwhile, so an overloaded generator shows."""
     load.deliveries, load.latencies, load.timeouts = 0, [], 0
     load.delivered_bytes = load.facilitator_updates = load.facilitator_bytes = 0
     warmup = min(2.0, seconds / 4)
     until = time.perf_counter() + warmup + seconds
     loops = [asyncio.ensure_future(room_loop(load, r, until, interval)) for r in load.rooms]
     await asyncio.sleep(warmup)
+    server.begin()
+    generator.begin()
     load.counting = True
-    began, cpu = time.perf_counter(), cpu_seconds(pid)
+    began, cpu, own = time.perf_counter(), cpu_seconds(server.pid), own_cpu_seconds()
     await asyncio.gather(*loops)
     load.counting = False
-    elapsed, cpu = time.perf_counter() - began, cpu_seconds(pid) - cpu
+    elapsed, cpu, own = time.perf_counter() - began, cpu_seconds(server.pid) - cpu, own_cpu_seconds() - own
+    watched = generator.end()
     lat = sorted(load.latencies) or [float("nan")]
     return {"deliveries_per_s": load.deliveries / elapsed, "commands_per_s": len(load.latencies) / elapsed,
+            "commands_asked_per_s": len(load.rooms) / interval if interval else float("nan"),
             "p50_ms": 1000 * lat[len(lat) // 2], "p99_ms": 1000 * lat[min(len(lat) - 1, int(len(lat) * 0.99))],
             "timeouts": load.timeouts, "server_cpu_us_per_delivery": 1e6 * cpu / max(load.deliveries, 1),
+            "server_cpu_share": cpu / elapsed, "generator_cpu_share": own / elapsed,
+            "generator_lag_p99_ms": watched["loop_lag_ms"]["p99"],
             "bytes_per_seat_update": load.delivered_bytes / max(load.deliveries, 1),
-            "bytes_per_facilitator_update": load.facilitator_bytes / max(load.facilitator_updates, 1)}
+            "bytes_per_facilitator_update": load.facilitator_bytes / max(load.facilitator_updates, 1),
+            "probe": server.end()}
 
 
-async def bench_server(kind: str, args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
-    port = _free_port()
-    cmd = [sys.executable, __file__, "--serve", kind, "--port", str(port), "--db", str(workdir / f"{kind}.db")]
-    child = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        assert child.stdout is not None and child.stdout.readline().strip() == "READY"
-        idle = rss_mb(child.pid)
-        url = f"ws://127.0.0.1:{port}"
-        rooms = await (connect_bare if kind == "bare" else connect_parley)(url, args.rooms, args.seats)
-        load = Load(rooms, kind)
-        readers = [asyncio.ensure_future(reader(load, r, ws)) for r in rooms for ws in r.seats]
-        facilitator = await watch_class(url, FACILITATOR_TOKENS[0]) if kind == "parley" else None
-        if facilitator is not None:
-            readers.append(asyncio.ensure_future(facilitator_reader(load, facilitator)))
-        connected = rss_mb(child.pid)
-        classroom = await run_load(load, args.seconds, 1 / args.rate, child.pid)
-        saturated = await run_load(load, args.seconds, None, child.pid)
-        peak = rss_mb(child.pid)
-        await asyncio.gather(*(ws.close() for r in rooms for ws in r.seats))
-        if facilitator is not None:
-            await facilitator.close()
-        await asyncio.gather(*readers, return_exceptions=True)
-        return {"kind": kind, "connections": sum(len(r.seats) for r in rooms), "rss_idle_mb": idle,
-                "rss_connected_mb": connected, "rss_after_load_mb": peak,
-                "classroom": classroom, "saturated": saturated}
-    finally:
-        if child.stdin:
-            child.stdin.close()
+class Server:
+    """A server under test in a child process of its own (bare and Parley the same way)."""
+
+    def __init__(self, kind: str, workdir: Path, probe: bool) -> None:
+        self.kind, self.probe = kind, probe
+        self.port = _free_port()
+        cmd = [sys.executable, __file__, "--serve", kind, "--port", str(self.port),
+               "--db", str(workdir / f"{kind}.db"), *(["--probe"] if probe else [])]
+        self.child = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        assert self.child.stdout is not None and self.child.stdout.readline().strip() == "READY"
+        self.pid = self.child.pid
+        self.url = f"ws://127.0.0.1:{self.port}"
+
+    def begin(self) -> None:
+        if self.probe:
+            self._tell("begin")
+
+    def end(self) -> dict[str, Any] | None:
+        if not self.probe:
+            return None
+        self._tell("end")
+        assert self.child.stdout is not None
+        line = self.child.stdout.readline()
+        assert line.startswith("REPORT "), line
+        return json.loads(line[len("REPORT "):])  # type: ignore[no-any-return]
+
+    def _tell(self, line: str) -> None:
+        assert self.child.stdin is not None
+        self.child.stdin.write(line + "\n")
+        self.child.stdin.flush()
+
+    def stop(self) -> None:
+        if self.child.stdin:
+            self.child.stdin.close()
         try:
-            child.wait(30)
+            self.child.wait(30)
         except subprocess.TimeoutExpired:
-            child.kill()
+            self.child.kill()
+
+
+async def bench_servers(args: argparse.Namespace, workdir: Path) -> list[dict[str, Any]]:
+    """Both servers at once, each in its own process, both loaded with all their connections;
+    the measured loads alternate between them (bare, Parley, bare, Parley...) `runs` times, so
+    a change in the machine's other load falls on both alike."""
+    from loop_probe import LoopProbe
+
+    generator = LoopProbe(asyncio.get_running_loop(), sample=False)
+    servers = [Server(kind, workdir, args.probe) for kind in ("bare", "parley")]
+    results: list[dict[str, Any]] = []
+    readers: list[asyncio.Future[Any]] = []
+    loads: list[Load] = []
+    closing: list[Any] = []
+    try:
+        for server in servers:
+            idle = rss_mb(server.pid)
+            connect = connect_bare if server.kind == "bare" else connect_parley
+            rooms = await connect(server.url, args.rooms, args.seats)
+            load = Load(rooms, server.kind)
+            readers += [asyncio.ensure_future(reader(load, r, ws)) for r in rooms for ws in r.seats]
+            closing += [ws for r in rooms for ws in r.seats]
+            if server.kind == "parley":
+                facilitator = await watch_class(server.url, FACILITATOR_TOKENS[0])
+                readers.append(asyncio.ensure_future(facilitator_reader(load, facilitator)))
+                closing.append(facilitator)
+            loads.append(load)
+            results.append({"kind": server.kind, "connections": sum(len(r.seats) for r in rooms),
+                            "rss_idle_mb": idle, "rss_connected_mb": rss_mb(server.pid),
+                            "classroom_runs": [], "saturated_runs": []})
+        for name, interval in (("classroom", 1 / args.rate), ("saturated", None)):
+            for _ in range(args.runs):
+                for server, load, result in zip(servers, loads, results):
+                    result[f"{name}_runs"].append(await run_load(load, args.seconds, interval, server, generator))
+        for server, result in zip(servers, results):
+            result["rss_after_load_mb"] = rss_mb(server.pid)
+            for name in ("classroom", "saturated"):
+                result[name] = median_run(result[f"{name}_runs"])
+        await asyncio.gather(*(ws.close() for ws in closing))
+        await asyncio.gather(*readers, return_exceptions=True)
+        return results
+    finally:
+        for server in servers:
+            server.stop()
+
+
+def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each figure's median over the runs (timeouts: their sum)."""
+    merged: dict[str, Any] = {}
+    for key in runs[0]:
+        if key == "probe":
+            continue
+        values = sorted(r[key] for r in runs)
+        merged[key] = sum(values) if key == "timeouts" else values[len(values) // 2]
+    return merged
 
 
 def _free_port() -> int:
@@ -377,22 +507,32 @@ def report(results: list[dict[str, Any]], store: dict[str, Any], args: argparse.
     print(f"  one event per transaction, 1 writer : {store['serial']:>9,.0f} acknowledged events/s")
     print(f"  group commit, {args.rooms} concurrent rooms : {store['group']:>9,.0f} acknowledged events/s "
           f"(mean {store['batch']:.0f} events per transaction)")
+    print(f"\nServers: each in a child process; {args.runs} runs of {args.seconds:g} s per load, alternating "
+          "bare and Parley; the load generator is this process (gen cpu: its share of one core; gen lag: "
+          "its own event loop's p99 lateness, which adds to every latency measured).")
     for load in ("classroom", "saturated"):
-        title = (f"a command every {1 / args.rate:g} s per room" if load == "classroom"
-                 else "saturation: each room's next command as soon as the last one is delivered")
+        title = (f"a command every {1 / args.rate:g} s per room ({args.rooms * args.rate:,.0f} commands/s asked)"
+                 if load == "classroom" else
+                 "saturation: each room's next command as soon as the last one is delivered")
         print(f"\n{args.rooms} rooms x {args.seats} seats, {title}:")
-        print(f"  {'server':<8} {'deliveries/s':>13} {'commands/s':>11} {'p50 ms':>8} {'p99 ms':>8} {'timeouts':>9}")
+        print(f"  {'server':<8} {'run':>6} {'deliveries/s':>13} {'commands/s':>11} {'p50 ms':>8} {'p99 ms':>8} "
+              f"{'timeouts':>9} {'srv cpu':>8} {'gen cpu':>8} {'gen lag':>8}")
         for r in results:
-            m = r[load]
-            print(f"  {r['kind']:<8} {m['deliveries_per_s']:>13,.0f} {m['commands_per_s']:>11,.0f} "
-                  f"{m['p50_ms']:>8.1f} {m['p99_ms']:>8.1f} {m['timeouts']:>9}")
+            runs = r[f"{load}_runs"]
+            for n, m in [*enumerate(runs, 1), ("median", r[load])]:
+                if n == "median" and len(runs) == 1:
+                    continue
+                print(f"  {r['kind']:<8} {n:>6} {m['deliveries_per_s']:>13,.0f} {m['commands_per_s']:>11,.0f} "
+                      f"{m['p50_ms']:>8.1f} {m['p99_ms']:>8.1f} {m['timeouts']:>9} "
+                      f"{100 * m['server_cpu_share']:>7.0f}% {100 * m['generator_cpu_share']:>7.0f}% "
+                      f"{m['generator_lag_p99_ms']:>6.1f}ms")
     print("\nBytes per update, classroom pace (mean frame bringing a command's result):")
     for r in results:
         m = r["classroom"]
         extra = (f", facilitator of {min(100, args.rooms)} rooms {m['bytes_per_facilitator_update']:,.0f} B"
                  if r["kind"] == "parley" else "")
         print(f"  {r['kind']:<8} seat {m['bytes_per_seat_update']:,.0f} B{extra}")
-    print("\nServer CPU per delivery (user + system time of the server process / deliveries):")
+    print("\nServer CPU per delivery (user + system time of the server process / deliveries; median):")
     for r in results:
         print(f"  {r['kind']:<8} classroom {r['classroom']['server_cpu_us_per_delivery']:,.0f} us, "
               f"saturated {r['saturated']['server_cpu_us_per_delivery']:,.0f} us")
@@ -401,7 +541,7 @@ def report(results: list[dict[str, Any]], store: dict[str, Any], args: argparse.
     def saturated(figure: str) -> float:
         return float(parley["saturated"][figure] / bare["saturated"][figure])
 
-    print("\nRatios, Parley to bare (targets: p99 <= 2, memory <= 2, saturated deliveries >= 0.5):")
+    print("\nRatios, Parley to bare, of the medians (targets: p99 <= 2, memory <= 2, saturated deliveries >= 0.5):")
     print(f"  classroom p99 {parley['classroom']['p99_ms'] / bare['classroom']['p99_ms']:.2f}, "
           f"memory after the loads {parley['rss_after_load_mb'] / bare['rss_after_load_mb']:.2f} "
           f"(with the connections {parley['rss_connected_mb'] / bare['rss_connected_mb']:.2f}), "
@@ -411,6 +551,14 @@ def report(results: list[dict[str, Any]], store: dict[str, Any], args: argparse.
     for r in results:
         print(f"  {r['kind']:<8} idle {r['rss_idle_mb']:.0f} MB, with {r['connections']} connections "
               f"{r['rss_connected_mb']:.0f} MB, after the loads {r['rss_after_load_mb']:.0f} MB")
+    if args.probe:
+        from loop_probe import print_report
+
+        for r in results:
+            for load in ("classroom", "saturated"):
+                print_report(f"{r['kind']}, {load} (last run)", r[f"{load}_runs"][-1]["probe"])
+    print(f"\nMachine load average while measuring: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
+          f"(1, 5, 15 min; {os.cpu_count()} cores)")
 
 
 async def main(args: argparse.Namespace) -> None:
@@ -420,7 +568,7 @@ async def main(args: argparse.Namespace) -> None:
         serial, _ = await bench_store(workdir / "serial.db", 1, 3)
         group, batch = await bench_store(workdir / "group.db", args.rooms, 3)
         store = {"serial": serial, "group": group, "batch": batch}
-        results = [await bench_server(kind, args, workdir) for kind in ("bare", "parley")]
+        results = await bench_servers(args, workdir)
         report(results, store, args)
         if args.json:
             print(json.dumps({"store": store, "servers": results}, indent=2))
@@ -434,6 +582,11 @@ if __name__ == "__main__":
     parser.add_argument("--seats", type=int, default=5, choices=range(1, 6))
     parser.add_argument("--seconds", type=float, default=10.0, help="length of each measured load")
     parser.add_argument("--rate", type=float, default=0.5, help="classroom pace: commands per second per room")
+    parser.add_argument("--runs", type=int, default=3,
+                        help="measured runs of each load per server (the medians are compared)")
+    parser.add_argument("--probe", action="store_true",
+                        help="time both servers' event loops: loop lag, stalls and what ran through them, "
+                             "sampled stacks, garbage-collector pauses (benchmarks/loop_probe.py)")
     parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
     parser.add_argument("--serve", choices=("bare", "parley"), help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
@@ -441,9 +594,9 @@ if __name__ == "__main__":
     cli = parser.parse_args()
     if cli.serve == "bare":
         _raise_file_limit()
-        serve_bare(cli.port)
+        serve_bare(cli.port, cli.probe)
     elif cli.serve == "parley":
         _raise_file_limit()
-        serve_parley(cli.port, cli.db)
+        serve_parley(cli.port, cli.db, cli.probe)
     else:
         asyncio.run(main(cli))
