@@ -47,7 +47,7 @@ async def test_pause_resume_and_extend(tmp_path: Path) -> None:
         assert (await fac.command({"type": "extend", "seconds": 10}, room=rid))["type"] == "ack"
         assert room.game.state.deadline == pytest.approx(deadline + 10)
         clock.advance(remaining + 41)  # running again, the timer does fire past the deadline
-        room.timer.reschedule()  # (it would see the time itself within LOOK_AGAIN seconds)
+        room.timer.wake()  # (it would see the time itself within LOOK_AGAIN seconds)
         await seats["upland"].wait_for(lambda f: f["type"] == "update" and f["view"]["phase"] != "negotiation")
     finally:
         await server.stop()

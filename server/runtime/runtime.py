@@ -130,7 +130,7 @@ class Runtime:
     def wake_timers(self) -> None:
         """Every room's timer looks at its deadline again now (after the clock jumped)."""
         for room in self.rooms.values():
-            room.timer.reschedule()
+            room.timer.wake()
 
     async def stop(self) -> None:
         for room in list(self.rooms.values()):
@@ -300,10 +300,10 @@ class Runtime:
             self._tokens.pop(seat.token_hash, None)
         seat.code, seat.token_hash = code, None
         self._codes[code_key(code)] = (room.id, delegation, member)
-        room.evict(delegation, "seat_revoked", "The facilitator gave this seat a fresh join code, so this "
+        room.audience.evict(delegation, "seat_revoked", "The facilitator gave this seat a fresh join code, so this "
                                                "connection's token no longer works. Join with the new code.",
-                   member=member)
-        room.announce_presence()
+                            member=member)
+        room.audience.announce_presence()
         return code
 
     def _new_code(self, room: Room, delegation: str) -> str:
@@ -334,7 +334,7 @@ class Runtime:
             self._codes[code_key(slot.code)] = (room.id, delegation, slot.member)
         for n in sorted(slots):  # members who joined before the seat was a team now count as one
             await self.record_member(room, delegation, n)
-        room.announce_presence()
+        room.audience.announce_presence()
 
     # ------------------------------------------------------------ classes
 

@@ -5,6 +5,10 @@ the actor "clock". This task sleeps until the current phase's deadline (or until
 says something changed: `reschedule()` is called after every batch of events, so a pause,
 resume, extension or phase change takes effect at once) and then submits the tick through
 the room's one path for commands. A paused, ended or untimed game sleeps until woken.
+`reschedule()` wakes the task only when what it sleeps towards (the deadline, paused, ended)
+is not what the game now says: most batches (statements, messages) change none of it, and
+waking 1,600 rooms' timers for each of them was a task switch and a new wait per command.
+`wake()` always wakes it (the clock itself moved).
 
 A game with a schedule runs over days, so the timer never sleeps longer than `LOOK_AGAIN`
 seconds at once (a wall clock set forward, a laptop waking, keep the deadline honest), and a
@@ -48,13 +52,24 @@ class RoomTimer:
         self._clock = clock
         self._changed = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._sleeping_for: tuple[object, ...] | None = None  # the state the task last looked at
 
     def start(self) -> None:
         if self._task is None:
             self._task = asyncio.get_running_loop().create_task(self._run(), name=f"timer {self._room.id}")
 
     def reschedule(self) -> None:
+        """Wake the task if the deadline, the pause or the end changed since it last looked."""
+        if self._watched() != self._sleeping_for:
+            self._changed.set()
+
+    def wake(self) -> None:
+        """Wake the task whatever changed (the clock moved)."""
         self._changed.set()
+
+    def _watched(self) -> tuple[object, ...]:
+        state = self._room.game.state
+        return state.ended, state.paused, state.deadline
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -75,6 +90,7 @@ class RoomTimer:
     async def _run(self) -> None:
         while True:
             self._changed.clear()
+            self._sleeping_for = self._watched()
             delay = self.delay()
             if delay is None or delay > 0:
                 try:
