@@ -9,6 +9,7 @@ from typing import Any
 
 from client.connection import Connection
 from client.state import ConnectionChanged
+from server.net.fanout import audience_of
 from server.net.server import ParleyServer
 from server.protocol.wire import CLOSE_SEAT_LOST
 from server.runtime.limits import ADDRESS_FAILURES, BURST, JoinGuard
@@ -124,7 +125,7 @@ async def test_one_live_connection_per_seat(server: ParleyServer) -> None:
     assert told["code"] == "seat_replaced" and "another connection" in told["message"]
     assert await first.closed() == CLOSE_SEAT_LOST
     room = server.runtime.room(opened["rooms"][0]["room"])  # type: ignore[union-attr]
-    assert sum(1 for s in room._subscribers if s.seat == "upland") == 1
+    assert audience_of(room).count("upland") == 1
     assert (await second.command({"type": "make_statement", "text": "Only me."}))["type"] == "ack"
 
 

@@ -47,6 +47,7 @@ from server.engine.events import FACILITATOR_FOREVER, TEAM_PRIVATE
 from server.engine.views import log_view
 from server.net import frames
 from server.net.access import Access
+from server.net.fanout import audience_of
 from server.protocol import wire as w
 from server.runtime import Refusal, Room, Runtime
 from server.runtime.limits import TokenBucket
@@ -61,7 +62,8 @@ LOG_PART_EVENTS = 400  # events per GameLog frame: a few hundred KB at most
 
 
 class Outbox:
-    """This connection as a room subscriber: its seat, a synchronous write, and its eviction."""
+    """This connection as a room's subscriber (server/net/fanout.py): its seat, a synchronous
+    write, and its eviction."""
 
     __slots__ = ("ws", "seat", "_on_evict", "held", "member")  # one per connection: no __dict__
 
@@ -205,13 +207,13 @@ class Session:
             self.outbox = Outbox(self.ws, seat, self._evicted, held, self.member)
             self.rooms = rooms
             for room in rooms:
-                room.subscribe(self.outbox)
+                audience_of(room).add(self.outbox)
         return subscribe
 
     def _leave(self) -> None:
         if self.outbox is not None:
             for room in self.rooms:
-                room.unsubscribe(self.outbox)
+                audience_of(room).remove(self.outbox)
         self.outbox, self.rooms = None, []
 
     def _facilitated_room(self, room_id: str | None) -> Room:
@@ -371,7 +373,7 @@ class Session:
                               head=team is not None and team.head == self.member, action=m.action,
                               proposal=proposal.id if proposal else None,
                               terms=dict(proposal.terms) if proposal else {})
-        room.share_intent(delegation, self.member, w.encode(intent).encode(), active=m.action is not None)
+        audience_of(room).share_intent(delegation, self.member, w.encode(intent).encode(), active=m.action is not None)
         return [w.Ack(reply_to=m.id)]
 
     async def on_assign_bot(self, m: w.AssignBot) -> list[Step]:

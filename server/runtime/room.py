@@ -12,13 +12,15 @@ Commands of one room are serialised by a lock, so a room's events are stored and
 in order and every view sent describes a committed state; different rooms run in parallel
 and share the store's commits.
 
-Delivering tells each *subscriber* (a connection watching as a seat, the facilitator or an
-observer) what its seat may know of the batch: a `SeatUpdate` with only the events its seat
-may see, numbered in its own stream, and its whole view after them — built once per distinct
-seat. A seat that sees none of a batch's events gets nothing for it (it must not even learn
-that a private message passed between two others). Turning a `SeatUpdate` into frames — only
-the parts of the view that changed for that connection, pages that fit a client's limit — and
-writing them is the network adapter's job (server/net/frames.py), not the room's.
+Delivering hands the batch to the room's `audience`: the network adapter's registry of who is
+connected (server/net/fanout.py), which asks `seat_updates` for what each seat with
+connections may know of it — a `SeatUpdate` with only the events its seat may see, numbered in
+its own stream, and its whole view after them, built once per distinct seat. A seat that sees
+none of a batch's events gets nothing for it (it must not even learn that a private message
+passed between two others). Keeping the connections, presence, eviction and a team's shared
+intents, turning a `SeatUpdate` into frames (only the parts of the view that changed for that
+connection, pages that fit a client's limit) and writing them are the adapter's, not the
+room's.
 
 `command(actor, id, command)` wraps `submit` for the network: it answers with an encoded
 `Ack` or `Error` and remembers the answer per (actor, id), so a command re-sent after a
@@ -32,15 +34,15 @@ import asyncio
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from server.engine import FACILITATOR, Game, RuleViolation, dump_event
 from server.engine.commands import CommandBase
-from server.engine.events import EventBase, HeadChanged
+from server.engine.events import EventBase
 from server.engine.views import NOTES_ONLY, Seat, event_view, notes_for
-from server.protocol.wire import Ack, Error, MemberInfo, PresenceChanged, SeatInfo, TeamIntent, encode
+from server.protocol.wire import Ack, Error, MemberInfo, SeatInfo, encode
 from server.runtime.streams import SeatStreams
 from server.runtime.timer import RoomTimer
 from server.store import EventRow, GameStatus, Store
@@ -48,7 +50,6 @@ from server.store import EventRow, GameStatus, Store
 log = logging.getLogger(__name__)
 
 Listener = Callable[[list[EventBase]], None]
-_ROSTER_EVENTS = frozenset({"member_joined", "head_changed"})
 REPLIES_PER_ACTOR = 256
 
 
@@ -75,19 +76,33 @@ class SeatUpdate:
     """Scratch space for the adapter shared by the batch's every SeatUpdate (encoded events)."""
 
 
-class Subscriber(Protocol):
-    """A connection's stake in a room: who it is (`seat`) and how to hand it what it may know."""
+class Audience(Protocol):
+    """Who is connected to a room (the network adapter's, server/net/fanout.py): told of each
+    committed batch, asked who is connected, told to close a seat's connections."""
 
-    seat: str | None  # a delegation id, FACILITATOR, or None for an observer
-    member: int  # which member of the seat's team (1 for a one-person seat)
+    def deliver(self, events: list[EventBase]) -> None: ...
 
-    def deliver(self, frame: bytes) -> None: ...
+    def connected(self, delegation: str, member: int | None = None) -> bool: ...
 
-    def send_update(self, update: SeatUpdate) -> None:
-        """Write `update` to the connection (the adapter frames it)."""
+    def evict(self, delegation: str, code: str, message: str, member: int | None = None) -> None: ...
 
-    def evict(self, code: str, message: str) -> None:
-        """This connection no longer holds its seat: tell it why (an error `code`) and close it."""
+    def announce_presence(self) -> None: ...
+
+
+class Nobody:
+    """The audience of a room nobody has connected to."""
+
+    def deliver(self, events: list[EventBase]) -> None:
+        pass
+
+    def connected(self, delegation: str, member: int | None = None) -> bool:
+        return False
+
+    def evict(self, delegation: str, code: str, message: str, member: int | None = None) -> None:
+        pass
+
+    def announce_presence(self) -> None:
+        pass
 
 
 @dataclass
@@ -134,13 +149,12 @@ class Room:
         for slot in sorted(seats, key=lambda s: s.member):
             self.members.setdefault(slot.delegation, {})[slot.member] = slot
         self.seats = {d: slots[min(slots)] for d, slots in self.members.items()}
-        self.intents: dict[str, tuple[int, bytes]] = {}  # delegation -> (member, frame): what its head is about to do
         self.streams = SeatStreams([d.id for d in game.state.scenario.delegations], log_)
         self.bots: dict[str, Any] = {}  # delegation -> BotHandle
         self._store = store
         self._clock = clock
         self._lock = asyncio.Lock()
-        self._subscribers: set[Subscriber] = set()
+        self.audience: Audience = Nobody()  # who is connected: the network adapter sets it
         self._listeners: list[Listener] = []
         self._replies: dict[str, OrderedDict[str, str | asyncio.Future[str]]] = {}
         self.timer = RoomTimer(self, clock)
@@ -239,14 +253,9 @@ class Room:
         other listeners hear of it, and the timer looks at the (perhaps new) deadline."""
         self.log.extend(events)
         self.streams.extend(events)
-        self._broadcast(events)
+        self.audience.deliver(events)
         self._notify(events)
         self.timer.reschedule()
-        if any(e.type in _ROSTER_EVENTS for e in events):  # presence shows who leads each team
-            self.announce_presence()
-        for e in events:
-            if isinstance(e, HeadChanged):  # an intent shared as (or to) the old head no longer holds
-                self.drop_intent(e.delegation)
 
     async def command(self, actor: str, command_id: str, command: CommandBase, member: int | None = None) -> str:
         """Submit a client's command once per (actor, id) — per team member, for a team's
@@ -309,65 +318,14 @@ class Room:
             except Exception:  # a listener's bug must not stop the room
                 log.exception("listener %r failed in room %s", fn, self.id)
 
-    def subscribe(self, sub: Subscriber) -> None:
-        """Add a connection; a seat (a team's member) has one live connection, so one already
-        holding it is closed."""
-        if sub.seat is not None and sub.seat != FACILITATOR:
-            self.evict(sub.seat, "seat_replaced", "This seat was opened on another connection, so this "
-                                                  "one is closed. If that was not you, ask the facilitator "
-                                                  "for a fresh code.", member=sub.member)
-        self._subscribers.add(sub)
-        intent = self.intents.get(sub.seat) if sub.seat is not None else None
-        if intent is not None and intent[0] != sub.member:
-            sub.deliver(intent[1])  # a member who comes in sees what the head is about to sign
-        self.announce_presence()
-
-    def evict(self, delegation: str, code: str, message: str, member: int | None = None) -> None:
-        """Close every connection holding `delegation`'s seat (only member `member`'s, if
-        given), telling each why."""
-        for sub in [s for s in self._subscribers
-                    if s.seat == delegation and (member is None or s.member == member)]:
-            self._subscribers.discard(sub)
-            self.drop_intent(delegation, sub.member)
-            sub.evict(code, message)
-
-    def share_intent(self, delegation: str, member: int, frame: bytes, active: bool) -> None:
-        """What a team member is about to do (the head's sign confirmation, say) — or, not
-        `active`, no longer — to the other members of the same delegation only. Kept in
-        memory while active, so a member who comes in sees it too; never stored."""
-        if active:
-            self.intents[delegation] = (member, frame)
-        elif self.intents.get(delegation, (0, b""))[0] == member:
-            del self.intents[delegation]
-        for sub in list(self._subscribers):
-            if sub.seat == delegation and sub.member != member:
-                sub.deliver(frame)
-
-    def drop_intent(self, delegation: str, member: int | None = None) -> None:
-        """`delegation`'s shared intent (only member `member`'s, if given) no longer holds —
-        its member left, or the lead changed: the other members are told it is withdrawn, so
-        nobody is shown a sign that will not come, or a head who no longer leads."""
-        held = self.intents.get(delegation)
-        if held is None or (member is not None and held[0] != member):
-            return
-        roster = self.members.get(delegation, {})
-        name = roster[held[0]].name if held[0] in roster else ""
-        withdrawn = TeamIntent(room=self.id, delegation=delegation, member=held[0], name=name, head=False)
-        self.share_intent(delegation, held[0], encode(withdrawn).encode(), active=False)
-
-    def unsubscribe(self, sub: Subscriber) -> None:
-        if sub in self._subscribers:
-            self._subscribers.discard(sub)
-            if sub.seat is not None:
-                self.drop_intent(sub.seat, sub.member)
-            self.announce_presence()
-
-    def _broadcast(self, events: list[EventBase]) -> None:
+    def seat_updates(self, seats: Iterable[Seat], events: list[EventBase]) -> Iterator[tuple[Seat, SeatUpdate]]:
+        """What each of `seats` may know of a batch just committed (a seat that may see none of
+        it is left out): called once per batch by the audience, for the seats it has."""
         dumped = [dump_event(e) for e in events]
         if not all(e.type in NOTES_ONLY for e in events):
             self._views.clear()
         batch: dict[Any, Any] = {}
-        for seat, subs in self._by_seat().items():
+        for seat in seats:
             visible = [event_view(seat, e, d) for d, e in zip(dumped, events) if e.visibility.allows(seat)]
             if not visible:
                 continue
@@ -375,9 +333,7 @@ class Room:
             last = self._views.get(seat)
             view = {**last, "seq": seq} if last is not None else self.view(seat, include_notes=False)
             self._views[seat] = self._last[seat] = view
-            update = SeatUpdate(self.id, seat, seq, visible, view, base=last, batch=batch)
-            for sub in subs:
-                sub.send_update(update)
+            yield seat, SeatUpdate(self.id, seat, seq, visible, view, base=last, batch=batch)
 
     def view(self, seat: str | None, include_notes: bool = True, include_scenario: bool = True) -> dict[str, Any]:
         """`seat`'s view, numbered in its own stream (its `seq`, its notes' `seq`: see streams.py)."""
@@ -421,16 +377,10 @@ class Room:
         missed = [event_view(seat, e, dump_event(e)) for e in self.streams.since(seat, self.log, last_seq)]
         return SeatUpdate(self.id, seat, known, missed, view)
 
-    def _by_seat(self) -> dict[str | None, list[Subscriber]]:
-        groups: dict[str | None, list[Subscriber]] = {}
-        for sub in self._subscribers:
-            groups.setdefault(sub.seat, []).append(sub)
-        return groups
-
     # ------------------------------------------------------------ presence
 
     def connected(self, delegation: str, member: int | None = None) -> bool:
-        return any(sub.seat == delegation and (member is None or sub.member == member) for sub in self._subscribers)
+        return self.audience.connected(delegation, member)
 
     def is_team(self, delegation: str) -> bool:
         """Is `delegation` played by a team (several members, each with a code of their own)?"""
@@ -471,16 +421,6 @@ class Room:
             cached = (self.seq, asyncio.ensure_future(asyncio.to_thread(work)))
             self._debrief = cached
         return await asyncio.shield(cached[1])
-
-    def announce_presence(self) -> None:
-        groups = self._by_seat()
-        for for_facilitator in (True, False):
-            subs = [s for seat, group in groups.items() for s in group
-                    if (seat == FACILITATOR) == for_facilitator]
-            if subs:
-                frame = encode(PresenceChanged(room=self.id, seats=self.seat_infos(for_facilitator))).encode()
-                for sub in subs:
-                    sub.deliver(frame)
 
 
 def _log_failure(future: asyncio.Future[Any]) -> None:
