@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import json
 import statistics
 import sys
 import time
@@ -211,17 +212,19 @@ async def measure_parley(table: Table, size: tuple[int, int], rounds: int,
             await pilot.pause(0.01)
         await pilot.pause(0.3)
 
-        held = {k: v for k, v in table.game.view_for("upland").items() if k != "notes"}
+        held = wire.view_data(table.game.view_for("upland", include_notes=False))
 
         def incoming() -> Callable[[], Awaitable[None]]:
             nonlocal held
             events = table.act("lowland", c.MakeStatement(text="One more thing."))
             # The server's work, not timed: the update frame as server/net/frames.py makes it,
-            # carrying only the view's keys that changed since the view the client holds.
+            # carrying only the keys of the view's dump that changed since the view the client holds.
             whole = update(table, "upland", events)
-            changed = {k: v for k, v in whole.view.items() if held.get(k) != v}
-            held = whole.view
-            frame = wire.encode(whole.model_copy(update={"view": changed}))
+            view = wire.view_data(table.game.view_for("upland", include_notes=False))
+            changed = {k: v for k, v in view.items() if held.get(k) != v}
+            held = view
+            frame = json.dumps({"type": "update", "room": whole.room, "seq": whole.seq, "events": whole.events,
+                                "view": changed, "fresh": False})
 
             async def arrives() -> None:  # the client's work: parse the frame, fold it, show it
                 app.apply(wire.parse_server(frame))

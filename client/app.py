@@ -190,8 +190,8 @@ class ParleyApp(App[None]):
             self._visit.flush()
         last = visits.last_seen(connection.url, joined.room, joined.delegation, self.config_file)
         self._visit = VisitMemory(connection.url, joined.room, joined.delegation, self.config_file)
-        self._visit.saw(int(joined.view.get("seq", 0)))
-        if last is not None and last < int(joined.view.get("seq", 0)):
+        self._visit.saw(joined.view.seq)
+        if last is not None and last < joined.view.seq:
             self.run_worker(connection.send(wire.FetchSince(id=connection.next_id(), since_seq=last)),
                             group="since")
 

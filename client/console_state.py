@@ -56,7 +56,7 @@ def _rooms(s: ConsoleState, infos: Any) -> dict[str, RoomState]:
     rooms = dict(s.rooms)
     for info in infos:
         old = rooms.get(info.room, RoomState(info.room))
-        view = info.view if info.view is not None else old.view
+        view = wire.view_data(info.view) if info.view is not None else old.view
         seq = int(view.get("seq", old.seq)) if view else old.seq
         rooms[info.room] = replace(old, seats=_seats(info.seats), view=view, seq=seq)
     return rooms
@@ -106,7 +106,7 @@ def _update(s: ConsoleState, m: Any) -> ConsoleState:
     lines = tuple(line for line in (event_line(e) for e in m.events) if line)
     if m.seq == old.seq and not m.fresh:
         lines = ()  # already folded into the view we hold (a resume's catch-up)
-    room = replace(old, view=wire.with_scenario(m.view, old.view), seq=m.seq, log=(old.log + lines)[-200:])
+    room = replace(old, view={**(old.view or {}), **wire.view_data(m.view)}, seq=m.seq, log=(old.log + lines)[-200:])
     return replace(s, rooms={**s.rooms, m.room: room})
 
 
@@ -116,7 +116,7 @@ def _presence(s: ConsoleState, m: Any) -> ConsoleState:
 
 
 def _seat_view(s: ConsoleState, m: Any) -> ConsoleState:
-    return replace(s, seat_views={**s.seat_views, (m.room, m.delegation): m.view})
+    return replace(s, seat_views={**s.seat_views, (m.room, m.delegation): wire.view_data(m.view)})
 
 
 _REDUCERS: dict[str, Callable[[ConsoleState, Any], ConsoleState]] = {

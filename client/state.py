@@ -309,7 +309,7 @@ def _log_part(f: Fetch, m: Any) -> Fetch:
 
 
 def _joined(s: ClientState, m: Any) -> ClientState:
-    view = dict(m.view)
+    view = wire.view_data(m.view)
     notes = tuple(view.pop("notes", ()) or ())
     return replace(s, room=m.room, delegation=m.delegation, name=m.name or s.name, token=m.token,
                    view=view, seq=int(view.get("seq", 0)), notes=notes, notes_gap=0, member=m.member)
@@ -320,15 +320,18 @@ def _earlier_notes(s: ClientState, m: Any) -> ClientState:
     if s.room is not None and m.room != s.room:
         return s
     gap = s.notes_gap
-    return replace(s, notes=s.notes[:gap] + tuple(m.notes) + s.notes[gap:], notes_gap=gap + len(m.notes))
+    earlier = tuple(n.model_dump(mode="json") for n in m.notes)
+    return replace(s, notes=s.notes[:gap] + earlier + s.notes[gap:], notes_gap=gap + len(earlier))
 
 
 def _update(s: ClientState, m: Any) -> ClientState:
     if s.room is not None and m.room != s.room:
         return s
-    view = {k: v for k, v in wire.merge_view(m.view, s.view).items() if k != "notes"}
+    changed = wire.view_data(m.view)
+    sent_notes = changed.pop("notes", None)
+    view = {**(s.view or {}), **changed}
     if m.fresh:  # events were skipped: the view (with its notes, if sent) replaces everything
-        notes = tuple(m.view["notes"]) if m.view.get("notes") is not None else s.notes
+        notes = tuple(sent_notes) if sent_notes is not None else s.notes
         return replace(s, view=view, seq=m.seq, notes=notes)
     if m.seq <= s.seq:
         return replace(s, view=view) if m.seq == s.seq else s

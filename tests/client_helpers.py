@@ -20,7 +20,7 @@ def update(table: Table, seat: str, events: list[Any], room: str = "R1", fresh: 
     """The `update` a seat would get after `events`: only those it may see, view without notes."""
     visible = [dump_event(e) for e in events if e.visibility.allows(seat)]
     return wire.Update(room=room, seq=table.state.seq, events=visible,
-                       view=table.game.view_for(seat, include_notes=False), fresh=fresh)
+                       view=table.game.view_for(seat, include_notes=False).as_delta(), fresh=fresh)
 
 
 # ---------------------------------------------------------------- a real server, and the app on it

@@ -25,7 +25,7 @@ from typing import Any, Protocol
 import websockets
 from websockets.asyncio.client import ClientConnection
 
-from server.protocol.wire import MAX_SERVER_FRAME_BYTES, PROTOCOL_VERSION, merge_view
+from server.protocol.wire import MAX_SERVER_FRAME_BYTES, PROTOCOL_VERSION
 
 TIMEOUT = 5.0
 Frame = dict[str, Any]
@@ -104,7 +104,8 @@ class Client:
                                for r in frame["rooms"] if r.get("view") is not None})
         elif kind == "update":
             delta = frame["view"]
-            whole = merge_view({k: v for k, v in delta.items() if k != "notes"}, self.views.get(frame["room"]))
+            # raw frames on purpose: the JSON merged as `wire.merge_view` merges the typed view
+            whole = {**self.views.get(frame["room"], {}), **{k: v for k, v in delta.items() if k != "notes"}}
             self.views[frame["room"]] = whole
             frame = {**frame, "delta": delta, "view": {**whole, **({"notes": delta["notes"]} if "notes" in delta else {})}}
         return frame

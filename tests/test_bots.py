@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
 
@@ -14,6 +13,8 @@ from server.cli import main
 from server.engine import Game, dump_event
 from server.engine import events as ev
 from server.engine.scoring import points, red_lines_crossed
+from server.engine.view_models import SeatView
+from server.engine.views import dump_view
 from server.scenario import bundled_scenarios
 
 SCENARIOS = sorted(bundled_scenarios())
@@ -67,7 +68,7 @@ def test_a_seat_values_packages_from_its_own_view_only() -> None:
     from engine_helpers import Table
 
     table = Table("tutorial", seated=["upland", "lowland"])
-    view = table.game.view_for("lowland")
+    view = dump_view(table.game.view_for("lowland"))
     seat = SeatTable.from_view(view)
     lowland = bundled_scenarios()["tutorial"].delegation("lowland")
     assert lowland is not None
@@ -85,7 +86,7 @@ def test_strategies_concede_in_their_tempers() -> None:
 
     table = Table("istanbul-2022")
     table.start()
-    view = table.game.view_for("ukraine")
+    view = dump_view(table.game.view_for("ukraine"))
     view["round"] = 4  # 0.6 of the way through six rounds
     seat = SeatTable.from_view(view)
     asks = {name: make_strategy(name, "ukraine", "party", 1).aspiration(view, seat)
@@ -145,9 +146,9 @@ def test_bots_play_the_same_games_without_the_views_worth_figures(sid: str, monk
     original = Game.view_for
 
     def with_worth(self: Game, seat: str | None, include_notes: bool = True, include_scenario: bool = True,
-                   with_worth: bool = True) -> dict[str, Any]:
+                   with_worth: bool = True) -> SeatView:
         view = original(self, seat, include_notes, include_scenario, with_worth=True)
-        assert all(p["worth"] is not None for p in view["proposals"] if not p["withdrawn"])
+        assert all(p.worth is not None for p in view.proposals if not p.withdrawn)
         return view
 
     monkeypatch.setattr(Game, "view_for", with_worth)

@@ -83,7 +83,7 @@ def test_fresh_update_replaces_the_view_and_notes() -> None:
     """A fresh update (too far behind) replaces the view and, when sent, the notes."""
     table, state = negotiating()
     table.act("lowland", c.MakeStatement(text="Missed while away."))
-    fresh = wire.Update(room="R1", seq=table.state.seq, events=[], view=table.game.view_for("upland"), fresh=True)
+    fresh = wire.Update(room="R1", seq=table.state.seq, events=[], view=table.game.view_for("upland").as_delta(), fresh=True)
     state = reduce(state, fresh)
     assert state.seq == table.state.seq
     assert [n["text"] for n in state.channel_notes(PUBLIC)] == ["Missed while away."]
@@ -93,7 +93,7 @@ def test_an_older_update_is_ignored_and_errors_and_connection_are_recorded() -> 
     """A stale update changes nothing; an error and a connection change are kept for the screens."""
     table, state = negotiating()
     stale = wire.Update(room="R1", seq=1, events=[{"type": "statement_made", "delegation": "x", "text": "old"}],
-                        view=table.game.view_for("upland", include_notes=False))
+                        view=table.game.view_for("upland", include_notes=False).as_delta())
     assert reduce(state, stale) is state
     state = reduce(state, wire.Error(reply_to="c9", code="wrong_phase", message="Not now."))
     assert (state.error, state.errors_seen) == ("Not now.", 1)
@@ -119,7 +119,7 @@ def test_every_figure_a_seat_is_shown_is_its_result_when_signed(scenario_id: str
     assert table.state.agreement == "P1"
     for d, figure in shown.items():
         assert (figure["result"], figure["margin"]) == (table.state.results[d].result, table.state.results[d].surplus)
-        assert figure["red_lines_crossed"] == [fmt.red_line_label(table.game.view_for(d)["you"], r)
+        assert figure["red_lines_crossed"] == [fmt.red_line_label(wire.view_data(table.game.view_for(d))["you"], r)
                                                for r in table.state.results[d].red_lines_crossed]
 
 
@@ -127,12 +127,13 @@ def test_no_seat_sees_another_seats_worth() -> None:
     """A seat's view carries its own worth only; the facilitator's replay view every seat's."""
     table, _ = negotiating()
     table.act("lowland", c.TableProposal(terms=DEAL))
-    upland = table.game.view_for("upland")["proposals"][0]
-    assert "worths" not in upland and upland["worth"]["reservation"] == table.state.reservation["upland"]
-    assert table.game.view_for(None)["proposals"][0]["worth"] is None
-    everyone = view_for(table.state, FACILITATOR, every_worth=True)["proposals"][0]["worths"]
-    assert set(everyone) == {"upland", "lowland", "commission"}
-    assert "worths" not in view_for(table.state, "upland", every_worth=True)["proposals"][0]
+    upland = table.game.view_for("upland").proposals[0]
+    assert upland.worths is None and upland.worth is not None
+    assert upland.worth.reservation == table.state.reservation["upland"]
+    assert table.game.view_for(None).proposals[0].worth is None
+    everyone = view_for(table.state, FACILITATOR, every_worth=True).proposals[0].worths
+    assert everyone is not None and set(everyone) == {"upland", "lowland", "commission"}
+    assert "worths" not in wire.view_data(view_for(table.state, "upland", every_worth=True))["proposals"][0]
 
 
 def test_class_state_follows_rooms_updates_and_presence() -> None:
@@ -145,13 +146,14 @@ def test_class_state_follows_rooms_updates_and_presence() -> None:
     table.start()
     events = table.log[1:]
     cls = reduce_console(cls, wire.Update(room="R1", seq=table.state.seq, events=[e.model_dump(mode="json") for e in events],
-                                        view=table.game.view_for("facilitator", include_notes=False)))
+                                        view=table.game.view_for("facilitator", include_notes=False).as_delta()))
     assert cls.rooms["R1"].view["phase"] == "pressure"
     assert any("pressure begins" in line for line in cls.rooms["R1"].log)
     online = [wire.SeatInfo(delegation="upland", code="UP-1", connected=True, name="Ann"), *seats[1:]]
     cls = reduce_console(cls, wire.PresenceChanged(room="R1", seats=online))
     assert cls.rooms["R1"].connected() == 1
-    cls = reduce_console(cls, wire.SeatView(reply_to="c2", room="R1", delegation="lowland", view={"you": {}}))
+    cls = reduce_console(cls, wire.SeatViewReply(reply_to="c2", room="R1", delegation="lowland",
+                                                 view=table.game.view_for("lowland")))
     assert ("R1", "lowland") in cls.seat_views
 
 
@@ -174,7 +176,7 @@ def test_shown_figures_add_up_once_the_war_has_cost_something() -> None:
     table.act("upland", c.SignProposal(proposal="P1"))
     table.act("lowland", c.SignProposal(proposal="P1"))
     table.facilitate(c.OpenDebrief())
-    view = table.game.view_for("upland")
+    view = wire.view_data(table.game.view_for("upland"))
     mine = view["results"]["upland"]
     assert round(mine["result"] - fmt.no_deal(mine), 2) == mine["surplus"]
     text = outcome_text(view, "upland")

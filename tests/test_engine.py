@@ -223,10 +223,10 @@ def test_debrief_makes_results_public() -> None:
     table = Table()
     table.advance_to(Phase.NEGOTIATION)
     table.facilitate(c.EndGame())
-    assert set(table.game.view_for("upland")["results"]) == {"upland"}
-    assert table.game.view_for(None)["results"] == {}
+    assert set(table.game.view_for("upland").results) == {"upland"}
+    assert table.game.view_for(None).results == {}
     table.facilitate(c.OpenDebrief())
-    assert set(table.game.view_for("upland")["results"]) == {"upland", "lowland", "commission"}
+    assert set(table.game.view_for("upland").results) == {"upland", "lowland", "commission"}
 
 
 def test_views_hold_only_the_seats_own_secrets() -> None:
@@ -235,10 +235,10 @@ def test_views_hold_only_the_seats_own_secrets() -> None:
     table.advance_to(Phase.NEGOTIATION)
     table.act("upland", c.SendMessage(to="commission", text="secret offer"))
     upland, lowland, observer = (table.game.view_for(s) for s in ("upland", "lowland", None))
-    assert upland["you"]["delegation"] == "upland" and upland["hidden"] is None
-    assert "no_dry_summers" not in str(upland) and "no_dry_summers" in str(lowland)
-    assert "secret offer" in str(upland) and "secret offer" not in str(lowland)
-    assert observer["you"] is None and "secret offer" not in str(observer)
+    assert upland.you is not None and upland.you.delegation == "upland" and upland.hidden is None
+    assert "no_dry_summers" not in upland.model_dump_json() and "no_dry_summers" in lowland.model_dump_json()
+    assert "secret offer" in upland.model_dump_json() and "secret offer" not in lowland.model_dump_json()
+    assert observer.you is None and "secret offer" not in observer.model_dump_json()
 
 
 def test_rebuilding_from_the_log_gives_the_same_game() -> None:
@@ -272,6 +272,6 @@ def test_a_bots_strategy_stays_with_the_facilitator() -> None:
     """Seats see that a bot plays a delegation, never which strategy it plays."""
     table = Table()
     events = table.facilitate(c.SetController(delegation="lowland", controller="bot", strategy="boulware"))
-    assert table.game.view_for("upland")["controllers"]["lowland"] == "bot"
-    assert "boulware" not in str(table.game.view_for("upland"))
+    assert table.game.view_for("upland").controllers["lowland"] == "bot"
+    assert "boulware" not in table.game.view_for("upland").model_dump_json()
     assert not any(e.visibility.allows("upland") for e in events)

@@ -49,7 +49,7 @@ async def test_a_request_gets_the_reply_naming_its_id_and_the_rest_flows_on(serv
     said_update = await next_of(seat, wire.Update)
     assert isinstance(said_update, wire.Update) and said_update.events[0]["type"] == "statement_made"
     update = await next_of(seat, wire.Update)
-    assert isinstance(update, wire.Update) and update.view["phase"] != "lobby"
+    assert isinstance(update, wire.Update) and update.view.phase != "lobby"
     assert seat.last_seq == update.seq > said_update.seq
     with pytest.raises(Refused) as caught:
         await seat.ask(wire.FetchLog(id=seat.next_id()), wire.GameLog)

@@ -73,7 +73,7 @@ async def test_an_800_statement_game_resumes_in_bounded_frames_and_whole(server:
     parts = [f for f in back.frames if f["type"] == "notes" and f["reply_to"] == reply["reply_to"]]
     assert [p["part"] for p in parts] == list(range(1, reply["parts"] + 1)) and len(parts) > 5
     whole = [n for p in parts for n in p["notes"]] + joined["view"]["notes"]
-    assert whole == room.notes("lowland")
+    assert whole == [n.model_dump(mode="json") for n in room.notes("lowland")]
     assert sum(1 for n in whole if n["kind"] == "statement") == 800
 
     watcher = await Client.connect(server.url, "watcher", max_size=BOTS_LIMIT)
@@ -108,7 +108,7 @@ async def test_the_textual_client_resumed_after_800_statements_holds_the_whole_h
         whole = room.notes("lowland")
         await wait_until(pilot, lambda: len(app.state.notes) >= len(whole), timeout=30,
                          what="the whole history")
-        assert [n["text"] for n in app.state.notes] == [n["text"] for n in whole]
+        assert [n["text"] for n in app.state.notes] == [n.text for n in whole]
         assert sum(1 for n in app.state.notes if n["kind"] == "statement") == 800
 
 

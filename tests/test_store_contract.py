@@ -113,7 +113,7 @@ async def test_a_runtime_plays_and_recovers_on_either_store(any_store: Store) ->
     await second.start()
     back = second.room(room.id)
     assert [e.type for e in back.log[-2:]] == ["timer_paused", "timer_resumed"]
-    assert back.game.view_for("upland")["proposals"] == seen["proposals"]
+    assert back.game.view_for("upland").proposals == seen.proposals
     assert back.game.state.deadline - time.time() == pytest.approx(deadline_left, abs=1.0)  # type: ignore[operator]
     assert second.seat_for_token(token) == (back, "upland")
     assert await back.command("upland", "s1", c.MakeStatement(text="Hello.")) == ack  # answered once

@@ -95,7 +95,7 @@ def test_seating_a_guarantor_mid_game_adds_its_signature() -> None:
     events = table.facilitate(c.SeatDelegation(delegation="usa"))
     assert [e.type for e in events] == ["delegation_seated", "signers_changed"]
     view = table.game.view_for("usa")
-    assert next(p for p in view["proposals"] if p["id"] == "P1")["required"] == ["russia", "ukraine", "usa"]
+    assert next(p for p in view.proposals if p.id == "P1").required == ["russia", "ukraine", "usa"]
     table.act("russia", c.SignProposal(proposal="P1"))
     assert table.state.agreement is None and table.state.phase is Phase.DECISION
     shown = {d: package_worth(table.state, d, ISTANBUL_BINDING) for d in ("ukraine", "russia", "usa")}

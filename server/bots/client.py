@@ -82,8 +82,8 @@ class NetBot:
     def _take(self, joined: wire.Joined) -> None:
         self.delegation = joined.delegation
         if self.strategy is None:
-            kind = next((d["kind"] for d in joined.view["scenario"]["delegations"]
-                         if d["id"] == joined.delegation), "party")
+            kind = next((d.kind for d in (joined.view.scenario.delegations if joined.view.scenario else ())
+                         if d.id == joined.delegation), "party")
             self.strategy = make_strategy(self.strategy_name, joined.delegation, kind, self.seed)
         self._see(joined.view, whole=True)
 
@@ -107,9 +107,9 @@ class NetBot:
 
     # ------------------------------------------------------------ playing
 
-    def _see(self, view: dict[str, Any], whole: bool = False) -> None:
+    def _see(self, view: wire.SeatView | wire.ViewDelta, whole: bool = False) -> None:
         """Take a view: a whole one (joined), or an update's changed keys merged in."""
-        self.view = dict(view) if whole else wire.merge_view(view, self.view)
+        self.view = wire.view_data(view) if whole else {**self.view, **wire.view_data(view)}
         self._changed.set()
 
     def _learn_time_scale(self, events: list[dict[str, Any]]) -> None:

@@ -267,9 +267,10 @@ def write_slips(args: argparse.Namespace, opened: Any, state: Any, join_url: str
     """The printable code slips of the class just opened, from its state as the facilitator sees it."""
     from client.slips import default_web_url, slips_from_rooms, slips_html
     from server.cli.common import write_output
+    from server.protocol import wire
 
-    rooms = [(r.room, [s.model_dump() for s in r.seats], r.view) for r in state.rooms]
-    views = [r.view or {} for r in state.rooms]
+    views = [wire.view_data(r.view) if r.view is not None else {} for r in state.rooms]
+    rooms = [(r.room, [s.model_dump() for s in r.seats], view or None) for r, view in zip(state.rooms, views)]
     title = views[0].get("scenario", {}).get("title", opened.scenario) if views else opened.scenario
     web_url = args.web_url or default_web_url(join_url)
     slips = slips_from_rooms(rooms)

@@ -12,7 +12,7 @@ from functools import singledispatch
 
 from server.engine import events as ev
 from server.engine.phases import Phase
-from server.engine.state import Interim, Negotiation, Note, PressureRecord, Proposal, Team
+from server.engine.state import Interim, Negotiation, Note, NoteKind, PressureRecord, Proposal, Team
 from server.scenario.model import Scenario
 
 
@@ -54,7 +54,7 @@ def fold(event: ev.EventBase, state: Negotiation) -> None:
     raise TypeError(f"no fold for {type(event).__name__}")  # every event class has one below
 
 
-def _note(state: Negotiation, event: ev.EventBase, kind: str, sender: str | None,
+def _note(state: Negotiation, event: ev.EventBase, kind: NoteKind, sender: str | None,
           to: tuple[str, ...] | None, text: str) -> None:
     state.notes.append(Note(state.seq + 1, event.at, kind, sender, to, text, state.round, event.member))
 

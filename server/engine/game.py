@@ -21,6 +21,7 @@ from server.engine.decide import handle
 from server.engine.evolve import initial_state, rebuild
 from server.engine.schedule import Schedule
 from server.engine.state import Negotiation
+from server.engine.view_models import SeatView
 from server.engine.views import Seat, view_for
 from server.engine.worth import PackageWorth, package_worth
 from server.scenario.model import Scenario
@@ -67,7 +68,7 @@ class Game:
         return handle(self.state, command, actor, at, member)
 
     def view_for(self, seat: Seat, include_notes: bool = True,
-                 include_scenario: bool = True, with_worth: bool = True) -> dict[str, Any]:
+                 include_scenario: bool = True, with_worth: bool = True) -> SeatView:
         return view_for(self.state, seat, include_notes, include_scenario, with_worth=with_worth)
 
     def package_worth(self, delegation: str, terms: dict[str, str]) -> PackageWorth:

@@ -8,11 +8,15 @@ leaves the engine only through `views.view_for`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from server.engine.events import DelegationResult, GameEnded
 from server.engine.phases import Phase
 from server.engine.schedule import Schedule
 from server.scenario.model import Scenario
+
+NoteKind = Literal["statement", "message", "announcement", "intelligence", "team"]
+InterimStatus = Literal["holding", "collapsed", "superseded"]  # superseded: by the settlement
 
 
 @dataclass
@@ -62,7 +66,7 @@ class Interim:
     signatories: tuple[str, ...]
     round: int
     until: int
-    status: str = "holding"  # holding | collapsed | superseded (by the settlement)
+    status: InterimStatus = "holding"
     ended_round: int | None = None
     reason: str = ""
 
@@ -86,7 +90,7 @@ class Note:
 
     seq: int
     at: float
-    kind: str  # statement | message | announcement | intelligence | shift
+    kind: NoteKind
     sender: str | None
     to: tuple[str, ...] | None  # None: public
     text: str

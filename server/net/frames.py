@@ -162,11 +162,11 @@ def fit_notes(view: dict[str, Any]) -> tuple[dict[str, Any], int]:
     return {**view, "notes": notes[len(notes) - kept:]}, len(notes) - kept
 
 
-def note_pages(notes: Iterable[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+def note_pages(notes: Iterable[wire.NoteView]) -> list[list[wire.NoteView]]:
     """`notes` in runs of at most PAGE_BYTES each (for the `notes` replies to fetch_notes)."""
     notes = list(notes)
-    sizes = [to_json(n) for n in notes]
-    pages: list[list[dict[str, Any]]] = []
+    sizes = [to_json(n.model_dump(mode="json")) for n in notes]
+    pages: list[list[wire.NoteView]] = []
     at = 0
     for page in _pages(sizes, wire.PAGE_BYTES):
         pages.append(notes[at:at + len(page)])

@@ -44,7 +44,7 @@ from websockets.exceptions import ConnectionClosed
 from server.engine import FACILITATOR, RuleViolation, dump_event
 from server.engine.commands import JoinTeam, SetController, SetHead
 from server.engine.events import FACILITATOR_FOREVER, TEAM_PRIVATE
-from server.engine.views import log_view
+from server.engine.views import dump_view, log_view
 from server.net import frames
 from server.net.access import Access
 from server.net.fanout import audience_of
@@ -248,12 +248,12 @@ class Session:
                 self._become(delegation, [room], held)]
 
     @staticmethod
-    def _sent_view(held: frames.HeldViews, room: Room, seat: str | None) -> tuple[dict[str, Any], int]:
+    def _sent_view(held: frames.HeldViews, room: Room, seat: str | None) -> tuple[w.SeatView, int]:
         """`seat`'s whole view of `room` with the newest notes that fit in a frame (and how many
         older ones were left out), now held by the connection it is sent to."""
         whole = room.view(seat, include_notes=False)
         held.hold(room.id, whole)  # the room's own copy: a seat's connections share one view
-        return frames.fit_notes({**whole, "notes": room.notes(seat)})
+        return _fitted(room.seat_view(seat))
 
     async def on_resume(self, m: w.Resume) -> list[Step]:
         found = self.runtime.member_for_token(m.token)
@@ -288,7 +288,7 @@ class Session:
         """What a facilitator holds once sent `rooms` (their views, where they carry one)."""
         held = frames.HeldViews()
         for info in rooms:
-            held.hold(info.room, info.view)
+            held.hold(info.room, dump_view(info.view) if info.view is not None else None)
         return held
 
     async def on_watch(self, m: w.Watch) -> list[Step]:
@@ -398,8 +398,8 @@ class Session:
     async def on_view_as(self, m: w.ViewAs) -> list[Step]:
         room = self._facilitated_room(m.room)
         self._check_delegation(room, m.delegation)
-        view, _ = frames.fit_notes(room.view(m.delegation))  # a long game's newest notes
-        return [w.SeatView(reply_to=m.id, room=room.id, delegation=m.delegation, view=view)]
+        view, _ = _fitted(room.seat_view(m.delegation))  # a long game's newest notes
+        return [w.SeatViewReply(reply_to=m.id, room=room.id, delegation=m.delegation, view=view)]
 
     def _review_room(self, room_id: str | None, what: str) -> tuple[Room, str | None]:
         """The room whose log or debrief is asked for, and the asker's own seat.
@@ -493,7 +493,7 @@ class Session:
     async def on_fetch_notes(self, m: w.FetchNotes) -> list[Step]:
         """A seat's (or observer's) notes older than `before`, in parts that fit a frame."""
         room, seat = self._reader()
-        pages = frames.note_pages(n for n in room.notes(seat) if n["seq"] < m.before) or [[]]
+        pages = frames.note_pages(n for n in room.notes(seat) if n.seq < m.before) or [[]]
         return [w.Notes(reply_to=m.id, room=room.id, part=n + 1, parts=len(pages), notes=page)
                 for n, page in enumerate(pages)]
 
@@ -546,3 +546,9 @@ def _explain(exc: ValidationError) -> str:
         return f"The message at {where} has no 'type'."
     return f"{where}: {first['msg']}."
 
+
+def _fitted(view: w.SeatView) -> tuple[w.SeatView, int]:
+    """`view` with the newest of its notes that fit in one frame (`frames.fit_notes`), and how
+    many older ones were left out."""
+    _, earlier = frames.fit_notes(dump_view(view))
+    return (view.model_copy(update={"notes": (view.notes or [])[earlier:]}) if earlier else view), earlier

@@ -316,7 +316,7 @@ class ProtocolClient:
         """Keep the token of the seat or class now held, and where that seat's own stream is."""
         self.token = token
         if isinstance(reply, wire.Joined):
-            self.last_seq = int(reply.view.get("seq", 0))
+            self.last_seq = reply.view.seq
 
     # ------------------------------------------------------------ the socket's task
 

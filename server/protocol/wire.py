@@ -25,7 +25,6 @@ once and answered with the first reply.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
@@ -35,6 +34,54 @@ from server.engine.commands import Command, Id
 from server.engine.schedule import Schedule
 from server.engine.text import TEXT_CHARS as TEXT_CHARS  # re-exported: clients check text length first
 from server.engine.text import Name
+from server.engine.view_models import (  # re-exported: the seat view's parts, as every client reads them
+    CardView as CardView,
+)
+from server.engine.view_models import (
+    EndingView as EndingView,
+)
+from server.engine.view_models import (
+    InterimView as InterimView,
+)
+from server.engine.view_models import (
+    MemberReflection as MemberReflection,
+)
+from server.engine.view_models import (
+    NoteView as NoteView,
+)
+from server.engine.view_models import (
+    PressureView as PressureView,
+)
+from server.engine.view_models import (
+    ProposalView as ProposalView,
+)
+from server.engine.view_models import (
+    PublicDelegation as PublicDelegation,
+)
+from server.engine.view_models import (
+    PublicScenario as PublicScenario,
+)
+from server.engine.view_models import (
+    ReflectionView as ReflectionView,
+)
+from server.engine.view_models import (
+    SeatView as SeatView,
+)
+from server.engine.view_models import (
+    TeamMemberView as TeamMemberView,
+)
+from server.engine.view_models import (
+    TeamView as TeamView,
+)
+from server.engine.view_models import (
+    ViewDelta as ViewDelta,
+)
+from server.engine.view_models import (
+    WorthFigure as WorthFigure,
+)
+from server.engine.view_models import (
+    YouView as YouView,
+)
 from server.engine.worth import PackageWorth as PackageWorth  # re-exported: the `worth` reply's body
 
 PROTOCOL_VERSION = 1
@@ -212,7 +259,7 @@ class ShareIntent(Message):
 
 
 class ViewAs(Message):
-    """Facilitator: one delegation's private view of a room. Reply: `SeatView`."""
+    """Facilitator: one delegation's private view of a room. Reply: `SeatViewReply`."""
 
     type: Literal["view_as"] = "view_as"
     id: CommandId
@@ -331,7 +378,7 @@ class Joined(Message):
     delegation: str
     name: str = ""
     member: int = Field(default=1, description="Which member of the delegation's team this is (1: the only one).")
-    view: dict[str, Any]
+    view: SeatView
     earlier_notes: int = 0
 
 
@@ -341,7 +388,7 @@ class Watching(Message):
     type: Literal["watching"] = "watching"
     reply_to: str
     room: str
-    view: dict[str, Any]
+    view: SeatView
     earlier_notes: int = 0
 
 
@@ -382,7 +429,7 @@ class TeamIntent(Message):
 class RoomInfo(Message):
     room: str
     seats: list[SeatInfo]
-    view: dict[str, Any] | None = Field(default=None, description="The facilitator's view.")
+    view: SeatView | None = Field(default=None, description="The facilitator's view (notes aside).")
 
 
 class ClassOpened(Message):
@@ -426,7 +473,7 @@ class Update(Message):
     room: str
     seq: int
     events: list[dict[str, Any]]
-    view: dict[str, Any]
+    view: ViewDelta
     fresh: bool = False
 
 
@@ -448,12 +495,14 @@ class CodeIssued(Message):
     code: str
 
 
-class SeatView(Message):
+class SeatViewReply(Message):
+    """One delegation's private view of a room, in reply to the facilitator's ViewAs."""
+
     type: Literal["seat_view"] = "seat_view"
     reply_to: str
     room: str
     delegation: str
-    view: dict[str, Any]
+    view: SeatView
 
 
 class Ack(Message):
@@ -495,7 +544,7 @@ class Notes(Message):
     room: str
     part: int
     parts: int
-    notes: list[dict[str, Any]]
+    notes: list[NoteView]
 
 
 class DebriefReport(Message):
@@ -572,7 +621,7 @@ class SinceLastVisit(Message):
 
 ServerMessage = Annotated[
     Welcome | Joined | Watching | ClassOpened | ClassState | Update | PresenceChanged | CodeIssued
-    | SeatView | Ack | Error | GameLog | Notes | DebriefReport | ClassReport | SinceLastVisit | Guide
+    | SeatViewReply | Ack | Error | GameLog | Notes | DebriefReport | ClassReport | SinceLastVisit | Guide
     | Worth | Pong | TeamIntent,
     Field(discriminator="type"),
 ]
@@ -668,16 +717,26 @@ def parse_server(frame: str | bytes) -> Any:
     return SERVER_ADAPTER.validate_json(frame)
 
 
-def merge_view(view: Mapping[str, Any], previous: Mapping[str, Any] | None) -> dict[str, Any]:
+def merge_view(view: ViewDelta | SeatView, previous: SeatView | None) -> SeatView:
     """The whole view after an `Update`: the view held, with the keys the update changed.
 
     An update's view carries only what changed (see `Update`); every client keeps the view it
     holds and applies each update's with this, the one place that rule is applied. A full view
-    (`joined`, a fresh start) merges to itself."""
-    return {**previous, **view} if previous else dict(view)
+    (`joined`, a fresh start) merges to itself. The parts are typed already: nothing is
+    validated twice."""
+    if isinstance(view, SeatView):
+        return view
+    if previous is None:
+        return SeatView.model_validate(view.model_dump(exclude_unset=True))
+    return previous.merged(view)
 
 
-with_scenario = merge_view  # its old name, from when only the scenario was left out of updates
+def view_data(view: SeatView | ViewDelta) -> dict[str, Any]:
+    """A view (or an update's changed keys) as the JSON data the wire carried, for the readers
+    that take a view's keys rather than its attributes."""
+    if isinstance(view, SeatView):
+        return view.model_dump(mode="json")
+    return view.model_dump(mode="json", exclude_unset=True)
 
 
 def encode(message: Message) -> str:

@@ -41,7 +41,8 @@ from typing import Any, Protocol
 from server.engine import FACILITATOR, Game, RuleViolation, dump_event
 from server.engine.commands import CommandBase
 from server.engine.events import EventBase
-from server.engine.views import NOTES_ONLY, Seat, event_view, notes_for
+from server.engine.view_models import NoteView, SeatView
+from server.engine.views import NOTES_ONLY, Seat, dump_view, event_view, notes_for
 from server.protocol.wire import Ack, Error, MemberInfo, SeatInfo, encode
 from server.runtime.streams import SeatStreams
 from server.runtime.timer import RoomTimer
@@ -344,10 +345,19 @@ class Room:
             yield seat, SeatUpdate(self.id, seat, seq, visible, view, base=last, batch=batch)
 
     def view(self, seat: str | None, include_notes: bool = True, include_scenario: bool = True) -> dict[str, Any]:
-        """`seat`'s view, numbered in its own stream (its `seq`, its notes' `seq`: see streams.py)."""
-        view = self._shared(seat, self.game.view_for(seat, include_notes=False, include_scenario=include_scenario))
+        """`seat`'s view as the wire carries it (`dump_view`), numbered in its own stream (its
+        `seq`, its notes' `seq`: see streams.py): what the frames compare and send."""
+        view = self._shared(seat, dump_view(self.game.view_for(seat, include_notes=False,
+                                                               include_scenario=include_scenario)))
         view["seq"] = self.streams.count(seat)
-        return {**view, "notes": self.notes(seat)} if include_notes else view
+        return {**view, "notes": [n.model_dump(mode="json") for n in self.notes(seat)]} if include_notes else view
+
+    def seat_view(self, seat: str | None, include_notes: bool = True) -> SeatView:
+        """`seat`'s view as typed data, numbered as `view` numbers it (for the messages that
+        carry a whole view: joined, watching, class_state, seat_view)."""
+        view = self.game.view_for(seat, include_notes=False)
+        return view.model_copy(update={"seq": self.streams.count(seat),
+                                       "notes": self.notes(seat) if include_notes else None})
 
     def _shared(self, seat: str | None, view: dict[str, Any]) -> dict[str, Any]:
         """`view` with each part that equals one already built (by another seat's view, or by
@@ -365,13 +375,13 @@ class Room:
         self._last[seat] = view
         return view
 
-    def notes(self, seat: str | None) -> list[dict[str, Any]]:
+    def notes(self, seat: str | None) -> list[NoteView]:
         """Every note `seat` may read (statements, messages, announcements...), oldest first,
         each `seq` the seat's own number of the event that made it."""
         notes = notes_for(self.game.state, seat)
         if notes and seat != FACILITATOR:
             numbers = self.streams.numbers(seat, self.log)
-            notes = [{**n, "seq": numbers.get(n["seq"], 0)} for n in notes]
+            notes = [n.model_copy(update={"seq": numbers.get(n.seq, 0)}) for n in notes]
         return notes
 
     def catch_up(self, seat: str | None, last_seq: int, limit: int) -> SeatUpdate:

@@ -449,7 +449,7 @@ class Runtime:
 
     def room_info(self, room: Room, for_facilitator: bool, with_view: bool = True) -> RoomInfo:
         return RoomInfo(room=room.id, seats=room.seat_infos(for_facilitator),
-                        view=room.view(FACILITATOR, include_notes=False) if with_view else None)
+                        view=room.seat_view(FACILITATOR, include_notes=False) if with_view else None)
 
     # ------------------------------------------------------------ bots
 
