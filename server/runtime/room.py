@@ -44,6 +44,7 @@ from server.engine.events import EventBase
 from server.engine.view_models import NoteView, SeatView
 from server.engine.views import NOTES_ONLY, Seat, dump_view, event_view, notes_for
 from server.protocol.wire import Ack, Error, MemberInfo, SeatInfo, encode
+from server.runtime.eventlog import EventLog
 from server.runtime.streams import SeatStreams
 from server.runtime.timer import RoomTimer
 from server.store import EventRow, GameStatus, Store
@@ -143,14 +144,14 @@ class Room:
         self.id = room_id
         self.class_id = class_id
         self.game = game
-        self.log = log_  # every committed event; seq n is log[n - 1]
+        self.log = EventLog(log_)  # every committed event; seq n is log[n - 1] (see eventlog.py)
         # Every member of every delegation; `seats` is each delegation's first member (all of a
         # one-person seat), which is what code that knows nothing of teams reads.
         self.members: dict[str, dict[int, SeatSlot]] = {}
         for slot in sorted(seats, key=lambda s: s.member):
             self.members.setdefault(slot.delegation, {})[slot.member] = slot
         self.seats = {d: slots[min(slots)] for d, slots in self.members.items()}
-        self.streams = SeatStreams([d.id for d in game.state.scenario.delegations], log_)
+        self.streams = SeatStreams([d.id for d in game.state.scenario.delegations], self.log)
         self.bots: dict[str, Any] = {}  # delegation -> BotHandle
         self._store = store
         self._clock = clock
@@ -199,7 +200,7 @@ class Room:
             except asyncio.CancelledError:
                 cancelled = True
         self._stored(stored)
-        self._deliver(decision.events)
+        self._deliver(decision)
         if cancelled:
             raise asyncio.CancelledError
 
@@ -257,10 +258,11 @@ class Room:
             self.game = Game.from_events(self.log)
             raise
 
-    def _deliver(self, events: list[EventBase]) -> None:
+    def _deliver(self, decision: Decision) -> None:
         """Stored: now it happened. Every connection is told what it may know, the bots and
         other listeners hear of it, and the timer looks at the (perhaps new) deadline."""
-        self.log.extend(events)
+        events = decision.events
+        self.log.extend(events, [row.payload for row in decision.rows])
         self.streams.extend(events)
         self.audience.deliver(events)
         self._notify(events)

@@ -489,11 +489,8 @@ def _unique_name(name: str, taken: Sequence[str]) -> str:
 
 def _bot_strategy(room: Room, delegation: str) -> tuple[int, str | None]:
     """The seq of the event that gave `delegation` to its bot, and the strategy it named."""
-    for index in range(len(room.log) - 1, -1, -1):
-        event = room.log[index]
-        if isinstance(event, ControllerChanged) and event.delegation == delegation:
-            return index + 1, event.strategy
-    return 0, None
+    found = room.log.last_of(ControllerChanged, lambda e: e.delegation == delegation)
+    return (found[0], found[1].strategy) if found else (0, None)
 
 
 def _rebuild(room_id: str, log_: list[EventBase]) -> Game:

@@ -18,8 +18,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from server.engine import FACILITATOR
-from server.engine.events import EventBase
+from server.engine.events import EventBase, Visibility
 from server.engine.views import Seat  # a delegation id, FACILITATOR, or None for an observer
+from server.runtime.eventlog import EventLog
+
+
+def _visibilities(log: Sequence[EventBase]) -> Sequence[Visibility]:
+    """Who may know of each event of `log` (a room's EventLog has them without parsing)."""
+    return log.visibilities() if isinstance(log, EventLog) else [e.visibility for e in log]
 
 
 class SeatStreams:
@@ -38,9 +44,9 @@ class SeatStreams:
     def extend(self, events: Iterable[EventBase]) -> None:
         """Count newly committed events."""
         counts = self._counts
-        for event in events:
+        visibilities = events.visibilities() if isinstance(events, EventLog) else (e.visibility for e in events)
+        for v in visibilities:
             self.total += 1
-            v = event.visibility
             if v.scope == "public":
                 for seat in counts:
                     counts[seat] += 1
@@ -58,8 +64,8 @@ class SeatStreams:
         """The events `seat` may know of after its number `last`, in order."""
         if seat == FACILITATOR:
             return list(log[last:])
-        visible = [e for e in log if e.visibility.allows(seat)]
-        return visible[last:]
+        visible = [n for n, v in enumerate(_visibilities(log)) if v.allows(seat)]
+        return [log[n] for n in visible[last:]]
 
     @staticmethod
     def log_seq(seat: Seat, log: Sequence[EventBase], number: int) -> int:
@@ -67,8 +73,8 @@ class SeatStreams:
         if seat == FACILITATOR or number <= 0:
             return max(0, min(number, len(log)))
         seen = 0
-        for seq, event in enumerate(log, start=1):
-            if event.visibility.allows(seat):
+        for seq, visibility in enumerate(_visibilities(log), start=1):
+            if visibility.allows(seat):
                 seen += 1
                 if seen == number:
                     return seq
@@ -78,7 +84,7 @@ class SeatStreams:
     def numbers(seat: Seat, log: Sequence[EventBase]) -> dict[int, int]:
         """Log seq -> `seat`'s number, for every event `seat` may know of."""
         found: dict[int, int] = {}
-        for seq, event in enumerate(log, start=1):
-            if event.visibility.allows(seat):
+        for seq, visibility in enumerate(_visibilities(log), start=1):
+            if visibility.allows(seat):
                 found[seq] = len(found) + 1
         return found

@@ -39,6 +39,7 @@ import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -110,10 +111,14 @@ class EventRow:
     seq: int
     event: EventBase
 
+    @cached_property
+    def payload(self) -> str:
+        """The event's JSON (encoded once: the room keeps it too, see runtime/eventlog.py)."""
+        return self.event.model_dump_json()
+
     def values(self, game: str) -> tuple[Any, ...]:
         e = self.event
-        return (game, self.seq, e.at, e.type, e.visibility.model_dump_json(),
-                e.model_dump_json(), EVENT_FORMAT)
+        return (game, self.seq, e.at, e.type, e.visibility.model_dump_json(), self.payload, EVENT_FORMAT)
 
 
 @dataclass(frozen=True)
