@@ -84,9 +84,10 @@ class PressureRecord:
     war_cost: dict[str, float]
 
 
-@dataclass
+@dataclass(slots=True)
 class Note:
-    """A statement, private message, announcement or intelligence item, in order."""
+    """A statement, private message, announcement or intelligence item, in order. (Slots: a
+    long game holds thousands, and a field dict each would cost more than the note.)"""
 
     seq: int
     at: float

@@ -29,6 +29,8 @@ _DROPPED = frozenset(("Cc", "Cf", "Cs"))  # controls, format characters, lone su
 
 def clean_text(text: str, *, multiline: bool = True) -> str:
     """`text` with only printable characters (and newline and tab when `multiline`), stripped."""
+    if text.isascii() and text.isprintable():  # most of what people type: nothing to remove
+        return text.strip()
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").translate(_LINE_BREAKS))
     kept = "\n\t" if multiline else ""
     if not multiline:
