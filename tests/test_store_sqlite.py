@@ -39,6 +39,49 @@ async def test_concurrent_appends_share_transactions(tmp_path: Path) -> None:
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
 
 
+async def test_appends_committed_together_write_the_rows_one_alone_writes(tmp_path: Path) -> None:
+    """Appends batched into one transaction (run together as three statements) store exactly the columns, game rows and replies that the same appends committed one by one do."""
+    from server.engine.events import MessageSent, only
+
+    def appends() -> list[tuple[str, list[EventRow], GameStatus, tuple[str, str, str] | None]]:
+        calls = []
+        for n in range(40):
+            game = f"g{n % 7}"
+            seq = n // 7 + 1
+            events = [StatementMade(at=1_700_000_000.123456789 + n / 3, delegation="upland", text=f"«{n}» \"q\" \n"),
+                      MessageSent(at=0.1 + n, sender="upland", to="lowland", text="psst",
+                                  visibility=only("upland", "lowland"))]
+            rows = [EventRow(2 * seq - 1, events[0]), EventRow(2 * seq, events[1])]
+            reply = ("upland", f"c{n}", f'{{"type":"ack","reply_to":"c{n}","seq":{2 * seq}}}') if n % 3 else None
+            calls.append((game, rows, GameStatus("running", "negotiation", seq, n % 2 == 0, 2 * seq), reply))
+        return calls
+
+    def dump(path: Path) -> tuple[list[object], ...]:
+        with sqlite3.connect(path) as conn:
+            return (conn.execute("SELECT * FROM events ORDER BY game, seq").fetchall(),
+                    conn.execute("SELECT id, status, phase, round, agreement, last_seq FROM games ORDER BY id").fetchall(),
+                    conn.execute("SELECT * FROM replies ORDER BY game, actor, command_id").fetchall())
+
+    found = []
+    for together in (True, False):
+        path = tmp_path / f"{together}.db"
+        store = open_store(path)
+        try:
+            with sqlite3.connect(path) as conn:
+                conn.executemany("INSERT INTO games VALUES (?, 'c', 's', 0, 0, 'lobby', 'lobby', 0, 0, 0)",
+                                 [(f"g{n}",) for n in range(7)])
+            calls = appends()
+            if together:
+                await asyncio.gather(*(store.append(*call) for call in calls))
+            else:
+                for call in calls:
+                    await store.append(*call)
+        finally:
+            store.close()
+        found.append(dump(path))
+    assert found[0] == found[1] and len(found[0][0]) == 80 and len(found[0][2]) == 26
+
+
 async def test_a_failing_write_fails_only_its_caller(tmp_path: Path) -> None:
     """A duplicate event number is refused to its own caller; the writes batched with it still commit."""
     store = open_store(tmp_path / "log.db")
