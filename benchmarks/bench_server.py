@@ -109,7 +109,7 @@ def serve_bare(port: int, probe: bool) -> None:
 BENCH_KEY = "bench" * 8  # the instructor key the benchmark's server is given
 
 
-def serve_parley(port: int, db: str, probe: bool) -> None:
+def serve_parley(port: int, db: str, probe: bool, thresholds: str | None = None) -> None:
     from server.net.access import Quotas
     from server.net.server import ParleyServer, quiet_collector
 
@@ -119,6 +119,10 @@ def serve_parley(port: int, db: str, probe: bool) -> None:
                            quotas=Quotas(classes=1000, rooms_per_class=100))
         await srv.start()
         quiet_collector()  # as `parley serve` does
+        if thresholds:  # --gc: another setting, to compare
+            import gc
+
+            gc.set_threshold(*(int(t) for t in thresholds.split(",")))
         await _obey_parent(probe, srv)
         await srv.stop()
 
@@ -395,11 +399,12 @@ async def run_load(load: Load, seconds: float, interval: float | None, server: S
 class Server:
     """A server under test in a child process of its own (bare and Parley the same way)."""
 
-    def __init__(self, kind: str, workdir: Path, probe: bool) -> None:
+    def __init__(self, kind: str, workdir: Path, probe: bool, thresholds: str | None = None) -> None:
         self.kind, self.probe = kind, probe
         self.port = _free_port()
         cmd = [sys.executable, __file__, "--serve", kind, "--port", str(self.port),
-               "--db", str(workdir / f"{kind}.db"), *(["--probe"] if probe else [])]
+               "--db", str(workdir / f"{kind}.db"), *(["--probe"] if probe else []),
+               *(["--gc", thresholds] if thresholds and kind == "parley" else [])]
         self.child = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         assert self.child.stdout is not None and self.child.stdout.readline().strip() == "READY"
         self.pid = self.child.pid
@@ -439,7 +444,7 @@ async def bench_servers(args: argparse.Namespace, workdir: Path) -> list[dict[st
     from loop_probe import LoopProbe
 
     generator = LoopProbe(asyncio.get_running_loop(), sample=False)
-    servers = [Server(kind, workdir, args.probe) for kind in ("bare", "parley")]
+    servers = [Server(kind, workdir, args.probe, args.gc) for kind in ("bare", "parley")]
     results: list[dict[str, Any]] = []
     readers: list[asyncio.Future[Any]] = []
     loads: list[Load] = []
@@ -587,6 +592,8 @@ if __name__ == "__main__":
     parser.add_argument("--probe", action="store_true",
                         help="time both servers' event loops: loop lag, stalls and what ran through them, "
                              "sampled stacks, garbage-collector pauses (benchmarks/loop_probe.py)")
+    parser.add_argument("--gc", metavar="T0[,T1,T2]", default=None,
+                        help="the Parley server's collector thresholds instead of quiet_collector's (to compare)")
     parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
     parser.add_argument("--serve", choices=("bare", "parley"), help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
@@ -597,6 +604,6 @@ if __name__ == "__main__":
         serve_bare(cli.port, cli.probe)
     elif cli.serve == "parley":
         _raise_file_limit()
-        serve_parley(cli.port, cli.db, cli.probe)
+        serve_parley(cli.port, cli.db, cli.probe, cli.gc)
     else:
         asyncio.run(main(cli))
