@@ -162,7 +162,7 @@ class TableScreen(Screen[None]):
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         self.show()
         if not self.writing:
-            self.call_after_refresh(self._focus_tab, event.pane.id)
+            self._focus_tab(event.pane.id)
 
     # ------------------------------------------------------------ the writing mode
 
@@ -216,14 +216,19 @@ class TableScreen(Screen[None]):
         tabs = self.query_one(TabbedContent)
         if tabs.active == tab:
             self.show()
-        tabs.active = tab  # TabActivated renders the tab and gives it the focus
+        tabs.active = tab  # TabActivated renders the tab
         if tabs.active == tab and not isinstance(self.focused, Input):
-            self.call_after_refresh(self._focus_tab, tab)
+            self._focus_tab(tab)  # at once: see _focus_tab
 
     def _focus_tab(self, tab: str | None, tries: int = 40) -> None:
-        """Keys act on what the tab shows: its table, list or text takes the focus. Until the tab
-        is displayed its widgets cannot take it (Textual drops the request without a word), so
-        look again every 25 ms until the focus is seen inside the tab, for at most a second."""
+        """Keys act on what the tab shows: its table, list or text takes the focus.
+
+        It is given at once, as the tab is switched (`Screen.set_focus`, not `focus()`, which
+        waits for the next message): the widget losing it is hidden with its pane, and Textual
+        hands a hidden widget's focus to a sibling — inside the same hidden pane, which then
+        switched the tabs back and forth (two more tab switches and their frames on every key
+        that left the Proposals tab). Until the pane is displayed its widgets cannot take the
+        focus, so look again every 25 ms until it is seen inside the tab, for at most a second."""
         if tab is None or tab != self.active_tab or self.writing:
             return  # another tab was chosen meanwhile, or the message box is taking the focus
         targets = {"agenda": "#agenda-table", "compose": "#composer Select",
@@ -233,7 +238,7 @@ class TableScreen(Screen[None]):
             return  # it arrived (or the player moved it within the tab: leave it there)
         found = self.query(targets[tab])
         if found and found.first().focusable:
-            found.first().focus()
+            self.set_focus(found.first())
         if tries:
             self.set_timer(0.025, lambda: self._focus_tab(tab, tries - 1))
 
