@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from textual.widgets import Input, OptionList, Select
+from textual import events
+from textual.widgets import Input, OptionList, Select, TabbedContent
 
 from client.app import ParleyApp
 from client.connection import Connection
@@ -74,6 +75,39 @@ async def test_typing_after_the_write_key_never_plays_a_move(srv: ParleyServer, 
         await pilot.press("s")  # a game key again, now that the box is left: it asks, on tab 3
         await pilot.pause()
         assert "s" in footer_keys(app)
+    await lowland.close()
+
+
+def burst(app: ParleyApp, *keys: str) -> None:
+    """Keys arriving all at once, as a terminal hands them over on a busy machine: all are queued
+    before the app has handled the first (the pilot's press waits for the app between keys)."""
+    for key in keys:
+        event = events.Key(key, key if len(key) == 1 else None)
+        event.set_sender(app)
+        app._driver.send_message(event)  # type: ignore[union-attr]
+
+
+async def test_keys_queued_behind_enter_are_never_typed(srv: ParleyServer, tmp_path: Path) -> None:
+    """m, a sentence, Enter and then 5 3 1 x typed at once: the sentence alone is sent, and the
+    keys behind Enter act as game keys (x asks to walk out), never as text in the next message."""
+    room, codes, lowland = await a_decision_with(srv, AGREEABLE_TUTORIAL_TERMS)
+    app = player_app(srv, tmp_path, codes["upland"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await on_table(pilot, app)
+        table = app.screen
+        burst(app, "m", *"yes I sign", "enter", "5", "3", "1", "x")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen) and app.screen.query("#no")
+                         and app.focused is app.screen.query_one("#no"), what="x asking to walk out")
+        await wait_until(pilot, lambda: any(n["text"] == "yes I sign" for n in app.state.channel_notes(PUBLIC)),
+                         what="the statement")
+        assert [n["text"] for n in app.state.channel_notes(PUBLIC) if n.get("sender") == "upland"] == ["yes I sign"]
+        assert table.query_one("#say", Input).value == "", "nothing typed after Enter reached the box"
+        assert table.query_one(TabbedContent).active == "agenda", "5, 3 and 1 switched the tabs"
+        await pilot.press("n")  # no walking out
+        await wait_until(pilot, lambda: app.screen is table, what="the table again")
+        assert not room.game.state.walked_out
+        burst(app, "m", *"next")
+        await wait_until(pilot, lambda: table.query_one("#say", Input).value == "next", what="the next message")
     await lowland.close()
 
 

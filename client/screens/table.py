@@ -53,7 +53,22 @@ from server.protocol import wire
 _TEAM_ACTIONS = {"sign_proposal": "sign", "decline_proposal": "decline", "walk_out": "walk_out"}
 
 TABS = ("agenda", "compose", "proposals", "pressure", "messages", "brief")
+WRITE_KEY = "m"
 WHILE_WRITING = {"leave_text"}  # the only screen keys on while the message box has the focus
+
+
+class TableTabs(TabbedContent):
+    """The table's tabs, following a focus only while it is still inside the tab.
+
+    Textual's TabbedContent shows the pane of any widget focused in code, when the focus
+    message arrives; with tab keys typed quickly, a focus given for an earlier key (3) arrived
+    after a later key (1) had moved it on, and showed the earlier tab again."""
+
+    def on_tab_pane_focused(self, event: TabPane.Focused) -> None:
+        focused = self.screen.focused
+        if focused is None or event.tab_pane not in focused.ancestors_with_self:
+            event.stop()
+            event.prevent_default()  # stale: TabbedContent's own handler would switch the tab
 
 
 class TableScreen(Screen[None]):
@@ -64,7 +79,7 @@ class TableScreen(Screen[None]):
         Binding("4", "tab('pressure')", "Pressure", show=False),
         Binding("5", "tab('messages')", "Messages", show=False),
         Binding("6", "tab('brief')", "Brief", show=False),
-        Binding("m", "write", "Write"),
+        Binding(WRITE_KEY, "write", "Write"),
         Binding("t", "table", "Table it"),
         Binding("a", "amend", "Amend"),
         Binding("u", "support", "Support"),
@@ -82,7 +97,7 @@ class TableScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield StatusBar()
         with Horizontal(id="table-body"):
-            with TabbedContent(id="tabs", initial="agenda"):
+            with TableTabs(id="tabs", initial="agenda"):
                 with TabPane("1 Agenda", id="agenda"):
                     yield Agenda(id="agenda-table")
                 with TabPane("2 Compose", id="compose"):
@@ -106,7 +121,7 @@ class TableScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._rendered: dict[str, Any] = {}  # tab -> the state it last showed
-        self.writing = False  # the message box has (or is about to get) the focus
+        self._write_asked = False  # the write key was pressed; the box is about to get the focus
 
     def on_mount(self) -> None:
         # Render once the tabs exist (TabbedContent builds its tab bar after its own mount).
@@ -166,48 +181,69 @@ class TableScreen(Screen[None]):
 
     # ------------------------------------------------------------ the writing mode
 
+    @property
+    def writing(self) -> bool:
+        """Whether the message box has, or is about to get, the focus: read from the focus
+        itself at each key, so that the mode ends the moment the focus leaves the box (a flag
+        cleared by the Blur message came one message too late: keys queued behind Enter were
+        still typed, into the next message)."""
+        return self._write_asked or isinstance(self.focused, MessageBox)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return not self.writing or action in WHILE_WRITING
 
-    def _set_writing(self, writing: bool) -> None:
-        if writing != self.writing:
-            self.writing = writing
+    def _ask_to_write(self, asked: bool) -> None:
+        if asked != self._write_asked:
+            self._write_asked = asked
             self.refresh_bindings()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         if isinstance(event.widget, MessageBox):
-            self._set_writing(True)
+            self._ask_to_write(False)  # it has arrived
+        self.refresh_bindings()
 
     def on_descendant_blur(self, event: events.DescendantBlur) -> None:
-        if isinstance(event.widget, MessageBox) and self.focused is not event.widget:
-            self._set_writing(False)
+        if isinstance(event.widget, MessageBox):
+            self.refresh_bindings()
 
     def on_key(self, event: events.Key) -> None:
-        """A letter typed after the write key but before the cursor reached the box goes in it;
-        so does Enter, which sends it (it would otherwise go to the table that still has the focus)."""
-        if not self.writing or isinstance(self.focused, Input):
+        """The writing mode, key by key, in the order the keys were typed.
+
+        A key reaches this handler (from the widget it was sent to) before Textual looks up its
+        binding, which happens once it has bubbled up to the app; keys typed quickly all pass
+        here first. So the write key opens the mode here, at once; a letter that was sent to
+        another widget before the cursor reached the box goes in the box; Enter sends at once
+        (it would otherwise go to the table that had the focus, or submit a box already left).
+        After sending the focus is on the channel list, so the next key is a game key."""
+        if isinstance(self.focused, Input) and not isinstance(self.focused, MessageBox):
+            return
+        if not self.writing:
+            if event.key == WRITE_KEY and self.check_action("write", ()):
+                self.action_write()
+                event.stop()
+                event.prevent_default()
             return
         box = self.query_one("#say", MessageBox)
         if event.key == "enter":
-            box.focus()
-            self.call_after_refresh(box.action_submit)
+            self._ask_to_write(False)
+            self.query_one(MessagesPanel).send(box)
         elif event.is_printable and event.character:
-            box.insert_text_at_cursor(event.character)
+            box.insert_text_at_cursor(event.character)  # the box did not get it (it keeps its own)
         else:
             return
         event.stop()
         event.prevent_default()
 
     def action_write(self) -> None:
-        self._set_writing(True)
+        self._ask_to_write(True)
         tabs = self.query_one(TabbedContent)
         tabs.active = "messages"
-        self.call_after_refresh(self._focus_when_shown, self.query_one("#say", MessageBox))
+        self._focus_when_shown(self.query_one("#say", MessageBox))
 
     def action_leave_text(self) -> None:
         """Escape from the message box, so that the single-key actions work again."""
         if isinstance(self.focused, Input) or self.writing:
-            self._set_writing(False)
+            self._ask_to_write(False)
             self.query_one(MessagesPanel).stop_writing()
 
     # ------------------------------------------------------------ actions
@@ -239,7 +275,7 @@ class TableScreen(Screen[None]):
         found = self.query(targets[tab])
         if found and found.first().focusable:
             self.set_focus(found.first())
-        if tries:
+        if tries and not self._focus_is_in(tab):
             self.set_timer(0.025, lambda: self._focus_tab(tab, tries - 1))
 
     def _focus_is_in(self, tab: str) -> bool:
@@ -250,10 +286,11 @@ class TableScreen(Screen[None]):
         """Focus the message box once its tab is displayed (a hidden widget cannot take it)."""
         if isinstance(widget, MessageBox) and not self.writing:
             return  # sent or left meanwhile: a late retry must not put the cursor back in the box
+        if widget.focusable and self.focused is not widget:
+            self.set_focus(widget)  # at once, like a tab's focus (see _focus_tab)
         if self.focused is widget:
+            self._ask_to_write(False)  # arrived: the mode now follows the focus
             return
-        if widget.focusable:
-            widget.focus()
         if tries:
             self.set_timer(0.025, lambda: self._focus_when_shown(widget, tries - 1))
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.markup import escape
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -30,12 +31,30 @@ from server.protocol.wire import TEXT_CHARS
 SHOWN = 150  # the latest messages of a channel; the log scrolls back this far
 
 class MessageBox(Input):
-    """The box you write in; while it has the focus, only these keys are offered."""
+    """The box you write in; while it has the focus, only these keys are offered.
+
+    Once Enter has sent it, it takes no more text until it is focused again: keys that were
+    already on their way to it (typed quickly after Enter, on a loaded machine) are dropped,
+    never typed into the next message, while the focus goes back to the channel list."""
 
     BINDINGS = [Binding("enter", "submit", "Send"), Binding("escape", "leave", "Stop writing")]
 
     class Left(Message):
         """Escape: leave the box without sending."""
+
+    closed = False  # sent: drop keys until focused again
+
+    async def action_submit(self) -> None:
+        self.closed = True
+        await super().action_submit()
+
+    def on_focus(self, event: events.Focus) -> None:
+        self.closed = False
+
+    def on_key(self, event: events.Key) -> None:
+        if self.closed and (event.is_printable or event.key in ("backspace", "delete")):
+            event.stop()
+            event.prevent_default()  # Input's own handler would type it
 
     def action_leave(self) -> None:
         self.post_message(self.Left())
@@ -141,28 +160,36 @@ class MessagesPanel(Horizontal):
 
     def write(self) -> None:
         """Put the cursor in the message box (the table screen turns the game keys off)."""
-        self.query_one("#say", Input).focus()
+        self.screen.set_focus(self.query_one("#say", Input))
 
     def stop_writing(self) -> None:
-        self.query_one("#channels", OptionList).focus()
+        """The focus back to the channel list, at once: the next key is a game key."""
+        self.screen.set_focus(self.query_one("#channels", OptionList))
 
     def on_message_box_left(self, event: MessageBox.Left) -> None:
         self.stop_writing()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        text = event.value.strip()
-        if not text:
-            self.stop_writing()
-            return
+        if isinstance(event.input, MessageBox):
+            self.send(event.input)
+
+    def send(self, box: MessageBox) -> None:
+        """Send what the box holds to the channel shown, empty the box and leave it."""
+        text = box.value.strip()
         if len(text) > TEXT_CHARS:
+            box.closed = False
+            self.screen.set_focus(box)
             self.notify(f"A message may have at most {TEXT_CHARS:,} characters; this one has "
                         f"{len(text):,}. Shorten it and press Enter again.",
                         title="Not sent", severity="error")
             return  # the text stays in the box
-        command = ({"type": "make_statement", "text": text} if self.channel == PUBLIC
-                   else {"type": "send_team_message", "text": text} if self.channel == TEAM
-                   else {"type": "send_message", "to": self.channel, "text": text})
-        self.post_message(Act(command))
-        event.input.value = ""
+        if text:
+            command = ({"type": "make_statement", "text": text} if self.channel == PUBLIC
+                       else {"type": "send_team_message", "text": text} if self.channel == TEAM
+                       else {"type": "send_message", "to": self.channel, "text": text})
+            # Sent by this panel even when the table screen's key handler calls this: a message
+            # whose sender is the screen stops bubbling at the screen and never reaches the app.
+            self.post_message(Act(command).set_sender(self))
+        box.value = ""
         self.stop_writing()
