@@ -263,9 +263,11 @@ class ParleyApp(App[None]):
         if self.state.intent and self.state.intent is not before.intent:
             self.notify(fmt.intent_text(self.state.view, self.state.intent), title="Your team",
                         severity="warning", timeout=12, markup=False)
-        for title, text in notices(before, self.state)[-4:]:
+        # Two notices at most, briefly: they cover the lower right of the screen (at 80x24 the
+        # brief below its red lines); the Pressure and Messages tabs keep everything they say.
+        for title, text in notices(before, self.state)[-2:]:
             self.notify(text, title=title, severity="warning" if title == "Announcement" else "information",
-                        timeout=12 if title == "Announcement" else 6, markup=False)
+                        timeout=8 if title == "Announcement" else 5, markup=False)
         if message.type == "connection" and message.status == "lost":
             self.notify(message.detail, title="Connection lost", severity="error", timeout=30)
         self.route()

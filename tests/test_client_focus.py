@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from textual import events
-from textual.widgets import Input, OptionList, Select, TabbedContent
+from textual.geometry import Region
+from textual.widgets import Input, OptionList, Select, Static, TabbedContent
+from textual.widgets._toast import Toast
 
 from client.app import ParleyApp
 from client.connection import Connection
@@ -15,7 +17,7 @@ from client.screens.confirm import ConfirmScreen
 from client.screens.table import TableScreen
 from client.state import PUBLIC
 from client.widgets.messages import MessageBox
-from client_helpers import open_room, to_phase, wait_until
+from client_helpers import facilitate, open_room, to_phase, wait_until
 from server.engine import commands as c
 from server.net.server import ParleyServer
 from server.protocol.wire import TEXT_CHARS
@@ -242,3 +244,26 @@ async def test_an_announcement_raises_a_notice(srv: ParleyServer, tmp_path: Path
 
 def text(app: ParleyApp, selector: str) -> str:
     return str(app.screen.query_one(selector).render())
+
+
+async def test_the_notices_opening_a_game_leave_the_red_lines_readable(srv: ParleyServer, tmp_path: Path) -> None:
+    """Ceasefire, Europe (four red lines) at 80x24: as the game starts, its notices (two at most)
+    cover no red line on the Brief tab."""
+    room, codes = await open_room(srv, "ceasefire-2025")
+    app = player_app(srv, tmp_path, codes["europe"])
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await wait_until(pilot, lambda: app.state.phase == "lobby", what="the lobby")
+        await facilitate(room, c.StartGame())
+        await on_table(pilot, app, proposals=False)
+        await pilot.press("6")
+        await wait_until(pilot, lambda: app.screen.query(Toast), what="the opening notices")
+        await pilot.pause(0.2)
+        assert len(app.screen.query(Toast)) <= 2
+        brief = app.screen.query_one("#brief-text", Static)
+        lines = [strip.text for strip in brief.render_lines(Region(0, 0, brief.size.width, brief.size.height))]
+        first = next(i for i, line in enumerate(lines) if "Your red lines" in line)
+        last = next(i for i in range(first, len(lines)) if not lines[i].strip()) - 1
+        assert last - first >= 4, "the four red lines are there"
+        red_lines = Region(brief.region.x, brief.region.y + first, brief.region.width, last - first + 1)
+        for toast in app.screen.query(Toast):
+            assert not toast.region.overlaps(red_lines), f"a notice covers the red lines: {toast.region}"

@@ -1,8 +1,9 @@
 """Your brief: your role, your red lines, your hidden points table, the public briefing.
 
-Red lines come first, so that at 80x24 they are on screen without scrolling; the panel
-scrolls (arrows, PageUp/PageDown, Home/End, the wheel) for the rest. The lobby shows the same
-text before the game starts (`brief_text`).
+Red lines come first, under the title, so that at 80x24 they are on screen without scrolling
+and above the notices that open the game; the panel scrolls (arrows, PageUp/PageDown,
+Home/End, the wheel) for the rest. The lobby shows the same text before the game starts
+(`brief_text`).
 """
 
 from __future__ import annotations
@@ -49,12 +50,15 @@ def brief_text(view: Any, delegation: str | None, briefing: bool = True) -> str:
     me = me_in(view, delegation)
     signs = ("Your signature is required on every agreement." if you.get("signature_required")
              else "Your signature is not required unless a clause names you.")
+    # The red lines come right under the title: at 80x24 they stay above the notices that
+    # appear in the lower right as the game starts.
     lines = [f"[b]You are {escape(me.get('name', delegation or ''))}[/b] ({me.get('kind', '')})",
+             *red_line_lines(view, you), "",
              escape(fmt.reflow(me.get("brief", ""))), "",
              f"[b]Reservation value[/b] (what no deal is worth to you now): [b]{you.get('reservation', 0):g}[/b]"
              f" — war cost so far {you.get('war_cost', 0):g}, which counts against any result, deal or no deal"
              f" (no deal would score {fmt.no_deal(you):g} now). {signs}", "",
-             *red_line_lines(view, you), "", *points_lines(view, you)]
+             *points_lines(view, you)]
     if briefing:
         lines += ["", "[b]Public briefing[/b]", escape(fmt.reflow(view["scenario"]["briefing"]))]
     return "\n".join(lines)

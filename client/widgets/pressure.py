@@ -12,6 +12,7 @@ from textual.widgets import Static
 from client import format as fmt
 from client.messages import Happened
 from client.state import ChangesSeen
+from client.widgets.text import set_text
 
 BAR = 20
 
@@ -51,6 +52,6 @@ class PressurePanel(VerticalScroll, can_focus=True):
         if intelligence:
             lines.append("\n[b]Your intelligence[/b]")
             lines += [f"  • {escape(fmt.reflow(item))}" for item in intelligence]
-        self.query_one("#pressure-text", Static).update("\n".join(lines))
+        set_text(self.query_one("#pressure-text", Static), "\n".join(lines))  # a layout only when changed
         if state.unseen_changes:
             self.post_message(Happened(ChangesSeen()))
