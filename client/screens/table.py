@@ -29,7 +29,7 @@ from rich.markup import escape
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Input, Static, TabbedContent, TabPane
 
@@ -110,7 +110,9 @@ class TableScreen(Screen[None]):
                     yield MessagesPanel(id="messages-panel")
                 with TabPane("6 Brief", id="brief"):
                     yield BriefPanel(id="brief-panel")
-            yield Static("", id="sidebar")
+            with Vertical(id="sidebar"):  # a text per part: a new unread count repaints only its own
+                for part in SIDEBAR_PARTS:
+                    yield Static("", id=f"side-{part}")
         with Horizontal(id="action-bar"):
             yield Button("Ready", id="ready", classes="small", tooltip="r")
             yield Button("Sign", id="sign", classes="small", variant="success", tooltip="s")
@@ -172,7 +174,12 @@ class TableScreen(Screen[None]):
     def _sidebar(self, state: Any) -> None:
         if not self.has_class("-wide"):
             return
-        set_text(self.query_one("#sidebar", Static), sidebar_text(state), fixed_size=True)
+        for part, text in zip(SIDEBAR_PARTS, sidebar_parts(state), strict=True):
+            static = self.query_one(f"#side-{part}", Static)
+            shown = getattr(static, "_parley_text", None)
+            static.display = bool(text)
+            # as many lines as before (the sidebar's lines are short): repainted, not laid out
+            set_text(static, text, fixed_size=shown is not None and shown.count("\n") == text.count("\n"))
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         self.show()
@@ -472,7 +479,11 @@ def turn_hint(state: Any) -> str:
     return ""
 
 
-def sidebar_text(state: Any) -> str:
+SIDEBAR_PARTS = ("you", "proposals", "seats", "unread")
+
+
+def sidebar_parts(state: Any) -> tuple[str, str, str, str]:
+    """The sidebar's texts, one per part of SIDEBAR_PARTS (empty: the part is not shown)."""
     view = state.view
     you = view.get("you") or {}
     lines = [f"[b]{fmt.delegation_name(view, state.delegation)}[/b]",
@@ -480,17 +491,19 @@ def sidebar_text(state: Any) -> str:
              f"reservation {you.get('reservation', 0):g}", f"war cost {you.get('war_cost', 0):g}",
              f"no deal scores {fmt.no_deal(you):g}", ""]
     scored = [(worth.figure_of(p), p) for p in view["proposals"] if not p["withdrawn"]]
+    proposals = []
     if scored:
-        lines.append("[b]Proposals: worth to you[/b]")
+        proposals.append("[b]Proposals: worth to you[/b]")
         for figure, p in scored:
-            lines.append(f" {p['id']} {worth.cell(figure).markup}")
-        lines.append("")
-    lines.append("[b]Seats[/b]")
+            proposals.append(f" {p['id']} {worth.cell(figure).markup}")
+        proposals.append("")
+    seats = ["[b]Seats[/b]"]
     for d in view["seated"]:
         mark = "✔" if d in view["ready"] else "·"
-        lines.append(f" {mark} {fmt.delegation_name(view, d)}")
+        seats.append(f" {mark} {fmt.delegation_name(view, d)}")
     unread = [(c, state.unread(c)) for c in [PUBLIC, *view["seated"]] if c != state.delegation]
+    unread_lines = []
     if any(n for _, n in unread):
-        lines += ["", "[b]Unread[/b]"] + [f" {('Everyone' if c == PUBLIC else fmt.delegation_name(view, c))}: {n}"
-                                         for c, n in unread if n]
-    return "\n".join(lines)
+        unread_lines = ["", "[b]Unread[/b]"] + [f" {('Everyone' if c == PUBLIC else fmt.delegation_name(view, c))}: {n}"
+                                               for c, n in unread if n]
+    return "\n".join(lines), "\n".join(proposals), "\n".join(seats), "\n".join(unread_lines)
