@@ -506,4 +506,7 @@ def sidebar_parts(state: Any) -> tuple[str, str, str, str]:
     if any(n for _, n in unread):
         unread_lines = ["", "[b]Unread[/b]"] + [f" {('Everyone' if c == PUBLIC else fmt.delegation_name(view, c))}: {n}"
                                                for c, n in unread if n]
+    # As many lines whatever is unread (blank ones at the sidebar's foot): a new message
+    # repaints this part and never lays the sidebar out again.
+    unread_lines += [""] * (2 + len(unread) - len(unread_lines))
     return "\n".join(lines), "\n".join(proposals), "\n".join(seats), "\n".join(unread_lines)
