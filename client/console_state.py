@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from client.format import delegation_name
 from client.state import SESSION_REDUCERS, SessionState, event_change
 from server.protocol import wire
 
@@ -71,18 +72,19 @@ def _class_state(s: ConsoleState, m: Any) -> ConsoleState:
     return replace(s, class_id=m.class_, scenario=m.scenario, rooms=_rooms(s, m.rooms))
 
 
-def event_line(event: Mapping[str, Any]) -> str | None:
-    """A short line for the room's activity log (the facilitator sees everything)."""
+def event_line(event: Mapping[str, Any], view: Mapping[str, Any] | None = None) -> str | None:
+    """A short line for the room's activity log (the facilitator sees everything): delegations
+    and meters by the names `view`'s scenario gives them, never their ids."""
     kind = event.get("type", "")
-    who = event.get("delegation") or event.get("author") or event.get("sender") or ""
+    who = delegation_name(view, event.get("delegation") or event.get("author") or event.get("sender") or "")
     if event.get("member"):  # a team member's act: say whose
         who = f"{who} ({event['member']})"
     if kind == "team_message_sent":
         return f"{who} (team only): {event['text']}"
     if kind == "member_joined":
-        return f"{event['name']} joined {event['delegation']}'s team"
+        return f"{event['name']} joined {delegation_name(view, event['delegation'])}'s team"
     if kind == "head_changed":
-        return f"{event['name']} leads {event['delegation']}"
+        return f"{event['name']} leads {delegation_name(view, event['delegation'])}"
     if kind == "phase_started":
         return f"round {event.get('round')}: {event.get('phase')} begins"
     if kind == "proposal_tabled":
@@ -92,21 +94,22 @@ def event_line(event: Mapping[str, Any]) -> str | None:
     if kind in ("statement_made", "announced"):
         return f"{who or 'facilitator'}: {event['text']}"
     if kind == "message_sent":
-        return f"{who} → {event['to']} (private): {event['text']}"
+        return f"{who} → {delegation_name(view, event['to'])} (private): {event['text']}"
     if kind in ("agreement_signed", "game_ended", "walked_out", "timer_paused", "timer_resumed",
                 "timer_extended", "debrief_opened", "ready_marked", "controller_changed"):
         return f"{kind.replace('_', ' ')}" + (f": {who}" if who else "")
-    return event_change(event, None)
+    return event_change(event, None, view)
 
 
 def _update(s: ConsoleState, m: Any) -> ConsoleState:
     old = s.rooms.get(m.room, RoomState(m.room))
     if m.seq < old.seq and not m.fresh:
         return s
-    lines = tuple(line for line in (event_line(e) for e in m.events) if line)
+    view = {**(old.view or {}), **wire.view_data(m.view)}
+    lines = tuple(line for line in (event_line(e, view) for e in m.events) if line)
     if m.seq == old.seq and not m.fresh:
         lines = ()  # already folded into the view we hold (a resume's catch-up)
-    room = replace(old, view={**(old.view or {}), **wire.view_data(m.view)}, seq=m.seq, log=(old.log + lines)[-200:])
+    room = replace(old, view=view, seq=m.seq, log=(old.log + lines)[-200:])
     return replace(s, rooms={**s.rooms, m.room: room})
 
 

@@ -22,6 +22,14 @@ def delegation_name(view: View | None, delegation: str | None) -> str:
     return delegation
 
 
+def meter_label(view: View | None, meter: str) -> str:
+    """A meter's label ("Tension in the valley"), not its id."""
+    for m in (view or {}).get("scenario", {}).get("meters", []):
+        if m["id"] == meter:
+            return str(m["label"])
+    return meter
+
+
 def issues(view: View | None) -> list[Mapping[str, Any]]:
     return list(view.get("scenario", {}).get("issues", [])) if view else []
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, TypeVar
 
-from client.format import reflow
+from client.format import meter_label, reflow
 from server.protocol import wire
 
 PUBLIC = "public"
@@ -241,11 +241,12 @@ def _signed(value: float) -> str:
     return f"+{value:g}" if value >= 0 else f"{value:g}"
 
 
-def event_change(event: Mapping[str, Any], you: str | None) -> str | None:
-    """A line for "what changed for you", if the event is one you should notice."""
+def event_change(event: Mapping[str, Any], you: str | None, view: Mapping[str, Any] | None = None) -> str | None:
+    """A line for "what changed for you", if the event is one you should notice (meters by
+    their labels in `view`'s scenario)."""
     kind = event.get("type")
     if kind == "pressure_drawn":
-        meters = ", ".join(f"{m} {_signed(v)}" for m, v in (event.get("meters") or {}).items())
+        meters = ", ".join(f"{meter_label(view, m)} {_signed(v)}" for m, v in (event.get("meters") or {}).items())
         extra = f" [{meters}]" if meters else ""
         return f"R{event.get('round')} {event.get('kind')}: {event['title']} — {event['text']}{extra}"
     if kind == "reservation_shifted" and event.get("delegation") == you:
@@ -337,7 +338,7 @@ def _update(s: ClientState, m: Any) -> ClientState:
         return replace(s, view=view) if m.seq == s.seq else s
     round_ = int(view.get("round", 0))
     new_notes = tuple(n for n in (event_note(e, round_) for e in m.events) if n is not None)
-    changes = [c for c in (event_change(e, s.delegation) for e in m.events) if c is not None]
+    changes = [c for c in (event_change(e, s.delegation, view) for e in m.events) if c is not None]
     read = dict(s.read)
     for note in new_notes:  # what you wrote yourself is not unread (a teammate's is)
         channel = s.channel_of(note)

@@ -1,0 +1,67 @@
+"""What a person reads names delegations and meters by their labels, never by their ids.
+
+Found by playing a class as its users would (huser): the console's room log said "turkey
+tabled P1", "ready marked: turkey", "Member 1 joined ukraine's team"; the players' and the
+console's "what changed" lines said "[tension +5]" for the scenario's "Tension in the valley".
+Each test drives the real Textual app against a real server on a free port.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from client.app import ParleyApp
+from client.connection import Connection
+from client.screens.table import TableScreen
+from client_helpers import facilitate, open_room, to_phase, wait_until
+from test_client_class_console import open_in_console
+from server.engine import commands as c
+from server.net.server import ParleyServer
+from server_helpers import Client
+
+TUTORIAL_IDS = re.compile(r"\b(upland|lowland|commission|tension)\b")  # the labels are capitalised
+
+
+async def test_the_consoles_room_log_names_delegations_and_meters_by_their_labels(
+        srv: ParleyServer, tmp_path: Path) -> None:
+    """A bot room's log in the console (tabling, readiness, a pressure card, a private message) has no id in it."""
+    app = ParleyApp(server=srv.url, role="facilitator", config_file=tmp_path / "client.json",
+                    key=srv.instructor_key)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_in_console(app, pilot, "tutorial", 1, "lowland,commission")
+        (room_id, held), = app.class_state.rooms.items()
+        room = srv.runtime.room(room_id)
+        codes = {s["delegation"]: s["code"] for s in held.seats}
+        upland = await Client.connect(srv.url)
+        await upland.join(codes["upland"])
+        await to_phase(room, "negotiation")
+        await facilitate(room, c.InjectEvent(card="power_cuts"))
+        await upland.command({"type": "send_message", "to": "lowland", "text": "A word in private."})
+        await upland.command({"type": "mark_ready"})
+
+        def log() -> tuple[str, ...]:
+            return app.class_state.rooms[room_id].log
+
+        await wait_until(pilot, lambda: any("A word in private." in line for line in log())
+                         and any("Power cuts" in line for line in log())
+                         and any("ready" in line for line in log()), what="the room's log")
+        lines = "\n".join(log())
+        assert "Upland → Lowland (private): A word in private." in lines
+        assert "Tension in the valley +5" in lines
+        assert not TUTORIAL_IDS.search(lines), lines
+        await upland.close()
+
+
+async def test_a_players_what_changed_names_the_meters_by_their_labels(srv: ParleyServer, tmp_path: Path) -> None:
+    """An injected card's meter change reads 'Tension in the valley +5' on the player's screen, not 'tension +5'."""
+    room, codes = await open_room(srv)
+    await to_phase(room, "negotiation")
+    app = ParleyApp(Connection(srv.url, backoff=(0.1,)), code=codes["upland"], name="Ann",
+                    config_file=tmp_path / "client.json")
+    async with app.run_test() as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, TableScreen), what="the table")
+        await facilitate(room, c.InjectEvent(card="power_cuts"))
+        await wait_until(pilot, lambda: any("Power cuts" in line for line in app.state.changes), what="the card")
+        card = next(line for line in app.state.changes if "Power cuts" in line)
+        assert "[Tension in the valley +5]" in card
+        assert not TUTORIAL_IDS.search(card), card
