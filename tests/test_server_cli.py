@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import urllib.request
 from pathlib import Path
 
@@ -44,7 +45,25 @@ def test_host_prints_a_table_of_codes(served: ServeProcess, capsys: pytest.Captu
     """Without --json, `parley host` prints each room's codes next to their delegations."""
     assert main(["host", "tutorial", "--server", served.url, "--start"]) == 0
     out = capsys.readouterr().out
-    assert "Facilitator token" in out and "upland" in out and "UP-" in out
+    assert "Facilitator token" in out and "UP-" in out
+    assert "Upland" in out and "River Commission" in out
+    assert not re.search(r"\b(upland|lowland|commission)\b", out), out  # the scenario's names, not its ids
+
+
+def test_host_names_absent_seats_and_bots_and_every_room_of_a_big_class(
+        served: ServeProcess, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """40 istanbul rooms: every room's slips are written (the class state comes in parts), absent seats are said to be absent."""
+    slips = tmp_path / "slips.html"
+    assert main(["host", "istanbul-2022", "--server", served.url, "--rooms", "40", "--bots", "turkey",
+                 "--slips", str(slips)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("Room ") == 40
+    assert out.count("Turkey (host) (bot)") == 40
+    assert out.count("United States (absent guarantor) — absent: seat it from the console (j)") == 40
+    assert "Ukraine\n" in out and "Russian Federation\n" in out
+    page = slips.read_text(encoding="utf-8")
+    codes = set(re.findall(r"\b(?:UA|RU)-[0-9A-Z]{6}\b", page))
+    assert len(codes) == 80 and codes <= set(re.findall(r"\b(?:UA|RU)-[0-9A-Z]{6}\b", out))  # each room's two people
 
 
 def test_host_mistakes_are_one_line_errors(served: ServeProcess, capsys: pytest.CaptureFixture[str]) -> None:
@@ -87,6 +106,19 @@ def test_host_with_teams_prints_a_code_per_member(served: ServeProcess, capsys: 
     assert all(len(s["members"]) == 2 and len({m["code"] for m in s["members"]}) == 2 for s in seats)
     assert main(["host", "tutorial", "--server", served.url, "--teams", "upland=3"]) == 0
     out = capsys.readouterr().out
-    assert out.count("upland — member") == 3
+    assert out.count("Upland — member") == 3
     assert main(["host", "tutorial", "--server", served.url, "--teams", "upland"]) == 1
     assert "not DELEGATION=N" in capsys.readouterr().err
+
+
+def test_serve_says_how_host_finds_a_key_kept_in_another_data_dir(tmp_path: Path) -> None:
+    """With --data-dir other than the one `parley host` looks in, serve says to set PARLEY_DATA_DIR (or give --key)."""
+    proc = ServeProcess(tmp_path / "class.db")
+    proc.data_dir = tmp_path / "elsewhere"
+    proc.start()
+    try:
+        assert proc.terminate() == 0
+        out = proc.proc.stdout.read()
+    finally:
+        proc.kill()
+    assert f"PARLEY_DATA_DIR={tmp_path / 'elsewhere'} set; else give them --key" in out, out

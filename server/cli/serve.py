@@ -120,8 +120,10 @@ async def _serve(args: argparse.Namespace, db: Path, key: str, created: bool, di
         loop.add_signal_handler(signum, stop.set)
     print(f"Parley server on {srv.url} (database {db}); Ctrl-C or SIGTERM stops it.", flush=True)
     print(addresses_text(srv), flush=True)
+    finds = "read it from there" if directory == data_dir() else (
+        f"read it from there with PARLEY_DATA_DIR={directory} set; else give them --key")
     print(f"Instructor key{' (new)' if created else ''}: {key}   (kept in {key_path(directory)}; "
-          "`parley host` and `parley facilitate` on this machine read it from there)", flush=True)
+          f"`parley host` and `parley facilitate` on this machine {finds})", flush=True)
     await stop.wait()
     await srv.stop()
     print("Parley server stopped.", flush=True)
@@ -174,8 +176,9 @@ def run_host(args: argparse.Namespace) -> int:
     except ValueError as exc:  # pydantic's ValidationError: a value out of the wire's bounds
         raise UserError(f"parley host: {_first_problem(exc)}") from None
     cafile = checked_cafile(args.cafile)
-    opened, state, join_url = run_async(_open_class(args.server, cafile, request, args.slips is not None))
-    if state is not None:
+    opened, state, join_url = run_async(_open_class(args.server, cafile, request,
+                                                    args.slips is not None or not args.json))
+    if args.slips is not None:
         write_slips(args, opened, state, join_url)
     rooms = [{"room": r.room, "seats": [{"delegation": s.delegation, "code": s.code,
                                          "members": [{"number": m.number, "code": m.code} for m in s.members]}
@@ -190,15 +193,28 @@ def run_host(args: argparse.Namespace) -> int:
     print(f"Facilitator token (keep it private): {opened.facilitator_token}")
     trust = f" --cafile {args.cafile}" if args.cafile else ""
     print(f"Run the class with: parley facilitate --server {args.server}{trust} --token {opened.facilitator_token}")
+    views = {r.room: r.view for r in state.rooms}
     for room in opened.rooms:
         print(f"\nRoom {room.room}")
         for seat in room.seats:
-            played_by = " (bot)" if seat.controller != "human" else ""
-            for member in seat.members:  # a team: a code per member; the first to join leads
-                print(f"  {member.code:<10} {seat.delegation} — member {member.number} of {len(seat.members)}")
-            if not seat.members:
-                print(f"  {seat.code:<10} {seat.delegation}{played_by}")
+            for code, who in seat_lines(seat, views.get(room.room)):
+                print(f"  {code:<10} {who}")
     return 0
+
+
+def seat_lines(seat: Any, view: Any) -> list[tuple[str, str]]:
+    """A seat's codes and who each is for, in the scenario's names: "Ukraine — member 1 of 2",
+    "Turkey (host) (bot)", "United States (absent guarantor) — absent: seat it from the console (j)"."""
+    from client.format import delegation_name
+
+    name = delegation_name(view, seat.delegation)
+    if view is not None and seat.delegation not in view.get("seated", [seat.delegation]):
+        name += " — absent: seat it from the console (j) before handing out this code"
+    elif seat.controller != "human":
+        name += " (bot)"
+    if not seat.members:
+        return [(seat.code, name)]
+    return [(m.code, f"{name} — member {m.number} of {len(seat.members)}") for m in seat.members]
 
 
 def parse_teams(text: str) -> dict[str, int]:
@@ -212,14 +228,27 @@ def parse_teams(text: str) -> dict[str, int]:
     return teams
 
 
-async def _open_class(url: str, cafile: Path | None, request: Any, slips: bool) -> tuple[Any, Any, str]:
-    """Open the class; with `slips`, also its state as the facilitator sees it (every room's view).
+async def _open_class(url: str, cafile: Path | None, request: Any, state_too: bool) -> tuple[Any, Any, str]:
+    """Open the class; with `state_too`, also its state as the facilitator sees it (every room's
+    view, all the parts a big class's comes in).
     (class_opened, class_state or None, the address students join at)."""
-    from server.protocol.client import ProtocolClient
+    from server.protocol import wire
+    from server.protocol.client import ClientError, ProtocolClient
 
     async with ProtocolClient(url, name="parley host", cafile=cafile) as client:
         opened = await client.open_class(request)
-        state = await client.resume(opened.facilitator_token) if slips else None
+        if not state_too:
+            return opened, None, client.join_url or url
+        state = await client.resume(opened.facilitator_token)
+        rooms = {r.room: r for r in state.rooms}
+        parts = client.messages()
+        while len(rooms) < len(opened.rooms):  # a big class's state comes in parts: wait for every room
+            part = await anext(parts, None)
+            if part is None:
+                raise ClientError(f"{url} closed the connection before sending the whole class.")
+            if isinstance(part, wire.ClassState):
+                rooms.update((r.room, r) for r in part.rooms)
+        state = state.model_copy(update={"rooms": list(rooms.values())})
         return opened, state, client.join_url or url
 
 
