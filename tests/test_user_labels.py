@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+
 from client.app import ParleyApp
 from client.connection import Connection
 from client.screens.table import TableScreen
 from client_helpers import facilitate, open_room, to_phase, wait_until
-from test_client_class_console import open_in_console
 from server.engine import commands as c
 from server.net.server import ParleyServer
 from server_helpers import Client
+from test_client_class_console import open_in_console
 
 TUTORIAL_IDS = re.compile(r"\b(upland|lowland|commission|tension)\b")  # the labels are capitalised
 
