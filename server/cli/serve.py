@@ -240,6 +240,8 @@ async def _open_class(url: str, cafile: Path | None, request: Any, state_too: bo
         if not state_too:
             return opened, None, client.join_url or url
         state = await client.resume(opened.facilitator_token)
+        if not isinstance(state, wire.ClassState):
+            raise ClientError(f"{url} answered a facilitator's resume with {state.type!r}.")
         rooms = {r.room: r for r in state.rooms}
         parts = client.messages()
         while len(rooms) < len(opened.rooms):  # a big class's state comes in parts: wait for every room
