@@ -60,11 +60,12 @@ class Student:
         ws.on("framereceived", self.reader.received)
         ws.on("framesent", self.reader.sent)
 
-    def open(self, url: str) -> None:
+    def open(self, url: str, click: bool = True) -> None:
         self.reader = TerminalReader()
         self.page.goto(url)
         self.wait_for("Join code")
-        self.page.locator("textarea.xterm-helper-textarea").focus()
+        if click:
+            self.page.locator("textarea.xterm-helper-textarea").focus()
 
     def wait_for(self, words: str, timeout: float = 30, gone: bool = False) -> str:
         deadline = time.monotonic() + timeout
@@ -182,3 +183,14 @@ def inspect_table_screenshot(shot: Path, student: Student) -> None:
     assert red > green + 40, f"the Decline button is not red: {(red, green, blue)}"
     background = colour_at(10, p3_row + 8)
     assert max(background) < 80, f"the page is not the dark table: {background}"
+
+
+def test_the_join_code_can_be_typed_as_soon_as_the_page_shows_without_a_click(
+        class_on_the_web: dict[str, Any], browser: Any) -> None:
+    """The page gives the terminal the keyboard once it draws: a code typed without clicking reaches the join form."""
+    student = Student(browser.new_page())
+    student.open(class_on_the_web["url"], click=False)
+    student.page.wait_for_timeout(500)
+    student.type(class_on_the_web["code"])
+    student.press("Enter")
+    student.wait_for("Your rejoin code")
