@@ -528,7 +528,13 @@ def _frame_id(frame: str | bytes) -> str | None:
     except (ValueError, UnicodeDecodeError):
         return None
     found = data.get("id") if isinstance(data, dict) else None
-    return found if isinstance(found, str) and 0 < len(found) <= 64 else None
+    if not isinstance(found, str) or not 0 < len(found) <= 64:
+        return None
+    try:
+        found.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: JSON may escape one, no reply can carry it
+        return None
+    return found
 
 
 def _explain(exc: ValidationError) -> str:
