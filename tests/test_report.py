@@ -132,7 +132,7 @@ def test_markdown_and_html_show_every_room_beside_history(played: tuple[Path, st
     assert status == 0
     header = next(line for line in md.splitlines() if line.startswith("|  |"))
     assert header == "|  | " + " | ".join(f"{class_id}-{n}" for n in range(1, ROOMS + 1)) + " | history (on paper) |"
-    assert "| upland: result (surplus) |" in md and "In most classes the valleys settle" in md
+    assert "| Upland: result (surplus) |" in md and "In most classes the valleys settle" in md
     out = tmp_path / "report.html"
     status, _, err = run_report(capsys, class_id, "--db", str(db), "--format", "html", "--out", str(out))
     assert status == 0 and f"Wrote {out}" in err
@@ -195,3 +195,23 @@ def test_the_report_of_a_bundled_scenario_is_the_same_twice(scenario_id: str) ->
     second = class_report(rooms)
     assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)
     assert report_html(first) == report_html(second) and report_csv(first) == report_csv(second)
+
+
+def test_the_report_names_options_delegations_and_red_lines_as_the_scenario_does(played: tuple[Path, str]) -> None:
+    """Every cell of the side-by-side table reads as the scenario words it: option labels, delegation names, red line labels."""
+    db, class_id = played
+    rooms = stored_rooms(db, class_id)
+    report = class_report(list(rooms.items()), class_id)
+    results = report["rooms"][0]["delegations"]
+    at = next(n for n, d in enumerate(results) if d["delegation"] == "upland")
+    results[at] = results[at] | {"red_lines_crossed": ["no_frozen_without_fund"]}  # as if it had signed one
+    md = report_markdown(report)
+    assert "| Dam height | " in md and "| Reduced height |" in md  # the history column: its option's label
+    for words in ("Upland: result (surplus)", "Lowland: result (surplus)", "River Commission: result (surplus)",
+                  "red lines: Never freeze the dam without a compensation fund"):
+        assert words in md, words
+    rows = {line.split(" | ")[0].strip("| "): line.strip("| ").split(" | ")[1:]
+            for line in md.splitlines() if line.startswith("| ")}
+    for issue in report["issues"]:
+        assert set(rows[issue["title"]]) <= set(issue["options"].values()) | {"-"}, rows[issue["title"]]
+    assert not {"upland", "lowland", "commission"} & {name.split(":")[0] for name in rows}

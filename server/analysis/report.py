@@ -8,6 +8,7 @@ The dict (JSON-ready)::
 
     class      the class id given (or "")
     scenario   {"id", "title"};  issues: as in a debrief (ids, titles, option labels)
+    delegations  {delegation: name};  red_lines  {delegation: {red line id: its label}}
     rooms      [Row]   in the order given
     history    Row     the historical terms scored like any package (server.engine.whatif:
                        the history's round and signatures; durability with the West's
@@ -43,7 +44,7 @@ from server.engine import whatif
 from server.replay.render import html as render_html
 from server.replay.render import markdown as render_markdown
 from server.replay.safe_text import csv_text
-from server.replay.transcript import Block, bullets, heading, para, table
+from server.replay.transcript import Block, heading, para, table
 from server.scenario.model import Scenario
 
 RoomLog = tuple[str, Sequence[ev.EventBase]]  # a room's id and its whole event log
@@ -69,6 +70,8 @@ def class_report(rooms: Sequence[RoomLog], class_id: str = "") -> dict[str, Any]
         "scenario": {"id": scenario.id, "title": scenario.title},
         "issues": [{"id": i.id, "title": i.title, "options": {o.id: o.label for o in i.options}}
                    for i in scenario.issues],
+        "delegations": {d.id: d.name for d in scenario.delegations},
+        "red_lines": {d.id: {r.id: r.label for r in d.hidden.red_lines} for d in scenario.delegations},
         "rooms": rows,
         "history": history_row(scenario),
         "summary": _summary(rows),
@@ -204,7 +207,6 @@ def report_blocks(report: dict[str, Any]) -> list[Block]:
     columns = report["rooms"] + [report["history"]]
     header = [""] + [r["room"] for r in report["rooms"]] + ["history (on paper)"]
     blocks += [heading("Side by side"), table([header] + _rows(report, columns))]
-    blocks += [heading("Options"), bullets(_legend(report, columns))]
     history = report["history"]
     blocks += [heading("What really happened")]
     blocks += [para(text) for text in (history["summary"], history["durability_note"]) if text]
@@ -213,16 +215,19 @@ def report_blocks(report: dict[str, Any]) -> list[Block]:
 
 def _rows(report: dict[str, Any], columns: list[dict[str, Any]]) -> list[list[str]]:
     rows = [["outcome"] + [_outcome(c) for c in columns]]
-    rows += [[i["title"]] + [(c["terms"] or {}).get(i["id"], "-") for c in columns] for i in report["issues"]]
+    rows += [[i["title"]] + [i["options"].get((c["terms"] or {}).get(i["id"]), "-") for c in columns]
+             for i in report["issues"]]
     rows += [[label] + [_num(c[key]) for c in columns] for label, key in (
         ("durability", "durability"), ("rounds lost", "rounds_lost"),
         ("distance to frontier", "distance"), ("joint gain", "joint_gain"),
         ("joint gain left", "joint_gain_left"), ("vs the Nash point", "joint_gain_vs_nash"))]
+    names = report["delegations"]
     for delegation in _delegations(columns):
-        rows.append([f"{delegation}: result (surplus)"] + [_result(c, delegation) for c in columns])
+        rows.append([f"{names.get(delegation, delegation)}: result (surplus)"]
+                    + [_result(c, delegation, report["red_lines"].get(delegation, {})) for c in columns])
     for delegation in sorted({d for c in columns for d in c.get("teams") or {}}):  # teams: who played
-        rows.append([f"{delegation}: played by"] + [", ".join((c.get("teams") or {}).get(delegation, [])) or "-"
-                                                      for c in columns])
+        rows.append([f"{names.get(delegation, delegation)}: played by"]
+                    + [", ".join((c.get("teams") or {}).get(delegation, [])) or "-" for c in columns])
     return rows
 
 
@@ -241,18 +246,13 @@ def _delegations(columns: list[dict[str, Any]]) -> list[str]:
     return list(seen)
 
 
-def _result(row: dict[str, Any], delegation: str) -> str:
+def _result(row: dict[str, Any], delegation: str, red_lines: dict[str, str]) -> str:
     r = next((r for r in row["delegations"] if r["delegation"] == delegation), None)
     if r is None:
         return "-"
-    crossed = " red lines: " + ", ".join(r["red_lines_crossed"]) if r["red_lines_crossed"] else ""
+    crossed = " red lines: " + "; ".join(red_lines.get(x, x) for x in r["red_lines_crossed"]) \
+        if r["red_lines_crossed"] else ""
     return f"{r['result']:.2f} ({r['surplus']:+.2f}){crossed}"
-
-
-def _legend(report: dict[str, Any], columns: list[dict[str, Any]]) -> list[str]:
-    used = {(issue, option) for c in columns for issue, option in (c["terms"] or {}).items()}
-    return [f"{i['title']}: {o} = {label}" for i in report["issues"]
-            for o, label in i["options"].items() if (i["id"], o) in used]
 
 
 def _num(value: Any) -> str:
