@@ -17,7 +17,7 @@ from client.screens.table import TableScreen
 from client_helpers import facilitate, open_room, to_phase, wait_until
 from server.engine import commands as c
 from server.net.server import ParleyServer
-from server_helpers import Client
+from server_helpers import AGREEABLE_TUTORIAL_TERMS, Client
 from test_client_class_console import open_in_console
 
 TUTORIAL_IDS = re.compile(r"\b(upland|lowland|commission|tension)\b")  # the labels are capitalised
@@ -66,3 +66,28 @@ async def test_a_players_what_changed_names_the_meters_by_their_labels(srv: Parl
         card = next(line for line in app.state.changes if "Power cuts" in line)
         assert "[Tension in the valley +5]" in card
         assert not TUTORIAL_IDS.search(card), card
+
+
+async def test_a_players_refusals_say_you_not_their_delegations_id(srv: ParleyServer) -> None:
+    """Ready twice, support one's own proposal, sign twice, a message to an absent seat: each refusal reads 'You …' or a name, never 'upland'."""
+    room, codes = await open_room(srv)
+    upland = await Client.connect(srv.url, "upland")
+    await upland.join(codes["upland"])
+    await to_phase(room, "negotiation")
+    tabled = await upland.command({"type": "table_proposal", "terms": AGREEABLE_TUTORIAL_TERMS})
+    assert tabled["type"] == "ack", tabled
+    refusals = []
+    for command in ({"type": "mark_ready"}, {"type": "mark_ready"},
+                    {"type": "support_proposal", "proposal": "P1"},  # its author supports it already
+                    {"type": "send_message", "to": "upland", "text": "to myself"}):
+        reply = await upland.command(command)
+        if reply["type"] == "error":
+            refusals.append(reply["message"])
+    await facilitate(room, c.AdvancePhase())
+    for _ in range(2):
+        reply = await upland.command({"type": "sign_proposal", "proposal": "P1"})
+        if reply["type"] == "error":
+            refusals.append(reply["message"])
+    assert refusals == ["You are already marked ready.", "You already support P1.",
+                        "Upland is not another delegation at the table.", "You have already voted on P1."], refusals
+    await upland.close()

@@ -107,9 +107,15 @@ def _check_actor(state: Negotiation, kind: str, actor: str) -> None:
         raise RuleViolation("not_your_seat", f"{actor!r} is not a delegation of this game.")
     elif kind == "submit_reflection":
         if actor not in state.seated | state.walked_out:
-            raise RuleViolation("not_seated", f"{actor} did not play this game.")
+            raise RuleViolation("not_seated", f"{_name(state, actor)} did not play this game.")
     elif actor not in state.in_play():
-        raise RuleViolation("not_seated", f"{actor} is not at the table.")
+        raise RuleViolation("not_seated", f"{_name(state, actor)} is not at the table.")
+
+
+def _name(state: Negotiation, delegation: str) -> str:
+    """A delegation as people read it (its name), or the id quoted if the scenario has none such."""
+    found = state.scenario.delegation(delegation)
+    return found.name if found else repr(delegation)
 
 
 def _check_head(state: Negotiation, kind: str, actor: str, member: int) -> None:
@@ -191,7 +197,7 @@ def _support(c: cmd.SupportProposal, out: Emitter, asked: Asked) -> None:
     _require_running(out.state)
     proposal = _proposal(out.state, c.proposal)
     if asked.actor in proposal.supporters:
-        raise RuleViolation("already_supported", f"{asked.actor} already supports {proposal.id}.")
+        raise RuleViolation("already_supported", f"You already support {proposal.id}.")
     out.emit(ev.ProposalSupported(at=asked.at, proposal=proposal.id, delegation=asked.actor))
 
 
@@ -203,7 +209,7 @@ def _statement(c: cmd.MakeStatement, out: Emitter, asked: Asked) -> None:
 @decide.register
 def _message(c: cmd.SendMessage, out: Emitter, asked: Asked) -> None:
     if c.to == asked.actor or c.to not in out.state.seated:
-        raise RuleViolation("unknown_delegation", f"{c.to!r} is not another delegation at the table.")
+        raise RuleViolation("unknown_delegation", f"{_name(out.state, c.to)} is not another delegation at the table.")
     out.emit(ev.MessageSent(at=asked.at, sender=asked.actor, to=c.to, text=c.text,
                             visibility=ev.only(asked.actor, c.to)))
 
@@ -212,7 +218,7 @@ def _message(c: cmd.SendMessage, out: Emitter, asked: Asked) -> None:
 def _ready(c: cmd.MarkReady, out: Emitter, asked: Asked) -> None:
     _require_phase(out.state, *TIMED_PHASES)
     if asked.actor in out.state.ready:
-        raise RuleViolation("already_ready", f"{asked.actor} is already marked ready.")
+        raise RuleViolation("already_ready", "You are already marked ready.")
     out.emit(ev.ReadyMarked(at=asked.at, delegation=asked.actor))
 
 
@@ -225,9 +231,9 @@ def _vote_target(out: Emitter, actor: str, proposal_id: str) -> Proposal:
         raise RuleViolation("incomplete_proposal", f"{proposal.id} leaves issues open; only complete "
                             "proposals, or interim ones on issues that may be agreed alone, are signed.")
     if actor not in proposal.required:
-        raise RuleViolation("not_signatory", f"{actor}'s signature is not needed on {proposal.id}.")
+        raise RuleViolation("not_signatory", f"Your signature is not needed on {proposal.id}.")
     if actor in proposal.votes_cast():
-        raise RuleViolation("already_voted", f"{actor} has already voted on {proposal.id}.")
+        raise RuleViolation("already_voted", f"You have already voted on {proposal.id}.")
     return proposal
 
 
@@ -375,7 +381,7 @@ def _seat(c: cmd.SeatDelegation, out: Emitter, asked: Asked) -> None:
     if s.scenario.delegation(c.delegation) is None:
         raise RuleViolation("unknown_delegation", f"There is no delegation {c.delegation!r}.")
     if c.delegation in s.seated:
-        raise RuleViolation("already_seated", f"{c.delegation} is already at the table.")
+        raise RuleViolation("already_seated", f"{_name(s, c.delegation)} is already at the table.")
     out.emit(ev.DelegationSeated(at=asked.at, delegation=c.delegation))
     _table_changed(out, asked.at)
 
@@ -398,7 +404,7 @@ def _unseat(c: cmd.UnseatDelegation, out: Emitter, asked: Asked) -> None:
 @decide.register
 def _set_controller(c: cmd.SetController, out: Emitter, asked: Asked) -> None:
     if c.delegation not in out.state.seated:
-        raise RuleViolation("not_seated", f"{c.delegation} is not at the table.")
+        raise RuleViolation("not_seated", f"{_name(out.state, c.delegation)} is not at the table.")
     # Who plays a seat is public (every view shows it); which strategy a bot plays is not.
     out.emit(ev.ControllerChanged(at=asked.at, delegation=c.delegation, controller=c.controller,
                                   strategy=c.strategy if c.controller == "bot" else None,
@@ -462,9 +468,9 @@ def _head_event(out: Emitter, at: float, delegation: str, number: int,
                 by: Literal["facilitator", "hand_over"]) -> None:
     team = out.state.teams.get(delegation)
     if team is None or number not in team.members:
-        raise RuleViolation("unknown_member", f"{delegation} has no member {number} who has joined.")
+        raise RuleViolation("unknown_member", f"{_name(out.state, delegation)} has no member {number} who has joined.")
     if team.head == number:
-        raise RuleViolation("already_head", f"{team.members[number]} already leads {delegation}.")
+        raise RuleViolation("already_head", f"{team.members[number]} already leads {_name(out.state, delegation)}.")
     out.emit(ev.HeadChanged(at=at, delegation=delegation, number=number, name=team.members[number],
                             by=by, visibility=ev.only(delegation)))
 
