@@ -49,11 +49,23 @@ def room_row(room: RoomState) -> RoomRow:
     phase = str(view.get("phase", "?"))
     open_ = [p for p in view.get("proposals", []) if not p.get("withdrawn")]
     attention, note = _attention(room, view, open_)
-    humans = human_seats(room)
-    here = sum(1 for s in humans if s.get("connected"))
+    people = students(room, view)
+    here = sum(1 for _, connected in people if connected)
     return RoomRow(room.room, phase, fmt.round_text(view) if view else "", fmt.time_left(view),
-                   str(len(open_)), _best_signatures(view, open_), f"{here}/{len(humans)}",
+                   str(len(open_)), _best_signatures(view, open_), f"{here}/{len(people)}",
                    attention, note)
+
+
+def students(room: RoomState, view: Mapping[str, Any]) -> list[tuple[str, bool]]:
+    """Each person the room's human seats need, by name as the teacher reads it ("Ukraine",
+    "Ukraine 2/3" for a team's member), and whether they are connected."""
+    people = []
+    for seat in human_seats(room):
+        name = fmt.delegation_name(view, seat["delegation"])
+        members = seat.get("members") or []
+        people += [(f"{name} {m['number']}/{len(members)}", bool(m.get("connected"))) for m in members] or [
+            (name, bool(seat.get("connected")))]
+    return people
 
 
 def human_seats(room: RoomState) -> list[Mapping[str, Any]]:
@@ -78,18 +90,16 @@ def _attention(room: RoomState, view: Mapping[str, Any], open_: list[Mapping[str
     phase = view.get("phase")
     if phase == "ended":
         return "ended", "ended"
-    humans = human_seats(room)
-    away = [s for s in humans if not s.get("connected")]  # dropped out, or never came
+    people = students(room, view)
+    away = [name for name, connected in people if not connected]  # dropped out, or never came
     if away and phase not in (None, "lobby"):
-        names = ", ".join(s["delegation"] for s in away)
-        return "away", f"{len(away)} student(s) away: {names}"
+        return "away", f"{len(away)} student(s) away: {', '.join(away)}"
     if phase == "decision" and _vote_stalled(view, open_):
         return "stalled", "vote stalled: no package can pass"
     if view.get("paused_remaining") is not None:
         return "paused", "paused"
     if phase == "lobby" or phase is None:
-        missing = [s for s in humans if not s.get("connected")]
-        return ("waiting", f"waiting for {len(missing)} student(s)") if missing else ("", "ready to start")
+        return ("waiting", f"waiting for {len(away)} student(s)") if away else ("", "ready to start")
     return "", ""
 
 

@@ -12,7 +12,9 @@ import re
 from pathlib import Path
 
 from client.app import ParleyApp
+from client.class_overview import room_row
 from client.connection import Connection
+from client.console_state import RoomState
 from client.screens.table import TableScreen
 from client_helpers import facilitate, open_room, to_phase, wait_until
 from server.engine import commands as c
@@ -91,3 +93,20 @@ async def test_a_players_refusals_say_you_not_their_delegations_id(srv: ParleySe
     assert refusals == ["You are already marked ready.", "You already support P1.",
                         "Upland is not another delegation at the table.", "You have already voted on P1."], refusals
     await upland.close()
+
+
+def test_the_consoles_rooms_table_counts_and_names_each_student_of_a_team() -> None:
+    """A room with a Ukraine team of two (one joined) and Russia: humans 1/3, 'away: Ukraine 2/2, Russian Federation'."""
+    view = {"phase": "negotiation", "seated": ["ukraine", "russia", "turkey"], "controllers": {"turkey": "bot"},
+            "proposals": [], "scenario": {"rounds": 6, "delegations": [
+                {"id": "ukraine", "name": "Ukraine"}, {"id": "russia", "name": "Russian Federation"},
+                {"id": "turkey", "name": "Turkey (host)"}]}}
+    seats = ({"delegation": "ukraine", "code": "", "connected": True, "members": [
+                 {"number": 1, "code": "UA-1", "connected": True}, {"number": 2, "code": "UA-2", "connected": False}]},
+             {"delegation": "russia", "code": "RU-1", "connected": False},
+             {"delegation": "turkey", "code": "TR-1", "controller": "bot"})
+    row = room_row(RoomState("R1", seats=seats, view=view))
+    assert row.humans == "1/3"
+    assert row.note == "2 student(s) away: Ukraine 2/2, Russian Federation"
+    lobby = room_row(RoomState("R1", seats=seats, view={**view, "phase": "lobby"}))
+    assert lobby.note == "waiting for 2 student(s)"
