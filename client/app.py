@@ -133,6 +133,26 @@ class ParleyApp(App[None]):
         self._start(reply)
         config.remember(self.config_file, server=connection.url)
 
+    async def action_quit(self) -> None:
+        """Leave. From a seat whose game is still on, ask first (ctrl+q is one slip of the hand
+        from ctrl+p, and the join code is spent), showing the rejoin code to come back with; a
+        second ctrl+q leaves at once."""
+        from client.screens.confirm import ConfirmScreen
+
+        playing = self.role == "player" and self.demo is None and self.state.token is not None
+        if not playing or self.state.phase in (None, "ended") or isinstance(self.screen, ConfirmScreen):
+            self.exit()
+            return
+        code = rejoin.readable(self.state.token or "")
+
+        def answered(sure: bool | None) -> None:
+            if sure:
+                self.exit()
+        self.push_screen(ConfirmScreen(
+            "Leave the game? Your seat stays yours while you are away. To come back, type your "
+            f"rejoin code where you typed the join code:\n\n  [b]{code}[/b]", "Leave", danger=True),
+            answered)
+
     def action_rejoin_code(self, first: bool = False) -> None:
         """Show the seat's rejoin code (after the first join, and on F9)."""
         from client.screens.rejoin import RejoinCodeScreen

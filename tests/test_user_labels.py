@@ -110,3 +110,32 @@ def test_the_consoles_rooms_table_counts_and_names_each_student_of_a_team() -> N
     assert row.note == "2 student(s) away: Ukraine 2/2, Russian Federation"
     lobby = room_row(RoomState("R1", seats=seats, view={**view, "phase": "lobby"}))
     assert lobby.note == "waiting for 2 student(s)"
+
+
+async def test_ctrl_q_at_a_seat_in_a_running_game_asks_first_and_shows_the_rejoin_code(
+        srv: ParleyServer, tmp_path: Path) -> None:
+    """ctrl+q in a running game asks (with the rejoin code); n stays; a second ctrl+q leaves; at the lobby's join form it just quits."""
+    from client import rejoin
+    from client.screens.confirm import ConfirmScreen
+
+    room, codes = await open_room(srv)
+    await to_phase(room, "negotiation")
+    app = ParleyApp(Connection(srv.url, backoff=(0.1,)), code=codes["upland"], name="Ann",
+                    config_file=tmp_path / "client.json")
+    async with app.run_test() as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, TableScreen), what="the table")
+        await pilot.press("ctrl+q")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the question")
+        assert app.state.token is not None
+        assert rejoin.readable(app.state.token) in str(app.screen.query_one("#question").render())
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(app.screen, TableScreen), what="the table again")
+        assert app.is_running
+        await pilot.press("ctrl+q")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the question again")
+        await pilot.press("ctrl+q")
+        await wait_until(pilot, lambda: not app.is_running, what="the app to quit")
+    idle = ParleyApp(Connection(srv.url, backoff=(0.1,)), config_file=tmp_path / "client2.json")
+    async with idle.run_test() as pilot:
+        await pilot.press("ctrl+q")
+        await wait_until(pilot, lambda: not idle.is_running, what="the join form to quit")
