@@ -21,6 +21,7 @@ from server.engine import commands as c
 from server.net.server import ParleyServer
 from server_helpers import AGREEABLE_TUTORIAL_TERMS, Client
 from test_client_class_console import open_in_console
+from test_client_focus import on_table
 
 TUTORIAL_IDS = re.compile(r"\b(upland|lowland|commission|tension)\b")  # the labels are capitalised
 
@@ -139,3 +140,25 @@ async def test_ctrl_q_at_a_seat_in_a_running_game_asks_first_and_shows_the_rejoi
     async with idle.run_test() as pilot:
         await pilot.press("ctrl+q")
         await wait_until(pilot, lambda: not idle.is_running, what="the join form to quit")
+
+
+async def test_sign_before_the_decision_phase_says_when_instead_of_asking(srv: ParleyServer, tmp_path: Path) -> None:
+    """s and d on a tabled package in the negotiation phase open no question; a notice says signing is for the decision phase."""
+    from client.screens.confirm import ConfirmScreen
+
+    room, codes = await open_room(srv)
+    await to_phase(room, "negotiation")
+    await room.submit("lowland", c.TableProposal(terms=AGREEABLE_TUTORIAL_TERMS))
+    app = ParleyApp(Connection(srv.url, backoff=(0.1,)), code=codes["upland"], name="Ann",
+                    config_file=tmp_path / "client.json")
+    async with app.run_test() as pilot:
+        await on_table(pilot, app)
+        await pilot.press("3")
+        await wait_until(pilot, lambda: app.screen.query_one("#tabs").active == "proposals", what="tab 3")
+        for key in ("s", "d"):
+            await pilot.press(key)
+            await pilot.pause(0.2)
+            assert not isinstance(app.screen, ConfirmScreen)
+        notices = [n.message for n in app._notifications]
+        assert any("You sign in the decision phase; this is the negotiation phase" in n for n in notices), notices
+        assert any("You decline in the decision phase" in n for n in notices), notices

@@ -369,13 +369,27 @@ class TableScreen(Screen[None]):
         if proposal is not None:
             self._send({"type": "support_proposal", "proposal": proposal["id"]})
 
+    def _voting(self, verb: str) -> bool:
+        """Signing and declining are for the decision phase: before it, say so rather than ask a
+        question the server would then refuse."""
+        phase = self.state.phase
+        if phase == "decision":
+            return True
+        self.notify(f"You {verb} in the decision phase; this is the {phase} phase. Mark yourself ready (r) "
+                    "when you are done here.", title="Not yet", severity="warning")
+        return False
+
     def action_sign(self) -> None:
+        if not self._voting("sign"):
+            return
         proposal = self._shown_proposal("sign")
         if proposal is not None:
             self._confirm(sign_question(self.state, proposal), "Sign",
                           {"type": "sign_proposal", "proposal": proposal["id"]})
 
     def action_decline(self) -> None:
+        if not self._voting("decline"):
+            return
         proposal = self._shown_proposal("decline")
         if proposal is not None:
             self._confirm(f"Decline [b]{proposal['id']}[/b]? Your refusal is final for this vote.",
