@@ -176,7 +176,7 @@ async def test_the_console_makes_a_team_shows_its_members_and_changes_the_head(s
         await wait_until(pilot, lambda: seats.get_row("upland#2")[2] == "Ben" and seats.get_row("upland#2")[3] == "yes",
                          what="Ben's presence")
         assert seats.get_row("upland#1")[4] == "team (head)" and str(seats.get_row("upland#1")[0]).startswith("Upland ★")
-        await wait_until(pilot, lambda: any("Ben joined upland's team" in line for line in
+        await wait_until(pilot, lambda: any("Ben joined Upland's team" in line for line in
                                             next(iter(app.class_state.rooms.values())).log), what="the log line")
         seats.move_cursor(row=1)  # Ben's row
         await pilot.press("H")
