@@ -162,3 +162,19 @@ async def test_sign_before_the_decision_phase_says_when_instead_of_asking(srv: P
         notices = [n.message for n in app._notifications]
         assert any("You sign in the decision phase; this is the negotiation phase" in n for n in notices), notices
         assert any("You decline in the decision phase" in n for n in notices), notices
+
+
+async def test_a_teacher_without_a_key_file_types_the_instructor_key_into_the_setup_form(
+        srv: ParleyServer, tmp_path: Path) -> None:
+    """In a browser tab (no --key, no key file) the setup form asks for the instructor key, hides it, and opens the class with it."""
+    from textual.widgets import Input
+
+    app = ParleyApp(server=srv.url, role="facilitator", config_file=tmp_path / "client.json", key=None)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_until(pilot, lambda: app.screen.query("#key"), what="the key field")
+        field = app.screen.query_one("#key", Input)
+        assert field.password
+        field.value = srv.instructor_key
+        await pilot.click("#open")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "ConsoleScreen" and len(app.class_state.rooms) == 1,
+                         what="the console of the class opened")

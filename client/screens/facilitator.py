@@ -46,6 +46,9 @@ class FacilitatorSetupScreen(Screen[None]):
             yield Input("none", id="bots", compact=True)
             yield Label("Time scale (1 = the scenario's timings; 0.5 = twice as fast)")
             yield Input("1", id="time_scale", type="number", compact=True)
+            if not app.key:  # from --key, PARLEY_KEY or the server machine's key file, else typed here
+                yield Label("Instructor key (`parley serve` printed it)")
+                yield Input("", id="key", password=True, compact=True)
             with Horizontal(classes="buttons"):
                 yield Button("Open the class", id="open", variant="primary")
             yield Label("…or come back to a class with its facilitator token")
@@ -90,6 +93,8 @@ class FacilitatorSetupScreen(Screen[None]):
             return
         bots: list[str] | str = "all" if v["bots"] == "all" else [
             b.strip() for b in v["bots"].split(",") if b.strip() and v["bots"] != "none"]
+        if v.get("key"):
+            self.app.key = v["key"]  # type: ignore[attr-defined]
         await self._attempt(self.app.open_class(v["server"], v["scenario"], rooms, bots, scale))  # type: ignore[attr-defined]
 
     async def _resume(self) -> None:
