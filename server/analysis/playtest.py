@@ -5,8 +5,9 @@
 
 * how often the bots agree, and how games end;
 * which lessons fire: for each durability factor, in how many agreements it applied;
-* whether waiting pays: does the slowest conceder (boulware) beat the linear and conceder
-  strategies, and are agreements signed late worth more to their signers than early ones;
+* whether waiting pays: does a strategy that holds out (boulware, the slowest conceder, or
+  the hardliner, who never concedes) beat the linear and conceder strategies, and are
+  agreements signed late worth more to their signers than early ones;
 * seats that never gained in any game, and issues every agreement settled the same way;
 * secrets leaked into public text (`server.analysis.leaks`).
 
@@ -30,7 +31,7 @@ from server.engine import events as ev
 from server.scenario.model import Scenario
 
 DEFAULT_GAMES = 40
-WAITING = "boulware"              # the strategy that concedes slowest
+WAITING = ("boulware", "hardliner")  # the strategies that hold out: the slowest to concede, and never
 PROMPT = ("linear", "conceder")   # the strategies waiting must not beat
 
 
@@ -153,14 +154,16 @@ def _strategies(records: Sequence[GameRecord]) -> list[StrategyRow]:
 
 def _waiting(records: Sequence[GameRecord], signers: Sequence[str]) -> Waiting:
     by_strategy = {row.strategy: row.mean_result for row in _strategies(records)}
-    waiting = by_strategy.get(WAITING)
+    holding = {name: by_strategy[name] for name in WAITING if by_strategy.get(name) is not None}
+    best = max(holding, key=lambda name: holding[name] or 0.0) if holding else None
+    waiting = holding[best] if best is not None else None
     prompt = {name: by_strategy.get(name) for name in PROMPT}
     beaten = [v for v in prompt.values() if v is not None]
     strategy_pays = waiting is not None and bool(beaten) and all(waiting > v for v in beaten)
     early, late = _early_late(records, signers)
     rounds_pay = early is not None and late is not None and late > early
     if strategy_pays:
-        verdict = (f"waiting pays: {WAITING} bots' mean result is {waiting:+.1f}, more than "
+        verdict = (f"waiting pays: {best} bots' mean result is {waiting:+.1f}, more than "
                    + " and ".join(f"{n} ({v:+.1f})" for n, v in prompt.items() if v is not None))
     elif rounds_pay:
         verdict = (f"waiting pays: agreements signed late give their signers {late:+.1f}, "
