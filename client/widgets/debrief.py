@@ -42,7 +42,7 @@ def terms_lines(d: Debrief, terms: Mapping[str, str], indent: str = "    ") -> l
 
 def gains_text(d: Debrief, package: Mapping[str, Any]) -> str:
     gains = ", ".join(f"{escape(name_of(d, k))} {v:+.2f}" for k, v in package["gains"].items())
-    return f"gains over no deal: {gains}; joint {package['joint_gain']:.2f}"
+    return f"gains over no deal: {gains}; the signers' joint gain {package['joint_gain']:.2f}"
 
 
 def trade_lines(d: Debrief, trades: list[Mapping[str, str]]) -> list[str]:

@@ -297,9 +297,11 @@ def _format_lessons(d: dict[str, Any]) -> list[str]:
 
 def _format_analysis(d: dict[str, Any]) -> list[str]:
     a = d["analysis"]
+    names = {r["delegation"]: r["name"] for r in d["delegations"]}
     lines = ["## What was possible", "",
              f"{a['packages']:,} packages; {a['zone']:,} in the zone of agreement; "
-             f"{a['frontier']:,} on the Pareto frontier over {', '.join(a['table'])}."]
+             f"{a['frontier']:,} on the Pareto frontier over "
+             f"{', '.join(names.get(t, t) for t in a['table'])}."]
     placed = a["agreement"]
     if placed is not None:
         lines += _format_placement(d, placed)
@@ -353,8 +355,9 @@ def _format_no_deal(d: dict[str, Any], no_deal: dict[str, Any]) -> list[str]:
 
 
 def _package_text(d: dict[str, Any], package: dict[str, Any]) -> str:
-    gains = ", ".join(f"{k} {g:+.2f}" for k, g in package["gains"].items())
-    return f"{terms_text(d, package['terms'])} (gains: {gains}; joint {package['joint_gain']:.2f})"
+    names = {r["delegation"]: r["name"] for r in d["delegations"]}
+    gains = ", ".join(f"{names.get(k, k)} {g:+.2f}" for k, g in package["gains"].items())
+    return f"{terms_text(d, package['terms'])} (gains: {gains}; the signers' joint gain {package['joint_gain']:.2f})"
 
 
 def _format_history(d: dict[str, Any]) -> list[str]:
@@ -386,9 +389,10 @@ def _format_history(d: dict[str, Any]) -> list[str]:
 
 def _format_concessions(d: dict[str, Any]) -> list[str]:
     lines = ["## Concessions (worth of each proposal on its author's own table)", ""]
+    names = {r["delegation"]: r["name"] for r in d["delegations"]}
     for delegation, points in d["concessions"].items():
         curve = ", ".join(f"r{p['round']} {p['worth']:.0f}{'' if p['complete'] else '*'}" for p in points)
-        lines.append(f"- {delegation}: {curve or 'tabled nothing'}")
+        lines.append(f"- {names.get(delegation, delegation)}: {curve or 'tabled nothing'}")
     if any(not p["complete"] for ps in d["concessions"].values() for p in ps):
         lines.append("(* a partial proposal: it settles only some issues)")
     return lines
