@@ -196,3 +196,19 @@ def test_the_text_debrief_names_delegations_in_the_best_packages_and_the_concess
     assert "The best packages in the zone:" in text and "the signers' joint gain" in text
     assert "- Upland: r1 " in text
     assert not TUTORIAL_IDS.search(text.replace("Tension in the valley", "")), text
+
+
+async def test_at_80_columns_the_header_keeps_no_deal_and_war_cost_for_a_long_delegation_name(
+        srv: ParleyServer, tmp_path: Path) -> None:
+    """ceasefire-2025 as the European coalition at 80x24: the header's first 80 columns hold the phase, no deal and war cost."""
+    from client.widgets.status import StatusBar
+
+    room, codes = await open_room(srv, "ceasefire-2025")
+    await to_phase(room, "negotiation")
+    app = ParleyApp(Connection(srv.url, backoff=(0.1,)), code=codes["europe"], name="Eve",
+                    config_file=tmp_path / "client.json")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await on_table(pilot, app, proposals=False)
+        header = str(app.screen.query_one(StatusBar).render())
+        assert header.startswith("negotiation") and "European coalition ·" in header
+        assert "no deal" in header[:80] and "war cost" in header[:80], header

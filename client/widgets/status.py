@@ -1,9 +1,10 @@
 """The header line: phase, time left, round, who you are, your no-deal value and war cost, what
-is unread, the connection, the scenario — most urgent first, so that at 80 columns only the
-scenario's title is cut off."""
+is unread, a team member's own line, the connection, the scenario — most urgent first, so that
+at 80 columns only what comes after what is unread is cut off."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rich.markup import escape
@@ -11,6 +12,14 @@ from textual.widgets import Static
 
 from client import format as fmt
 from client.widgets.text import set_text
+
+
+def short_name(name: str) -> str:
+    """A long delegation name without its parenthesis ("European coalition (UK, France and
+    partners)" -> "European coalition"), so that at 80 columns the no-deal value, the war cost
+    and what is unread still fit after it; the full name is on the Brief tab."""
+    short = re.sub(r"\s*\([^)]*\)$", "", name)
+    return short if len(name) > 20 and short else name
 
 
 class StatusBar(Static):
@@ -28,11 +37,11 @@ class StatusBar(Static):
         unread = sum(state.unread(c) for c in state.channels())
         parts = [f"[b]{view['phase']}[/b] {fmt.time_left(view)}".strip(),
                  fmt.round_text(view).replace("round ", "R"),
-                 f"[b]{fmt.delegation_name(view, state.delegation)}[/b]",
-                 escape(fmt.member_line(state)),  # a team's member: you, and who leads
+                 f"[b]{escape(short_name(fmt.delegation_name(view, state.delegation)))}[/b]",
                  f"no deal {fmt.no_deal(you):g}" if you else "",
                  f"war cost {you['war_cost']:g}" if you else "",
                  f"[b yellow]{unread} unread[/]" if unread else "",
+                 escape(fmt.member_line(state)),  # a team's member: you, and who leads
                  fmt.connection_mark(state.connection, state.connection_detail),
                  view["scenario"]["title"]]
         # the clock ticks every second: repaint only on change, and never re-lay out (one line)
