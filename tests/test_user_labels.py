@@ -183,7 +183,6 @@ async def test_a_teacher_without_a_key_file_types_the_instructor_key_into_the_se
 def test_the_text_debrief_names_delegations_in_the_best_packages_and_the_concessions() -> None:
     """A tutorial ended without a deal: the best packages' gains and the concession curves read 'Upland', never 'upland'."""
     from engine_helpers import Table
-
     from server.analysis.debrief import debrief, format_debrief
     from server.engine.phases import Phase
     from server.scenario.loader import bundled_scenarios
@@ -212,3 +211,28 @@ async def test_at_80_columns_the_header_keeps_no_deal_and_war_cost_for_a_long_de
         header = str(app.screen.query_one(StatusBar).render())
         assert header.startswith("negotiation") and "European coalition ·" in header
         assert "no deal" in header[:80] and "war cost" in header[:80], header
+
+
+async def test_a_team_member_who_is_not_the_head_reads_that_the_head_signs(srv: ParleyServer, tmp_path: Path) -> None:
+    """Ben (member 2 of Upland, Ana heads it): the proposals' 'you' column says 'head signs', the Brief names Ana as the one who signs."""
+    from client.widgets.brief import BriefPanel
+    from test_client_teams import _team_room
+
+    room, members, codes = await _team_room(srv)
+    ana = await Client.connect(srv.url, "ana")
+    await ana.join(members["upland"][0], name="Ana")
+    await to_phase(room, "negotiation")
+    await room.submit("lowland", c.TableProposal(terms=AGREEABLE_TUTORIAL_TERMS))
+    app = ParleyApp(Connection(srv.url, backoff=(0.1,)), code=members["upland"][1], name="Ben",
+                    config_file=tmp_path / "ben.json")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await on_table(pilot, app)
+        await pilot.press("3")
+        table = app.screen.query_one("#proposal-table")
+        await wait_until(pilot, lambda: table.row_count == 1, what="P1's row")
+        assert "head signs" in [str(cell) for cell in table.get_row("P1")]
+        await pilot.press("6")
+        brief = app.screen.query_one(BriefPanel)
+        await wait_until(pilot, lambda: "Ana, signs or declines" in str(brief.query_one("#brief-text").render()),
+                         what="the brief naming the head")
+    await ana.close()

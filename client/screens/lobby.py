@@ -53,7 +53,7 @@ class LobbyScreen(Screen[None]):
               "PageDown, the arrows or the wheel scroll.")
         self.query_one("#briefing", Static).update(
             f"[b]{escape(view['scenario']['title'])}[/b]\n\n{escape(fmt.reflow(view['scenario']['briefing']))}"
-            f"\n\n{brief_text(view, state.delegation, briefing=False)}")
+            f"\n\n{brief_text(view, state.delegation, False, None if state.is_head else state.head_name)}")
         self.query_one("#seats", Static).update(seats_text(state))
 
 

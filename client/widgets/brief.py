@@ -44,12 +44,16 @@ def points_lines(view: Any, you: Any) -> list[str]:
     return lines
 
 
-def brief_text(view: Any, delegation: str | None, briefing: bool = True) -> str:
-    """The seat's whole brief as markup; `briefing` adds the public briefing at the end."""
+def brief_text(view: Any, delegation: str | None, briefing: bool = True, head: str | None = None) -> str:
+    """The seat's whole brief as markup; `briefing` adds the public briefing at the end; `head`
+    names the head of a team for a member who is not it (only the head signs)."""
     you = view.get("you") or {}
     me = me_in(view, delegation)
     signs = ("Your signature is required on every agreement." if you.get("signature_required")
              else "Your signature is not required unless a clause names you.")
+    if head is not None:
+        signs = signs.replace("Your signature", "Your delegation's signature") + (
+            f" Your head of delegation, {escape(head or 'not named yet')}, signs or declines for it.")
     # The red lines come right under the title: at 80x24 they stay above the notices that
     # appear in the lower right as the game starts.
     lines = [f"[b]You are {escape(me.get('name', delegation or ''))}[/b] ({me.get('kind', '')})",
@@ -73,8 +77,9 @@ class BriefPanel(VerticalScroll, can_focus=True):
         if not view:
             return
         you = view.get("you") or {}
-        key = (you.get("reservation"), you.get("war_cost"), state.delegation)
+        head = None if state.is_head else state.head_name
+        key = (you.get("reservation"), you.get("war_cost"), state.delegation, head)
         if getattr(self, "_shown", None) == key:
             return
         self._shown = key
-        self.query_one("#brief-text", Static).update(brief_text(view, state.delegation))
+        self.query_one("#brief-text", Static).update(brief_text(view, state.delegation, head=head))

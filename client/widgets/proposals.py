@@ -20,7 +20,7 @@ from client import worth
 from client.messages import Ask
 
 COLUMNS = ("id", "by", "rd", "worth to you", "status", "you", "supporters")
-ROW_PARTS = ("proposals", "seated", "walked_out", "agreement", "scenario")  # what the rows show
+ROW_PARTS = ("proposals", "seated", "walked_out", "agreement", "scenario", "team")  # what the rows show
 
 
 class Proposals(Vertical):
@@ -69,8 +69,8 @@ class Proposals(Vertical):
         view = state.view
         table = self.table
         for p in view["proposals"]:
-            cells = (p["id"], fmt.author(view, p), str(p["round"]),
-                     worth.cell(worth.figure_of(p)), fmt.proposal_status(view, p), your_vote(state.delegation, p),
+            cells = (p["id"], fmt.author(view, p), str(p["round"]), worth.cell(worth.figure_of(p)),
+                     fmt.proposal_status(view, p), your_vote(state.delegation, p, state.is_head),
                      fmt.names(view, p["supporters"]))
             before = self._rows.get(p["id"])
             if before is None:
@@ -129,11 +129,12 @@ def detail_text(view: Any, p: dict[str, Any], answer: Any = None) -> str:
     return "\n".join(lines)
 
 
-def your_vote(you: str | None, p: dict[str, Any]) -> str:
+def your_vote(you: str | None, p: dict[str, Any], head: bool = True) -> str:
+    """Your delegation's vote on `p`; a team member who is not its head reads that the head signs."""
     if you in p["signatures"]:
         return "signed"
     if you in p["declines"]:
         return "declined"
     if you in p["required"]:
-        return "to sign"
+        return "to sign" if head else "head signs"
     return "supports" if you in p["supporters"] else ""
