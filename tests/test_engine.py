@@ -137,7 +137,8 @@ def test_resolution_applies_war_cost_and_drift_privately() -> None:
     shifts = [e for e in events if e.type == "reservation_shifted"]
     assert {e.delegation for e in shifts} == {"upland", "lowland"}
     assert all(e.visibility.seats == (e.delegation,) for e in shifts)
-    assert table.state.reservation["upland"] == before["upland"] - 3
+    drift = table.state.scenario.delegation("upland").hidden.reservation_drift  # the tutorial's: -7
+    assert drift < 0 and table.state.reservation["upland"] == before["upland"] + drift
     assert table.state.war_cost["upland"] == 2
 
 
