@@ -122,3 +122,12 @@ def test_serve_says_how_host_finds_a_key_kept_in_another_data_dir(tmp_path: Path
     finally:
         proc.kill()
     assert f"PARLEY_DATA_DIR={tmp_path / 'elsewhere'} set; else give them --key" in out, out
+
+
+def test_host_names_the_option_a_bad_value_came_from(served: ServeProcess, capsys: pytest.CaptureFixture[str]) -> None:
+    """--rooms 0, --time-scale 0, --teams upland=0: one line naming the option (no 'parley: parley host:')."""
+    for args, expected in ((["--rooms", "0"], "parley: --rooms: Input should be greater than or equal to 1"),
+                           (["--time-scale", "0"], "parley: --time-scale: Input should be greater than or equal to 0.001"),
+                           (["--teams", "upland=0"], "parley: --teams upland: Input should be greater than or equal to 1")):
+        assert main(["host", "tutorial", "--server", served.url, *args]) == 1
+        assert capsys.readouterr().err.strip() == expected

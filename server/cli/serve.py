@@ -174,7 +174,9 @@ def run_host(args: argparse.Namespace) -> int:
                                  schedule=schedule, scenario=scenario, scenario_text=text, scenario_file=file_name,
                                  team_size=args.team_size, teams=parse_teams(args.teams))
     except ValueError as exc:  # pydantic's ValidationError: a value out of the wire's bounds
-        raise UserError(f"parley host: {_first_problem(exc)}") from None
+        field, _, problem = _first_problem(exc).partition(": ")  # "rooms: Input should be ..."
+        option = "--" + field.split(".")[0].replace("_", "-")
+        raise UserError(f"{option} {field.partition('.')[2]}: {problem}".replace(" :", ":")) from None
     cafile = checked_cafile(args.cafile)
     opened, state, join_url = run_async(_open_class(args.server, cafile, request,
                                                     args.slips is not None or not args.json))
