@@ -300,6 +300,8 @@ class ConsoleScreen(Screen[None]):
         if seats.row_count:
             seats.move_cursor(row=min(max(row, 0), seats.row_count - 1))
         log = self.query_one("#room-log", VerticalScroll)
+        if not log.query("#room-log-text"):  # the screen is going: its children are removed first
+            return
         following = log.scroll_y >= log.max_scroll_y - 1  # unless the teacher scrolled up
         self.query_one("#room-log-text", Static).update(
             "\n".join(room.log[-200:]) or "[dim]Nothing has happened in this room yet.[/]")
