@@ -195,7 +195,7 @@ def run_host(args: argparse.Namespace) -> int:
     print(f"Facilitator token (keep it private): {opened.facilitator_token}")
     trust = f" --cafile {args.cafile}" if args.cafile else ""
     print(f"Run the class with: parley facilitate --server {args.server}{trust} --token {opened.facilitator_token}")
-    views = {r.room: r.view for r in state.rooms}
+    views = {r.room: wire.view_data(r.view) for r in state.rooms if r.view is not None}
     for room in opened.rooms:
         print(f"\nRoom {room.room}")
         for seat in room.seats:
