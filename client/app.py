@@ -220,15 +220,15 @@ class ParleyApp(App[None]):
         connection = self.connection
         if connection is None:
             return
-        before = next((int(n["seq"]) for n in self.state.notes if n.get("seq")), self.state.seq + 1)
+        before = next((n.seq for n in self.state.notes if n.seq), self.state.seq + 1)
         self.run_worker(connection.send(wire.FetchNotes(id=connection.next_id(), before=before)),
                         group="notes")
 
     def _show_since(self, message: wire.SinceLastVisit) -> None:
         from client.screens.since import SinceScreen, summary_text
 
-        view = self.state.view or {}
-        text = summary_text(message.summary, f"{view.get('phase', '?')}, {fmt.round_text(view)}",
+        view = self.state.view
+        text = summary_text(message.summary, f"{view.phase if view else '?'}, {fmt.round_text(view)}",
                             fmt.time_left(view))
         self.push_screen(SinceScreen(text))
 

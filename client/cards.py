@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from client import format as fmt
+from server.protocol import wire
 
 
-def card_lines(card: Mapping[str, Any], view: Mapping[str, Any]) -> tuple[str, str]:
+def card_lines(card: wire.CardView, view: wire.SeatView) -> tuple[str, str]:
     """(headline, details): the title and kind; then who reads it and every effect, by label."""
-    told = card.get("told", "all")
+    told = card.told or "all"
     readers = "everyone" if told == "all" else ", ".join(fmt.delegation_name(view, d) for d in told)
-    effects = card.get("effects") or {}
-    parts = [f"{_change(v)} reservation for {fmt.delegation_name(view, d)}"
-             for d, v in (effects.get("reservation") or {}).items()]
-    parts += [f"{_change(v)} war cost for {fmt.delegation_name(view, d)}"
-              for d, v in (effects.get("war_cost") or {}).items()]
-    meters = {m["id"]: m.get("label", m["id"]) for m in view.get("scenario", {}).get("meters", [])}
-    parts += [f"{_change(v)} {meters.get(m, m)}" for m, v in (effects.get("meters") or {}).items()]
+    effects = card.effects or wire.PressureEffect()
+    parts = [f"{_change(v)} reservation for {fmt.delegation_name(view, d)}" for d, v in effects.reservation.items()]
+    parts += [f"{_change(v)} war cost for {fmt.delegation_name(view, d)}" for d, v in effects.war_cost.items()]
+    meters = {m.id: m.label for m in (view.scenario.meters if view.scenario else ())}
+    parts += [f"{_change(v)} {meters.get(m, m)}" for m, v in effects.meters.items()]
     does = "; ".join(parts) or "no change to any number"
     details = f"told to {readers}: {does}"
-    if card.get("text"):
-        details += f"\n  “{card['text']}”"
-    return f"{card['title']} ({card['kind']})", details
+    if card.text:
+        details += f"\n  “{card.text}”"
+    return f"{card.title} ({card.kind})", details
 
 
 def _change(value: float) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 
 from client import format as fmt
 from client.console_state import ConsoleState, RoomState
+from server.protocol import wire
 
 # Lower comes first: a student who dropped out, a vote running out, a paused clock, ...
 ATTENTION = {"away": 0, "stalled": 1, "paused": 2, "waiting": 3, "": 4, "ended": 5}
@@ -45,9 +46,9 @@ def overview(cls: ConsoleState) -> list[RoomRow]:
 
 
 def room_row(room: RoomState) -> RoomRow:
-    view: Mapping[str, Any] = room.view or {}
-    phase = str(view.get("phase", "?"))
-    open_ = [p for p in view.get("proposals", []) if not p.get("withdrawn")]
+    view = room.view
+    phase = str(view.phase) if view else "?"
+    open_ = [p for p in view.proposals if not p.withdrawn] if view else []
     attention, note = _attention(room, view, open_)
     people = students(room, view)
     here = sum(1 for _, connected in people if connected)
@@ -56,7 +57,7 @@ def room_row(room: RoomState) -> RoomRow:
                    attention, note)
 
 
-def students(room: RoomState, view: Mapping[str, Any]) -> list[tuple[str, bool]]:
+def students(room: RoomState, view: wire.SeatView | None) -> list[tuple[str, bool]]:
     """Each person the room's human seats need, by name as the teacher reads it ("Ukraine",
     "Ukraine 2/3" for a team's member), and whether they are connected."""
     people = []
@@ -70,24 +71,24 @@ def students(room: RoomState, view: Mapping[str, Any]) -> list[tuple[str, bool]]
 
 def human_seats(room: RoomState) -> list[Mapping[str, Any]]:
     """Seats at the table that a person plays (not a bot, not an absent delegation)."""
-    view: Mapping[str, Any] = room.view or {}
-    seated = set(view.get("seated", [])) if view else None
-    controllers = view.get("controllers", {})
+    view = room.view
+    seated = set(view.seated) if view else None
+    controllers = view.controllers if view else {}
     return [s for s in room.seats
             if controllers.get(s["delegation"], s.get("controller", "human")) == "human"
             and (seated is None or s["delegation"] in seated)]
 
 
-def _best_signatures(view: Mapping[str, Any], open_: list[Mapping[str, Any]]) -> str:
-    complete = [p for p in open_ if fmt.complete(view, p["terms"]) and p.get("required")]
+def _best_signatures(view: wire.SeatView | None, open_: list[wire.ProposalView]) -> str:
+    complete = [p for p in open_ if fmt.complete(view, p.terms) and p.required]
     if not complete:
         return "—"
-    best = max(complete, key=lambda p: len(p["signatures"]) / len(p["required"]))
-    return f"{best['id']} {len(best['signatures'])}/{len(best['required'])}"
+    best = max(complete, key=lambda p: len(p.signatures) / len(p.required))
+    return f"{best.id} {len(best.signatures)}/{len(best.required)}"
 
 
-def _attention(room: RoomState, view: Mapping[str, Any], open_: list[Mapping[str, Any]]) -> tuple[str, str]:
-    phase = view.get("phase")
+def _attention(room: RoomState, view: wire.SeatView | None, open_: list[wire.ProposalView]) -> tuple[str, str]:
+    phase = view.phase if view else None
     if phase == "ended":
         return "ended", "ended"
     people = students(room, view)
@@ -96,17 +97,17 @@ def _attention(room: RoomState, view: Mapping[str, Any], open_: list[Mapping[str
         return "away", f"{len(away)} student(s) away: {', '.join(away)}"
     if phase == "decision" and _vote_stalled(view, open_):
         return "stalled", "vote stalled: no package can pass"
-    if view.get("paused_remaining") is not None:
+    if view is not None and view.paused_remaining is not None:
         return "paused", "paused"
     if phase == "lobby" or phase is None:
         return ("waiting", f"waiting for {len(away)} student(s)") if away else ("", "ready to start")
     return "", ""
 
 
-def _vote_stalled(view: Mapping[str, Any], open_: list[Mapping[str, Any]]) -> bool:
+def _vote_stalled(view: wire.SeatView | None, open_: list[wire.ProposalView]) -> bool:
     """No complete package on the table, or every one already declined by a required signer."""
-    complete = [p for p in open_ if fmt.complete(view, p["terms"])]
-    return all(set(p.get("declines", [])) & set(p.get("required", [])) for p in complete)
+    complete = [p for p in open_ if fmt.complete(view, p.terms)]
+    return all(set(p.declines) & set(p.required) for p in complete)
 
 
 # ---------------------------------------------------------------- class-wide actions
@@ -132,25 +133,26 @@ CLASS_ACTIONS = {
 
 def rooms_for(action: str, cls: ConsoleState) -> list[str]:
     """The rooms (in room order) where `action` applies now."""
-    return [room.room for room in cls.rooms.values() if applies(action, room.view or {})]
+    return [room.room for room in cls.rooms.values() if applies(action, room.view)]
 
 
-def applies(action: str, view: Mapping[str, Any]) -> bool:
-    phase = view.get("phase")
+def applies(action: str, view: wire.SeatView | None) -> bool:
+    phase = view.phase if view else None
     running = phase not in (None, "lobby", "ended")
-    paused = view.get("paused_remaining") is not None
+    paused = view is not None and view.paused_remaining is not None
+    timed = view is not None and view.deadline is not None
     if action == "start_game":
         return phase == "lobby"
     if action == "pause":
-        return running and not paused and view.get("deadline") is not None
+        return running and not paused and timed
     if action == "resume":
         return running and paused
     if action == "extend":
-        return running and (paused or view.get("deadline") is not None)
+        return running and (paused or timed)
     if action == "announce":
         return phase is not None and phase != "ended"
     if action == "open_debrief":
-        return phase == "ended" and not view.get("debrief_open")
+        return phase == "ended" and view is not None and not view.debrief_open
     raise KeyError(action)
 
 

@@ -26,7 +26,7 @@ from server.protocol import wire
 class RoomState:
     room: str
     seats: tuple[Mapping[str, Any], ...] = ()
-    view: Mapping[str, Any] | None = None
+    view: wire.SeatView | None = None  # the facilitator's view of the room (notes aside)
     seq: int = 0
     log: tuple[str, ...] = ()
 
@@ -43,7 +43,7 @@ class ConsoleState(SessionState):
     scenario: str | None = None
     token: str | None = None
     rooms: Mapping[str, RoomState] = field(default_factory=dict)
-    seat_views: Mapping[tuple[str, str], Mapping[str, Any]] = field(default_factory=dict)
+    seat_views: Mapping[tuple[str, str], wire.SeatView] = field(default_factory=dict)
 
     def room_ids(self) -> list[str]:
         return list(self.rooms)
@@ -57,8 +57,8 @@ def _rooms(s: ConsoleState, infos: Any) -> dict[str, RoomState]:
     rooms = dict(s.rooms)
     for info in infos:
         old = rooms.get(info.room, RoomState(info.room))
-        view = wire.view_data(info.view) if info.view is not None else old.view
-        seq = int(view.get("seq", old.seq)) if view else old.seq
+        view = info.view if info.view is not None else old.view
+        seq = view.seq if view else old.seq
         rooms[info.room] = replace(old, seats=_seats(info.seats), view=view, seq=seq)
     return rooms
 
@@ -72,7 +72,7 @@ def _class_state(s: ConsoleState, m: Any) -> ConsoleState:
     return replace(s, class_id=m.class_, scenario=m.scenario, rooms=_rooms(s, m.rooms))
 
 
-def event_line(event: Mapping[str, Any], view: Mapping[str, Any] | None = None) -> str | None:
+def event_line(event: Mapping[str, Any], view: wire.SeatView | None = None) -> str | None:
     """A short line for the room's activity log (the facilitator sees everything): delegations
     and meters by the names `view`'s scenario gives them, never their ids."""
     kind = event.get("type", "")
@@ -105,7 +105,7 @@ def _update(s: ConsoleState, m: Any) -> ConsoleState:
     old = s.rooms.get(m.room, RoomState(m.room))
     if m.seq < old.seq and not m.fresh:
         return s
-    view = {**(old.view or {}), **wire.view_data(m.view)}
+    view = wire.merge_view(m.view, old.view)
     lines = tuple(line for line in (event_line(e, view) for e in m.events) if line)
     if m.seq == old.seq and not m.fresh:
         lines = ()  # already folded into the view we hold (a resume's catch-up)
@@ -119,7 +119,7 @@ def _presence(s: ConsoleState, m: Any) -> ConsoleState:
 
 
 def _seat_view(s: ConsoleState, m: Any) -> ConsoleState:
-    return replace(s, seat_views={**s.seat_views, (m.room, m.delegation): wire.view_data(m.view)})
+    return replace(s, seat_views={**s.seat_views, (m.room, m.delegation): m.view})
 
 
 _REDUCERS: dict[str, Callable[[ConsoleState, Any], ConsoleState]] = {

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
-View = Mapping[str, Any]
+from server.protocol import wire
+
+View = wire.SeatView
 
 
 def delegation_name(view: View | None, delegation: str | None) -> str:
@@ -16,34 +18,34 @@ def delegation_name(view: View | None, delegation: str | None) -> str:
         return delegation or ""
     if delegation == "facilitator":
         return "Facilitator"
-    for d in view.get("scenario", {}).get("delegations", []):
-        if d["id"] == delegation:
-            return str(d["name"])
+    for d in view.scenario.delegations if view.scenario else ():
+        if d.id == delegation:
+            return d.name
     return delegation
 
 
 def meter_label(view: View | None, meter: str) -> str:
     """A meter's label ("Tension in the valley"), not its id."""
-    for m in (view or {}).get("scenario", {}).get("meters", []):
-        if m["id"] == meter:
-            return str(m["label"])
+    for m in view.scenario.meters if view and view.scenario else ():
+        if m.id == meter:
+            return m.label
     return meter
 
 
-def issues(view: View | None) -> list[Mapping[str, Any]]:
-    return list(view.get("scenario", {}).get("issues", [])) if view else []
+def issues(view: View | None) -> list[wire.Issue]:
+    return list(view.scenario.issues) if view and view.scenario else []
 
 
 def issue_title(view: View | None, issue_id: str) -> str:
-    return next((str(i["title"]) for i in issues(view) if i["id"] == issue_id), issue_id)
+    return next((i.title for i in issues(view) if i.id == issue_id), issue_id)
 
 
 def option_label(view: View | None, issue_id: str, option_id: str | None) -> str:
     for issue in issues(view):
-        if issue["id"] == issue_id:
-            for option in issue["options"]:
-                if option["id"] == option_id:
-                    return str(option["label"])
+        if issue.id == issue_id:
+            for option in issue.options:
+                if option.id == option_id:
+                    return option.label
     return option_id or "—"
 
 
@@ -55,9 +57,9 @@ def time_left(view: View | None, now: float | None = None) -> str:
     a game over days ends 'until Thu 3 Dec 14:00 (1d 4h left)', in this machine's local time."""
     if not view:
         return ""
-    if view.get("paused_remaining") is not None:
-        return "paused " + span_or_clock(view["paused_remaining"])
-    deadline = view.get("deadline")
+    if view.paused_remaining is not None:
+        return "paused " + span_or_clock(view.paused_remaining)
+    deadline = view.deadline
     if deadline is None:
         return ""
     remaining = max(0.0, deadline - (time.time() if now is None else now))
@@ -95,21 +97,21 @@ def clock(seconds: float) -> str:
 def round_text(view: View | None) -> str:
     if not view:
         return ""
-    return f"round {view.get('round', 0)}/{view.get('scenario', {}).get('rounds', '?')}"
+    return f"round {view.round}/{view.scenario.rounds if view.scenario else '?'}"
 
 
 def complete(view: View | None, terms: Mapping[str, str]) -> bool:
-    return bool(issues(view)) and all(i["id"] in terms for i in issues(view))
+    return bool(issues(view)) and all(i.id in terms for i in issues(view))
 
 
-def proposal_status(view: View, proposal: Mapping[str, Any]) -> str:
-    if view.get("agreement") == proposal["id"]:
+def proposal_status(view: View, proposal: wire.ProposalView) -> str:
+    if view.agreement == proposal.id:
         return "AGREED"
-    if proposal.get("withdrawn"):
+    if proposal.withdrawn:
         return "withdrawn"
-    if not complete(view, proposal["terms"]):
+    if not complete(view, proposal.terms):
         return "partial"
-    return f"signed {len(proposal['signatures'])}/{len(proposal['required'])}"
+    return f"signed {len(proposal.signatures)}/{len(proposal.required)}"
 
 
 CONNECTION_MARKS = {
@@ -145,24 +147,34 @@ def reflow(text: str | None) -> str:
     return "\n\n".join(paragraphs)
 
 
-def no_deal(figures: Mapping[str, Any] | None) -> float:
+class NoDealFigures(Protocol):
+    """Figures that say what no deal is worth (a worth figure, a result, a `worth` reply)."""
+
+    @property
+    def reservation(self) -> float: ...
+    @property
+    def war_cost(self) -> float: ...
+
+
+def no_deal(figures: NoDealFigures | None) -> float:
     """What no deal would score a delegation now: its reservation value less the war it has paid.
 
     A result is an agreement's worth less the same war cost, so a result and this number compare
     directly, and their difference is the surplus (or margin) the game scores."""
-    figures = figures or {}
-    return round(float(figures.get("reservation") or 0) - float(figures.get("war_cost") or 0), 2)
+    if figures is None:
+        return 0.0
+    return round(figures.reservation - figures.war_cost, 2)
 
 
-def red_line_label(you: Mapping[str, Any] | None, red_line: str) -> str:
+def red_line_label(you: wire.YouView | None, red_line: str) -> str:
     """A red line's label (the scenario's words), from the seat's own hidden view."""
-    for red in (you or {}).get("red_lines") or []:
-        if red["id"] == red_line:
-            return str(red.get("label") or red_line)
+    for red in you.red_lines if you else ():
+        if red.id == red_line:
+            return red.label or red_line
     return red_line
 
 
-def names(view: View | None, delegations: Any) -> str:
+def names(view: View | None, delegations: Iterable[str]) -> str:
     """Delegations' names, comma separated ('—' for none)."""
     return ", ".join(delegation_name(view, d) for d in delegations) or "—"
 
@@ -182,10 +194,10 @@ def intent_text(view: View | None, intent: Mapping[str, Any]) -> str:
     return f"{who} is about to {verb} {intent['proposal']}" + (f": {terms}" if terms else ".")
 
 
-def author(view: View | None, proposal: Mapping[str, Any]) -> str:
+def author(view: View | None, proposal: wire.ProposalView) -> str:
     """Who tabled a proposal: the delegation, and the team member if a team's did ("Ukraine (Iryna)")."""
-    name = delegation_name(view, proposal.get("author"))
-    return f"{name} ({proposal['member']})" if proposal.get("member") else name
+    name = delegation_name(view, proposal.author)
+    return f"{name} ({proposal.member})" if proposal.member else name
 
 
 def member_line(state: Any) -> str:

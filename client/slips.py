@@ -19,6 +19,8 @@ from typing import Any
 
 import segno
 
+from server.protocol import wire
+
 BRIEF_CHARACTERS = 260  # the brief's opening, enough to know who you are
 
 
@@ -30,24 +32,24 @@ class Slip:
     code: str
 
 
-def slips_from_rooms(rooms: Iterable[tuple[str, Sequence[Mapping[str, Any]], Mapping[str, Any] | None]]
+def slips_from_rooms(rooms: Iterable[tuple[str, Sequence[Mapping[str, Any]], wire.SeatView | None]]
                      ) -> list[Slip]:
     """A slip for every seated seat a person plays (each member of a team), room by room, in seat order."""
     slips = []
     for room, seats, view in rooms:
-        view = view or {}
-        delegations = {d["id"]: d for d in view.get("scenario", {}).get("delegations", [])}
-        seated = set(view.get("seated", delegations))
-        controllers = view.get("controllers", {})
+        delegations = {d.id: d for d in view.scenario.delegations} if view and view.scenario else {}
+        seated = set(view.seated) if view else set(delegations)
+        controllers = view.controllers if view else {}
         for seat in seats:
             d = seat["delegation"]
             if controllers.get(d, seat.get("controller", "human")) != "human" or d not in seated:
                 continue
-            info = delegations.get(d, {})
+            info = delegations.get(d)
             members = seat.get("members") or []
             for member in members or [seat]:  # a team: a slip, and a code, per member
-                name = info.get("name", d) + (f" — member {member['number']} of {len(members)}" if members else "")
-                slips.append(Slip(room, name, opening(info.get("brief", "")), member["code"]))
+                name = (info.name if info else d) + (f" — member {member['number']} of {len(members)}"
+                                                     if members else "")
+                slips.append(Slip(room, name, opening(info.brief if info else ""), member["code"]))
     return slips
 
 

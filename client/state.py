@@ -7,12 +7,13 @@ Everything the player's screens show is a `ClientState`. It changes only through
 `server.protocol.wire`) or a local happening (`ConnectionChanged`, `ChannelRead`). `reduce`
 never mutates its input and does no I/O, so it is tested without a screen or a socket.
 
-* `joined` gives the seat, its token and a full view *with notes* (statements, private
+* `joined` gives the seat, its token and a full view (a `wire.SeatView`) *with notes* (statements, private
   messages, announcements, intelligence): the notes are replaced wholesale. In a long game
   it holds only the newest notes (`earlier_notes` counts the rest): the app asks for the
   older ones (`fetch_notes`), and each `notes` part is put in before the ones joined brought.
 * `update` gives events (already filtered for this seat) and what changed in the view, which
-  is merged into the view held (`wire.merge_view`); its events are turned into notes and
+  is merged into the view held (`wire.merge_view`: its parts come typed, nothing is validated
+  twice); its events are turned into notes (`wire.NoteView`, as the view's own) and
   "what changed for you" lines — unless the update is not newer than what we hold (after a
   resume the joined view already has them).
 * unread marks are counts: a channel's notes minus the notes the player has read there.
@@ -119,8 +120,8 @@ class ClientState(SessionState):
     name: str = ""
     token: str | None = None
     seq: int = 0
-    view: Mapping[str, Any] | None = None
-    notes: tuple[Mapping[str, Any], ...] = ()
+    view: wire.SeatView | None = None  # its notes are `notes`, not the view's
+    notes: tuple[wire.NoteView, ...] = ()
     notes_gap: int = 0  # where the older notes fetched after a join go (before those it brought)
     read: Mapping[str, int] = field(default_factory=dict)
     changes: tuple[str, ...] = ()
@@ -133,52 +134,50 @@ class ClientState(SessionState):
     # ------------------------------------------------------------ teams
 
     @property
-    def team(self) -> Mapping[str, Any] | None:
+    def team(self) -> wire.TeamView | None:
         """The seat's team (members, head), if several members play the delegation."""
-        found = (self.view or {}).get("team")
-        return found if isinstance(found, Mapping) else None
+        return self.view.team if self.view is not None else None
 
     @property
     def is_head(self) -> bool:
         """May this client sign, decline and walk out? (Always, for a one-person seat.)"""
         team = self.team
-        return team is None or team.get("head") == self.member
+        return team is None or team.head == self.member
 
     @property
     def head_name(self) -> str:
-        return str((self.team or {}).get("head_name") or "")
+        return self.team.head_name if self.team is not None else ""
 
     # ------------------------------------------------------------ derived, for the screens
 
     @property
     def phase(self) -> str | None:
-        return self.view.get("phase") if self.view else None
+        return self.view.phase if self.view else None
 
-    def channel_of(self, note: Mapping[str, Any]) -> str | None:
+    def channel_of(self, note: wire.NoteView) -> str | None:
         """Where a note is shown: public, a private channel (the other delegation), or nowhere."""
-        if note["kind"] in ("statement", "announcement"):
+        if note.kind in ("statement", "announcement"):
             return PUBLIC
-        if note["kind"] == "team":
+        if note.kind == "team":
             return TEAM
-        if note["kind"] == "message":
-            to = list(note.get("to") or [])
-            others = [d for d in to if d != self.delegation]
-            return others[0] if others else note.get("sender")
+        if note.kind == "message":
+            others = [d for d in note.to or () if d != self.delegation]
+            return others[0] if others else note.sender
         return None
 
     def channels(self) -> list[str]:
         """The message channels: everyone, then each other seated delegation."""
-        seated = (self.view or {}).get("seated") or []
+        seated = self.view.seated if self.view is not None else []
         team = [TEAM] if self.team is not None else []
         return [PUBLIC, *team, *(d for d in seated if d != self.delegation)]
 
-    def channel_notes(self, channel: str) -> list[Mapping[str, Any]]:
+    def channel_notes(self, channel: str) -> list[wire.NoteView]:
         return self._notes_by_channel.get(channel, [])
 
     @cached_property
-    def _notes_by_channel(self) -> dict[str | None, list[Mapping[str, Any]]]:
+    def _notes_by_channel(self) -> dict[str | None, list[wire.NoteView]]:
         """Every channel's notes, sorted out once per state (screens ask for them per key)."""
-        by_channel: dict[str | None, list[Mapping[str, Any]]] = {}
+        by_channel: dict[str | None, list[wire.NoteView]] = {}
         for note in self.notes:
             by_channel.setdefault(self.channel_of(note), []).append(note)
         return by_channel
@@ -196,8 +195,8 @@ def notices(before: ClientState, after: ClientState) -> list[tuple[str, str]]:
     one notice for the changes to their own position. The app raises each as a notification."""
     if after.seq <= before.seq or before.view is None:
         return []
-    found = [("Announcement", reflow(str(n["text"]))) for n in after.notes[len(before.notes):]
-             if n["kind"] == "announcement"]
+    found = [("Announcement", reflow(n.text)) for n in after.notes[len(before.notes):]
+             if n.kind == "announcement"]
     fresh = min(after.changes_total - before.changes_total, len(after.changes))
     if fresh > 0:
         first = reflow(after.changes[-fresh])
@@ -213,35 +212,32 @@ NOTICE_CHARS = 90  # a notice is a hint to look at the Pressure tab, not the who
 # ---------------------------------------------------------------- events -> notes and changes
 
 
-def event_note(event: Mapping[str, Any], round_: int) -> dict[str, Any] | None:
-    """An event as the note it adds to the message channels, if it is one."""
+def event_note(event: Mapping[str, Any], round_: int, seq: int = 0) -> wire.NoteView | None:
+    """An event (the seat's number `seq` in its stream) as the note it adds to the message
+    channels, if it is one: the note the view would hold for it."""
     kind = event.get("type")
-    base = {"at": event.get("at"), "round": round_}
-    if event.get("member") is not None:  # a team member's: the note names them
-        base["member"] = event["member"]
     if kind == "team_message_sent":
-        return {**base, "kind": "team", "sender": event["delegation"], "to": [event["delegation"]],
-                "text": event["text"]}
-    if kind == "statement_made":
-        return {**base, "kind": "statement", "sender": event["delegation"], "to": None,
-                "text": event["text"]}
-    if kind == "message_sent":
-        return {**base, "kind": "message", "sender": event["sender"],
-                "to": [event["sender"], event["to"]], "text": event["text"]}
-    if kind == "announced":
-        return {**base, "kind": "announcement", "sender": "facilitator", "to": None,
-                "text": event["text"]}
-    if kind == "intelligence_received":
-        return {**base, "kind": "intelligence", "sender": None, "to": [event["delegation"]],
-                "text": event["text"]}
-    return None
+        made = {"kind": "team", "sender": event["delegation"], "to": [event["delegation"]]}
+    elif kind == "statement_made":
+        made = {"kind": "statement", "sender": event["delegation"], "to": None}
+    elif kind == "message_sent":
+        made = {"kind": "message", "sender": event["sender"], "to": [event["sender"], event["to"]]}
+    elif kind == "announced":
+        made = {"kind": "announcement", "sender": "facilitator", "to": None}
+    elif kind == "intelligence_received":
+        made = {"kind": "intelligence", "sender": None, "to": [event["delegation"]]}
+    else:
+        return None
+    # a team member's names them (`member`); validated: an event is a frame's dict
+    return wire.NoteView.model_validate({**made, "seq": seq, "at": event.get("at", 0.0), "text": event["text"],
+                                         "round": round_, "member": event.get("member")})
 
 
 def _signed(value: float) -> str:
     return f"+{value:g}" if value >= 0 else f"{value:g}"
 
 
-def event_change(event: Mapping[str, Any], you: str | None, view: Mapping[str, Any] | None = None) -> str | None:
+def event_change(event: Mapping[str, Any], you: str | None, view: wire.SeatView | None = None) -> str | None:
     """A line for "what changed for you", if the event is one you should notice (meters by
     their labels in `view`'s scenario)."""
     kind = event.get("type")
@@ -309,11 +305,14 @@ def _log_part(f: Fetch, m: Any) -> Fetch:
 # ---------------------------------------------------------------- reducers, one per message type
 
 
-def _joined(s: ClientState, m: Any) -> ClientState:
-    view = wire.view_data(m.view)
-    notes = tuple(view.pop("notes", ()) or ())
+def _joined(s: ClientState, m: wire.Joined) -> ClientState:
+    notes = tuple(m.view.notes or ())
     return replace(s, room=m.room, delegation=m.delegation, name=m.name or s.name, token=m.token,
-                   view=view, seq=int(view.get("seq", 0)), notes=notes, notes_gap=0, member=m.member)
+                   view=_without_notes(m.view), seq=m.view.seq, notes=notes, notes_gap=0, member=m.member)
+
+
+def _without_notes(view: wire.SeatView) -> wire.SeatView:
+    return view.model_copy(update={"notes": None}) if view.notes is not None else view
 
 
 def _earlier_notes(s: ClientState, m: Any) -> ClientState:
@@ -321,29 +320,27 @@ def _earlier_notes(s: ClientState, m: Any) -> ClientState:
     if s.room is not None and m.room != s.room:
         return s
     gap = s.notes_gap
-    earlier = tuple(n.model_dump(mode="json") for n in m.notes)
-    return replace(s, notes=s.notes[:gap] + earlier + s.notes[gap:], notes_gap=gap + len(earlier))
+    return replace(s, notes=s.notes[:gap] + tuple(m.notes) + s.notes[gap:], notes_gap=gap + len(m.notes))
 
 
-def _update(s: ClientState, m: Any) -> ClientState:
+def _update(s: ClientState, m: wire.Update) -> ClientState:
     if s.room is not None and m.room != s.room:
         return s
-    changed = wire.view_data(m.view)
-    sent_notes = changed.pop("notes", None)
-    view = {**(s.view or {}), **changed}
+    view = _without_notes(wire.merge_view(m.view, s.view))
     if m.fresh:  # events were skipped: the view (with its notes, if sent) replaces everything
-        notes = tuple(sent_notes) if sent_notes is not None else s.notes
+        notes = tuple(m.view.notes) if m.view.notes is not None else s.notes
         return replace(s, view=view, seq=m.seq, notes=notes)
     if m.seq <= s.seq:
         return replace(s, view=view) if m.seq == s.seq else s
-    round_ = int(view.get("round", 0))
-    new_notes = tuple(n for n in (event_note(e, round_) for e in m.events) if n is not None)
+    first = m.seq - len(m.events) + 1  # the seat's number of the update's first event
+    new_notes = tuple(n for n in (event_note(e, view.round, first + i) for i, e in enumerate(m.events))
+                      if n is not None)
     changes = [c for c in (event_change(e, s.delegation, view) for e in m.events) if c is not None]
     read = dict(s.read)
     for note in new_notes:  # what you wrote yourself is not unread (a teammate's is)
         channel = s.channel_of(note)
-        yours = note.get("member") is None or note.get("member") == s.name
-        if note.get("sender") == s.delegation and yours and channel is not None:
+        yours = note.member is None or note.member == s.name
+        if note.sender == s.delegation and yours and channel is not None:
             read[channel] = read.get(channel, 0) + 1
     return replace(s, view=view, seq=m.seq, notes=s.notes + new_notes, read=read,
                    changes=(s.changes + tuple(changes))[-50:],

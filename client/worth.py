@@ -3,7 +3,7 @@
 The server computes it with the engine's `package_worth` (server/engine/worth.py), the same
 sum the outcome is scored with: clauses naming delegations who are not at the table count as
 their weightless fallback, durability weighs the points, each red line crossed costs its
-penalty. Every proposal in a seat's view carries its figure (`p["worth"]`); the composer and
+penalty. Every proposal in a seat's view carries its figure (`p.worth`); the composer and
 the proposal detail ask for the whole answer with its reasons (`Ask("worth", terms=...)`,
 answered by a `Worth` message). Figures and answers share their field names, so the helpers
 below read either.
@@ -18,63 +18,70 @@ from rich.markup import escape
 from rich.text import Text
 
 from client import format as fmt
+from server.protocol import wire
 
-Figure = Mapping[str, Any]
+Figure = wire.WorthFigure | wire.PackageWorth  # a proposal's figure, or a `worth` answer
 
 
 def signed_number(value: float) -> str:
     return f"+{value:g}" if value >= 0 else f"−{-value:g}"
 
 
-def figure_of(proposal: Mapping[str, Any]) -> Figure | None:
-    found: Figure | None = proposal.get("worth")
-    return found
+def figure_of(proposal: wire.ProposalView) -> wire.WorthFigure | None:
+    return proposal.worth
 
 
 def absent_of(figure: Figure) -> list[str]:
     """The clauses naming someone not at the table, as "issue: who" lines."""
-    if "absent" in figure:
-        return list(figure["absent"])
-    return [f"{a['issue_title']}: {', '.join(a['missing'])}" for a in figure.get("absent_clauses") or []]
+    if isinstance(figure, wire.WorthFigure):
+        return list(figure.absent)
+    return [f"{a.issue_title}: {', '.join(a.missing)}" for a in figure.absent_clauses]
 
 
 def crosses(figure: Figure | None) -> bool:
-    return bool(figure and figure["red_lines_crossed"])
+    return bool(figure and figure.red_lines_crossed)
 
 
 def below_no_deal(figure: Figure | None) -> bool:
-    return bool(figure and figure["margin"] is not None and figure["margin"] < 0)
+    return bool(figure and figure.margin is not None and figure.margin < 0)
+
+
+def _scored(figure: Figure) -> tuple[float, float]:
+    """A complete package's result and margin (both known once it can be signed)."""
+    return figure.result or 0.0, figure.margin or 0.0
 
 
 def cell(figure: Figure | None) -> Text:
     """The figure for a table cell: "29.4 (−6.6)", styled; "partial" for a package that cannot be signed."""
     if figure is None:
         return Text("")
-    if not figure["complete"]:
-        return Text(f"partial ({figure['points_on_paper']:g} pts)", style="dim")
-    text = f"{figure['result']:g} ({signed_number(figure['margin'])})"
+    if not figure.complete:
+        return Text(f"partial ({figure.points_on_paper:g} pts)", style="dim")
+    result, margin = _scored(figure)
+    text = f"{result:g} ({signed_number(margin)})"
     text += " ⚠" if absent_of(figure) else ""
     if crosses(figure):
         return Text(text + " RED LINE", style="bold red")
-    return Text(text, style="green" if figure["margin"] >= 0 else "yellow")
+    return Text(text, style="green" if margin >= 0 else "yellow")
 
 
 def summary(figure: Figure) -> str:
     """One markup line: what it scores if signed now against no deal, and red lines with their cost."""
-    if not figure["complete"]:
-        return (f"[dim]partial: it cannot be signed as it stands. On paper {figure['points_on_paper']:g} "
+    if not figure.complete:
+        return (f"[dim]partial: it cannot be signed as it stands. On paper {figure.points_on_paper:g} "
                 f"points on your table (durability not included).[/]")
     style = "red" if crosses(figure) or below_no_deal(figure) else "green"
-    text = (f"[{style}][b]{figure['result']:g}[/b] for you if signed now · no deal {fmt.no_deal(figure):g} "
-            f"({signed_number(figure['margin'])})[/]")
-    if figure["points"] != figure["points_on_paper"]:
-        text += f" · {figure['points_on_paper']:g} points on paper count as {figure['points']:g}"
+    result, margin = _scored(figure)
+    text = (f"[{style}][b]{result:g}[/b] for you if signed now · no deal {fmt.no_deal(figure):g} "
+            f"({signed_number(margin)})[/]")
+    if figure.points != figure.points_on_paper:
+        text += f" · {figure.points_on_paper:g} points on paper count as {figure.points:g}"
     return text
 
 
 def red_line_lines(figure: Figure) -> list[str]:
-    crossed = figure["red_lines_crossed"]
-    each = figure["red_line_penalty"] / len(crossed) if crossed and figure["red_line_penalty"] else 0
+    crossed = figure.red_lines_crossed
+    each = figure.red_line_penalty / len(crossed) if crossed and figure.red_line_penalty else 0
     cost = f": −{each:g}" if each else ""
     return [f"[b red]This crosses your red line '{escape(label)}'{cost}.[/]" for label in crossed]
 
@@ -84,12 +91,12 @@ def absent_lines(figure: Figure) -> list[str]:
             for line in absent_of(figure)]
 
 
-def reasons_lines(answer: Any) -> list[str]:
+def reasons_lines(answer: wire.PackageWorth) -> list[str]:
     """The reasons of a `PackageWorth` answer, one per line, in the scenario's words."""
     return [f"  · {escape(reason)}" for reason in answer.reasons]
 
 
-def answer_for(fetch: Any, terms: Mapping[str, str]) -> Any:
+def answer_for(fetch: Any, terms: Mapping[str, str]) -> wire.PackageWorth | None:
     """The latest worth answer if it is about exactly `terms` (else None: still on its way)."""
     if fetch is None or fetch.result is None:
         return None

@@ -16,6 +16,11 @@ def joined(table: Table, seat: str, room: str = "R1") -> wire.Joined:
                        name=seat.title(), view=table.game.view_for(seat))
 
 
+def view_with(seat: str | None = "upland", **changes: Any) -> wire.SeatView:
+    """A real seat view of the tutorial (its lobby), with the parts a test names changed."""
+    return Table().game.view_for(seat).model_copy(update=changes)
+
+
 def update(table: Table, seat: str, events: list[Any], room: str = "R1", fresh: bool = False) -> wire.Update:
     """The `update` a seat would get after `events`: only those it may see, view without notes."""
     visible = [dump_event(e) for e in events if e.visibility.allows(seat)]

@@ -14,7 +14,6 @@ from server.engine import Game, dump_event
 from server.engine import events as ev
 from server.engine.scoring import points, red_lines_crossed
 from server.engine.view_models import SeatView
-from server.engine.views import dump_view
 from server.scenario import bundled_scenarios
 
 SCENARIOS = sorted(bundled_scenarios())
@@ -68,7 +67,7 @@ def test_a_seat_values_packages_from_its_own_view_only() -> None:
     from engine_helpers import Table
 
     table = Table("tutorial", seated=["upland", "lowland"])
-    view = dump_view(table.game.view_for("lowland"))
+    view = table.game.view_for("lowland")
     seat = SeatTable.from_view(view)
     lowland = bundled_scenarios()["tutorial"].delegation("lowland")
     assert lowland is not None
@@ -86,8 +85,7 @@ def test_strategies_concede_in_their_tempers() -> None:
 
     table = Table("istanbul-2022")
     table.start()
-    view = dump_view(table.game.view_for("ukraine"))
-    view["round"] = 4  # 0.6 of the way through six rounds
+    view = table.game.view_for("ukraine").model_copy(update={"round": 4})  # 0.6 of the way through six rounds
     seat = SeatTable.from_view(view)
     asks = {name: make_strategy(name, "ukraine", "party", 1).aspiration(view, seat)
             for name in ("boulware", "linear", "conceder", "hardliner")}

@@ -87,7 +87,7 @@ async def test_a_tabled_proposal_reaches_another_seat_and_theirs_reaches_us(srv:
             e["type"] == "proposal_tabled" for e in f["events"]))
         assert tabled["view"]["proposals"][0]["author"] == "upland"
         await lowland.command({"type": "table_proposal", "terms": AGREEABLE_TUTORIAL_TERMS})
-        await wait_until(pilot, lambda: len(app.state.view["proposals"]) == 2, what="Lowland's proposal")
+        await wait_until(pilot, lambda: len(app.state.view.proposals) == 2, what="Lowland's proposal")
         await pilot.press("3")
         await pilot.pause()
         assert app.screen.query_one("#proposal-table").row_count == 2
@@ -125,7 +125,7 @@ async def test_signing_an_agreement_shows_the_outcome_and_the_debrief(srv: Parle
         await pilot.press("3", "s")
         await wait_until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen", what="the question")
         await pilot.press("y")
-        await wait_until(pilot, lambda: "upland" in app.state.view["proposals"][0]["signatures"], what="the signature")
+        await wait_until(pilot, lambda: "upland" in app.state.view.proposals[0].signatures, what="the signature")
         reply = await lowland.command({"type": "sign_proposal", "proposal": "P1"})
         assert reply["type"] == "ack", reply
         await wait_until(pilot, lambda: isinstance(app.screen, OutcomeScreen), what="the outcome")
@@ -153,7 +153,7 @@ async def test_facilitator_pauses_and_injects_an_event_seen_by_a_player(srv: Par
         player = await Client.connect(srv.url, "upland")
         await player.join(room_state.code_of("upland"))
         await pilot.press("g")
-        await wait_until(pilot, lambda: next(iter(app.class_state.rooms.values())).view["phase"] == "pressure",
+        await wait_until(pilot, lambda: next(iter(app.class_state.rooms.values())).view.phase == "pressure",
                          what="the game to start")
         await pilot.press("p")
         await player.wait_for(lambda f: f["type"] == "update" and any(e["type"] == "timer_paused" for e in f["events"]))
@@ -168,7 +168,7 @@ async def test_facilitator_pauses_and_injects_an_event_seen_by_a_player(srv: Par
                          what="the console's log")
         app.screen.query_one("#room-seats").focus()
         await pilot.press("down", "b")  # the second seat (lowland) goes to a bot
-        await wait_until(pilot, lambda: next(iter(app.class_state.rooms.values())).view["controllers"]
+        await wait_until(pilot, lambda: next(iter(app.class_state.rooms.values())).view.controllers
                          .get("lowland", "").startswith("bot"), what="the bot to take the seat")
         await player.close()
 
@@ -188,8 +188,8 @@ async def test_a_dropped_connection_reconnects_and_catches_up(srv: ParleyServer,
         await lowland.command({"type": "make_statement", "text": "Said while you were away."})
         await wait_until(pilot, lambda: "reconnecting" in seen and app.state.connection == "connected",
                          what="the reconnection")
-        await wait_until(pilot, lambda: any(n["text"] == "Said while you were away."
+        await wait_until(pilot, lambda: any(n.text == "Said while you were away."
                                             for n in app.state.channel_notes(PUBLIC)), what="the missed statement")
         await pilot.press("r")
-        await wait_until(pilot, lambda: "upland" in app.state.view["ready"], what="a command after reconnecting")
+        await wait_until(pilot, lambda: "upland" in app.state.view.ready, what="a command after reconnecting")
     await lowland.close()

@@ -17,8 +17,10 @@ from client.app import ParleyApp
 from client.class_overview import applies, overview
 from client.console_state import ConsoleState, RoomState
 from client.slips import Slip, slips_from_rooms, slips_html
-from client_helpers import wait_until
+from client_helpers import view_with, wait_until
+from server.engine import FACILITATOR
 from server.net.server import ParleyServer
+from server.protocol import wire
 from server_helpers import Client
 
 
@@ -39,7 +41,7 @@ async def open_in_console(app: ParleyApp, pilot: Any, scenario: str, rooms: int,
 
 
 def phases(app: ParleyApp) -> list[str]:
-    return [(r.view or {}).get("phase", "?") for r in app.class_state.rooms.values()]
+    return [r.view.phase if r.view else "?" for r in app.class_state.rooms.values()]
 
 
 async def test_start_pause_resume_and_announce_reach_every_room_with_one_key(srv: ParleyServer, tmp_path: Path) -> None:
@@ -49,13 +51,13 @@ async def test_start_pause_resume_and_announce_reach_every_room_with_one_key(srv
         await open_in_console(app, pilot, "tutorial", 4, "all")
         await pilot.press("G")
         await wait_until(pilot, lambda: all(p not in ("lobby", "?") for p in phases(app)), what="four starts")
-        await wait_until(pilot, lambda: all((r.view or {}).get("deadline") for r in app.class_state.rooms.values()),
+        await wait_until(pilot, lambda: all(r.view and r.view.deadline for r in app.class_state.rooms.values()),
                          what="four clocks")
         await pilot.press("P")
-        await wait_until(pilot, lambda: all((r.view or {}).get("paused_remaining") is not None
+        await wait_until(pilot, lambda: all(r.view and r.view.paused_remaining is not None
                                             for r in app.class_state.rooms.values()), what="four pauses")
         await pilot.press("R")
-        await wait_until(pilot, lambda: all((r.view or {}).get("paused_remaining") is None
+        await wait_until(pilot, lambda: all(r.view and r.view.paused_remaining is None
                                             for r in app.class_state.rooms.values()), what="four resumes")
         await pilot.press("A")
         await wait_until(pilot, lambda: type(app.screen).__name__ == "AnnounceScreen", what="the announce box")
@@ -168,34 +170,37 @@ async def test_the_inject_list_says_what_each_card_does_and_to_whom(srv: ParleyS
 
 def test_class_actions_apply_only_where_they_make_sense() -> None:
     """Start only in the lobby, pause only a running clock, resume only a paused one, debrief only ended."""
-    lobby = {"phase": "lobby"}
-    running = {"phase": "negotiation", "deadline": 100.0, "paused_remaining": None}
-    paused = {"phase": "negotiation", "deadline": None, "paused_remaining": 30.0}
-    ended = {"phase": "ended", "debrief_open": False}
+    lobby = view_with(FACILITATOR, phase="lobby")
+    running = view_with(FACILITATOR, phase="negotiation", deadline=100.0, paused_remaining=None)
+    paused = view_with(FACILITATOR, phase="negotiation", deadline=None, paused_remaining=30.0)
+    ended = view_with(FACILITATOR, phase="ended", debrief_open=False)
     assert [applies("start_game", v) for v in (lobby, running, paused, ended)] == [True, False, False, False]
     assert [applies("pause", v) for v in (lobby, running, paused, ended)] == [False, True, False, False]
     assert [applies("resume", v) for v in (lobby, running, paused, ended)] == [False, False, True, False]
     assert [applies("open_debrief", v) for v in (lobby, running, paused, ended)] == [False, False, False, True]
-    assert not applies("open_debrief", {"phase": "ended", "debrief_open": True})
+    assert not applies("open_debrief", view_with(FACILITATOR, phase="ended", debrief_open=True))
 
 
 def test_the_overview_sorts_paused_before_quiet_and_ended_last() -> None:
     """Rooms needing attention come first, in room order within a rank."""
-    def room(name: str, view: dict[str, Any]) -> RoomState:
-        return RoomState(name, seats=(), view={"scenario": {"rounds": 3}, "proposals": [], **view})
+    def room(name: str, **changes: Any) -> RoomState:
+        return RoomState(name, seats=(), view=view_with(FACILITATOR, **changes))
 
-    cls = ConsoleState(rooms={"R1": room("R1", {"phase": "ended"}),
-                            "R2": room("R2", {"phase": "negotiation", "deadline": time.time() + 100}),
-                            "R3": room("R3", {"phase": "negotiation", "paused_remaining": 20.0})})
+    cls = ConsoleState(rooms={"R1": room("R1", phase="ended"),
+                            "R2": room("R2", phase="negotiation", deadline=time.time() + 100),
+                            "R3": room("R3", phase="negotiation", paused_remaining=20.0)})
     assert [r.room for r in overview(cls)] == ["R3", "R2", "R1"]
 
 
 def test_slips_escape_every_text_and_skip_bots_and_absent_seats() -> None:
     """A hostile delegation name and brief are escaped; bot and absent seats get no slip; a wss:// server's slips say to pass --cafile, a ws:// one's do not."""
-    view = {"seated": ["a", "b"], "controllers": {"b": "bot"},
-            "scenario": {"delegations": [{"id": "a", "name": "<script>x</script>", "brief": "A & B <i>"},
-                                         {"id": "b", "name": "Bot", "brief": ""},
-                                         {"id": "c", "name": "Absent", "brief": ""}]}}
+    base = view_with(FACILITATOR)
+    assert base.scenario is not None
+    hostile = [wire.PublicDelegation(id=d, name=name, code="AB", kind="party", brief=brief, public_demands=[],
+                                     absent=False)
+               for d, name, brief in (("a", "<script>x</script>", "A & B <i>"), ("b", "Bot", ""), ("c", "Absent", ""))]
+    view = base.model_copy(update={"seated": ["a", "b"], "controllers": {"b": "bot"},
+                                   "scenario": base.scenario.model_copy(update={"delegations": hostile})})
     seats = [{"delegation": d, "code": f"{d.upper()}-2345AB"} for d in "abc"]
     found = slips_from_rooms([("R-1", seats, view)])
     assert found == [Slip("R-1", "<script>x</script>", "A & B <i>", "A-2345AB")]

@@ -141,7 +141,7 @@ async def test_review_this_game_opens_the_replay_as_the_players_seat(srv: Parley
         await wait_until(pilot, lambda: "opens for review" in notices(app), what="the refusal")
         assert isinstance(app.screen, OutcomeScreen)
         await facilitate(room, c.OpenDebrief())
-        await wait_until(pilot, lambda: app.state.view.get("debrief_open"), what="the debrief")
+        await wait_until(pilot, lambda: app.state.view.debrief_open, what="the debrief")
         await pilot.press("v")
         await wait_until(pilot, lambda: isinstance(app.screen, ReplayScreen), what="the replay viewer")
         replay = app.screen.replay

@@ -26,7 +26,7 @@ async def test_demo_chooses_a_seat_starts_with_bots_and_closes_cleanly() -> None
             await pilot.press("down", "enter")  # the second delegation: lowland
             await wait_until(pilot, lambda: isinstance(app.screen, LobbyScreen), timeout=10, what="the lobby")
             assert app.state.delegation == "lowland"
-            assert app.state.view["controllers"] == {"commission": "bot", "lowland": "human", "upland": "bot"}
+            assert app.state.view.controllers == {"commission": "bot", "lowland": "human", "upland": "bot"}
             await pilot.press("enter")
             await wait_until(pilot, lambda: isinstance(app.screen, TableScreen) and app.state.phase != "lobby",
                              timeout=10, what="the table")

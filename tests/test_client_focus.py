@@ -36,7 +36,7 @@ async def on_table(pilot: Any, app: ParleyApp, proposals: bool = True) -> None:
     """Wait until the table is rendered (its hint written) and, with `proposals`, has one."""
     await wait_until(pilot, lambda: isinstance(app.screen, TableScreen) and app.screen.query("#turn-hint")
                      and str(app.screen.query_one("#turn-hint").render())
-                     and (not proposals or app.state.view["proposals"]), what="the table")
+                     and (not proposals or app.state.view.proposals), what="the table")
 
 
 def footer_keys(app: ParleyApp) -> set[str]:
@@ -67,7 +67,7 @@ async def test_typing_after_the_write_key_never_plays_a_move(srv: ParleyServer, 
         assert footer_keys(app) & set(GAME_KEYS) == set(), "no game key is offered while writing"
         assert {"enter", "escape"} <= footer_keys(app)
         await pilot.press("enter")
-        await wait_until(pilot, lambda: any(n["text"] == "yes I sign 3s d r x w"
+        await wait_until(pilot, lambda: any(n.text == "yes I sign 3s d r x w"
                                             for n in app.state.channel_notes(PUBLIC)), what="the statement")
         assert isinstance(app.focused, OptionList), "after sending, the focus is back on the channels"
         assert app.screen.query_one("#say", Input).value == ""
@@ -220,7 +220,7 @@ async def test_the_composer_and_the_detail_show_the_worth_as_scored(srv: ParleyS
         await wait_until(pilot, lambda: f"{expected.result:g} for you" in text(app, "#worth"), what="the worth")
         assert "not at the table" in text(app, "#worth") and "counts as" in text(app, "#worth-reasons")
         await pilot.press("t")
-        await wait_until(pilot, lambda: app.state.view["proposals"], what="the tabled proposal")
+        await wait_until(pilot, lambda: app.state.view.proposals, what="the tabled proposal")
         await wait_until(pilot, lambda: "Why" in text(app, "#proposal-detail"), what="the detail's reasons")
         detail = text(app, "#proposal-detail")
         assert f"{expected.result:g} for you" in detail and "Sanctions on Russia" in detail

@@ -15,7 +15,7 @@ from client.app import ParleyApp
 from client.connection import Connection, normalise_url
 from client.screens.since import SinceScreen
 from client.screens.table import TableScreen
-from client_helpers import facilitate, to_phase, wait_until
+from client_helpers import facilitate, to_phase, view_with, wait_until
 from server.engine import commands as c
 from server.engine.schedule import parse_schedule
 from server.net.server import ParleyServer
@@ -24,10 +24,10 @@ from server.net.server import ParleyServer
 def test_a_long_phase_ends_at_a_local_date_and_time() -> None:
     """An hour or more left reads as the date and time it ends, in local time; less, as m:ss."""
     deadline = time.time() + 2 * 86400 + 600
-    text = fmt.time_left({"deadline": deadline, "paused_remaining": None}, now=deadline - 2 * 86400 - 600)
+    text = fmt.time_left(view_with(deadline=deadline, paused_remaining=None), now=deadline - 2 * 86400 - 600)
     assert text == f"until {fmt.local_time(deadline)} (2d 0h left)".replace(" 0h", "")
-    assert fmt.time_left({"deadline": 100.0, "paused_remaining": None}, now=10.0) == "1:30 left"
-    assert fmt.time_left({"deadline": None, "paused_remaining": 5 * 3600 + 1200}) == "paused 5h 20m"
+    assert fmt.time_left(view_with(deadline=100.0, paused_remaining=None), now=10.0) == "1:30 left"
+    assert fmt.time_left(view_with(deadline=None, paused_remaining=5 * 3600 + 1200)) == "paused 5h 20m"
     assert fmt.span(26 * 3600 + 60) == "1d 2h" and fmt.span(720) == "12m"
 
 

@@ -39,7 +39,7 @@ def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     original = fmt.time_left
 
     def time_left(view: Any, now: float | None = None) -> str:
-        deadline = (view or {}).get("deadline")
+        deadline = view.deadline if view else None
         return original(view, now=deadline - 90 if deadline is not None else None)
 
     monkeypatch.setattr(fmt, "time_left", time_left)

@@ -14,7 +14,7 @@ from engine_helpers import Table
 from server.engine import FACILITATOR
 from server.engine import commands as c
 from server.engine.phases import Phase
-from server.engine.views import view_for
+from server.engine.views import dump_view, view_for
 from server.protocol import wire
 
 DEAL = {"dam_height": "reduced", "water_flow": "seasonal", "compensation": "fund"}
@@ -38,8 +38,8 @@ def test_joined_takes_the_seat_and_its_notes() -> None:
     table.act("lowland", c.MakeStatement(text="Water first."))
     state = reduce(ClientState(), joined(table, "upland"))
     assert (state.delegation, state.token, state.room) == ("upland", "t-upland", "R1")
-    assert "notes" not in state.view
-    assert [n["text"] for n in state.channel_notes(PUBLIC)] == ["Water first."]
+    assert state.view is not None and state.view.notes is None  # the notes are the state's own
+    assert [n.text for n in state.channel_notes(PUBLIC)] == ["Water first."]
     assert state.seq == table.state.seq
 
 
@@ -52,7 +52,7 @@ def test_update_adds_notes_changes_and_unread_marks() -> None:
     state = reduce(state, update(table, "upland", events))
     assert state.unread(PUBLIC) == 1 and state.unread("lowland") == 1
     assert state.unread("commission") == 0  # a message between two others never reaches us
-    assert [n["text"] for n in state.channel_notes("lowland")] == ["Psst: a fund?"]
+    assert [n.text for n in state.channel_notes("lowland")] == ["Psst: a fund?"]
     state = reduce(state, ChannelRead("lowland"))
     assert state.unread("lowland") == 0 and state.unread(PUBLIC) == 1
 
@@ -76,7 +76,7 @@ def test_a_resumed_catch_up_does_not_repeat_notes() -> None:
     events = table.act("lowland", c.MakeStatement(text="Once only."))
     state = reduce(state, joined(table, "upland"))  # the resume's joined already holds the note
     state = reduce(state, update(table, "upland", events))
-    assert [n["text"] for n in state.channel_notes(PUBLIC)].count("Once only.") == 1
+    assert [n.text for n in state.channel_notes(PUBLIC)].count("Once only.") == 1
 
 
 def test_fresh_update_replaces_the_view_and_notes() -> None:
@@ -86,7 +86,7 @@ def test_fresh_update_replaces_the_view_and_notes() -> None:
     fresh = wire.Update(room="R1", seq=table.state.seq, events=[], view=table.game.view_for("upland").as_delta(), fresh=True)
     state = reduce(state, fresh)
     assert state.seq == table.state.seq
-    assert [n["text"] for n in state.channel_notes(PUBLIC)] == ["Missed while away."]
+    assert [n.text for n in state.channel_notes(PUBLIC)] == ["Missed while away."]
 
 
 def test_an_older_update_is_ignored_and_errors_and_connection_are_recorded() -> None:
@@ -112,15 +112,16 @@ def test_every_figure_a_seat_is_shown_is_its_result_when_signed(scenario_id: str
     terms = {i.id: rng.choice(i.options).id for i in scenario.issues}
     table.act(sorted(table.state.in_play())[0], c.TableProposal(terms=terms))
     table.advance_to(Phase.DECISION)
-    shown = {d: reduce(ClientState(), joined(table, d)).view["proposals"][0]["worth"] for d in table.state.seated}
+    shown = {d: reduce(ClientState(), joined(table, d)).view.proposals[0].worth for d in table.state.seated}
     for seat in table.state.proposals["P1"].required:
         if not table.game.ended:
             table.act(seat, c.SignProposal(proposal="P1"))
     assert table.state.agreement == "P1"
     for d, figure in shown.items():
-        assert (figure["result"], figure["margin"]) == (table.state.results[d].result, table.state.results[d].surplus)
-        assert figure["red_lines_crossed"] == [fmt.red_line_label(wire.view_data(table.game.view_for(d))["you"], r)
-                                               for r in table.state.results[d].red_lines_crossed]
+        assert figure is not None
+        assert (figure.result, figure.margin) == (table.state.results[d].result, table.state.results[d].surplus)
+        assert figure.red_lines_crossed == [fmt.red_line_label(table.game.view_for(d).you, r)
+                                            for r in table.state.results[d].red_lines_crossed]
 
 
 def test_no_seat_sees_another_seats_worth() -> None:
@@ -133,7 +134,7 @@ def test_no_seat_sees_another_seats_worth() -> None:
     assert table.game.view_for(None).proposals[0].worth is None
     everyone = view_for(table.state, FACILITATOR, every_worth=True).proposals[0].worths
     assert everyone is not None and set(everyone) == {"upland", "lowland", "commission"}
-    assert "worths" not in wire.view_data(view_for(table.state, "upland", every_worth=True))["proposals"][0]
+    assert "worths" not in dump_view(view_for(table.state, "upland", every_worth=True))["proposals"][0]
 
 
 def test_class_state_follows_rooms_updates_and_presence() -> None:
@@ -147,7 +148,7 @@ def test_class_state_follows_rooms_updates_and_presence() -> None:
     events = table.log[1:]
     cls = reduce_console(cls, wire.Update(room="R1", seq=table.state.seq, events=[e.model_dump(mode="json") for e in events],
                                         view=table.game.view_for("facilitator", include_notes=False).as_delta()))
-    assert cls.rooms["R1"].view["phase"] == "pressure"
+    assert cls.rooms["R1"].view.phase == "pressure"
     assert any("pressure begins" in line for line in cls.rooms["R1"].log)
     online = [wire.SeatInfo(delegation="upland", code="UP-1", connected=True, name="Ann"), *seats[1:]]
     cls = reduce_console(cls, wire.PresenceChanged(room="R1", seats=online))
@@ -171,13 +172,14 @@ def test_shown_figures_add_up_once_the_war_has_cost_something() -> None:
     table.act("upland", c.TableProposal(terms=DEAL))
     table.advance_to(Phase.DECISION)
     for d in ("upland", "lowland"):
-        figure = reduce(ClientState(), joined(table, d)).view["proposals"][0]["worth"]
-        assert round(figure["result"] - fmt.no_deal(figure), 2) == figure["margin"]
+        figure = reduce(ClientState(), joined(table, d)).view.proposals[0].worth
+        assert figure is not None and figure.result is not None
+        assert round(figure.result - fmt.no_deal(figure), 2) == figure.margin
     table.act("upland", c.SignProposal(proposal="P1"))
     table.act("lowland", c.SignProposal(proposal="P1"))
     table.facilitate(c.OpenDebrief())
-    view = wire.view_data(table.game.view_for("upland"))
-    mine = view["results"]["upland"]
-    assert round(mine["result"] - fmt.no_deal(mine), 2) == mine["surplus"]
+    view = table.game.view_for("upland")
+    mine = view.results["upland"]
+    assert round(mine.result - fmt.no_deal(mine), 2) == mine.surplus
     text = outcome_text(view, "upland")
-    assert f"{mine['result']:g} against {fmt.no_deal(mine):g} for no deal: {mine['surplus']:+g}" in text
+    assert f"{mine.result:g} against {fmt.no_deal(mine):g} for no deal: {mine.surplus:+g}" in text

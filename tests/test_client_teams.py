@@ -70,7 +70,7 @@ async def test_a_member_writes_to_the_team_and_is_told_the_head_signs(srv: Parle
             e["type"] == "team_message_sent" for e in f["events"]))
         assert [e["text"] for e in heard["events"] if e["type"] == "team_message_sent"] == ["hold the fund"]
         await ana.command({"type": "send_team_message", "text": "agreed, I sign P1"})
-        await wait_until(pilot, lambda: any(n.get("kind") == "team" and n.get("member") == "Ana"
+        await wait_until(pilot, lambda: any(n.kind == "team" and n.member == "Ana"
                                             for n in app.state.notes), what="Ana's team message")
         log_text = " ".join(str(line) for line in app.screen.query_one("#channel-log").lines)
         assert "Ana" in log_text and "agreed, I sign P1" in log_text

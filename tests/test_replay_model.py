@@ -14,7 +14,7 @@ from server.engine import events as ev
 from server.engine.evolve import apply, initial_state
 from server.engine.scoring import points
 from server.engine.state import Negotiation
-from server.engine.views import dump_view, view_for
+from server.engine.views import view_for
 from server.replay import Cursor, Replay, may_see_all
 from server.replay.snapshots import STATE_FIELDS, Snapshots, copy_state
 from test_replay_games import record_game
@@ -43,7 +43,7 @@ def test_replay_at_every_event_equals_the_live_state() -> None:
     order = list(range(len(states)))
     random.Random(1).shuffle(order)
     for n in order:
-        assert replay.view_at(n) == dump_view(view_for(states[n], FACILITATOR, every_worth=True)), f"event {n}"
+        assert replay.view_at(n) == view_for(states[n], FACILITATOR, every_worth=True), f"event {n}"
 
 
 def test_stepping_forward_and_back_gives_the_same_views() -> None:
@@ -72,12 +72,12 @@ def test_as_a_delegation_shows_exactly_what_it_could_see(seat: str) -> None:
     assert secrets, "the recording must hold private texts to prove they do not leak"
     for entry in replay.visible:
         view = replay.view_at(entry.index)
-        assert view == dump_view(view_for(states[entry.index], seat, every_worth=True))
-        assert view["hidden"] is None and view["you"]["delegation"] == seat
-        text = json.dumps(view) + replay.describe(entry)
+        assert view == view_for(states[entry.index], seat, every_worth=True)
+        assert view.hidden is None and view.you is not None and view.you.delegation == seat
+        text = view.model_dump_json() + replay.describe(entry)
         assert not any(s in text for s in secrets)
-        if not view["debrief_open"]:
-            assert set(view["results"]) <= {seat}
+        if not view.debrief_open:
+            assert set(view.results) <= {seat}
 
 
 def test_the_game_created_event_is_the_facilitators_alone() -> None:

@@ -108,8 +108,8 @@ async def test_the_textual_client_resumed_after_800_statements_holds_the_whole_h
         whole = room.notes("lowland")
         await wait_until(pilot, lambda: len(app.state.notes) >= len(whole), timeout=30,
                          what="the whole history")
-        assert [n["text"] for n in app.state.notes] == [n.text for n in whole]
-        assert sum(1 for n in app.state.notes if n["kind"] == "statement") == 800
+        assert [n.text for n in app.state.notes] == [n.text for n in whole]
+        assert sum(1 for n in app.state.notes if n.kind == "statement") == 800
 
 
 async def test_a_big_class_comes_back_to_its_facilitator_in_parts_under_the_limit(server: ParleyServer) -> None:

@@ -10,42 +10,40 @@ the facilitator's), shown as the player's screens show it (`client.worth`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from rich.markup import escape
 
 from client import format as fmt
 from client import worth
 from client.widgets.pressure import meter_bar
+from server.protocol import wire
 
-View = Mapping[str, Any]
+View = wire.SeatView
 MESSAGES_SHOWN = 12
 PROPOSALS_SHOWN = 8
 
 
-def tables_of(view: View) -> dict[str, Mapping[str, Any]]:
+def tables_of(view: View) -> dict[str, wire.YouView]:
     """delegation -> its hidden constraints, as far as this view holds any."""
-    if view.get("you"):
-        return {view["you"]["delegation"]: view["you"]}
-    return dict(view.get("hidden") or {})
+    if view.you:
+        return {view.you.delegation: view.you}
+    return dict(view.hidden or {})
 
 
 def proposals_text(view: View) -> list[str]:
-    open_ = [p for p in view["proposals"] if not p["withdrawn"]]
+    open_ = [p for p in view.proposals if not p.withdrawn]
     lines = [f"[b]Proposals on the table[/b] [dim]({len(open_)} open, "
-             f"{len(view['proposals']) - len(open_)} withdrawn; latest first)[/]"]
+             f"{len(view.proposals) - len(open_)} withdrawn; latest first)[/]"]
     for p in open_[::-1][:PROPOSALS_SHOWN]:
         status = fmt.proposal_status(view, p)
-        style = "dim" if p["withdrawn"] else "b"
-        amends = f" amends {p['amends']}" if p["amends"] else ""
-        lines.append(f" [{style}]{p['id']}[/] by {escape(fmt.delegation_name(view, p['author']))}"
-                     f"{amends} · R{p['round']} · {status}")
-        terms = "; ".join(escape(fmt.option_label(view, i, o)) for i, o in p["terms"].items())
+        style = "dim" if p.withdrawn else "b"
+        amends = f" amends {p.amends}" if p.amends else ""
+        lines.append(f" [{style}]{p.id}[/] by {escape(fmt.delegation_name(view, p.author))}"
+                     f"{amends} · R{p.round} · {status}")
+        terms = "; ".join(escape(fmt.option_label(view, i, o)) for i, o in p.terms.items())
         lines.append(f"   [dim]{terms}[/]")
-        figures = p.get("worths") or ({view["you"]["delegation"]: p["worth"]} if p.get("worth") else {})
+        figures = p.worths or ({view.you.delegation: p.worth} if p.worth and view.you else {})
         for delegation, figure in figures.items():
-            who = "worth to you" if len(figures) == 1 and view.get("you") else fmt.delegation_name(view, delegation)
+            who = "worth to you" if len(figures) == 1 and view.you else fmt.delegation_name(view, delegation)
             lines.append(f"   {escape(who)}: {worth.cell(figure).markup}")
     if not open_:
         lines.append(" [dim]nothing on the table[/]")
@@ -56,46 +54,45 @@ def proposals_text(view: View) -> list[str]:
 
 def pressure_text(view: View) -> list[str]:
     lines = ["[b]Pressure[/b]"]
-    for meter in view["scenario"].get("meters", []):
-        value = view["meters"].get(meter["id"], meter.get("start", 0))
-        lines.append(f" {escape(meter['label']):<26} {meter_bar(value, meter['min'], meter['max'])} {value:g}")
-    for card in view["pressure"][-4:]:
-        lines.append(f" R{card['round']} [b]{escape(card['title'])}[/b]: {escape(card['text'])}")
+    for meter in view.scenario.meters if view.scenario else ():
+        value = view.meters.get(meter.id, meter.start)
+        lines.append(f" {escape(meter.label):<26} {meter_bar(value, meter.min, meter.max)} {value:g}")
+    for card in view.pressure[-4:]:
+        lines.append(f" R{card.round} [b]{escape(card.title)}[/b]: {escape(card.text)}")
     for delegation, table in tables_of(view).items():
         lines.append(f" {escape(fmt.delegation_name(view, delegation))}: reservation "
-                     f"{table['reservation']:g} (started {table['starting_reservation']:g}), "
-                     f"war cost {table['war_cost']:g}")
+                     f"{table.reservation:g} (started {table.starting_reservation:g}), "
+                     f"war cost {table.war_cost:g}")
     return lines
 
 
 def messages_text(view: View) -> list[str]:
-    notes = view.get("notes") or []
+    notes = view.notes or []
     lines = [f"[b]What it could read[/b] [dim]({len(notes)} in all, latest last)[/]"]
     for note in notes[-MESSAGES_SHOWN:]:
-        sender = fmt.delegation_name(view, note["sender"]) if note["sender"] else "intelligence"
-        to = note.get("to")
-        where = "public" if to is None else "private" if note["kind"] == "message" else "to you"
-        lines.append(f" [dim]R{note['round']} {where}[/] [b]{escape(sender)}[/]: {escape(note['text'])}")
+        sender = fmt.delegation_name(view, note.sender) if note.sender else "intelligence"
+        where = "public" if note.to is None else "private" if note.kind == "message" else "to you"
+        lines.append(f" [dim]R{note.round} {where}[/] [b]{escape(sender)}[/]: {escape(note.text)}")
     return lines
 
 
 def results_text(view: View) -> list[str]:
-    ending = view.get("ending")
+    ending = view.ending
     if not ending:
         return []
-    lines = [f"[b]Outcome[/b]: {escape(ending['reason'].replace('_', ' '))}"]
-    if ending.get("durability"):
-        lines.append(f" durability {ending['durability']['score']:.2f}: {escape(ending['durability']['label'])}")
-    for d, r in view.get("results", {}).items():
-        lines.append(f" {escape(fmt.delegation_name(view, d))}: {r['result']:g} against "
-                     f"{r['reservation']:g} ({r['surplus']:+g})"
-                     + (f" [red]red lines: {', '.join(r['red_lines_crossed'])}[/]" if r["red_lines_crossed"] else ""))
+    lines = [f"[b]Outcome[/b]: {escape(ending.reason.replace('_', ' '))}"]
+    if ending.durability:
+        lines.append(f" durability {ending.durability.score:.2f}: {escape(ending.durability.label)}")
+    for d, r in view.results.items():
+        lines.append(f" {escape(fmt.delegation_name(view, d))}: {r.result:g} against "
+                     f"{r.reservation:g} ({r.surplus:+g})"
+                     + (f" [red]red lines: {', '.join(r.red_lines_crossed)}[/]" if r.red_lines_crossed else ""))
     return lines
 
 
 def state_markup(view: View, seat_name: str) -> str:
     """The whole panel for one view."""
-    head = (f"[b]{escape(seat_name)}[/b] · {fmt.round_text(view)} · {view['phase']}"
-            + (" · [yellow]paused[/]" if view.get("paused_remaining") is not None else ""))
+    head = (f"[b]{escape(seat_name)}[/b] · {fmt.round_text(view)} · {view.phase}"
+            + (" · [yellow]paused[/]" if view.paused_remaining is not None else ""))
     parts = [[head], proposals_text(view), pressure_text(view), messages_text(view), results_text(view)]
     return "\n\n".join("\n".join(p) for p in parts if p)

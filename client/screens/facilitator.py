@@ -233,21 +233,21 @@ class ConsoleScreen(Screen[None]):
         """The footer offers the keys that fit the selected room now (start in the lobby, pause
         a running clock, resume a paused one, the debrief once ended)."""
         room = self.selected_room()
-        view = (room.view or {}) if room else {}
-        shown = (self.selected_ended(), view.get("phase"), view.get("paused_remaining") is None)
+        view = room.view if room else None
+        shown = (self.selected_ended(), view.phase if view else None, view is None or view.paused_remaining is None)
         if shown != self.ended_shown:
             self.ended_shown = shown
             self.refresh_bindings()
 
     def selected_ended(self) -> bool:
         room = self.selected_room()
-        return room is not None and (room.view or {}).get("phase") == "ended"
+        return room is not None and room.view is not None and room.view.phase == "ended"
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         name = str(parameters[0]) if action == "command" and parameters else action
         if name in ("start_game", "pause", "resume") and action == "command":
             room = self.selected_room()
-            return room is not None and applies(name, room.view or {})
+            return room is not None and applies(name, room.view)
         if name in self.WHILE_PLAYING:
             return not self.selected_ended()
         if name in self.ONCE_ENDED:
@@ -276,9 +276,9 @@ class ConsoleScreen(Screen[None]):
         seats.clear()
         if room is None:
             return
-        view = room.view or {}
-        seated = set(view.get("seated", []))
-        controllers = view.get("controllers", {})  # the view follows a bot/human change at once
+        view = room.view
+        seated = set(view.seated) if view else set()
+        controllers = view.controllers if view else {}  # the view follows a bot/human change at once
         for seat in room.seats:
             d = seat["delegation"]
             controller = controllers.get(d, seat.get("controller", "human"))
@@ -289,7 +289,7 @@ class ConsoleScreen(Screen[None]):
             else:
                 presence = "yes" if seat.get("connected") else "no"
             label = fmt.delegation_name(view, d) if view else d  # people see names, never ids
-            ready = "✔" if d in view.get("ready", []) else ""
+            ready = "✔" if view and d in view.ready else ""
             members = seat.get("members") or []
             for m in members:  # a team: a row per member, its head starred
                 seats.add_row(f"{label} {'★' if m.get('head') else '·'}{m['number']}/{len(members)}", m["code"],
@@ -424,12 +424,12 @@ class ConsoleScreen(Screen[None]):
     def action_seat_absent(self) -> None:
         """Bring an absent delegation (Istanbul's Western guarantors, say) to the table."""
         room = self.selected_room()
-        view = (room.view or {}) if room else {}
-        absent = [d for d in view.get("scenario", {}).get("delegations", []) if d["id"] not in view.get("seated", [])]
+        view = room.view if room else None
+        absent = [d for d in view.scenario.delegations if d.id not in view.seated] if view and view.scenario else []
         if not absent:
             self.notify("Every delegation of this scenario is already at the table.")
             return
-        choices = [(d["id"], d["name"]) for d in absent]
+        choices = [(d.id, d.name) for d in absent]
         self.post_message(ShowScreen(modals.ChooseScreen("Seat which delegation?", choices),
                                      callback=self._seat_absent))
 
@@ -449,8 +449,8 @@ class ConsoleScreen(Screen[None]):
         app: Any = self.app
         cls = self.cls
         web_url = app.web_url or default_web_url(app.join_url)
-        title = next((r.view["scenario"]["title"] for r in cls.rooms.values()
-                      if r.view and "scenario" in r.view), cls.scenario or "")
+        title = next((r.view.scenario.title for r in cls.rooms.values()
+                      if r.view and r.view.scenario), cls.scenario or "")
         found = slips_from_rooms((r.room, r.seats, r.view) for r in cls.rooms.values())
         page = slips_html(title, found, web_url, app.join_url)
         name = f"slips-{cls.class_id or 'class'}.html"
@@ -469,7 +469,7 @@ class ConsoleScreen(Screen[None]):
 
     async def action_show_debrief(self) -> None:
         room = self.selected_room()
-        if room is None or (room.view or {}).get("phase") != "ended":
+        if room is None or room.view is None or room.view.phase != "ended":
             self.notify("A room's debrief is ready once its game has ended (x ends it).", severity="warning")
             return
         request = await self.app.fetch("debrief", room.room)  # type: ignore[attr-defined]

@@ -19,6 +19,7 @@ from client import format as fmt
 from client.bigtext import big
 from client.cards import card_lines
 from client.class_overview import human_seats
+from client.console_state import ConsoleState
 from client.slips import trust_hint
 from client.widgets.debrief import DebriefView
 from server.protocol import wire
@@ -34,17 +35,17 @@ def seat_message(kind: str, message_id: str, room: str, delegation: str) -> wire
 class InjectScreen(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
-    def __init__(self, view: Any) -> None:
+    def __init__(self, view: wire.SeatView) -> None:
         super().__init__()
         self.view = view
 
     def compose(self) -> ComposeResult:
-        played = {p["card"] for p in self.view.get("pressure", [])}
+        played = {p.card for p in self.view.pressure}
         options = []
-        for card in self.view["scenario"]["cards"]:
+        for card in self.view.scenario.cards if self.view.scenario else ():
             headline, details = card_lines(card, self.view)
-            mark = " [yellow](played)[/]" if card["id"] in played else ""
-            options.append(Option(f"[b]{escape(headline)}[/b]{mark}\n  [dim]{escape(details)}[/]", id=card["id"]))
+            mark = " [yellow](played)[/]" if card.id in played else ""
+            options.append(Option(f"[b]{escape(headline)}[/b]{mark}\n  [dim]{escape(details)}[/]", id=card.id))
         with Vertical(classes="modal-box", id="inject-box"):
             yield Static("[b]Inject a pressure event[/b] (Enter plays it now; Esc cancels)")
             yield OptionList(*options)
@@ -163,34 +164,36 @@ class SeatViewScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         self.watch(self.app, "class_state", self.show)
 
-    def show(self, cls: Any) -> None:
+    def show(self, cls: ConsoleState) -> None:
         view = cls.seat_views.get((self.room, self.delegation))
         if view is None:
             room = cls.rooms.get(self.room)
-            hidden = ((room.view or {}).get("hidden") or {}).get(self.delegation) if room else None
-            if hidden is None:
+            hidden = (room.view.hidden or {}).get(self.delegation) if room and room.view else None
+            if room is None or room.view is None or hidden is None:
                 return
-            view = {**(room.view or {}), "you": hidden, "notes": []}
+            view = room.view.model_copy(update={"you": hidden, "notes": []})
         self.query_one("#seat-view", Static).update(seat_view_text(view, self.delegation))
 
 
-def seat_view_text(view: Any, delegation: str) -> str:
-    you = view.get("you") or {}
+def seat_view_text(view: wire.SeatView, delegation: str) -> str:
+    you = view.you
+    if you is None:
+        return f"[b]{fmt.delegation_name(view, delegation)}[/b] — no private view (Esc closes)"
     lines = [f"[b]{fmt.delegation_name(view, delegation)}[/b] — what this seat sees (Esc closes)", "",
-             f"reservation {you.get('reservation', 0):g} (started {you.get('starting_reservation', 0):g}),"
-             f" war cost {you.get('war_cost', 0):g}", "[b]Points[/b]"]
+             f"reservation {you.reservation:g} (started {you.starting_reservation:g}),"
+             f" war cost {you.war_cost:g}", "[b]Points[/b]"]
     for issue in fmt.issues(view):
-        row = you.get("points", {}).get(issue["id"], {})
-        worths = (f"{o['label']} {row.get(o['id'], 0):g}" for o in issue["options"])
-        lines.append(f"  {issue['title']}: " + ", ".join(worths))
+        row = you.points.get(issue.id, {})
+        worths = (f"{o.label} {row.get(o.id, 0):g}" for o in issue.options)
+        lines.append(f"  {issue.title}: " + ", ".join(worths))
     lines.append("[b]Red lines[/b]")
-    lines += [f"  {r['label']}" for r in you.get("red_lines", [])] or ["  none"]
+    lines += [f"  {r.label}" for r in you.red_lines] or ["  none"]
     lines.append("[b]Intelligence[/b]")
-    lines += [f"  {i}" for i in you.get("intelligence", [])] or ["  none"]
-    private = [n for n in view.get("notes") or [] if n.get("kind") == "message"]
+    lines += [f"  {i}" for i in you.intelligence] or ["  none"]
+    private = [n for n in view.notes or [] if n.kind == "message"]
     if private:
         lines.append("[b]Private messages[/b]")
-        lines += [f"  {n['sender']} → {', '.join(n['to'])}: {n['text']}" for n in private]
+        lines += [f"  {n.sender} → {', '.join(n.to or [])}: {n.text}" for n in private]
     return "\n".join(lines)
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from client import format as fmt
+from client.state import ClientState
 from client.widgets.brief import brief_text
 from client.widgets.footer import KeysFooter
 from client.widgets.status import StatusBar
@@ -39,9 +38,9 @@ class LobbyScreen(Screen[None]):
     async def action_start(self) -> None:
         await self.app.demo.start()  # type: ignore[attr-defined]
 
-    def show(self, state: Any) -> None:
+    def show(self, state: ClientState) -> None:
         view = state.view
-        if not view:
+        if not view or view.scenario is None:
             return
         demo = self.app.demo is not None  # type: ignore[attr-defined]
         note = getattr(self.app.demo, "note", "") if demo else ""  # type: ignore[attr-defined]
@@ -52,30 +51,32 @@ class LobbyScreen(Screen[None]):
             + "\nYour own brief, red lines and points table follow the briefing: "
               "PageDown, the arrows or the wheel scroll.")
         self.query_one("#briefing", Static).update(
-            f"[b]{escape(view['scenario']['title'])}[/b]\n\n{escape(fmt.reflow(view['scenario']['briefing']))}"
+            f"[b]{escape(view.scenario.title)}[/b]\n\n{escape(fmt.reflow(view.scenario.briefing))}"
             f"\n\n{brief_text(view, state.delegation, False, None if state.is_head else state.head_name)}")
         self.query_one("#seats", Static).update(seats_text(state))
 
 
-def seats_text(state: Any) -> str:
+def seats_text(state: ClientState) -> str:
     view = state.view
     lines = ["[b]At the table[/b]"]
     present = {s["delegation"]: s for s in state.seats}
-    for d in view["scenario"]["delegations"]:
-        if d["id"] not in view["seated"]:
+    if view is None or view.scenario is None:
+        return "\n".join(lines)
+    for d in view.scenario.delegations:
+        if d.id not in view.seated:
             continue
-        seat = present.get(d["id"], {})
-        controller = view.get("controllers", {}).get(d["id"], "human")
+        seat = present.get(d.id, {})
+        controller = view.controllers.get(d.id, "human")
         if controller != "human":
             who = "[cyan]played by a bot[/]"
         elif seat.get("connected"):
             who = f"[green]joined[/] {seat.get('name') or ''}"
         else:
             who = "[dim]waiting for a player[/]"
-        mark = " (you)" if d["id"] == state.delegation else ""
+        mark = " (you)" if d.id == state.delegation else ""
         members = seat.get("members") or []
         if members and controller == "human":  # a team: each member, present or not, and its head
             who = ", ".join(("[green]" if m.get("connected") else "[dim]") + escape(m.get("name") or "not yet joined")
                             + (" ★" if m.get("head") else "") + "[/]" for m in members)
-        lines.append(f"  {fmt.delegation_name(view, d['id'])}{mark}: {who}")
+        lines.append(f"  {fmt.delegation_name(view, d.id)}{mark}: {who}")
     return "\n".join(lines)

@@ -5,6 +5,7 @@ trades missed, the concession curves). "Review this game" (v) opens the replay v
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from rich.markup import escape
@@ -17,9 +18,11 @@ from textual.widgets import Static
 from client import format as fmt
 from client.messages import GoTo
 from client.screens.review import LogReview
+from client.state import ClientState
 from client.widgets.debrief import DebriefView
 from client.widgets.footer import KeysFooter
 from client.widgets.status import StatusBar
+from server.protocol import wire
 
 REASONS = {
     "agreement": "An agreement was signed.",
@@ -64,18 +67,18 @@ class OutcomeScreen(Screen[None]):
         # In a class the facilitator opens the debrief; in the demo the player may.
         if action == "open_debrief":
             demo = self.app.demo  # type: ignore[attr-defined]
-            return demo is not None and not (self.app.state.view or {}).get("debrief_open")  # type: ignore[attr-defined]
+            view: wire.SeatView | None = self.app.state.view  # type: ignore[attr-defined]
+            return demo is not None and not (view and view.debrief_open)
         if action == "reflect":
-            view = self.app.state.view or {}  # type: ignore[attr-defined]
-            return bool(view.get("debrief_open") and view.get("reflection_questions")
-                        and not view.get("reflections_closed"))
+            view = self.app.state.view  # type: ignore[attr-defined]
+            return bool(view and view.debrief_open and view.reflection_questions and not view.reflections_closed)
         return True
 
     def action_reflect(self) -> None:
         from client.screens.reflection import ReflectionScreen
 
         app: Any = self.app
-        questions = list((app.state.view or {}).get("reflection_questions") or [])
+        questions = list(app.state.view.reflection_questions if app.state.view else [])
 
         async def handed(answers: list[str] | None) -> None:
             if answers is None:
@@ -96,14 +99,14 @@ class OutcomeScreen(Screen[None]):
     def action_back(self) -> None:
         self.post_message(GoTo("table"))
 
-    def show(self, state: Any) -> None:
+    def show(self, state: ClientState) -> None:
         view = state.view
-        if not view or not view.get("ending"):
+        if not view or not view.ending:
             return
         demo = self.app.demo is not None  # type: ignore[attr-defined]
         self.query_one("#outcome-text", Static).update(outcome_text(view, state.delegation, demo))
         self.query_one("#history-text", Static).update(history_text(view))
-        if view.get("debrief_open"):
+        if view.debrief_open:
             self.show_debrief(state)
         self.refresh_bindings()
 
@@ -123,71 +126,73 @@ class OutcomeScreen(Screen[None]):
             self.query_one("#outcome-main").mount(DebriefView(fetch.result["debrief"], id="debrief"))
 
 
-def terms_lines(view: Any, terms: dict[str, str] | None) -> list[str]:
+def terms_lines(view: wire.SeatView, terms: Mapping[str, str] | None) -> list[str]:
     if not terms:
         return ["  [dim]no terms[/]"]
     return [f"  {fmt.issue_title(view, i)}: [b]{fmt.option_label(view, i, o)}[/b]" for i, o in terms.items()]
 
 
-def outcome_text(view: Any, you: str | None, demo: bool = False) -> str:
-    ending = view["ending"]
-    lines = [f"[b reverse] The outcome [/]  {REASONS.get(ending['reason'], ending['reason'])}", ""]
-    if ending.get("terms"):
-        signed = ", ".join(fmt.delegation_name(view, d) for d in ending.get("signatories", []))
+def outcome_text(view: wire.SeatView, you: str | None, demo: bool = False) -> str:
+    ending = view.ending
+    if ending is None:
+        return ""
+    lines = [f"[b reverse] The outcome [/]  {REASONS.get(ending.reason, ending.reason)}", ""]
+    if ending.terms:
+        signed = ", ".join(fmt.delegation_name(view, d) for d in ending.signatories)
         lines += ["[b]The agreement[/b]" + (f" (signed by {signed})" if signed else ""),
-                  *terms_lines(view, ending["terms"])]
+                  *terms_lines(view, ending.terms)]
     else:
         lines.append("[b]No agreement.[/b] Each side is left with its reservation value.")
-    mine = (view.get("results") or {}).get(you or "")
+    mine = view.results.get(you or "")
     if mine:
-        if view.get("agreement") is None:
+        if view.agreement is None:
             verdict = "no deal"
-        elif mine["surplus"] >= 0:
+        elif mine.surplus >= 0:
             verdict = "[green]better than no deal[/]"
         else:
             verdict = "[red]worse than no deal[/]"
-        worth = mine.get("worth", mine["result"] + mine["war_cost"])
+        worth = mine.worth if mine.worth is not None else mine.result + mine.war_cost
         lines += ["", "[b]Your result[/b]",
-                  f"  {mine['result']:g} against {fmt.no_deal(mine):g} for no deal: "
-                  f"{mine['surplus']:+g}, {verdict}",
-                  f"  result = worth {worth:g} − war cost {mine['war_cost']:g}; no deal = reservation value "
-                  f"{mine['reservation']:g} − the same war cost",
-                  f"  points on your table {mine['points']:g}"]
-        if mine["red_lines_crossed"]:
-            crossed = "; ".join(fmt.red_line_label(view.get("you"), r) for r in mine["red_lines_crossed"])
+                  f"  {mine.result:g} against {fmt.no_deal(mine):g} for no deal: "
+                  f"{mine.surplus:+g}, {verdict}",
+                  f"  result = worth {worth:g} − war cost {mine.war_cost:g}; no deal = reservation value "
+                  f"{mine.reservation:g} − the same war cost",
+                  f"  points on your table {mine.points:g}"]
+        if mine.red_lines_crossed:
+            crossed = "; ".join(fmt.red_line_label(view.you, r) for r in mine.red_lines_crossed)
             lines.append(f"  [red]red lines crossed: {escape(crossed)}[/]")
-    durability = ending.get("durability")
+    durability = ending.durability
     if durability:
-        lines += ["", f"[b]Durability[/b] {durability['score']:.2f} — {durability['label']}"]
-        for r in durability["reasons"]:
-            lines.append(f"  {r['effect']:+.2f}  [i]{r['lesson']}[/i]: {r['reason']}")
-    lines += ["", f"[b]Rounds lost[/b] {ending['rounds_lost']}"
-              + (f" — {ending['delay_reason']}" if ending.get("delay_reason") else "")]
+        lines += ["", f"[b]Durability[/b] {durability.score:.2f} — {durability.label}"]
+        for r in durability.reasons:
+            lines.append(f"  {r.effect:+.2f}  [i]{r.lesson}[/i]: {r.reason}")
+    lines += ["", f"[b]Rounds lost[/b] {ending.rounds_lost}"
+              + (f" — {ending.delay_reason}" if ending.delay_reason else "")]
     lines += ["", results_text(view, demo)]
     return "\n".join(lines)
 
 
-def results_text(view: Any, demo: bool = False) -> str:
-    if not view.get("debrief_open"):
+def results_text(view: wire.SeatView, demo: bool = False) -> str:
+    if not view.debrief_open:
         who = "you open (key o)" if demo else "the facilitator opens"
         return (f"[dim]Every delegation's result appears here when {who} the debrief, with the "
                 f"analysis of the deals that were possible.[/]")
     lines = ["[b]Every delegation's result[/b]",
              f"  {'delegation':<22}{'result':>8}{'no deal':>9}{'surplus':>9}"]
-    for d, r in view["results"].items():
-        lines.append(f"  {fmt.delegation_name(view, d):<22}{r['result']:>8g}{fmt.no_deal(r):>9g}"
-                     f"{r['surplus']:>+9g}")
+    for d, r in view.results.items():
+        lines.append(f"  {fmt.delegation_name(view, d):<22}{r.result:>8g}{fmt.no_deal(r):>9g}"
+                     f"{r.surplus:>+9g}")
     return "\n".join(lines)
 
 
-def history_text(view: Any) -> str:
-    history = view["scenario"].get("history")
+def history_text(view: wire.SeatView) -> str:
+    history = view.scenario.history if view.scenario else None
     if not history:
         return ""
-    lines = ["[b reverse] What really happened [/]", "", escape(fmt.reflow(history["summary"]))]
-    if history.get("terms"):
-        lines += ["", "[b]Historical terms[/b]", *terms_lines(view, history["terms"])]
-    lines.append("\nAn agreement was signed." if history.get("agreement_signed") else "\nNo agreement was signed.")
-    if history.get("durability_note"):
-        lines += ["", escape(fmt.reflow(history["durability_note"]))]
+    lines = ["[b reverse] What really happened [/]", "", escape(fmt.reflow(history.summary))]
+    if history.terms:
+        lines += ["", "[b]Historical terms[/b]", *terms_lines(view, history.terms)]
+    lines.append("\nAn agreement was signed." if history.agreement_signed else "\nNo agreement was signed.")
+    if history.durability_note:
+        lines += ["", escape(fmt.reflow(history.durability_note))]
     return "\n".join(lines)

@@ -37,7 +37,7 @@ from client import format as fmt
 from client import worth
 from client.messages import Act, GoTo, ShowScreen
 from client.screens.confirm import ConfirmScreen
-from client.state import PUBLIC
+from client.state import PUBLIC, ClientState
 from client.widgets.agenda import Agenda
 from client.widgets.brief import BriefPanel
 from client.widgets.composer import Composer
@@ -133,8 +133,9 @@ class TableScreen(Screen[None]):
     # ------------------------------------------------------------ rendering
 
     @property
-    def state(self) -> Any:
-        return self.app.state  # type: ignore[attr-defined]
+    def state(self) -> ClientState:
+        state: ClientState = self.app.state  # type: ignore[attr-defined]
+        return state
 
     @property
     def active_tab(self) -> str:
@@ -161,7 +162,7 @@ class TableScreen(Screen[None]):
     def _labels(self, state: Any) -> None:
         tabs = self.query_one(TabbedContent)
         unread = sum(state.unread(c) for c in self.query_one(MessagesPanel).channels(state))
-        open_ = sum(1 for p in state.view["proposals"] if not p["withdrawn"])
+        open_ = sum(1 for p in state.view.proposals if not p.withdrawn)
         unseen = state.unseen_changes
         labels = {"messages": f"5 Messages ({unread})" if unread else "5 Messages",
                   "proposals": f"3 Proposals ({open_})" if open_ else "3 Proposals",
@@ -301,7 +302,7 @@ class TableScreen(Screen[None]):
         if tries:
             self.set_timer(0.025, lambda: self._focus_when_shown(widget, tries - 1))
 
-    def _shown_proposal(self, verb: str) -> dict[str, Any] | None:
+    def _shown_proposal(self, verb: str) -> wire.ProposalView | None:
         """The proposal the Proposals tab shows selected; from any other tab, none (and it opens)."""
         self.show()  # a key can come before the tab's first rendering: render it first
         if self.active_tab != "proposals":
@@ -358,7 +359,7 @@ class TableScreen(Screen[None]):
     def action_amend(self) -> None:
         proposal = self._shown_proposal("amend")
         if proposal is not None:
-            self.query_one(Composer).load(dict(proposal["terms"]), proposal["id"])
+            self.query_one(Composer).load(dict(proposal.terms), proposal.id)
             self.action_tab("compose")
 
     def action_clear(self) -> None:
@@ -367,7 +368,7 @@ class TableScreen(Screen[None]):
     def action_support(self) -> None:
         proposal = self._shown_proposal("support")
         if proposal is not None:
-            self._send({"type": "support_proposal", "proposal": proposal["id"]})
+            self._send({"type": "support_proposal", "proposal": proposal.id})
 
     def _voting(self, verb: str) -> bool:
         """Signing and declining are for the decision phase: before it, say so rather than ask a
@@ -385,28 +386,27 @@ class TableScreen(Screen[None]):
         proposal = self._shown_proposal("sign")
         if proposal is not None:
             self._confirm(sign_question(self.state, proposal), "Sign",
-                          {"type": "sign_proposal", "proposal": proposal["id"]})
+                          {"type": "sign_proposal", "proposal": proposal.id})
 
     def action_decline(self) -> None:
         if not self._voting("decline"):
             return
         proposal = self._shown_proposal("decline")
         if proposal is not None:
-            self._confirm(f"Decline [b]{proposal['id']}[/b]? Your refusal is final for this vote.",
-                          "Decline", {"type": "decline_proposal", "proposal": proposal["id"]})
+            self._confirm(f"Decline [b]{proposal.id}[/b]? Your refusal is final for this vote.",
+                          "Decline", {"type": "decline_proposal", "proposal": proposal.id})
 
     def action_withdraw(self) -> None:
         proposal = self._shown_proposal("withdraw")
         if proposal is not None:
-            self._confirm(f"Withdraw [b]{proposal['id']}[/b] from the table? It cannot be tabled "
+            self._confirm(f"Withdraw [b]{proposal.id}[/b] from the table? It cannot be tabled "
                           "back; you would table a new one.", "Withdraw",
-                          {"type": "withdraw_proposal", "proposal": proposal["id"]})
+                          {"type": "withdraw_proposal", "proposal": proposal.id})
 
     def action_walk_out(self) -> None:
-        view = self.state.view
-        you = view.get("you") or {}
+        you = self.state.view.you if self.state.view else None
         self._confirm(f"Walk out of the talks? You leave with no deal: your reservation value "
-                      f"{you.get('reservation', 0):g} less the war paid, {fmt.no_deal(you):g}; a party "
+                      f"{you.reservation if you else 0:g} less the war paid, {fmt.no_deal(you):g}; a party "
                       "walking out ends the game "
                       "without an agreement for everyone.", "Walk out", {"type": "walk_out"})
 
@@ -419,7 +419,7 @@ class TableScreen(Screen[None]):
         if not state.is_head:
             self._send({"type": "hand_over_head", "member": state.member})  # the server names the head
             return
-        choices = [(str(m["number"]), m["name"]) for m in team["members"] if m["number"] != state.member]
+        choices = [(str(m.number), m.name) for m in team.members if m.number != state.member]
         if not choices:
             self.notify("Nobody else of your team has joined yet.", severity="warning")
             return
@@ -447,40 +447,43 @@ class TableScreen(Screen[None]):
             self.action_clear()
 
 
-def sign_question(state: Any, proposal: dict[str, Any]) -> str:
+def sign_question(state: ClientState, proposal: wire.ProposalView) -> str:
     """What signing `proposal` costs you, as the question to ask before it."""
     view = state.view
     figure = worth.figure_of(proposal)
-    lines = [f"Sign [b]{proposal['id']}[/b] by {fmt.delegation_name(view, proposal['author'])}?"]
+    lines = [f"Sign [b]{proposal.id}[/b] by {fmt.delegation_name(view, proposal.author)}?"]
     warn = worth.crosses(figure) or worth.below_no_deal(figure)
     if figure is not None:
         lines += worth.red_line_lines(figure) + worth.absent_lines(figure)
         if worth.below_no_deal(figure):
-            lines.append(f"[b yellow]Signed now it scores {figure['result']:g} for you: "
-                         f"{-figure['margin']:g} below what no deal would score you now ({fmt.no_deal(figure):g}).[/]")
-        elif figure["complete"]:
-            lines.append(f"Signed now it scores {figure['result']:g} for you "
+            lines.append(f"[b yellow]Signed now it scores {figure.result or 0:g} for you: "
+                         f"{-(figure.margin or 0):g} below what no deal would score you now "
+                         f"({fmt.no_deal(figure):g}).[/]")
+        elif figure.complete:
+            lines.append(f"Signed now it scores {figure.result or 0:g} for you "
                          f"(no deal: {fmt.no_deal(figure):g}).")
     lines.append("A signature cannot be taken back." + (" Sign anyway?" if warn else ""))
     return "\n".join(lines)
 
 
-def turn_hint(state: Any) -> str:
+def turn_hint(state: ClientState) -> str:
     """One line saying what the phase expects of you (or what your team's head is about to do)."""
     view = state.view
+    if view is None:
+        return ""
     if state.intent:
         return f"[b magenta]{escape(fmt.intent_text(view, state.intent))}[/]"
     you = state.delegation
-    ready = " [green](you are ready)[/]" if you in view["ready"] else ""
-    if view.get("paused_remaining") is not None:
+    ready = " [green](you are ready)[/]" if you in view.ready else ""
+    if view.paused_remaining is not None:
         return "[yellow]Paused by the facilitator.[/]"
-    phase = view["phase"]
+    phase = view.phase
     if phase == "negotiation":
         return f"Table, amend, talk (m); r when done.{ready}"
     if phase == "decision":
-        waiting = [p["id"] for p in view["proposals"] if you in p["required"]
-                   and you not in p["signatures"] and you not in p["declines"] and not p["withdrawn"]
-                   and fmt.complete(view, p["terms"])]
+        waiting = [p.id for p in view.proposals if you in p.required
+                   and you not in p.signatures and you not in p.declines and not p.withdrawn
+                   and fmt.complete(view, p.terms)]
         if waiting and not state.is_head:
             return (f"Your head, {escape(state.head_name)}, signs or declines {', '.join(waiting)}; "
                     "tell them on the Team channel (5).")
@@ -496,26 +499,28 @@ def turn_hint(state: Any) -> str:
 SIDEBAR_PARTS = ("you", "proposals", "seats", "unread")
 
 
-def sidebar_parts(state: Any) -> tuple[str, str, str, str]:
+def sidebar_parts(state: ClientState) -> tuple[str, str, str, str]:
     """The sidebar's texts, one per part of SIDEBAR_PARTS (empty: the part is not shown)."""
     view = state.view
-    you = view.get("you") or {}
+    if view is None:
+        return "", "", "", ""
+    you = view.you
     lines = [f"[b]{fmt.delegation_name(view, state.delegation)}[/b]",
              *([escape(fmt.member_line(state))] if state.team is not None else []),
-             f"reservation {you.get('reservation', 0):g}", f"war cost {you.get('war_cost', 0):g}",
+             f"reservation {you.reservation if you else 0:g}", f"war cost {you.war_cost if you else 0:g}",
              f"no deal scores {fmt.no_deal(you):g}", ""]
-    scored = [(worth.figure_of(p), p) for p in view["proposals"] if not p["withdrawn"]]
+    scored = [(worth.figure_of(p), p) for p in view.proposals if not p.withdrawn]
     proposals = []
     if scored:
         proposals.append("[b]Proposals: worth to you[/b]")
         for figure, p in scored:
-            proposals.append(f" {p['id']} {worth.cell(figure).markup}")
+            proposals.append(f" {p.id} {worth.cell(figure).markup}")
         proposals.append("")
     seats = ["[b]Seats[/b]"]
-    for d in view["seated"]:
-        mark = "✔" if d in view["ready"] else "·"
+    for d in view.seated:
+        mark = "✔" if d in view.ready else "·"
         seats.append(f" {mark} {fmt.delegation_name(view, d)}")
-    unread = [(c, state.unread(c)) for c in [PUBLIC, *view["seated"]] if c != state.delegation]
+    unread = [(c, state.unread(c)) for c in [PUBLIC, *view.seated] if c != state.delegation]
     unread_lines = []
     if any(n for _, n in unread):
         unread_lines = ["", "[b]Unread[/b]"] + [f" {('Everyone' if c == PUBLIC else fmt.delegation_name(view, c))}: {n}"

@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from client import format as fmt
+from client.state import ClientState
 
 LABEL = 34  # characters of an option's label before the table knows its width
 MIN_LABEL = 24
@@ -25,38 +26,37 @@ class Agenda(DataTable[Any]):
         if self.app.state.view:  # type: ignore[attr-defined]
             self.show(self.app.state)  # type: ignore[attr-defined]
 
-    def show(self, state: Any) -> None:
+    def show(self, state: ClientState) -> None:
         view = state.view
         if not view:
             return
-        proposals = [p for p in view["proposals"] if not p["withdrawn"]][-COLUMNS:]
-        headers = [f"{p['id']}{'✔' if view.get('agreement') == p['id'] else ''} "
-                   f"{fmt.delegation_name(view, p['author'])[:8]}" for p in proposals]
+        proposals = [p for p in view.proposals if not p.withdrawn][-COLUMNS:]
+        headers = [f"{p.id}{'✔' if view.agreement == p.id else ''} "
+                   f"{fmt.delegation_name(view, p.author)[:8]}" for p in proposals]
         # the option labels take the width the proposal columns leave (each has 2 of padding)
         width = self.size.width - 2 - 7 - sum(len(h) + 2 for h in headers) - 2
         # A hidden tab has no width: keep the width last laid out rather than rebuild the table
         # twice (for no width, then for its own) each time the tab is shown.
         label = max(MIN_LABEL, width) if self.size.width else getattr(self, "_label", LABEL)
         self._label = label
-        key = (tuple((p["id"], tuple(sorted(p["terms"].items()))) for p in proposals),
-               view.get("agreement"), label)
+        key = (tuple((p.id, tuple(sorted(p.terms.items()))) for p in proposals), view.agreement, label)
         if getattr(self, "_shown", None) == key:
             return  # nothing this table shows has changed
         self._shown = key
-        points = (view.get("you") or {}).get("points", {})
+        points = view.you.points if view.you else {}
         row = self.cursor_row
         self.clear(columns=True)
         self.add_column("Issue / option", key="option")
         self.add_column("you", key="you")
         for p, header in zip(proposals, headers, strict=True):
-            self.add_column(header, key=p["id"])
+            self.add_column(header, key=p.id)
         for issue in fmt.issues(view):
-            self.add_row(Text(issue["title"], style="bold"), "", *["" for _ in proposals])
-            for option in issue["options"]:
-                mine = points.get(issue["id"], {}).get(option["id"])
-                marks = [Text("●", style="bold green") if p["terms"].get(issue["id"]) == option["id"]
+            self.add_row(Text(issue.title, style="bold"), "", *["" for _ in proposals])
+            for option in issue.options:
+                mine = points.get(issue.id, {}).get(option.id)
+                marks = [Text("●", style="bold green") if p.terms.get(issue.id) == option.id
                          else Text("·", style="dim") for p in proposals]
-                self.add_row("  " + short(option["label"], label - 2), "" if mine is None else f"{mine:g}", *marks)
+                self.add_row("  " + short(option.label, label - 2), "" if mine is None else f"{mine:g}", *marks)
         if row < self.row_count:
             self.move_cursor(row=row)
 

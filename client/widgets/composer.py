@@ -17,7 +17,9 @@ from textual.widgets import Button, Label, Select, Static
 from client import format as fmt
 from client import worth
 from client.messages import Ask
+from client.state import ClientState
 from client.widgets.text import set_text
+from server.protocol import wire
 
 
 class Composer(VerticalScroll):
@@ -42,25 +44,24 @@ class Composer(VerticalScroll):
         """Build the pickers at once, so that amending from another tab finds them to focus."""
         self.show(self.app.state)  # type: ignore[attr-defined]
 
-    def show(self, state: Any) -> None:
+    def show(self, state: ClientState) -> None:
         """Build the pickers once per scenario; afterwards only the worth lines change."""
         view = state.view
-        if not view:
+        if not view or view.scenario is None:
             return
-        if self._built_for != view["scenario"]["id"]:
-            self._built_for = view["scenario"]["id"]
+        if self._built_for != view.scenario.id:
+            self._built_for = view.scenario.id
             self._build(view)
         self.refresh_worth(state)
 
-    def _build(self, view: Any) -> None:
-        points = (view.get("you") or {}).get("points", {})
+    def _build(self, view: wire.SeatView) -> None:
+        points = view.you.points if view.you else {}
         holder = self.query_one("#issues-holder")
         for issue in fmt.issues(view):
-            options = [(f"{o['label']}  ({points.get(issue['id'], {}).get(o['id'], 0):g} pts)", o["id"])
-                       for o in issue["options"]]
-            picked = self._pending.get(issue["id"], Select.NULL)
-            row = Horizontal(Label(issue["title"], classes="issue-title"),
-                             Select(options, prompt="— leave open —", id=f"pick-{issue['id']}",
+            options = [(f"{o.label}  ({points.get(issue.id, {}).get(o.id, 0):g} pts)", o.id) for o in issue.options]
+            picked = self._pending.get(issue.id, Select.NULL)
+            row = Horizontal(Label(issue.title, classes="issue-title"),
+                             Select(options, prompt="— leave open —", id=f"pick-{issue.id}",
                                     value=picked, classes="pick"), classes="pick-row")
             self.mount(row, before=holder)
         holder.remove()
@@ -91,7 +92,7 @@ class Composer(VerticalScroll):
     def on_select_changed(self, event: Select.Changed) -> None:
         self.refresh_worth(self.app.state)  # type: ignore[attr-defined]
 
-    def refresh_worth(self, state: Any) -> None:
+    def refresh_worth(self, state: ClientState) -> None:
         view = state.view
         terms = self.terms()
         set_text(self.query_one("#amending", Static),
@@ -100,9 +101,8 @@ class Composer(VerticalScroll):
         if not view or not terms:
             self._show(("nothing",), "Nothing picked yet.", "")
             return
-        you = view.get("you") or {}
-        asked = (tuple(sorted(terms.items())), tuple(view["seated"]), tuple(view["walked_out"]),
-                 you.get("reservation"))
+        asked = (tuple(sorted(terms.items())), tuple(view.seated), tuple(view.walked_out),
+                 view.you.reservation if view.you else None)
         answer = worth.answer_for(state.fetch_of("worth"), terms)
         if asked != self._asked:
             self._asked = asked
@@ -110,8 +110,7 @@ class Composer(VerticalScroll):
         if answer is None:
             self._show(("asking", asked), "[dim]Working out what this package is worth to you…[/]", "")
             return
-        figure = answer.model_dump()
-        lines = [worth.summary(figure), *worth.red_line_lines(figure), *worth.absent_lines(figure)]
+        lines = [worth.summary(answer), *worth.red_line_lines(answer), *worth.absent_lines(answer)]
         reasons = ["[b]Why[/b] (as it will be scored if signed now)", *worth.reasons_lines(answer)]
         self._show(("answer", asked, answer.result), "\n".join(lines),
                    "\n".join(reasons) if answer.reasons else "")

@@ -25,7 +25,8 @@ from textual.widgets.option_list import Option
 
 from client import format as fmt
 from client.messages import Act, Happened
-from client.state import PUBLIC, TEAM, ChannelRead
+from client.state import PUBLIC, TEAM, ChannelRead, ClientState
+from server.protocol import wire
 from server.protocol.wire import TEXT_CHARS
 
 SHOWN = 150  # the latest messages of a channel; the log scrolls back this far
@@ -78,21 +79,21 @@ class MessagesPanel(Horizontal):
         if self.app.state.view:  # type: ignore[attr-defined]
             self.show(self.app.state)  # type: ignore[attr-defined]  # rewraps the log to its width
 
-    def channels(self, state: Any) -> list[str]:
+    def channels(self, state: ClientState) -> list[str]:
         return list(state.channels())
 
-    def channel_name(self, view: Any, channel: str) -> str:
+    def channel_name(self, view: wire.SeatView | None, channel: str) -> str:
         if channel == TEAM:
             return "Team (yours only)"
         return "Everyone" if channel == PUBLIC else fmt.delegation_name(view, channel)
 
-    def show(self, state: Any) -> None:
+    def show(self, state: ClientState) -> None:
         if not state.view:
             return
         self._show_channels(state)
         self._show_log(state)
 
-    def _show_channels(self, state: Any) -> None:
+    def _show_channels(self, state: ClientState) -> None:
         entries = []
         for channel in self.channels(state):
             unread = state.unread(channel) if channel != self.channel else 0
@@ -108,7 +109,7 @@ class MessagesPanel(Horizontal):
         with options.prevent(OptionList.OptionHighlighted):
             options.highlighted = ids.index(self.channel) if self.channel in ids else 0
 
-    def _show_log(self, state: Any) -> None:
+    def _show_log(self, state: ClientState) -> None:
         view = state.view
         notes = state.channel_notes(self.channel)
         log = self.query_one("#channel-log", RichLog)
@@ -128,11 +129,11 @@ class MessagesPanel(Horizontal):
                 log.write("[dim]No messages here yet.[/]", width=width)
             self._set_placeholder(view)
         for note in notes[written:]:
-            who = fmt.delegation_name(view, note.get("sender"))
-            if note.get("member"):  # a team member's words: say whose
-                who = f"{who} ({note['member']})" if note["kind"] != "team" else str(note["member"])
-            style = "magenta" if note["kind"] == "announcement" else "b"
-            log.write(f"[dim]R{note.get('round', '')}[/] [{style}]{escape(who)}[/]: {escape(note['text'])}",
+            who = fmt.delegation_name(view, note.sender)
+            if note.member:  # a team member's words: say whose
+                who = f"{who} ({note.member})" if note.kind != "team" else note.member
+            style = "magenta" if note.kind == "announcement" else "b"
+            log.write(f"[dim]R{note.round}[/] [{style}]{escape(who)}[/]: {escape(note.text)}",
                       width=width)
         self._logged = (self.channel, len(notes))
         if state.unread(self.channel) and self.is_on_screen:
@@ -142,7 +143,7 @@ class MessagesPanel(Horizontal):
     def is_on_screen(self) -> bool:
         return bool(self.display) and self.region.width > 0
 
-    def _set_placeholder(self, view: Any) -> None:
+    def _set_placeholder(self, view: wire.SeatView | None) -> None:
         target = ("everyone" if self.channel == PUBLIC else "your team only" if self.channel == TEAM
                   else self.channel_name(view, self.channel) + " (private)")
         self.query_one("#say", Input).placeholder = f"To {target}: m or Enter to write, Enter sends, Esc leaves"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.markup import escape
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -11,7 +9,7 @@ from textual.widgets import Static
 
 from client import format as fmt
 from client.messages import Happened
-from client.state import ChangesSeen
+from client.state import ChangesSeen, ClientState
 from client.widgets.text import set_text
 
 BAR = 20
@@ -26,29 +24,29 @@ class PressurePanel(VerticalScroll, can_focus=True):
     def compose(self) -> ComposeResult:
         yield Static("", id="pressure-text")
 
-    def show(self, state: Any) -> None:
+    def show(self, state: ClientState) -> None:
         view = state.view
         if not view:
             return
         lines = ["[b]Meters[/b]"]
-        for meter in view["scenario"].get("meters", []):
-            value = view["meters"].get(meter["id"], meter.get("start", 0))
-            label = meter["label"] if len(meter["label"]) <= 32 else meter["label"][:31] + "…"
-            lines.append(f"  {label:<32} {meter_bar(value, meter['min'], meter['max'])} {value:g}")
-        you = view.get("you") or {}
+        for meter in view.scenario.meters if view.scenario else ():
+            value = view.meters.get(meter.id, meter.start)
+            label = meter.label if len(meter.label) <= 32 else meter.label[:31] + "…"
+            lines.append(f"  {label:<32} {meter_bar(value, meter.min, meter.max)} {value:g}")
+        you = view.you
         if you:
-            lines.append(f"\n[b]You[/b]  reservation {you['reservation']:g} (started at "
-                         f"{you['starting_reservation']:g}) · war cost so far {you['war_cost']:g}")
+            lines.append(f"\n[b]You[/b]  reservation {you.reservation:g} (started at "
+                         f"{you.starting_reservation:g}) · war cost so far {you.war_cost:g}")
         lines.append("\n[b]What changed for you[/b] (newest first)")
         lines += [f"  • {escape(fmt.reflow(c))}" for c in reversed(state.changes[-12:])] or ["  [dim]nothing yet[/]"]
         lines.append("\n[b]Events this game[/b]")
-        for card in reversed(view["pressure"]):
-            injected = " [dim](injected)[/]" if card.get("injected") else ""
-            lines.append(f"  R{card['round']} [b]{escape(card['title'])}[/b] ({card['kind']}){injected}: "
-                         f"{escape(fmt.reflow(card['text']))}")
-        if not view["pressure"]:
+        for card in reversed(view.pressure):
+            injected = " [dim](injected)[/]" if card.injected else ""
+            lines.append(f"  R{card.round} [b]{escape(card.title)}[/b] ({card.kind}){injected}: "
+                         f"{escape(fmt.reflow(card.text))}")
+        if not view.pressure:
             lines.append("  [dim]none yet[/]")
-        intelligence = you.get("intelligence") or []
+        intelligence = you.intelligence if you else []
         if intelligence:
             lines.append("\n[b]Your intelligence[/b]")
             lines += [f"  • {escape(fmt.reflow(item))}" for item in intelligence]

@@ -18,6 +18,8 @@ from textual.widgets import DataTable, Static
 from client import format as fmt
 from client import worth
 from client.messages import Ask
+from client.state import ClientState
+from server.protocol import wire
 
 COLUMNS = ("id", "by", "rd", "worth to you", "status", "you", "supporters")
 ROW_PARTS = ("proposals", "seated", "walked_out", "agreement", "scenario", "team")  # what the rows show
@@ -43,49 +45,50 @@ class Proposals(Vertical):
     def table(self) -> DataTable[Any]:
         return self.query_one("#proposal-table", DataTable)
 
-    def selected(self) -> dict[str, Any] | None:
+    def selected(self) -> wire.ProposalView | None:
         """The proposal under the cursor (None when the table is empty): what the keys act on."""
-        view = self.app.state.view  # type: ignore[attr-defined]
+        view: wire.SeatView | None = self.app.state.view  # type: ignore[attr-defined]
         table = self.table
         if not view or not table.row_count:
             return None
         key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
-        found: dict[str, Any] | None = next((p for p in view["proposals"] if p["id"] == key), None)
-        return found
+        return next((p for p in view.proposals if p.id == key), None)
 
-    def show(self, state: Any) -> None:
+    def show(self, state: ClientState) -> None:
         view = state.view
         if not view:
             return
         # The rows read these parts of the view; an update merges into the view held, keeping
         # the very objects of the parts it did not change (a statement's, or a worth reply).
-        parts = tuple(view.get(key) for key in ROW_PARTS)
+        parts = tuple(getattr(view, key) for key in ROW_PARTS)
         if len(parts) != len(self._parts_shown) or any(a is not b for a, b in zip(parts, self._parts_shown)):
             self._parts_shown = parts
             self._show_rows(state)
         self.show_detail()
 
-    def _show_rows(self, state: Any) -> None:
+    def _show_rows(self, state: ClientState) -> None:
         view = state.view
+        if view is None:
+            return
         table = self.table
-        for p in view["proposals"]:
-            cells = (p["id"], fmt.author(view, p), str(p["round"]), worth.cell(worth.figure_of(p)),
+        for p in view.proposals:
+            cells = (p.id, fmt.author(view, p), str(p.round), worth.cell(worth.figure_of(p)),
                      fmt.proposal_status(view, p), your_vote(state.delegation, p, state.is_head),
-                     fmt.names(view, p["supporters"]))
-            before = self._rows.get(p["id"])
+                     fmt.names(view, p.supporters))
+            before = self._rows.get(p.id)
             if before is None:
-                table.add_row(*cells, key=p["id"])
+                table.add_row(*cells, key=p.id)
             else:
                 for column, (old, new) in zip(COLUMNS, zip(before, cells, strict=True), strict=True):
                     if str(old) != str(new) or getattr(old, "style", None) != getattr(new, "style", None):
-                        table.update_cell(p["id"], column, new)
-            self._rows[p["id"]] = cells
+                        table.update_cell(p.id, column, new)
+            self._rows[p.id] = cells
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.show_detail()
 
     def show_detail(self) -> None:
-        state = self.app.state  # type: ignore[attr-defined]
+        state: ClientState = self.app.state  # type: ignore[attr-defined]
         view = state.view
         p = self.selected()
         detail = self.query_one("#proposal-detail", Static)
@@ -94,32 +97,32 @@ class Proposals(Vertical):
             return
         figure = worth.figure_of(p)
         # the figure's own values are part of the question: a new reservation value is a new answer
-        asked = (tuple(sorted(p["terms"].items())), repr(sorted((figure or {}).items(), key=str)))
+        asked = (tuple(sorted(p.terms.items())), repr(figure))
         answer = self._answers.get(asked)
         if figure and answer is None:
-            answer = worth.answer_for(state.fetch_of("worth"), p["terms"])
-            if answer is not None and answer.result == figure["result"]:
+            answer = worth.answer_for(state.fetch_of("worth"), p.terms)
+            if answer is not None and answer.result == figure.result:
                 if len(self._answers) > 200:  # bounded: a game has at most a few dozen proposals
                     self._answers.clear()
                 self._answers[asked] = answer
             elif getattr(self, "_asked", None) != asked:
                 self._asked = asked  # the reasons come with the whole answer
-                self.post_message(Ask("worth", terms=dict(p["terms"])))
+                self.post_message(Ask("worth", terms=dict(p.terms)))
         text = detail_text(view, p, answer)
         if getattr(self, "_detail", None) != text:
             self._detail = text
             detail.update(text)
 
 
-def detail_text(view: Any, p: dict[str, Any], answer: Any = None) -> str:
-    lines = [f"[b]{p['id']}[/b] by {escape(fmt.author(view, p))}"
-             + (f", amending {p['amends']}" if p["amends"] else "") + f" — {fmt.proposal_status(view, p)}"]
+def detail_text(view: wire.SeatView, p: wire.ProposalView, answer: wire.PackageWorth | None = None) -> str:
+    lines = [f"[b]{p.id}[/b] by {escape(fmt.author(view, p))}"
+             + (f", amending {p.amends}" if p.amends else "") + f" — {fmt.proposal_status(view, p)}"]
     for issue in fmt.issues(view):
-        option = p["terms"].get(issue["id"])
-        label = fmt.option_label(view, issue["id"], option) if option else "[dim]open[/]"
-        lines.append(f"  {escape(issue['title'])}: [b]{escape(label) if option else label}[/b]")
-    lines.append(f"  needs: {escape(fmt.names(view, p['required']))}; signed: "
-                 f"{escape(fmt.names(view, p['signatures']))}; declined: {escape(fmt.names(view, p['declines']))}")
+        option = p.terms.get(issue.id)
+        label = fmt.option_label(view, issue.id, option) if option else "[dim]open[/]"
+        lines.append(f"  {escape(issue.title)}: [b]{escape(label) if option else label}[/b]")
+    lines.append(f"  needs: {escape(fmt.names(view, p.required))}; signed: "
+                 f"{escape(fmt.names(view, p.signatures))}; declined: {escape(fmt.names(view, p.declines))}")
     figure = worth.figure_of(p)
     if figure is not None:
         lines += ["  " + worth.summary(figure), *("  " + line for line in worth.red_line_lines(figure)),
@@ -129,12 +132,12 @@ def detail_text(view: Any, p: dict[str, Any], answer: Any = None) -> str:
     return "\n".join(lines)
 
 
-def your_vote(you: str | None, p: dict[str, Any], head: bool = True) -> str:
+def your_vote(you: str | None, p: wire.ProposalView, head: bool = True) -> str:
     """Your delegation's vote on `p`; a team member who is not its head reads that the head signs."""
-    if you in p["signatures"]:
+    if you in p.signatures:
         return "signed"
-    if you in p["declines"]:
+    if you in p.declines:
         return "declined"
-    if you in p["required"]:
+    if you in p.required:
         return "to sign" if head else "head signs"
-    return "supports" if you in p["supporters"] else ""
+    return "supports" if you in p.supporters else ""

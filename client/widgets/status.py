@@ -11,6 +11,7 @@ from rich.markup import escape
 from textual.widgets import Static
 
 from client import format as fmt
+from client.state import ClientState
 from client.widgets.text import set_text
 
 
@@ -28,21 +29,21 @@ class StatusBar(Static):
         self.set_interval(1.0, self.refresh_text)
 
     def refresh_text(self, _: Any = None) -> None:
-        state = self.app.state  # type: ignore[attr-defined]
+        state: ClientState = self.app.state  # type: ignore[attr-defined]
         view = state.view
         if not view:
             set_text(self, fmt.connection_mark(state.connection, state.connection_detail), fixed_size=True)
             return
-        you = view.get("you") or {}
+        you = view.you
         unread = sum(state.unread(c) for c in state.channels())
-        parts = [f"[b]{view['phase']}[/b] {fmt.time_left(view)}".strip(),
+        parts = [f"[b]{view.phase}[/b] {fmt.time_left(view)}".strip(),
                  fmt.round_text(view).replace("round ", "R"),
                  f"[b]{escape(short_name(fmt.delegation_name(view, state.delegation)))}[/b]",
                  f"no deal {fmt.no_deal(you):g}" if you else "",
-                 f"war cost {you['war_cost']:g}" if you else "",
+                 f"war cost {you.war_cost:g}" if you else "",
                  f"[b yellow]{unread} unread[/]" if unread else "",
                  escape(fmt.member_line(state)),  # a team's member: you, and who leads
                  fmt.connection_mark(state.connection, state.connection_detail),
-                 view["scenario"]["title"]]
+                 view.scenario.title if view.scenario else ""]
         # the clock ticks every second: repaint only on change, and never re-lay out (one line)
         set_text(self, " · ".join(p for p in parts if p), fixed_size=True)

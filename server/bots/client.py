@@ -45,7 +45,7 @@ class NetBot:
         self.rng = random.Random(f"think:{seed}:{code}")
         self.strategy: Strategy | None = None
         self.delegation = ""
-        self.view: dict[str, Any] = {}
+        self.view: wire.SeatView | None = None
         self.time_scale = 1.0
         self.sent = 0
         self._changed = asyncio.Event()
@@ -77,7 +77,7 @@ class NetBot:
 
     @property
     def ended(self) -> bool:
-        return self.view.get("phase") == "ended"
+        return self.view is not None and self.view.phase == "ended"
 
     def _take(self, joined: wire.Joined) -> None:
         self.delegation = joined.delegation
@@ -109,12 +109,13 @@ class NetBot:
 
     def _see(self, view: wire.SeatView | wire.ViewDelta, whole: bool = False) -> None:
         """Take a view: a whole one (joined), or an update's changed keys merged in."""
-        self.view = wire.view_data(view) if whole else {**self.view, **wire.view_data(view)}
+        self.view = view if isinstance(view, wire.SeatView) and whole else wire.merge_view(view, self.view)
         self._changed.set()
 
     def _learn_time_scale(self, events: list[dict[str, Any]]) -> None:
         """Phase length on the clock / phase length in the scenario = the game's time scale."""
-        lengths = (self.view.get("scenario") or {}).get("phases") or {}
+        scenario = self.view.scenario if self.view else None
+        lengths = scenario.phases.model_dump() if scenario else {}
         for event in events:
             nominal = lengths.get(str(event.get("phase")))
             if event.get("type") == "phase_started" and event.get("deadline") and nominal:
@@ -130,7 +131,7 @@ class NetBot:
             if self.ended:
                 return
             answers = []
-            for command in self.strategy.act(self.view):
+            for command in self.strategy.act(self.view) if self.view is not None else ():
                 self.sent += 1
                 answers.append(await client.submit(
                     wire.SendCommand(id=client.next_id(), command=command)))  # type: ignore[arg-type]

@@ -14,11 +14,10 @@ scenario, including istanbul-2022's 54,675 packages.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
-from typing import Any
 
 from server.bots.seat import SeatTable
 from server.engine.scoring import Terms
+from server.engine.view_models import SeatView
 
 RECENCY = 1.5  # each newer proposal of a delegation weighs this much more than the one before
 
@@ -26,13 +25,13 @@ RECENCY = 1.5  # each newer proposal of a delegation weighs this much more than 
 class Others:
     """What the other delegations seem to want, inferred from their public proposals."""
 
-    def __init__(self, view: Mapping[str, Any], me: str) -> None:
-        kinds = {d["id"]: d["kind"] for d in view["scenario"]["delegations"]}
+    def __init__(self, view: SeatView, me: str) -> None:
+        kinds = {d.id: d.kind for d in view.scenario.delegations} if view.scenario else {}
         backed: dict[str, list[dict[str, str]]] = defaultdict(list)
-        for p in view["proposals"]:
-            for d in p["supporters"]:
+        for p in view.proposals:
+            for d in p.supporters:
                 if d != me:
-                    backed[d].append(p["terms"])
+                    backed[d].append(p.terms)
         self.score: dict[tuple[str, str], float] = defaultdict(float)
         self.latest: dict[str, dict[str, str]] = {}  # each party's most recent package
         for d, packages in backed.items():

@@ -26,7 +26,6 @@ from server.bots.strategies import DEFAULT_STRATEGY, STRATEGIES, Strategy, make_
 from server.engine import RuleViolation
 from server.engine.commands import CommandBase
 from server.engine.events import EventBase
-from server.engine.views import dump_view
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +88,7 @@ class BotHandle:
         return think_time(self._rng, scale)
 
     async def _act(self) -> None:
-        view = dump_view(self.room.game.view_for(self.delegation, with_worth=False))
+        view = self.room.game.view_for(self.delegation, with_worth=False)
         for command in self.strategy.act(view):
             try:
                 await self.room.submit(self.delegation, command)

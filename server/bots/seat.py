@@ -14,9 +14,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
 
 from server.engine.scoring import Terms
+from server.engine.view_models import SeatView
+from server.scenario.parts import Option
 
 PRUDENCE = 0.8
 
@@ -34,21 +35,21 @@ class SeatTable:
     commitment: dict[str, dict[str, float]] = field(default_factory=dict)  # what an obligation costs
 
     @classmethod
-    def from_view(cls, view: Mapping[str, Any]) -> SeatTable:
-        you = view["you"]
-        seated = set(view["seated"]) - set(view["walked_out"])
-        points: dict[str, dict[str, float]] = you["points"]
-        issues = tuple(i["id"] for i in view["scenario"]["issues"])
-        options = {i["id"]: tuple(o["id"] for o in i["options"]) for i in view["scenario"]["issues"]}
-        value = {i["id"]: {o["id"]: _option_points(points, i["id"], o, seated)
-                           for o in i["options"]} for i in view["scenario"]["issues"]}
-        red_lines = tuple({issue: frozenset(opts) for issue, opts in r["terms"].items()}
-                          for r in you["red_lines"])
-        costs: dict[str, dict[str, float]] = you.get("commitments") or {}
-        commitment = {i["id"]: {o["id"]: _option_points(costs, i["id"], o, seated) for o in i["options"]}
-                      for i in view["scenario"]["issues"] if i["id"] in costs}
-        return cls(you["delegation"], issues, options, value, red_lines, float(you["reservation"]),
-                   commitment)
+    def from_view(cls, view: SeatView) -> SeatTable:
+        you = view.you
+        if you is None:
+            raise ValueError("only a delegation's own view holds its table")
+        seated = set(view.seated) - set(view.walked_out)
+        points = you.points
+        scenario_issues = view.scenario.issues if view.scenario else []
+        issues = tuple(i.id for i in scenario_issues)
+        options = {i.id: tuple(o.id for o in i.options) for i in scenario_issues}
+        value = {i.id: {o.id: _option_points(points, i.id, o, seated) for o in i.options} for i in scenario_issues}
+        red_lines = tuple({issue: frozenset(opts) for issue, opts in r.terms.items()} for r in you.red_lines)
+        costs = you.commitments
+        commitment = {i.id: {o.id: _option_points(costs, i.id, o, seated) for o in i.options}
+                      for i in scenario_issues if i.id in costs}
+        return cls(you.delegation, issues, options, value, red_lines, float(you.reservation), commitment)
 
     def worth(self, terms: Terms) -> float:
         """What the package is expected to be worth if it were signed (red lines ignored): its
@@ -93,10 +94,10 @@ def _crossings(seat: SeatTable, terms: Terms) -> int:
 
 
 def _option_points(points: Mapping[str, Mapping[str, float]], issue: str,
-                   option: Mapping[str, Any], seated: set[str]) -> float:
+                   option: Option, seated: set[str]) -> float:
     """An option's points as it would work: a clause needing an absent signer is its fallback."""
-    chosen = option["id"]
-    requires = option.get("requires") or ()
-    if option.get("weightless_as") and any(name not in seated for name in requires):
-        chosen = option["weightless_as"]
+    chosen = option.id
+    requires = option.requires
+    if option.weightless_as and any(name not in seated for name in requires):
+        chosen = option.weightless_as
     return float(points.get(issue, {}).get(chosen, 0.0))

@@ -7,8 +7,8 @@ Nothing here reveals a seat's hidden table: a bot talks about proposals, never i
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
-from typing import Any
+
+from server.engine.view_models import SeatView
 
 TABLED = {
     "firm": ("{me} tables {p}. This is the basis for any agreement.",
@@ -30,11 +30,11 @@ REPLIES = ("{me} thanks {to} for its message; our position is on the table.",
            "Message received. {me} is ready to talk on the basis of the proposals tabled.")
 
 
-def name_of(view: Mapping[str, Any], delegation: str) -> str:
+def name_of(view: SeatView, delegation: str) -> str:
     """A delegation's name in the scenario's words (bots never say an id to a person)."""
-    for d in (view.get("scenario") or {}).get("delegations") or ():
-        if d.get("id") == delegation:
-            return str(d.get("name") or delegation)
+    for d in view.scenario.delegations if view.scenario else ():
+        if d.id == delegation:
+            return d.name or delegation
     return delegation
 
 

@@ -4,7 +4,7 @@ Theory of operation
 -------------------
 `Strategy.act(view)` is called whenever something may have changed for the seat (a batch of
 events, a fresh view). It reads only the seat's own view (`game.view_for(delegation)`: the
-public table, its own hidden constraints under ``view["you"]``, the notes it may read) and
+public table, its own hidden constraints under ``view.you``, the notes it may read) and
 returns engine commands. Everything it does in a phase is either visible in the view (its
 ready mark, its supports, its votes) or remembered per phase (whether it tabled or spoke), so
 calling `act` again is harmless: it answers with the moves still to make, and never more than
@@ -38,9 +38,11 @@ from server.bots import speech
 from server.bots.packages import Others, compromise, concede_from, improve_toward
 from server.bots.seat import SeatTable
 from server.engine import commands as c
+from server.engine.view_models import ProposalView, SeatView
+from server.scenario.parts import Issue
 
-View = Mapping[str, Any]  # the seat's view as the server sent it
-OpenProposal = Mapping[str, Any]  # one entry of the view's open proposals (not the engine's Proposal)
+View = SeatView  # the seat's view as the server sent it (in the process: as view_for built it)
+OpenProposal = ProposalView  # one of the view's open proposals (not the engine's Proposal)
 
 THINK_SECONDS = (0.5, 2.0)  # how long a bot thinks before it acts, before the time scale
 MAX_THINK = 3.0             # and never longer, however slow the game's clock runs
@@ -77,11 +79,11 @@ class Strategy:
         """The commands this seat sends now (possibly none)."""
         if not self._at_the_table(view):
             return []
-        key = (int(view["round"]), str(view["phase"]))
+        key = (int(view.round), str(view.phase))
         if key != self.phase_key:
             self._new_phase(key, view)
         seat = SeatTable.from_view(view)
-        moves = self._answer_messages(view) + self._PLAYS[view["phase"]](self, view, seat)
+        moves = self._answer_messages(view) + self._PLAYS[view.phase](self, view, seat)
         moves = moves[: max(self.budget, 0)]
         self.budget -= len(moves)
         return moves
@@ -92,16 +94,16 @@ class Strategy:
     # ------------------------------------------------------------ phases
 
     def _ready(self, view: View, seat: SeatTable) -> list[c.CommandBase]:
-        return [] if self.me in view["ready"] else [c.MarkReady()]
+        return [] if self.me in view.ready else [c.MarkReady()]
 
     def _negotiate(self, view: View, seat: SeatTable) -> list[c.CommandBase]:
         aspiration = self.aspiration(view, seat)
-        open_ = [p for p in view["proposals"] if not p["withdrawn"]]
-        good = [p for p in open_ if p["author"] != self.me and seat.acceptable(p["terms"], aspiration)]
-        moves: list[c.CommandBase] = [c.SupportProposal(proposal=p["id"]) for p in good
-                                      if self.me not in p["supporters"]]
+        open_ = [p for p in view.proposals if not p.withdrawn]
+        good = [p for p in open_ if p.author != self.me and seat.acceptable(p.terms, aspiration)]
+        moves: list[c.CommandBase] = [c.SupportProposal(proposal=p.id) for p in good
+                                      if self.me not in p.supporters]
         if moves:
-            moves += self._speak(speech.SUPPORTED, p=good[0]["id"])
+            moves += self._speak(speech.SUPPORTED, p=good[0].id)
         elif not good and not self.tabled:
             self.tabled = True
             moves += self._table(view, seat, aspiration, open_)
@@ -110,9 +112,9 @@ class Strategy:
     def _interim(self, view: View, seat: SeatTable, open_: list[OpenProposal]) -> list[c.CommandBase]:
         """Once a game, table the interim agreement this seat gains most from (the step-by-step
         track), if the scenario has one and no interim proposal is open or in force."""
-        if self.interim_tabled or any(is_interim(view, p["terms"]) for p in open_):
+        if self.interim_tabled or any(is_interim(view, p.terms) for p in open_):
             return []
-        if any(i["status"] == "holding" for i in view.get("interims") or ()):
+        if any(i.status == "holding" for i in view.interims):
             return []
         self.interim_tabled = True
         terms = best_interim(view, seat)
@@ -122,13 +124,13 @@ class Strategy:
                open_: list[OpenProposal]) -> list[c.CommandBase]:
         # Every decision phase is a fresh vote, so any open proposal can still be signed.
         terms, amends = self.package(seat, aspiration, Others(view, self.me), open_)
-        same = next((p for p in open_ if p["terms"] == terms), None)
+        same = next((p for p in open_ if p.terms == terms), None)
         if same is not None:
-            if self.me in same["supporters"]:
+            if self.me in same.supporters:
                 return self._speak(speech.HOLDING)
-            return [c.SupportProposal(proposal=same["id"]), *self._speak(speech.SUPPORTED, p=same["id"])]
-        stale = [c.WithdrawProposal(proposal=p["id"]) for p in open_ if p["author"] == self.me
-                 and p["id"] != amends and set(p["supporters"]) == {self.me}]
+            return [c.SupportProposal(proposal=same.id), *self._speak(speech.SUPPORTED, p=same.id)]
+        stale = [c.WithdrawProposal(proposal=p.id) for p in open_ if p.author == self.me
+                 and p.id != amends and set(p.supporters) == {self.me}]
         line = speech.tabled(self.temper, self.rng, self._name(view), amends)
         self.spoke = True
         return [*stale, c.TableProposal(terms=terms, amends=amends), c.MakeStatement(text=line)]
@@ -137,42 +139,42 @@ class Strategy:
                 open_: list[OpenProposal]) -> tuple[dict[str, str], str | None]:
         """The package to table: my best, conceded towards the others, or an amendment."""
         own = concede_from(seat, seat.best_package(), aspiration, others)
-        theirs = [p for p in open_ if p["author"] != self.me and seat.complete(p["terms"])]
+        theirs = [p for p in open_ if p.author != self.me and seat.complete(p.terms)]
         if not theirs:
             return own, None
-        nearest = max(theirs, key=lambda p: (seat.worth(p["terms"]), p["id"]))
-        amended = improve_toward(seat, nearest["terms"], aspiration, others)
+        nearest = max(theirs, key=lambda p: (seat.worth(p.terms), p.id))
+        amended = improve_toward(seat, nearest.terms, aspiration, others)
         if amended is not None and others.of(amended) > others.of(own):
-            return amended, nearest["id"]
+            return amended, nearest.id
         return own, None
 
     def _decide(self, view: View, seat: SeatTable) -> list[c.CommandBase]:
         aspiration = self.aspiration(view, seat)
-        ballots = sorted((p for p in view["proposals"] if self._votes_on(view, p, seat)),
-                         key=lambda p: -seat.worth(p["terms"]))
+        ballots = sorted((p for p in view.proposals if self._votes_on(view, p, seat)),
+                         key=lambda p: -seat.worth(p.terms))
         moves: list[c.CommandBase] = []
         for p in ballots:
             if self._signs(view, seat, p, aspiration):
-                moves.append(c.SignProposal(proposal=p["id"]))
+                moves.append(c.SignProposal(proposal=p.id))
             else:
-                moves.append(c.DeclineProposal(proposal=p["id"]))
+                moves.append(c.DeclineProposal(proposal=p.id))
         if ballots:
             signed = isinstance(moves[0], c.SignProposal)
-            moves += self._speak(speech.SIGNED if signed else speech.DECLINED, p=ballots[0]["id"])
+            moves += self._speak(speech.SIGNED if signed else speech.DECLINED, p=ballots[0].id)
         return moves + self._ready(view, seat)
 
     def signs(self, seat: SeatTable, proposal: OpenProposal, aspiration: float) -> bool:
-        return seat.acceptable(proposal["terms"], aspiration)
+        return seat.acceptable(proposal.terms, aspiration)
 
     def _signs(self, view: View, seat: SeatTable, proposal: OpenProposal, aspiration: float) -> bool:
-        if is_interim(view, proposal["terms"]):  # worth having if it gives me more than nothing
-            return not seat.crosses(proposal["terms"]) and interim_gain(view, seat, proposal["terms"]) >= 0
+        if is_interim(view, proposal.terms):  # worth having if it gives me more than nothing
+            return not seat.crosses(proposal.terms) and interim_gain(view, seat, proposal.terms) >= 0
         return self.signs(seat, proposal, aspiration)
 
     def _votes_on(self, view: View, p: OpenProposal, seat: SeatTable) -> bool:
-        signable = seat.complete(p["terms"]) or is_interim(view, p["terms"])
-        return (not p["withdrawn"] and not p.get("settled") and signable and self.me in p["required"]
-                and self.me not in p["signatures"] and self.me not in p["declines"])
+        signable = seat.complete(p.terms) or is_interim(view, p.terms)
+        return (not p.withdrawn and not p.settled and signable and self.me in p.required
+                and self.me not in p.signatures and self.me not in p.declines)
 
     _PLAYS: ClassVar[dict[str, Callable[[Strategy, View, SeatTable], list[c.CommandBase]]]] = {
         "pressure": _ready, "negotiation": _negotiate, "decision": _decide, "resolution": _ready,
@@ -188,28 +190,28 @@ class Strategy:
 
     def _answer_messages(self, view: View) -> list[c.CommandBase]:
         replies: list[c.CommandBase] = []
-        in_play = set(view["seated"]) - set(view["walked_out"])
-        for note in view.get("notes") or ():
-            if note["kind"] != "message" or note["sender"] == self.me or note["seq"] in self.answered:
+        in_play = set(view.seated) - set(view.walked_out)
+        for note in view.notes or ():
+            if note.kind != "message" or note.sender == self.me or note.seq in self.answered:
                 continue
-            self.answered.add(note["seq"])
-            if self.replies < MAX_REPLIES and note["sender"] in in_play:
+            self.answered.add(note.seq)
+            if self.replies < MAX_REPLIES and note.sender in in_play:
                 self.replies += 1
                 text = speech.say(speech.REPLIES, self.rng, me=self.display,
-                                  to=speech.name_of(view, note["sender"]))
-                replies.append(c.SendMessage(to=note["sender"], text=text))
+                                  to=speech.name_of(view, note.sender))
+                replies.append(c.SendMessage(to=note.sender, text=text))
         return replies
 
     # ------------------------------------------------------------ bookkeeping
 
     def _at_the_table(self, view: View) -> bool:
-        return (view.get("you") is not None and view["phase"] in self._PLAYS
-                and view.get("paused_remaining") is None and self.me in view["seated"]
-                and self.me not in view["walked_out"])
+        return (view.you is not None and view.phase in self._PLAYS
+                and view.paused_remaining is None and self.me in view.seated
+                and self.me not in view.walked_out)
 
     def _new_phase(self, key: tuple[int, str], view: View) -> None:
         self.phase_key = key
-        self.budget = PHASE_BUDGET + len(view["proposals"])
+        self.budget = PHASE_BUDGET + len(view.proposals)
         self.tabled = self.spoke = False
         self.replies = 0
         self.display = self._name(view)
@@ -220,22 +222,30 @@ class Strategy:
     display: str = ""
 
 
+def _issues(view: View) -> tuple[Issue, ...]:
+    return tuple(view.scenario.issues) if view.scenario else ()
+
+
+def _rounds(view: View) -> int:
+    return view.scenario.rounds if view.scenario else 1
+
+
 def interim_options(view: View) -> dict[str, set[str]]:
     """issue -> the options that may be agreed on their own (the scenario's interim issues)."""
-    return {i["id"]: {o["id"] for o in i["options"] if o.get("interim")}
-            for i in view["scenario"]["issues"] if i.get("interim")}
+    return {i.id: {o.id for o in i.options if o.interim}
+            for i in _issues(view) if i.interim}
 
 
 def is_interim(view: View, terms: Mapping[str, str]) -> bool:
     allowed = interim_options(view)
-    complete = len(terms) == len(view["scenario"]["issues"])
+    complete = len(terms) == len(_issues(view))
     return bool(terms) and not complete and all(o in allowed.get(i, ()) for i, o in terms.items())
 
 
 def interim_gain(view: View, seat: SeatTable, terms: Mapping[str, str]) -> float:
     """What an interim package gives me on my own table over leaving those issues as they are
     (each interim issue's first option: no deal on it)."""
-    first = {i["id"]: i["options"][0]["id"] for i in view["scenario"]["issues"]}
+    first = {i.id: i.options[0].id for i in _issues(view)}
     return seat.worth(terms) - seat.worth({i: first[i] for i in terms})
 
 
@@ -251,8 +261,8 @@ def best_interim(view: View, seat: SeatTable) -> dict[str, str]:
 
 def progress(view: View) -> float:
     """How far through the game we are: 0 in the first round, 1 in the last."""
-    rounds = int(view["scenario"]["rounds"])
-    return min(1.0, max(0.0, (int(view["round"]) - 1) / max(1, rounds - 1)))
+    rounds = int(_rounds(view))
+    return min(1.0, max(0.0, (int(view.round) - 1) / max(1, rounds - 1)))
 
 
 class TimeBased(Strategy):
@@ -290,15 +300,15 @@ class TitForTat(Strategy):
         if top <= floor:
             return floor
         span = top - floor
-        given = self._their_concessions(view, seat) + self.goodwill * span * (int(view["round"]) - 1)
+        given = self._their_concessions(view, seat) + self.goodwill * span * (int(view.round) - 1)
         return top - min(span, given)
 
     def _their_concessions(self, view: View, seat: SeatTable) -> float:
         """The most any other delegation's proposals have improved for me since its first."""
         worth: dict[str, list[float]] = {}
-        for p in view["proposals"]:
-            if p["author"] != self.me and seat.complete(p["terms"]):
-                worth.setdefault(p["author"], []).append(seat.worth(p["terms"]))
+        for p in view.proposals:
+            if p.author != self.me and seat.complete(p.terms):
+                worth.setdefault(p.author, []).append(seat.worth(p.terms))
         return max((max(w) - w[0] for w in worth.values()), default=0.0)
 
 
@@ -330,7 +340,7 @@ class Mediator(Strategy):
         moves: list[c.CommandBase] = []
         if not self.tabled:
             self.tabled = True
-            open_ = [p for p in view["proposals"] if not p["withdrawn"]]
+            open_ = [p for p in view.proposals if not p.withdrawn]
             moves += self._table(view, seat, seat.reservation, open_)
         return moves + self._ready(view, seat)
 
@@ -340,7 +350,7 @@ class Mediator(Strategy):
 
     def signs(self, seat: SeatTable, proposal: OpenProposal, aspiration: float) -> bool:
         # A mediator is asked to sign only when a clause names it: a guarantee it gives.
-        return not seat.crosses(proposal["terms"]) and seat.worth(proposal["terms"]) >= aspiration
+        return not seat.crosses(proposal.terms) and seat.worth(proposal.terms) >= aspiration
 
     _PLAYS: ClassVar[dict[str, Callable[[Strategy, View, SeatTable], list[c.CommandBase]]]] = {
         **Strategy._PLAYS, "negotiation": _negotiate,  # type: ignore[dict-item]

@@ -27,7 +27,6 @@ from server.bots.strategies import PARTY_STRATEGIES, make_strategy
 from server.engine import CLOCK, FACILITATOR, Game, RuleViolation, lessons
 from server.engine import commands as c
 from server.engine import events as ev
-from server.engine.views import dump_view
 from server.scenario.model import Scenario
 
 MAX_STEPS = 5_000  # bot turns in one game; far above any real game, it only catches a bug
@@ -70,7 +69,7 @@ def play_game(scenario: Scenario, assignment: dict[str, str], seed: int,
             break
         acted = False
         for delegation, bot in bots.items():
-            for command in bot.act(dump_view(game.view_for(delegation, with_worth=False))) if not game.ended else ():
+            for command in bot.act(game.view_for(delegation, with_worth=False)) if not game.ended else ():
                 clock += 1.0
                 try:
                     log += game.handle(command, delegation, clock)

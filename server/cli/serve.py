@@ -195,7 +195,7 @@ def run_host(args: argparse.Namespace) -> int:
     print(f"Facilitator token (keep it private): {opened.facilitator_token}")
     trust = f" --cafile {args.cafile}" if args.cafile else ""
     print(f"Run the class with: parley facilitate --server {args.server}{trust} --token {opened.facilitator_token}")
-    views = {r.room: wire.view_data(r.view) for r in state.rooms if r.view is not None}
+    views = {r.room: r.view for r in state.rooms if r.view is not None}
     for room in opened.rooms:
         print(f"\nRoom {room.room}")
         for seat in room.seats:
@@ -210,7 +210,7 @@ def seat_lines(seat: Any, view: Any) -> list[tuple[str, str]]:
     from client.format import delegation_name
 
     name = delegation_name(view, seat.delegation)
-    if view is not None and seat.delegation not in view.get("seated", [seat.delegation]):
+    if view is not None and seat.delegation not in view.seated:
         name += " — absent: seat it from the console (j) before handing out this code"
     elif seat.controller != "human":
         name += " (bot)"
@@ -300,11 +300,10 @@ def write_slips(args: argparse.Namespace, opened: Any, state: Any, join_url: str
     """The printable code slips of the class just opened, from its state as the facilitator sees it."""
     from client.slips import default_web_url, slips_from_rooms, slips_html
     from server.cli.common import write_output
-    from server.protocol import wire
 
-    views = [wire.view_data(r.view) if r.view is not None else {} for r in state.rooms]
-    rooms = [(r.room, [s.model_dump() for s in r.seats], view or None) for r, view in zip(state.rooms, views)]
-    title = views[0].get("scenario", {}).get("title", opened.scenario) if views else opened.scenario
+    rooms = [(r.room, [s.model_dump() for s in r.seats], r.view) for r in state.rooms]
+    first = state.rooms[0].view if state.rooms else None
+    title = first.scenario.title if first and first.scenario else opened.scenario
     web_url = args.web_url or default_web_url(join_url)
     slips = slips_from_rooms(rooms)
     if "127.0.0.1" in web_url or "localhost" in web_url:

@@ -83,6 +83,30 @@ from server.engine.view_models import (
     YouView as YouView,
 )
 from server.engine.worth import PackageWorth as PackageWorth  # re-exported: the `worth` reply's body
+from server.scenario.parts import (  # re-exported: the scenario's parts a seat view holds
+    DelegationKind as DelegationKind,
+)
+from server.scenario.parts import (
+    History as History,
+)
+from server.scenario.parts import (
+    Issue as Issue,
+)
+from server.scenario.parts import (
+    Meter as Meter,
+)
+from server.scenario.parts import (
+    Option as Option,
+)
+from server.scenario.parts import (
+    PressureEffect as PressureEffect,
+)
+from server.scenario.parts import (
+    PublicDemand as PublicDemand,
+)
+from server.scenario.parts import (
+    RedLine as RedLine,
+)
 
 PROTOCOL_VERSION = 1
 
@@ -729,14 +753,6 @@ def merge_view(view: ViewDelta | SeatView, previous: SeatView | None) -> SeatVie
     if previous is None:
         return SeatView.model_validate(view.model_dump(exclude_unset=True))
     return previous.merged(view)
-
-
-def view_data(view: SeatView | ViewDelta) -> dict[str, Any]:
-    """A view (or an update's changed keys) as the JSON data the wire carried, for the readers
-    that take a view's keys rather than its attributes."""
-    if isinstance(view, SeatView):
-        return view.model_dump(mode="json")
-    return view.model_dump(mode="json", exclude_unset=True)
 
 
 def encode(message: Message) -> str:

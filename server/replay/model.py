@@ -20,12 +20,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cached_property
-from typing import Any
 
 from server.engine import FACILITATOR
 from server.engine import events as ev
 from server.engine.state import Negotiation
-from server.engine.views import dump_view, view_for
+from server.engine.view_models import SeatView
+from server.engine.views import view_for
 from server.replay.concessions import ConcessionPoint, concession_series
 from server.replay.describe import Names, describe
 from server.replay.snapshots import Snapshots
@@ -86,12 +86,12 @@ class Replay:
         self._cursor = (index, state)
         return state
 
-    def view_at(self, index: int, include_notes: bool = True) -> dict[str, Any]:
+    def view_at(self, index: int, include_notes: bool = True) -> SeatView:
         """What this replay's seat could know after event `index`."""
-        return dump_view(view_for(self.state_after(index), self.seat, include_notes, every_worth=True))
+        return view_for(self.state_after(index), self.seat, include_notes, every_worth=True)
 
-    def final_view(self) -> dict[str, Any]:
-        return dump_view(view_for(self.snapshots.final, self.seat, every_worth=True))
+    def final_view(self) -> SeatView:
+        return view_for(self.snapshots.final, self.seat, every_worth=True)
 
     def describe(self, entry: Entry) -> str:
         return describe(entry.event, self.names)

@@ -25,6 +25,7 @@ from pydantic import ValidationError
 
 from server.engine import dump_event
 from server.engine import events as ev
+from server.engine.views import dump_view
 from server.replay.model import Replay
 from server.replay.reflections import member_reflection_columns, reflection_columns
 from server.replay.safe_text import csv_text
@@ -76,7 +77,7 @@ CSV_COLUMNS = ("class", "game", "scenario", "delegation", "name", "kind", "agree
 
 def result_rows(replay: Replay, class_id: str = "") -> list[dict[str, Any]]:
     """One row per seated delegation; result columns empty where this seat may not know them."""
-    final = replay.final_view()
+    final = dump_view(replay.final_view())  # an export's rows: the view's JSON
     ending: Mapping[str, Any] = final.get("ending") or {}
     durability: Mapping[str, Any] = ending.get("durability") or {}
     handed = final.get("reflections") or {}  # the facilitator's view only

@@ -13,13 +13,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from server.engine.views import dump_view
 from server.replay.model import Replay
 from server.replay.transcript import Block, heading, para, table
 
 
 def reflections_of(replay: Replay) -> Mapping[str, Mapping[str, Any]]:
     """delegation -> {author, questions, answers}; empty unless the replay is the facilitator's."""
-    found: Mapping[str, Mapping[str, Any]] = replay.final_view().get("reflections") or {}
+    found: Mapping[str, Mapping[str, Any]] = dump_view(replay.final_view()).get("reflections") or {}
     return found
 
 
@@ -57,7 +58,7 @@ def booklet(replays: Sequence[Replay], class_id: str) -> list[Block]:
     title = replays[0].scenario.title if replays else ""
     blocks = [heading(f"Reflections — class {class_id} ({title})", 1)]
     for replay in replays:
-        final = replay.final_view()
+        final = dump_view(replay.final_view())  # an export's text: the view's JSON
         ending = final.get("ending") or {}
         blocks.append(heading(f"Room {replay.game_id}"))
         outcome = ("an agreement" if ending.get("terms") else "no agreement") if ending else "not finished"

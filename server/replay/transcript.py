@@ -16,6 +16,7 @@ from itertools import groupby
 from typing import Any, Literal
 
 from server.engine import FACILITATOR, whatif
+from server.engine.views import dump_view
 from server.replay.model import Replay
 
 Kind = Literal["heading", "para", "list", "table"]
@@ -53,7 +54,7 @@ def seat_label(replay: Replay) -> str:
 
 
 def transcript(replay: Replay) -> list[Block]:
-    final = replay.final_view()
+    final = dump_view(replay.final_view())  # an export's text: the view's JSON
     title = f"{replay.scenario.title} — transcript" + (f" of game {replay.game_id}" if replay.game_id else "")
     blocks = [heading(title, 1), para(f"Seen as {seat_label(replay)}; {len(replay.visible)} of "
                                       f"{len(replay)} events.")]
