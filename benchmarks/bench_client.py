@@ -52,6 +52,7 @@ from client_helpers import joined, update  # noqa: E402
 from engine_helpers import Table  # noqa: E402
 from server.engine import commands as c  # noqa: E402
 from server.engine.phases import Phase  # noqa: E402
+from server.engine.views import dump_view  # noqa: E402
 from server.protocol import wire  # noqa: E402
 
 SEATS = ("upland", "lowland", "commission")
@@ -247,7 +248,7 @@ async def measure_parley(table: Table, size: tuple[int, int], rounds: int,
             await pilot.pause(0.01)
         await pilot.pause(0.3)
 
-        held = wire.view_data(table.game.view_for("upland", include_notes=False))
+        held = dump_view(table.game.view_for("upland", include_notes=False))
 
         def incoming() -> Callable[[], Awaitable[None]]:
             nonlocal held
@@ -255,7 +256,7 @@ async def measure_parley(table: Table, size: tuple[int, int], rounds: int,
             # The server's work, not timed: the update frame as server/net/frames.py makes it,
             # carrying only the keys of the view's dump that changed since the view the client holds.
             whole = update(table, "upland", events)
-            view = wire.view_data(table.game.view_for("upland", include_notes=False))
+            view = dump_view(table.game.view_for("upland", include_notes=False))
             changed = {k: v for k, v in view.items() if held.get(k) != v}
             held = view
             frame = json.dumps({"type": "update", "room": whole.room, "seq": whole.seq, "events": whole.events,
