@@ -100,9 +100,9 @@ async def test_keys_queued_behind_enter_are_never_typed(srv: ParleyServer, tmp_p
         burst(app, "m", *"yes I sign", "enter", "5", "3", "1", "x")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen) and app.screen.query("#no")
                          and app.focused is app.screen.query_one("#no"), what="x asking to walk out")
-        await wait_until(pilot, lambda: any(n["text"] == "yes I sign" for n in app.state.channel_notes(PUBLIC)),
+        await wait_until(pilot, lambda: any(n.text == "yes I sign" for n in app.state.channel_notes(PUBLIC)),
                          what="the statement")
-        assert [n["text"] for n in app.state.channel_notes(PUBLIC) if n.get("sender") == "upland"] == ["yes I sign"]
+        assert [n.text for n in app.state.channel_notes(PUBLIC) if n.sender == "upland"] == ["yes I sign"]
         assert table.query_one("#say", Input).value == "", "nothing typed after Enter reached the box"
         assert table.query_one(TabbedContent).active == "agenda", "5, 3 and 1 switched the tabs"
         await pilot.press("n")  # no walking out
