@@ -98,10 +98,12 @@ async def test_a_players_refusals_say_you_not_their_delegations_id(srv: ParleySe
 
 def test_the_consoles_rooms_table_counts_and_names_each_student_of_a_team() -> None:
     """A room with a Ukraine team of two (one joined) and Russia: humans 1/3, 'away: Ukraine 2/2, Russian Federation'."""
-    view = {"phase": "negotiation", "seated": ["ukraine", "russia", "turkey"], "controllers": {"turkey": "bot"},
-            "proposals": [], "scenario": {"rounds": 6, "delegations": [
-                {"id": "ukraine", "name": "Ukraine"}, {"id": "russia", "name": "Russian Federation"},
-                {"id": "turkey", "name": "Turkey (host)"}]}}
+    from engine_helpers import Table
+    from server.engine import FACILITATOR
+
+    view = Table("istanbul-2022").game.view_for(FACILITATOR).model_copy(update={
+        "phase": "negotiation", "seated": ["ukraine", "russia", "turkey"], "controllers": {"turkey": "bot"},
+        "proposals": []})
     seats = ({"delegation": "ukraine", "code": "", "connected": True, "members": [
                  {"number": 1, "code": "UA-1", "connected": True}, {"number": 2, "code": "UA-2", "connected": False}]},
              {"delegation": "russia", "code": "RU-1", "connected": False},
@@ -109,7 +111,7 @@ def test_the_consoles_rooms_table_counts_and_names_each_student_of_a_team() -> N
     row = room_row(RoomState("R1", seats=seats, view=view))
     assert row.humans == "1/3"
     assert row.note == "2 student(s) away: Ukraine 2/2, Russian Federation"
-    lobby = room_row(RoomState("R1", seats=seats, view={**view, "phase": "lobby"}))
+    lobby = room_row(RoomState("R1", seats=seats, view=view.model_copy(update={"phase": "lobby"})))
     assert lobby.note == "waiting for 2 student(s)"
 
 
