@@ -111,7 +111,12 @@ class Proposals(Vertical):
         text = detail_text(view, p, answer)
         if getattr(self, "_detail", None) != text:
             self._detail = text
-            detail.update(text)
+            # Repainted in place; laid out again only if the new text is not as tall (moving the
+            # cursor between proposals mostly keeps the height: a layout is a frame more).
+            detail.update(text, layout=False)
+            width = detail.content_region.width
+            if not width or detail.get_content_height(detail.size, detail.size, width) != detail.content_region.height:
+                detail.refresh(layout=True)
 
 
 def detail_text(view: wire.SeatView, p: wire.ProposalView, answer: wire.PackageWorth | None = None) -> str:
