@@ -19,7 +19,7 @@ from textual.widgets import Input
 from client import format as fmt
 from client.app import ParleyApp
 from client.state import ConnectionChanged, Requested
-from client_helpers import joined
+from client_helpers import joined, wait_until
 from engine_helpers import Table
 from server.engine import FACILITATOR
 from server.engine import commands as c
@@ -84,7 +84,19 @@ async def seat(pilot: Any, table: Table, keys: tuple[str, ...] = ()) -> None:
     for key in keys:
         await pilot.press(key)
         await pilot.pause()
+    await wait_until(pilot, lambda: focus_settled(app), what="the focus inside the shown tab")
     await pilot.pause(0.2)
+
+
+def focus_settled(app: ParleyApp) -> bool:
+    """On the table, the focus has reached the tab shown (under load it comes a few frames late,
+    and a picture taken before it would show another widget focused)."""
+    tabs = app.screen.query("#tabs")
+    if not tabs:
+        return True  # not the table screen
+    focused = app.screen.focused
+    return focused is not None and any(node.id == tabs.first().active
+                                       for node in focused.ancestors_with_self)
 
 
 def take(snap_compare: Any, app: ParleyApp, size: tuple[int, int],
