@@ -3,8 +3,11 @@ and a real Parley server on a free port with a SQLite file."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from client.app import ParleyApp
+from client.connection import Connection
 from engine_helpers import Table
 from server.engine import dump_event
 from server.protocol import wire
@@ -68,3 +71,9 @@ async def to_phase(room: Any, phase: str) -> None:
         await facilitate(room, c.StartGame())
     while room.game.state.phase.value != phase:
         await facilitate(room, c.AdvancePhase())
+
+
+def player_app(srv: Any, tmp_path: Path, code: str = "") -> ParleyApp:
+    """The real player app, joining `srv` with `code` (or showing the join form) as Ann."""
+    return ParleyApp(Connection(srv.url, backoff=(0.1,)), code=code or None, name="Ann",
+                     config_file=tmp_path / "client.json")

@@ -8,21 +8,15 @@ from typing import Any
 from textual.widgets import Input, Select, Static
 
 from client.app import ParleyApp
-from client.connection import Connection
 from client.screens.join import JoinScreen
 from client.screens.lobby import LobbyScreen
 from client.screens.outcome import OutcomeScreen
 from client.screens.table import TableScreen
 from client.state import PUBLIC
-from client_helpers import facilitate, open_room, to_phase, wait_until
+from client_helpers import facilitate, open_room, player_app, to_phase, wait_until
 from server.engine import commands as c
 from server.net.server import ParleyServer
 from server_helpers import AGREEABLE_TUTORIAL_TERMS, Client, free_port
-
-
-def player_app(srv: ParleyServer, tmp_path: Path, code: str = "") -> ParleyApp:
-    return ParleyApp(Connection(srv.url, backoff=(0.1,)), code=code or None, name="Ann",
-                     config_file=tmp_path / "client.json")
 
 
 def text_of(app: ParleyApp, selector: str) -> str:

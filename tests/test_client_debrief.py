@@ -8,7 +8,6 @@ from typing import Any
 from textual.widgets import Markdown, Static
 
 from client.app import ParleyApp
-from client.connection import Connection
 from client.console_state import ConsoleState, reduce_console
 from client.replay.screen import ReplayScreen
 from client.screens.facilitator_modals import DebriefScreen, ReportScreen
@@ -17,7 +16,7 @@ from client.screens.table import TableScreen
 from client.state import ClientState, Forget, Requested, reduce
 from client.widgets.concessions import ConcessionPlot
 from client.widgets.debrief import DebriefView
-from client_helpers import facilitate, open_room, to_phase, wait_until
+from client_helpers import facilitate, open_room, player_app, to_phase, wait_until
 from server.analysis.debrief import debrief
 from server.engine import FACILITATOR
 from server.engine import commands as c
@@ -108,8 +107,7 @@ def notices(app: ParleyApp) -> str:
 async def test_outcome_shows_the_analysis_once_the_debrief_opens(srv: ParleyServer, tmp_path: Path) -> None:
     """Before the debrief: one line saying when the analysis comes; after: the server's numbers and curves."""
     room, codes = await agreed_room(srv)
-    app = ParleyApp(Connection(srv.url, backoff=(0.1,)), code=codes["upland"], name="Ann",
-                    config_file=tmp_path / "client.json")
+    app = player_app(srv, tmp_path, codes["upland"])
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, OutcomeScreen) and app.screen.query("#outcome-text")
                          and "analysis" in text_of(app, "#outcome-text"), what="the outcome")
@@ -133,8 +131,7 @@ async def test_outcome_shows_the_analysis_once_the_debrief_opens(srv: ParleyServ
 async def test_review_this_game_opens_the_replay_as_the_players_seat(srv: ParleyServer, tmp_path: Path) -> None:
     """v is refused with a reason before the debrief opens; after, it opens the replay as Upland."""
     room, codes = await agreed_room(srv)
-    app = ParleyApp(Connection(srv.url, backoff=(0.1,)), code=codes["upland"], name="Ann",
-                    config_file=tmp_path / "client.json")
+    app = player_app(srv, tmp_path, codes["upland"])
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, OutcomeScreen), what="the outcome")
         await pilot.press("v")
@@ -184,8 +181,7 @@ async def test_facilitator_console_shows_the_report_the_debrief_and_a_review(srv
 async def test_escape_goes_back_to_the_table_and_o_to_the_outcome(srv: ParleyServer, tmp_path: Path) -> None:
     """From the outcome, escape shows the table (the game's last state) and o the outcome again, through the app."""
     _, codes = await agreed_room(srv)
-    app = ParleyApp(Connection(srv.url, backoff=(0.1,)), code=codes["upland"], name="Ann",
-                    config_file=tmp_path / "client.json")
+    app = player_app(srv, tmp_path, codes["upland"])
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, OutcomeScreen), what="the outcome")
         await pilot.pause(0.2)

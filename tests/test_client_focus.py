@@ -12,12 +12,11 @@ from textual.widgets import Input, OptionList, Select, Static, TabbedContent
 from textual.widgets._toast import Toast
 
 from client.app import ParleyApp
-from client.connection import Connection
 from client.screens.confirm import ConfirmScreen
 from client.screens.table import TableScreen
 from client.state import PUBLIC
 from client.widgets.messages import MessageBox
-from client_helpers import facilitate, open_room, to_phase, wait_until
+from client_helpers import facilitate, open_room, player_app, to_phase, wait_until
 from server.engine import commands as c
 from server.net.server import ParleyServer
 from server.protocol.wire import TEXT_CHARS
@@ -26,10 +25,6 @@ from server_helpers import AGREEABLE_TUTORIAL_TERMS, Client
 RED_LINE_TERMS = {"dam_height": "frozen", "water_flow": "guaranteed", "compensation": "none"}
 GAME_KEYS = ("1", "2", "3", "s", "d", "r", "t", "a", "u", "w", "x")
 
-
-def player_app(srv: ParleyServer, tmp_path: Path, code: str) -> ParleyApp:
-    return ParleyApp(Connection(srv.url, backoff=(0.1,)), code=code, name="Ann",
-                     config_file=tmp_path / "client.json")
 
 
 async def on_table(pilot: Any, app: ParleyApp, proposals: bool = True) -> None:

@@ -16,7 +16,7 @@ from client.class_overview import room_row
 from client.connection import Connection
 from client.console_state import RoomState
 from client.screens.table import TableScreen
-from client_helpers import facilitate, open_room, to_phase, wait_until
+from client_helpers import facilitate, open_room, player_app, to_phase, wait_until
 from server.engine import commands as c
 from server.net.server import ParleyServer
 from server_helpers import AGREEABLE_TUTORIAL_TERMS, Client
@@ -60,8 +60,7 @@ async def test_a_players_what_changed_names_the_meters_by_their_labels(srv: Parl
     """An injected card's meter change reads 'Tension in the valley +5' on the player's screen, not 'tension +5'."""
     room, codes = await open_room(srv)
     await to_phase(room, "negotiation")
-    app = ParleyApp(Connection(srv.url, backoff=(0.1,)), code=codes["upland"], name="Ann",
-                    config_file=tmp_path / "client.json")
+    app = player_app(srv, tmp_path, codes["upland"])
     async with app.run_test() as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, TableScreen), what="the table")
         await facilitate(room, c.InjectEvent(card="power_cuts"))
@@ -123,8 +122,7 @@ async def test_ctrl_q_at_a_seat_in_a_running_game_asks_first_and_shows_the_rejoi
 
     room, codes = await open_room(srv)
     await to_phase(room, "negotiation")
-    app = ParleyApp(Connection(srv.url, backoff=(0.1,)), code=codes["upland"], name="Ann",
-                    config_file=tmp_path / "client.json")
+    app = player_app(srv, tmp_path, codes["upland"])
     async with app.run_test() as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, TableScreen), what="the table")
         await pilot.press("ctrl+q")
@@ -151,8 +149,7 @@ async def test_sign_before_the_decision_phase_says_when_instead_of_asking(srv: P
     room, codes = await open_room(srv)
     await to_phase(room, "negotiation")
     await room.submit("lowland", c.TableProposal(terms=AGREEABLE_TUTORIAL_TERMS))
-    app = ParleyApp(Connection(srv.url, backoff=(0.1,)), code=codes["upland"], name="Ann",
-                    config_file=tmp_path / "client.json")
+    app = player_app(srv, tmp_path, codes["upland"])
     async with app.run_test() as pilot:
         await on_table(pilot, app)
         await pilot.press("3")
