@@ -1,6 +1,6 @@
 """How quickly the table screen answers a key and an update, against a bare Textual app.
 
-    python benchmarks/bench_client.py [--events 1000] [--size 120x36] [--rounds 5] [--repeat 3] [--profile]
+    python benchmarks/bench_client.py [--events 1000] [--size 120x36] [--rounds 5] [--repeat 3] [--profile] [--per-key]
 
 Two apps run in the same process, alternately (`--repeat` runs of each), on the same keys:
 
@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import gc
 import json
 import statistics
 import sys
@@ -134,6 +135,7 @@ class Frames:
 
     def __init__(self) -> None:
         self.last = 0.0
+        self.count = 0  # frames painted, all told
         self._watched: set[int] = set()
 
     def watch(self, screen: Any) -> None:
@@ -145,6 +147,7 @@ class Frames:
         def painted() -> None:
             paint()
             self.last = time.perf_counter()
+            self.count += 1
         screen._compositor_refresh = painted
 
 
@@ -164,22 +167,27 @@ async def settle(app: Any) -> None:
 
 
 async def timed(app: Any, frames: Frames, timings: Timings, kind: str,
-                act: Callable[[], Awaitable[None]], profile: cProfile.Profile | None) -> None:
+                act: Callable[[], Awaitable[None]], profile: cProfile.Profile | None,
+                label: str = "update") -> None:
     """Wall time from `act` (the key reaching the app) to the last frame it caused being
     painted ("key pressed → screen updated"); CPU time until the app is settled after a quiet
     50 ms (timers and deferred work the act set off count as its work)."""
     frames.watch(app.screen)
     if profile:
         profile.enable()
-    start, cpu = time.perf_counter(), time.process_time()
+    start, cpu, painted = time.perf_counter(), time.process_time(), frames.count
     frames.last = start
     await act()
     await settle(app)
     wall = frames.last - start  # a frame painted later (the clock's tick) is not the act's
+    frame_count = frames.count - painted
     await asyncio.sleep(0.05)
     await settle(app)
-    timings[f"{kind} (cpu)"].append((time.process_time() - cpu) * 1000)
+    cpu_ms = (time.process_time() - cpu) * 1000
+    timings[f"{kind} (cpu)"].append(cpu_ms)
     timings[f"{kind} (wall)"].append(wall * 1000)
+    for part, value in (("cpu", cpu_ms), ("wall", wall * 1000), ("frames", frame_count)):
+        timings.setdefault(f"@{label} {part}", []).append(value)  # per key, for --per-key
     if profile:
         profile.disable()
 
@@ -211,7 +219,7 @@ async def press_pass(app: Any, frames: Frames, timings: Timings,
                      incoming: Callable[[], Callable[[], Awaitable[None]]],
                      profile: cProfile.Profile | None) -> None:
     for key in KEYS:
-        await timed(app, frames, timings, "key", key_press(app, key), profile)
+        await timed(app, frames, timings, "key", key_press(app, key), profile, label=key)
     await timed(app, frames, timings, "update", incoming(), profile)
 
 
@@ -224,7 +232,8 @@ class BenchApp(ParleyApp):
     as the cursor moves) given at once by the engine function the server uses."""
 
     def __init__(self, table: Table) -> None:
-        super().__init__(server="ws://127.0.0.1:9", config_file=Path("/nonexistent/parley-bench.json"))
+        super().__init__(server="ws://127.0.0.1:9", config_file=Path("/nonexistent/parley-bench.json"),
+                         quiet_collector=True)  # as `parley play` runs it
         self.table = table
 
     async def fetch(self, kind: str, room: str | None = None,
@@ -286,6 +295,14 @@ async def measure_bare(size: tuple[int, int], rounds: int) -> Timings:
     return timings
 
 
+def fresh_collector() -> None:
+    """Each app starts with the garbage collector as Python starts it: nothing frozen, nothing
+    left over from the app before (Parley's client freezes what its table holds, see
+    client/collector.py; the bare app keeps Python's defaults)."""
+    gc.unfreeze()
+    gc.collect()
+
+
 def summary(values: list[float]) -> tuple[float, float, float]:
     ordered = sorted(values)
     p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
@@ -294,7 +311,7 @@ def summary(values: list[float]) -> tuple[float, float, float]:
 
 def report(parley: Timings, bare: Timings) -> list[str]:
     lines = [f"{'':>14} {'Parley median/p95/max':>24}   {'bare median/p95/max':>22}   ratio (median)"]
-    for name in parley:
+    for name in empty_timings():
         p, b = summary(parley[name]), summary(bare[name])
         ratio = p[0] / b[0] if b[0] else float("inf")
         lines.append(f"{name:>14} {p[0]:7.1f} {p[1]:7.1f} {p[2]:7.1f} ms   "
@@ -314,6 +331,18 @@ def report(parley: Timings, bare: Timings) -> list[str]:
     return lines
 
 
+def per_key(parley: Timings, bare: Timings) -> list[str]:
+    """Each key's (and the update's) median CPU and wall and its frames painted, both apps."""
+    lines = [f"{'per key':>14} {'Parley cpu / wall ms, frames':>30}   {'bare cpu / wall ms, frames':>28}"]
+    for label in [*dict.fromkeys(KEYS), "update"]:
+        cells = []
+        for timings in (parley, bare):
+            cpu, wall, frames = (statistics.median(timings[f"@{label} {part}"]) for part in ("cpu", "wall", "frames"))
+            cells.append(f"{cpu:7.1f} / {wall:6.1f}, {frames:4.1f}")
+        lines.append(f"{label:>14} {cells[0]:>30}   {cells[1]:>28}")
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--events", type=int, default=1000)
@@ -321,6 +350,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="passes over the keys per run")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each app, alternating")
     parser.add_argument("--profile", action="store_true", help="write bench_client.prof (Parley only)")
+    parser.add_argument("--per-key", action="store_true", help="also print each key's medians and frames")
     args = parser.parse_args()
     width, height = (int(v) for v in args.size.split("x"))
     size = (width, height)
@@ -328,14 +358,18 @@ def main() -> None:
     profile = cProfile.Profile() if args.profile else None
     bare, parley = empty_timings(), empty_timings()
     for _ in range(args.repeat):  # alternate, so that a shared machine's load falls on both alike
+        fresh_collector()
         for name, values in asyncio.run(measure_bare(size, args.rounds)).items():
-            bare[name] += values
+            bare.setdefault(name, []).extend(values)
+        fresh_collector()
         for name, values in asyncio.run(measure_parley(table, size, args.rounds, profile)).items():
-            parley[name] += values
+            parley.setdefault(name, []).extend(values)
     print(f"game: {len(table.log)} events, {len(table.state.proposals)} proposals, "
           f"{len(table.state.notes)} notes; screen {width}x{height}; each app {args.repeat} x "
           f"{args.rounds} x {len(KEYS)} keys and {args.repeat} x {args.rounds} updates")
     print("\n".join(report(parley, bare)))
+    if args.per_key:
+        print("\n".join(per_key(parley, bare)))
     if profile:
         profile.dump_stats("bench_client.prof")
         print("profile of Parley's keys and updates: bench_client.prof")

@@ -19,7 +19,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
 
-from client import config, rejoin, visits
+from client import collector, config, rejoin, visits
 from client import format as fmt
 from client.connection import ConnectError, Connection, normalise_url
 from client.console_state import ConsoleState, reduce_console
@@ -63,8 +63,10 @@ class ParleyApp(App[None]):
                  code: str | None = None, name: str = "", role: str = "player",
                  token: str | None = None, demo: DemoHost | None = None,
                  config_file: Path | None = None, web_url: str | None = None,
-                 rejoin_prompt: bool = False, key: str | None = None, cafile: str | Path | None = None) -> None:
+                 rejoin_prompt: bool = False, key: str | None = None, cafile: str | Path | None = None,
+                 quiet_collector: bool = False) -> None:
         super().__init__()
+        self.quiet_collector = quiet_collector  # see client.collector: `parley play` and `demo` ask for it
         self.web_url = web_url  # the page students open, when served by `parley web`
         self.rejoin_prompt = rejoin_prompt  # show the rejoin code as soon as a code is spent
         self.connection = connection
@@ -278,6 +280,8 @@ class ParleyApp(App[None]):
         before, self.state = self.state, reduce(self.state, message)
         if message.type == "joined" and message.earlier_notes:
             self._fetch_earlier_notes()
+        if message.type == "joined" and self._routed == "table":
+            self._freeze_soon()  # back at the table (a rejoin): what it now holds
         if self._visit is not None:
             self._visit.saw(self.state.seq)
         if self.state.intent and self.state.intent is not before.intent:
@@ -311,6 +315,13 @@ class ParleyApp(App[None]):
             self.push_screen(OutcomeScreen())  # escape goes back to the table
         else:
             self.switch_screen(screens[target]())
+        if target == "table":
+            self._freeze_soon()
+
+    def _freeze_soon(self) -> None:
+        """Once the table has been drawn, freeze what it holds out of the collector's passes."""
+        if self.quiet_collector:
+            self.set_timer(0.5, collector.freeze_survivors)
 
     async def send(self, command: dict[str, Any], room: str | None = None) -> None:
         """Send a game command; a refusal comes back from the server as an error notice."""
@@ -346,6 +357,8 @@ class ParleyApp(App[None]):
         return request_id
 
     async def on_unmount(self) -> None:
+        if self.quiet_collector:
+            collector.thaw()
         if self._visit is not None:
             self._visit.flush()
         if self.connection is not None:

@@ -36,7 +36,7 @@ def run_play(args: argparse.Namespace) -> int:
     from client.app import ParleyApp
 
     ParleyApp(server=args.server, code=args.code, name=args.name, rejoin_prompt=True,
-              cafile=checked_cafile(args.cafile)).run()
+              cafile=checked_cafile(args.cafile), quiet_collector=True).run()
     return 0
 
 
@@ -75,7 +75,7 @@ def run_demo(args: argparse.Namespace) -> int:
     demo = make_demo(args.scenario, args.delegation, args.time_scale)
     try:
         demo.launch()
-        ParleyApp(demo=demo).run()
+        ParleyApp(demo=demo, quiet_collector=True).run()
     finally:
         demo.close()
     return 0

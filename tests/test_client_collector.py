@@ -1,0 +1,42 @@
+"""A player's client keeps the garbage collector's full passes off its key presses (client/collector.py)."""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+from client.app import ParleyApp
+from client.connection import Connection
+from client.screens.lobby import LobbyScreen
+from client.screens.table import TableScreen
+from client_helpers import open_room, to_phase, wait_until
+from server.net.server import ParleyServer
+
+
+async def test_the_table_freezes_what_it_holds_and_gives_it_back_at_exit(srv: ParleyServer, tmp_path: Path) -> None:
+    """With quiet_collector, what is alive once the table is up (not before) is frozen; leaving thaws it."""
+    gc.unfreeze()
+    room, codes = await open_room(srv)
+    app = ParleyApp(Connection(srv.url, backoff=(0.1,)), code=codes["upland"], name="Ann",
+                    config_file=tmp_path / "client.json", quiet_collector=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, LobbyScreen), what="the lobby")
+        await pilot.pause(0.7)
+        assert gc.get_freeze_count() == 0  # the lobby is not the table: nothing frozen yet
+        await to_phase(room, "negotiation")
+        await wait_until(pilot, lambda: isinstance(app.screen, TableScreen), what="the table")
+        await wait_until(pilot, lambda: gc.get_freeze_count() > 0, what="the frozen table")
+    assert gc.get_freeze_count() == 0
+
+
+async def test_without_quiet_collector_nothing_is_frozen(srv: ParleyServer, tmp_path: Path) -> None:
+    """Tests and embedders that do not ask for it keep Python's collector as it is."""
+    gc.unfreeze()
+    room, codes = await open_room(srv)
+    await to_phase(room, "negotiation")
+    app = ParleyApp(Connection(srv.url, backoff=(0.1,)), code=codes["upland"], name="Ann",
+                    config_file=tmp_path / "client.json")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, TableScreen), what="the table")
+        await pilot.pause(0.7)  # past the moment the quiet collector would have frozen
+        assert gc.get_freeze_count() == 0
