@@ -56,8 +56,10 @@ class ParleyApp(App[None]):
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True),
                 Binding("f9", "rejoin_code", "My rejoin code", show=False)]
 
-    state: reactive[ClientState] = reactive(ClientState, always_update=True)
-    class_state: reactive[ConsoleState] = reactive(ConsoleState, always_update=True)
+    # The screens watch these and repaint what changed; a reactive's own repaint would repaint the
+    # whole screen on every state change (every incoming message): a frame of every widget.
+    state: reactive[ClientState] = reactive(ClientState, always_update=True, repaint=False)
+    class_state: reactive[ConsoleState] = reactive(ConsoleState, always_update=True, repaint=False)
 
     def __init__(self, connection: Connection | None = None, *, server: str | None = None,
                  code: str | None = None, name: str = "", role: str = "player",

@@ -30,8 +30,11 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.reactive import Reactive
 from textual.screen import Screen
-from textual.widgets import Button, Input, Static, TabbedContent, TabPane
+from textual.widget import Widget
+from textual.content import Content
+from textual.widgets import Button, Input, Static, Tab, TabbedContent, TabPane
 
 from client import format as fmt
 from client import worth
@@ -72,6 +75,11 @@ class TableTabs(TabbedContent):
 
 
 class TableScreen(Screen[None]):
+    # A focus moving (every tab key moves it) repaints the widgets it leaves and reaches, through
+    # their :focus styles; Screen's own `focused` also repainted the whole screen, a frame of
+    # every widget on every tab key.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+
     BINDINGS = [
         Binding("1", "tab('agenda')", "Agenda", show=False),
         Binding("2", "tab('compose')", "Compose", show=False),
@@ -168,9 +176,7 @@ class TableScreen(Screen[None]):
                   "proposals": f"3 Proposals ({open_})" if open_ else "3 Proposals",
                   "pressure": f"4 Pressure ({unseen} new)" if unseen else "4 Pressure"}
         for tab_id, label in labels.items():
-            tab = tabs.get_tab(tab_id)
-            if str(tab.label) != label:  # a new label re-lays the tab bar out: only when it changes
-                tab.label = label
+            relabel(tabs.get_tab(tab_id), label)
 
     def _sidebar(self, state: Any) -> None:
         if not self.has_class("-wide"):
@@ -445,6 +451,23 @@ class TableScreen(Screen[None]):
             self.action_table()
         elif event.button.id == "clear":
             self.action_clear()
+
+
+def relabel(tab: Tab, label: str) -> None:
+    """Give `tab` the label `label`, laying the tab bar out again only when its width changes.
+
+    Textual's `Tab.label` lays the whole screen out and then moves the underline, a frame
+    later: on every incoming message, the unread count in "5 Messages (n)" cost an update two
+    frames and a layout (most of its time). A label as wide as the one shown ("(3)" becoming
+    "(4)") is only repainted: the tab keeps its size and place, and so does the underline."""
+    text = Content.from_markup(label)
+    if tab.label == text:
+        return
+    if text.cell_length != tab.label.cell_length:
+        tab.label = text  # a new width: the bar is laid out and the underline follows
+        return
+    tab._label = text  # what Tab.label reads; Tab's own setter would lay out
+    Static.update(tab, text, layout=False)
 
 
 def sign_question(state: ClientState, proposal: wire.ProposalView) -> str:
