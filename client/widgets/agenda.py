@@ -5,17 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual.widgets import DataTable
 
 from client import format as fmt
 from client.state import ClientState
+from client.widgets.kept_table import KeptTable
 
 LABEL = 34  # characters of an option's label before the table knows its width
 MIN_LABEL = 24
 COLUMNS = 12  # the latest open proposals; older ones stay on the Proposals tab
 
 
-class Agenda(DataTable[Any]):
+class Agenda(KeptTable):
     """Rows are options grouped under their issue; a column per open proposal marks its pick."""
 
     def on_mount(self) -> None:

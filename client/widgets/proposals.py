@@ -19,6 +19,7 @@ from client import format as fmt
 from client import worth
 from client.messages import Ask
 from client.state import ClientState
+from client.widgets.kept_table import KeptTable
 from server.protocol import wire
 
 COLUMNS = ("id", "by", "rd", "worth to you", "status", "you", "supporters")
@@ -27,7 +28,7 @@ ROW_PARTS = ("proposals", "seated", "walked_out", "agreement", "scenario", "team
 
 class Proposals(Vertical):
     def compose(self) -> ComposeResult:
-        table: DataTable[Any] = DataTable(id="proposal-table", cursor_type="row", zebra_stripes=True)
+        table = KeptTable(id="proposal-table", cursor_type="row", zebra_stripes=True)
         yield table
         with VerticalScroll(id="proposal-detail-scroll"):
             yield Static("", id="proposal-detail")

@@ -1,0 +1,68 @@
+"""A DataTable whose rendered cells survive its tab being hidden and shown and its focus moving.
+
+Textual's DataTable keeps every cell it has rendered, keyed by a counter of its changes and by
+its pseudo-classes (focus, hover). Two things it does on every tab key threw all of them away,
+so showing the Agenda (12 rows of 14 columns) or the Proposals tab rendered every visible cell
+again, 15-40 ms of a key press:
+
+- the Resize event every newly shown widget gets, even at the size it had when it was hidden,
+  bumps the counter: here a Resize to the size already laid out changes nothing;
+- a focus coming or going updates the styles, and DataTable's `notify_style_update` clears every
+  cache, though the caches are keyed by the focus already. Here the caches are cleared when the
+  look itself changes (a new theme, new CSS for the table or its parts), checked as the table
+  renders: that is when the parts' styles are current (Textual updates them after the table's).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.style import Style
+from textual import events
+from textual.geometry import Region, Size
+from textual.strip import Strip
+from textual.widget import Widget
+from textual.widgets import DataTable
+
+Look = tuple[Style, tuple[Style, ...]]
+
+
+class KeptTable(DataTable[Any]):
+    _kept_size: Size | None = None
+    _restyled = True  # the styles changed since the look was last checked
+    _shown_as: tuple[object, Look] | None = None  # (pseudo-classes, look) last rendered
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._looks: dict[object, Look] = {}  # pseudo-classes -> the look the caches hold for them
+
+    def _on_resize(self, event: events.Resize) -> None:
+        if event.size == self._kept_size:
+            event.prevent_default()  # DataTable's own handler would drop every rendered cell
+        self._kept_size = event.size
+
+    def notify_style_update(self) -> None:
+        Widget.notify_style_update(self)  # not DataTable's: see render_lines
+        self._restyled = True
+        self.refresh()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        state = self.get_pseudo_class_state()
+        if self._restyled or self._shown_as is None or self._shown_as[0] != state:
+            self._restyled = False
+            look = (self.rich_style, tuple(self.get_component_rich_style(name)
+                                           for name in sorted(self.COMPONENT_CLASSES)))
+            if self._shown_as != (state, look):
+                if self._looks.get(state) != look:  # cells rendered for a look that is gone
+                    self._drop_rendered()
+                    self._looks = {state: look}
+                self._get_styles_to_render_cell.cache_clear()  # keyed by neither
+                self._shown_as = (state, look)
+        return super().render_lines(crop)
+
+    def _drop_rendered(self) -> None:
+        self._row_render_cache.clear()
+        self._cell_render_cache.clear()
+        self._row_renderable_cache.clear()
+        self._line_cache.clear()
+        self._styles_cache.clear()
