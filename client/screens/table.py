@@ -30,10 +30,10 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.content import Content
 from textual.widgets import Button, Input, Static, Tab, TabbedContent, TabPane
 
 from client import format as fmt
