@@ -16,21 +16,29 @@ Two loads: a classroom pace (each room sends a command every 1/RATE s) and satur
 room sends its next command as soon as all its seats have the last one). Both servers are up
 and connected throughout, and each load runs RUNS times alternating bare, Parley, bare...: the
 figures compared are the medians, so a swing in the machine's other load falls on both alike.
-Latency: from a command sent to every seat of the room having received its result. Bytes per
+Latency: from a command sent to every seat of the room having received its result (the moment
+the generator's websockets has parsed the last seat's frame off its socket). Bytes per
 update: the mean size of the frames that bring a seat a command's result, and (Parley) of the
 updates a facilitator watching one class of 100 rooms receives meanwhile.
 
 What the load generator managed is printed beside each run (commands/s asked and done, its
 CPU share and its own event loop's lateness): on 2 cores it shares the machine with the server
-under test, and a generator that falls behind inflates every latency it measures.
+under test, and a generator that falls behind inflates every latency it measures. So that it
+adds no tail of its own, the generator's connections are frozen out of its garbage collector,
+which is off while a load is measured (its full passes over 16,000 connections took up to 1.2 s
+and fell on whichever server was measured); both servers run the same collector setting
+(`quiet_collector`, as `parley serve` does), so they differ by their work alone.
 `--probe` times both servers' event loops the same way (benchmarks/loop_probe.py): loop lag,
-the stacks running through stalls, sampled stacks, the garbage collector's pauses.
+the stacks running through stalls, sampled stacks, the garbage collector's pauses; and it
+follows each measured command stage by stage across the processes (`stage_report`: sent,
+parsed by the server, handled, stored, committed, written, received by the generator).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import random
@@ -95,12 +103,22 @@ def serve_bare(port: int, probe: bool) -> None:
         members.add(ws)
         try:
             async for frame in ws:
+                if probe:
+                    _stamp(_nonce(frame), "handler")
                 broadcast(members, frame)
+                if probe:
+                    _stamp(_nonce(frame), "written")
         finally:
             members.discard(ws)
 
     async def main() -> None:
         async with serve(handler, "127.0.0.1", port, compression=None, max_size=2**16):
+            # The same collector setting as Parley's server (`parley serve` calls it too), so
+            # that the two differ by their work, not by their collector: with the default
+            # thresholds bare's own passes over its 8,000 connections took up to ~200 ms.
+            from server.net.collector import quiet_collector  # nothing of Parley's else
+
+            quiet_collector()
             await _obey_parent(probe)
 
     asyncio.run(main())
@@ -108,10 +126,46 @@ def serve_bare(port: int, probe: bool) -> None:
 
 BENCH_KEY = "bench" * 8  # the instructor key the benchmark's server is given
 
+# --probe: when each measured command passed each stage in the server, by its nonce. The
+# generator's nonce carries its send time (perf_counter: CLOCK_MONOTONIC, one clock for every
+# process of the machine), so the server's stamps and the generator's line up; the generator
+# joins them into a command's timeline (`stage_report`).
+STAMPS: dict[str, dict[str, float]] = {}
+
+
+def _nonce(text: str | bytes) -> str | None:
+    if isinstance(text, bytes):
+        text = text.decode(errors="replace")
+    start = text.find("<")
+    end = text.find(">", start)
+    return text[start:end + 1] if start >= 0 and end > start else None
+
+
+def _stamp(nonce: str | None, stage: str) -> None:
+    if nonce is not None:
+        STAMPS.setdefault(nonce, {})[stage] = time.perf_counter()
+
+
+def _stamp_arrivals() -> None:
+    """With --probe: stamp each data frame as websockets parses it off the socket (before it
+    is queued for the connection's reader): the same in both servers."""
+    from websockets.asyncio.connection import Connection
+    from websockets.frames import Opcode
+
+    process = Connection.process_event
+
+    def stamped(self: Any, event: Any) -> None:
+        if getattr(event, "opcode", None) is Opcode.TEXT:
+            _stamp(_nonce(bytes(event.data)), "parsed")
+        process(self, event)
+
+    Connection.process_event = stamped  # type: ignore[method-assign]
+
 
 def serve_parley(port: int, db: str, probe: bool, thresholds: str | None = None) -> None:
     from server.net.access import Quotas
-    from server.net.server import ParleyServer, quiet_collector
+    from server.net.collector import quiet_collector
+    from server.net.server import ParleyServer
 
     async def main() -> None:
         # The load comes from one address and opens classes of 100 rooms: lift those limits.
@@ -120,8 +174,6 @@ def serve_parley(port: int, db: str, probe: bool, thresholds: str | None = None)
         await srv.start()
         quiet_collector()  # as `parley serve` does
         if thresholds:  # --gc: another setting, to compare
-            import gc
-
             gc.set_threshold(*(int(t) for t in thresholds.split(",")))
         await _obey_parent(probe, srv)
         await srv.stop()
@@ -138,15 +190,17 @@ async def _obey_parent(probe: bool, parley: Any = None) -> None:
     if probe:
         from loop_probe import LoopProbe
 
+        _stamp_arrivals()
         watch = LoopProbe(loop)
         if parley is not None:
             _time_parley(watch, parley)
     print("READY", flush=True)
     while line := await loop.run_in_executor(None, sys.stdin.readline):
         if watch is not None and line.strip() == "begin":
+            STAMPS.clear()
             watch.begin()
         elif watch is not None and line.strip() == "end":
-            print("REPORT " + json.dumps(watch.end()), flush=True)
+            print("REPORT " + json.dumps({**watch.end(), "stamps": STAMPS}), flush=True)
 
 
 def _time_parley(watch: Any, srv: Any) -> None:
@@ -159,17 +213,27 @@ def _time_parley(watch: Any, srv: Any) -> None:
 
     async def timed_one(self: Any, frame: Any) -> bool:
         began = time.perf_counter()
+        nonce = _nonce(frame)
+        _stamp(nonce, "handler")
         try:
             return await handle(self, frame)
         finally:
+            _stamp(nonce, "written")
             watch.timed("a frame handled (parse to reply)", time.perf_counter() - began)
 
     append = store.append
 
-    def timed_append(*args: Any, **kwargs: Any) -> Any:
+    def timed_append(game: str, rows: Any, *args: Any, **kwargs: Any) -> Any:
         began = time.perf_counter()
-        future = append(*args, **kwargs)
-        future.add_done_callback(lambda _: watch.timed("a commit awaited", time.perf_counter() - began))
+        nonce = _nonce(getattr(rows[0].event, "text", "")) if rows else None
+        _stamp(nonce, "stored")
+        future = append(game, rows, *args, **kwargs)
+
+        def settled(_: Any) -> None:
+            _stamp(nonce, "committed")
+            watch.timed("a commit awaited", time.perf_counter() - began)
+
+        future.add_done_callback(settled)
         return future
 
     Session._one = timed_one  # type: ignore[method-assign]
@@ -197,6 +261,7 @@ class Room:
     room_id: str = ""
     pending: str | None = None
     left: int = 0
+    last_read: float = 0.0  # when the last seat read the pending command's result
     done: asyncio.Event = field(default_factory=asyncio.Event)
 
 
@@ -211,6 +276,23 @@ class Load:
     delivered_bytes: int = 0
     facilitator_updates: int = 0
     facilitator_bytes: int = 0
+    timelines: dict[str, dict[str, float]] = field(default_factory=dict)  # --probe: nonce -> stage -> time
+
+
+def _stamp_receipts() -> None:
+    """Stamp each frame the generator's connections receive as websockets parses it off the
+    socket (`bench_arrived`), before it waits for the connection's reader task: a command's
+    latency ends when its last seat's frame is in (one loop pass of the generator's sooner
+    than its reader sees it), as the server's own stamps begin when its frame is parsed."""
+    from websockets.asyncio.connection import Connection
+
+    process = Connection.process_event
+
+    def stamped(self: Any, event: Any) -> None:
+        self.bench_arrived = time.perf_counter()
+        process(self, event)
+
+    Connection.process_event = stamped  # type: ignore[method-assign]
 
 
 async def reader(load: Load, room: Room, ws: Any) -> None:
@@ -222,6 +304,7 @@ async def reader(load: Load, room: Room, ws: Any) -> None:
                     load.delivered_bytes += len(text.encode())
                 room.left -= 1
                 if room.left == 0:
+                    room.last_read = ws.bench_arrived
                     room.done.set()
     except websockets.ConnectionClosed:
         pass
@@ -254,9 +337,12 @@ async def room_loop(load: Load, room: Room, until: float, interval: float | None
             load.timeouts += 1
             continue
         if load.counting:
-            load.latencies.append(time.perf_counter() - began)
-        if interval:
-            await asyncio.sleep(max(0.0, interval - (time.perf_counter() - began)))
+            load.latencies.append(room.last_read - began)
+            load.timelines[room.pending] = {"sent": began, "received": room.last_read,
+                                            "resumed": time.perf_counter()}
+        if interval:  # (never past `until`: the load's rate is counted over its window)
+            now = time.perf_counter()
+            await asyncio.sleep(max(0.0, min(interval - (now - began), until - now)))
 
 
 async def connect_bare(url: str, rooms: int, seats: int) -> list[Room]:
@@ -370,8 +456,21 @@ async def run_load(load: Load, seconds: float, interval: float | None, server: S
                    generator: Any) -> dict[str, Any]:
     """One measured load on one server: its figures, and what the load generator (this
     process) managed meanwhile, so an overloaded generator shows."""
-    load.deliveries, load.latencies, load.timeouts = 0, [], 0
+    load.deliveries, load.latencies, load.timeouts, load.timelines = 0, [], 0, {}
     load.delivered_bytes = load.facilitator_updates = load.facilitator_bytes = 0
+    # The generator's collector stays off while it measures: it holds 16,000 connections, and
+    # its full passes over them took up to a second (measured with --probe), a stall added to
+    # whichever server's commands were in flight. Its garbage is collected between runs.
+    gc.collect()
+    gc.disable()
+    try:
+        return await _measured(load, seconds, interval, server, generator)
+    finally:
+        gc.enable()
+
+
+async def _measured(load: Load, seconds: float, interval: float | None, server: Server,
+                    generator: Any) -> dict[str, Any]:
     warmup = min(2.0, seconds / 4)
     until = time.perf_counter() + warmup + seconds
     loops = [asyncio.ensure_future(room_loop(load, r, until, interval)) for r in load.rooms]
@@ -384,6 +483,8 @@ async def run_load(load: Load, seconds: float, interval: float | None, server: S
     load.counting = False
     elapsed, cpu, own = time.perf_counter() - began, cpu_seconds(server.pid) - cpu, own_cpu_seconds() - own
     watched = generator.end()
+    probe = server.end()
+    stages = stage_report(load.timelines, probe.pop("stamps", {}) if probe else {})
     lat = sorted(load.latencies) or [float("nan")]
     return {"deliveries_per_s": load.deliveries / elapsed, "commands_per_s": len(load.latencies) / elapsed,
             "commands_asked_per_s": len(load.rooms) / interval if interval else float("nan"),
@@ -393,7 +494,34 @@ async def run_load(load: Load, seconds: float, interval: float | None, server: S
             "generator_lag_p99_ms": watched["loop_lag_ms"]["p99"],
             "bytes_per_seat_update": load.delivered_bytes / max(load.deliveries, 1),
             "bytes_per_facilitator_update": load.facilitator_bytes / max(load.facilitator_updates, 1),
-            "probe": server.end()}
+            "generator_gc": watched["gc"],
+            "probe": probe, "stages": stages}
+
+
+# A command's way, as stamped (--probe): by the generator (sent; received: the last seat's
+# frame about it is in, see `_stamp_receipts`; resumed: the room's task runs again), and by
+# the server (parsed: websockets has the frame off the socket; handler: the connection's
+# reader has it; stored: handed to the store; committed: the commit's future settled on the
+# loop; written: the last frame about it written, the ack after the updates).
+STAGES = ("sent", "parsed", "handler", "stored", "committed", "written", "received", "resumed")
+
+
+def stage_report(timelines: dict[str, dict[str, float]], stamps: dict[str, dict[str, float]]) -> dict[str, Any]:
+    """Each stage's share of the measured commands' latency: p50 and p99 of each step, and
+    what the slowest 1% of commands spent in each step (their means)."""
+    joined = [{**stamps.get(nonce, {}), **mine} for nonce, mine in timelines.items()]
+    joined = [t for t in joined if "parsed" in t and "written" in t]
+    if not joined:
+        return {}
+    joined.sort(key=lambda t: t["resumed"] - t["sent"])
+    tail = joined[int(len(joined) * 0.99):]
+    steps: dict[str, Any] = {}
+    names = [s for s in STAGES if s in joined[0]]
+    for a, b in zip(names, names[1:]):
+        gaps = sorted(1000 * (t[b] - t[a]) for t in joined)
+        steps[f"{a} -> {b}"] = {"p50_ms": gaps[len(gaps) // 2], "p99_ms": gaps[int(len(gaps) * 0.99)],
+                                "tail_mean_ms": sum(1000 * (t[b] - t[a]) for t in tail) / len(tail)}
+    return {"commands": len(joined), "steps": steps}
 
 
 class Server:
@@ -443,6 +571,7 @@ async def bench_servers(args: argparse.Namespace, workdir: Path) -> list[dict[st
     a change in the machine's other load falls on both alike."""
     from loop_probe import LoopProbe
 
+    _stamp_receipts()
     generator = LoopProbe(asyncio.get_running_loop(), sample=False)
     servers = [Server(kind, workdir, args.probe, args.gc) for kind in ("bare", "parley")]
     results: list[dict[str, Any]] = []
@@ -465,6 +594,8 @@ async def bench_servers(args: argparse.Namespace, workdir: Path) -> list[dict[st
             results.append({"kind": server.kind, "connections": sum(len(r.seats) for r in rooms),
                             "rss_idle_mb": idle, "rss_connected_mb": rss_mb(server.pid),
                             "classroom_runs": [], "saturated_runs": []})
+        gc.collect()
+        gc.freeze()  # the generator's connections: out of its collector's passes from now on
         for name, interval in (("classroom", 1 / args.rate), ("saturated", None)):
             for _ in range(args.runs):
                 for server, load, result in zip(servers, loads, results):
@@ -490,6 +621,26 @@ def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
         values = sorted(r[key] for r in runs)
         merged[key] = sum(values) if key == "timeouts" else values[len(values) // 2]
     return merged
+
+
+def print_stages(results: list[dict[str, Any]]) -> None:
+    """Where a command's latency goes, stage by stage (--probe), every run, both servers; and
+    the generator's own collector passes during each run."""
+    print("\nA command's way (--probe; ms; p50 / p99 of each step, and the slowest 1% of commands' mean "
+          "in it): sent (generator) -> parsed (server's websockets has the frame) -> handler (the "
+          "connection's reader has it) -> stored -> committed (Parley) -> written (its last frame) -> "
+          "received (the last seat's frame, in the generator) -> resumed (the room's task in the generator)")
+    for load in ("classroom", "saturated"):
+        for r in results:
+            for n, run in enumerate(r[f"{load}_runs"], 1):
+                stages, gc_ = run.get("stages") or {}, run.get("generator_gc") or {}
+                passes = ", ".join(f"gen{g} {f['count']}x max {f['max_ms']:.0f} ms" for g, f in gc_.items()
+                                   if f["count"])
+                print(f"  {load} {r['kind']} run {n} ({stages.get('commands', 0)} commands; "
+                      f"generator gc: {passes or 'none'}):")
+                for step, f in (stages.get("steps") or {}).items():
+                    print(f"    {step:<22} {f['p50_ms']:8.1f} / {f['p99_ms']:8.1f}   "
+                          f"slowest 1%: {f['tail_mean_ms']:8.1f}")
 
 
 def _free_port() -> int:
@@ -562,6 +713,7 @@ def report(results: list[dict[str, Any]], store: dict[str, Any], args: argparse.
         for r in results:
             for load in ("classroom", "saturated"):
                 print_report(f"{r['kind']}, {load} (last run)", r[f"{load}_runs"][-1]["probe"])
+        print_stages(results)
     print(f"\nMachine load average while measuring: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
           f"(1, 5, 15 min; {os.cpu_count()} cores)")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 
-from server.net.server import quiet_collector
+from server.net.collector import quiet_collector
 
 
 def test_quiet_collector_freezes_what_exists_and_collects_the_young_less_often() -> None:

@@ -101,7 +101,8 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 async def _serve(args: argparse.Namespace, db: Path, key: str, created: bool, directory: Path) -> None:
-    from server.net.server import ParleyServer, quiet_collector  # websockets and sqlite only when serving
+    from server.net.collector import quiet_collector
+    from server.net.server import ParleyServer  # websockets and sqlite only when serving
     from server.runtime.catalogue import Catalogue
 
     catalogue = Catalogue()
