@@ -238,6 +238,32 @@ def _time_parley(watch: Any, srv: Any) -> None:
 
     Session._one = timed_one  # type: ignore[method-assign]
     store.append = timed_append
+    writer = store.writer
+    writer._conn = _TimedConnection(writer._conn, watch)
+
+
+class _TimedConnection:
+    """The store writer's connection, timing (on the writer's thread) each transaction's
+    statements (BEGIN to COMMIT: the thread takes the GIL back after every one) and its
+    COMMIT (the fsync, without the GIL)."""
+
+    def __init__(self, conn: Any, watch: Any) -> None:
+        self._conn, self._watch, self._began = conn, watch, 0.0
+
+    def execute(self, sql: str, *args: Any) -> Any:
+        began = time.perf_counter()
+        if sql == "BEGIN IMMEDIATE":
+            self._began = began
+        try:
+            return self._conn.execute(sql, *args)
+        finally:
+            if sql == "COMMIT":
+                now = time.perf_counter()
+                self._watch.timed("writer: a batch's statements (BEGIN to COMMIT)", began - self._began)
+                self._watch.timed("writer: its COMMIT (the fsync)", now - began)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._conn, name)
 
 
 def cpu_seconds(pid: int) -> float:
