@@ -122,3 +122,52 @@ async def test_read_api_classes_games_seats(tmp_path: Path) -> None:
                                      [SeatRecord("CL2-1", "upland", "UP-2345")])
     finally:
         store.close()
+
+
+async def test_a_write_cannot_be_cancelled_and_its_waiter_is_cancelled_once_it_is_committed(tmp_path: Path) -> None:
+    """Cancelling a task that awaits an append neither cancels the write's future nor interrupts the wait before the commit: the row is stored, then the task gets CancelledError."""
+    import time
+
+    store = open_store(tmp_path / "log.db")
+    try:
+        store.writer.submit(lambda conn: time.sleep(0.2))  # the append queues behind this
+        future = store.append("g1", [EventRow(1, StatementMade(at=1.0, delegation="upland", text="kept"))], _status(1))
+
+        async def waiter() -> None:
+            await future
+
+        task = asyncio.ensure_future(waiter())
+        await asyncio.sleep(0.01)
+        assert not future.done()
+        assert future.cancel() is False and task.cancel() is True
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert future.done() and not future.cancelled() and future.exception() is None
+        assert [e.text for e in store.events("g1")] == ["kept"]  # type: ignore[attr-defined]
+    finally:
+        store.close()
+
+
+async def test_a_room_command_cancelled_mid_commit_is_in_the_log_and_the_store_alike(tmp_path: Path) -> None:
+    """A room's command whose task is cancelled while its commit is pending is still delivered into the room's log, exactly as stored (the room awaits the store's future directly)."""
+    import time
+
+    from server.engine.commands import MakeStatement
+    from server.runtime import Runtime
+
+    runtime = Runtime(open_store(tmp_path / "rt.db"))
+    await runtime.start()
+    try:
+        opened = await runtime.open_class("tutorial", rooms=1, seed=1)
+        room = runtime.rooms[opened.rooms[0].room]
+        before = room.seq
+        runtime.store.writer.submit(lambda conn: time.sleep(0.2))  # type: ignore[attr-defined]
+        task = asyncio.ensure_future(room.submit("upland", MakeStatement(text="said anyway")))
+        await asyncio.sleep(0.01)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert room.seq == before + 1 and room.log[-1].text == "said anyway"  # type: ignore[attr-defined]
+        assert [e.type for e in runtime.store.events(room.id)] == [e.type for e in room.log]
+    finally:
+        await runtime.stop()

@@ -193,14 +193,15 @@ class Room:
     async def _commit(self, decision: Decision) -> None:
         """Store, then deliver — to the end even if the caller is cancelled meanwhile (a bot
         being stopped, say): the writer thread commits what it was handed regardless, so
-        giving up half-way would leave the room's log one batch behind its store. (The
-        store's own future is awaited through a shield, not a task of its own: one task
-        fewer per command.)"""
+        giving up half-way would leave the room's log one batch behind its store. The store's
+        future cannot be cancelled (`Commit`), so it is awaited directly: a cancel reaches
+        this task once the write has settled. (Through `asyncio.shield`, or a task of its
+        own, the room would wake a loop pass later, the last of a commit's wait.)"""
         stored = self._store_decision(decision)
         cancelled = False
         while not stored.done():
             try:
-                await asyncio.shield(stored)
+                await stored
             except asyncio.CancelledError:
                 cancelled = True
         self._stored(stored)

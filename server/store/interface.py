@@ -2,7 +2,8 @@
 sqlite.py) and `MemoryStore` (its twin in memory, memory.py).
 
 Writes return a future that is resolved once the write is durable (for SQLite: committed;
-for memory: applied) and fails with the write's own error; reads are synchronous. An event
+for memory: applied) and fails with the write's own error, and that cannot be cancelled
+(`writer.Commit`: a write handed over happens regardless); reads are synchronous. An event
 is in the store before anyone is told of it: callers await the write, then deliver.
 The same tests run against both (tests/test_store_contract.py).
 """

@@ -17,6 +17,7 @@ from typing import Any
 
 from server.engine.events import EventBase
 from server.store.sqlite import ClassInfo, EventRow, GameInfo, GameStatus, SeatRecord, read_rows
+from server.store.writer import Commit
 
 
 class StoreConflict(ValueError):
@@ -161,7 +162,7 @@ def _stored(row: EventRow) -> tuple[str, str, int]:
 
 
 def _done(apply: Callable[[], None]) -> asyncio.Future[Any]:
-    future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+    future = Commit(loop=asyncio.get_running_loop())
     try:
         apply()
     except Exception as exc:

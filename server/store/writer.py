@@ -34,6 +34,17 @@ Operation = Callable[[sqlite3.Connection], Any]
 _STOP = object()
 
 
+class Commit(asyncio.Future[Any]):
+    """A write's future, which cannot be cancelled: once handed to the writer a write is
+    committed regardless, so a cancelled future would misreport it. A task cancelled while
+    awaiting one gets its CancelledError once the write has settled, not before — so a caller
+    may await it directly (one loop pass sooner than through `asyncio.shield`, which wakes a
+    future that wakes the task) and still never lose track of a committed write."""
+
+    def cancel(self, msg: Any = None) -> bool:
+        return False
+
+
 class _Item:
     __slots__ = ("op", "loop", "future")
 
@@ -55,7 +66,7 @@ class GroupWriter:
 
     def submit(self, op: Operation) -> asyncio.Future[Any]:
         loop = asyncio.get_running_loop()
-        future: asyncio.Future[Any] = loop.create_future()
+        future = Commit(loop=loop)
         self._queue.put(_Item(op, loop, future))
         return future
 
