@@ -13,6 +13,7 @@ from rich.markup import escape
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.coordinate import Coordinate
+from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
 from client import format as fmt
@@ -26,9 +27,21 @@ COLUMNS = ("id", "by", "rd", "worth to you", "status", "you", "supporters")
 ROW_PARTS = ("proposals", "seated", "walked_out", "agreement", "scenario", "team")  # what the rows show
 
 
+class ProposalTable(KeptTable):
+    """The proposals' rows; the detail follows the cursor in the same frame as the cursor.
+
+    DataTable says the cursor moved with a message (RowHighlighted), handled after the frame
+    the cursor was painted in had been painted: the detail came a frame later."""
+
+    def watch_cursor_coordinate(self, old: Coordinate, new: Coordinate) -> None:
+        super().watch_cursor_coordinate(old, new)
+        if old != new and isinstance(self.parent, Proposals):
+            self.parent.show_detail()
+
+
 class Proposals(Vertical):
     def compose(self) -> ComposeResult:
-        table = KeptTable(id="proposal-table", cursor_type="row", zebra_stripes=True)
+        table = ProposalTable(id="proposal-table", cursor_type="row", zebra_stripes=True)
         yield table
         with VerticalScroll(id="proposal-detail-scroll"):
             yield Static("", id="proposal-detail")
@@ -112,11 +125,15 @@ class Proposals(Vertical):
         text = detail_text(view, p, answer)
         if getattr(self, "_detail", None) != text:
             self._detail = text
-            # Repainted in place; laid out again only if the new text is not as tall (moving the
-            # cursor between proposals mostly keeps the height: a layout is a frame more).
+            # Repainted in place; laid out again only if its height must change. It is at least
+            # as tall as the space under the table (the CSS's min-height), so a text shorter
+            # than that space keeps the height: a layout costs two frames, the second for the
+            # scroll area's new size.
             detail.update(text, layout=False)
-            width = detail.content_region.width
-            if not width or detail.get_content_height(detail.size, detail.size, width) != detail.content_region.height:
+            width, shown = detail.content_region.width, detail.content_region.height
+            floor = detail.parent.scrollable_content_region.height if isinstance(detail.parent, Widget) else 0
+            needed = detail.get_content_height(detail.size, detail.size, width) if width else 0
+            if not width or needed > shown or (needed < shown and shown > floor):
                 detail.refresh(layout=True)
 
 
