@@ -131,6 +131,7 @@ class TableScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._rendered: dict[str, Any] = {}  # tab -> the state it last showed
+        self._log_kept: Any = None  # the state the messages log was last brought up to, hidden
         self._write_asked = False  # the write key was pressed; the box is about to get the focus
 
     def on_mount(self) -> None:
@@ -157,6 +158,11 @@ class TableScreen(Screen[None]):
         if self._rendered.get(active) is not state:  # states are immutable: same object, same picture
             self._rendered[active] = state
             self._panel(active).show(state)
+        if active != "messages" and self._log_kept is not state:
+            # The messages log appends each message as it comes, shown or not: showing the tab
+            # then only shows it (appending there laid the screen out and scrolled a frame later).
+            self._log_kept = state
+            self.query_one(MessagesPanel).show(state)
         # Each text below is compared with the one shown and repainted only if it changed.
         self._labels(state)
         self._sidebar(state)
