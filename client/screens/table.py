@@ -35,6 +35,8 @@ from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Static, Tab, TabbedContent, TabPane
+from textual.widgets._tabbed_content import ContentTabs  # the bar, for its underline (underline_now)
+from textual.widgets._tabs import Underline
 
 from client import format as fmt
 from client import worth
@@ -273,6 +275,7 @@ class TableScreen(Screen[None]):
         if tabs.active == tab:
             self.show()
         tabs.active = tab  # TabActivated renders the tab
+        underline_now(tabs)
         if tabs.active == tab and not isinstance(self.focused, Input):
             self._focus_tab(tab)  # at once: see _focus_tab
 
@@ -457,6 +460,21 @@ class TableScreen(Screen[None]):
             self.action_table()
         elif event.button.id == "clear":
             self.action_clear()
+
+
+def underline_now(tabs: TabbedContent) -> None:
+    """Put the tab bar's underline under the active tab at once, in the frame that shows the tab.
+
+    Textual moves it after the next refresh (it may need the tab's new place): a frame of its
+    own, on every tab key. The tabs keep their places when another is chosen, so the place is
+    known now; Textual's own move, a frame later, then finds it done and paints nothing."""
+    bar = tabs.query_one(ContentTabs)
+    active = bar.active_tab
+    if active is None or not active.virtual_region:
+        return  # not laid out yet: Textual's own move will place it
+    underline = bar.query_one(Underline)
+    underline.show_highlight = True
+    underline.highlight_start, underline.highlight_end = active.virtual_region.shrink(active.styles.gutter).column_span
 
 
 def relabel(tab: Tab, label: str) -> None:

@@ -12,13 +12,14 @@ never a change of state made while rendering.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 from rich.markup import escape
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.geometry import Region
 from textual.message import Message
 from textual.widgets import Input, OptionList, RichLog
 from textual.widgets.option_list import Option
@@ -61,6 +62,20 @@ class MessageBox(Input):
         self.post_message(self.Left())
 
 
+class ChannelLog(RichLog):
+    """The channel's log; a line written while its tab is hidden lays nothing out.
+
+    The log appends each message as it comes, shown or not. RichLog's new length asks for a
+    layout of the whole screen, which a hidden log does not need: showing its tab lays the
+    screen out anyway, with the log's length as it is then."""
+
+    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False,
+                recompose: bool = False) -> Self:
+        if layout and not self.region:  # not on the screen (its tab is hidden)
+            layout = False
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+
 class MessagesPanel(Horizontal):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -72,7 +87,7 @@ class MessagesPanel(Horizontal):
     def compose(self) -> ComposeResult:
         yield OptionList(id="channels")
         with Vertical(id="channel-pane"):
-            yield RichLog(id="channel-log", wrap=True, markup=True, auto_scroll=True, min_width=20)
+            yield ChannelLog(id="channel-log", wrap=True, markup=True, auto_scroll=True, min_width=20)
             yield MessageBox(placeholder="To everyone: m or Enter to write", id="say")
 
     def on_resize(self) -> None:
