@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from server.engine.text import Text
+from server.engine.text import Answer, Question, Text
 
 FACILITATOR = "facilitator"
 CLOCK = "clock"
@@ -78,10 +78,6 @@ class SignProposal(CommandBase):
 class DeclineProposal(CommandBase):
     type: Literal["decline_proposal"] = "decline_proposal"
     proposal: Id
-
-
-Answer = Annotated[str, Field(max_length=4000)]
-Question = Annotated[str, Field(min_length=1, max_length=600)]
 
 
 class SubmitReflection(CommandBase):
@@ -188,7 +184,7 @@ class UnseatDelegation(CommandBase):
     """Take a guarantor or mediator away from the table (a party leaves only by walking out)."""
 
     type: Literal["unseat_delegation"] = "unseat_delegation"
-    delegation: str
+    delegation: Id
 
 
 class SetController(CommandBase):
@@ -207,8 +203,8 @@ class OpenDebrief(CommandBase):
 
     type: Literal["open_debrief"] = "open_debrief"
     questions: tuple[Question, ...] = Field(default=(), max_length=10)
-    delegation_questions: dict[str, Question] = Field(
-        default_factory=dict, description="One more question for one delegation, by id.")
+    delegation_questions: dict[Id, Question] = Field(
+        default_factory=dict, max_length=16, description="One more question for one delegation, by id.")
 
 
 class CloseReflections(CommandBase):

@@ -418,6 +418,9 @@ def _open_debrief(c: cmd.OpenDebrief, out: Emitter, asked: Asked) -> None:
         raise RuleViolation("game_not_over", "The debrief opens once the game has ended.")
     if s.debrief_open:
         raise RuleViolation("debrief_open", "The debrief is already open.")
+    unknown = sorted(d for d in c.delegation_questions if s.scenario.delegation(d) is None)
+    if unknown:
+        raise RuleViolation("unknown_delegation", f"There is no delegation {unknown[0]!r} to ask a question of.")
     out.emit(ev.DebriefOpened(at=asked.at, results=[s.results[d] for d in sorted(s.results)],
                               questions=c.questions, delegation_questions=dict(c.delegation_questions)))
 

@@ -8,8 +8,8 @@ OSC 8 link sequence; NUL truncates C strings), and the format characters of cate
 Newline and tab stay in multi-line text; a name is one line. Line and paragraph separators
 become newlines; the text is NFC-normalised and stripped of surrounding space.
 
-`clean_text` is that function; `Text` (a statement, message or announcement) and `Name` are
-the pydantic types that apply it, so every model built from the wire is clean by
+`clean_text` is that function; `Text` (a statement, message or announcement), `Name`, and a
+reflection's `Question` and `Answer` are the pydantic types that apply it, so every model built from the wire is clean by
 construction and every length is counted in characters after cleaning.
 """
 
@@ -22,6 +22,8 @@ from pydantic import AfterValidator, Field
 
 TEXT_CHARS = 2000
 NAME_CHARS = 60
+ANSWER_CHARS = 4000    # one answer to a reflection question
+QUESTION_CHARS = 600   # one reflection question
 
 _LINE_BREAKS = str.maketrans({"\r": "\n", "\u2028": "\n", "\u2029": "\n", "\x85": "\n"})
 _DROPPED = frozenset(("Cc", "Cf", "Cs"))  # controls, format characters, lone surrogates
@@ -61,3 +63,10 @@ Text = Annotated[str, Field(min_length=1, max_length=4 * TEXT_CHARS), _limited(T
 
 Name = Annotated[str, Field(max_length=4 * NAME_CHARS), _limited(NAME_CHARS, False)]
 """A person's name: one line of at most NAME_CHARS printable characters (may be empty)."""
+
+Answer = Annotated[str, Field(max_length=4 * ANSWER_CHARS), _limited(ANSWER_CHARS, True)]
+"""An answer to a reflection question (the facilitator and the exports read it): may be empty."""
+
+Question = Annotated[str, Field(min_length=1, max_length=4 * QUESTION_CHARS), _limited(QUESTION_CHARS, True),
+                     AfterValidator(_not_empty)]
+"""A reflection question the facilitator asks (every seat reads it)."""

@@ -256,8 +256,8 @@ class IssueCode(Message):
 
     type: Literal["issue_code"] = "issue_code"
     id: CommandId
-    room: str
-    delegation: str
+    room: Id
+    delegation: Id
     member: int = Field(default=1, ge=1, le=TEAM_MAX, description="Which member of a team delegation.")
 
 

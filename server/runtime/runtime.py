@@ -47,7 +47,7 @@ from server.engine.commands import (
 )
 from server.engine.events import ControllerChanged, EventBase
 from server.engine.schedule import Schedule, ScheduleError, check_schedule
-from server.protocol.wire import ClassOpened, RoomInfo, SeatInfo
+from server.protocol.wire import ClassOpened, RoomInfo, SeatInfo, quote
 from server.runtime.bots import bot_seed, check_strategy
 from server.runtime.catalogue import Catalogue, hosted
 from server.runtime.errors import Refusal
@@ -223,7 +223,7 @@ class Runtime:
         try:
             return self.room(room_id)
         except KeyError:
-            raise Refusal("unknown_room", f"There is no room {room_id!r}.") from None
+            raise Refusal("unknown_room", f"There is no room {quote(room_id)}.") from None
 
     def seat_for_code(self, code: str, address: str) -> tuple[Room, str, int]:
         """The seat (room, delegation, team member) a join code claims, if its address may

@@ -1,0 +1,130 @@
+"""What the fifth session's hostile probes found (hhost): each a raw websockets client against
+the real server on a free port; the answer is a clear named error that changes nothing, or a
+text made safe, and the server logs no error or traceback.
+
+The probes themselves (every client message and every engine command with wrong types, missing
+and extra fields, huge, negative and hostile values, from a seat, the facilitator, an observer
+and an anonymous connection) are described in the session's note; what they found is here.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+
+from server.net.server import ParleyServer
+from server.protocol.wire import QUOTE_CHARS, protocol_schema
+from server_helpers import Client, open_class, seat_clients
+
+HOSTILE = "\x1b[2J\x1b]8;;http://evil\x07click\x1b]8;;\x07\x00\u202e\u200b"
+UNSAFE = ("\x1b", "\x07", "\x00", "\u202e", "\u200b")
+
+
+@pytest.fixture(autouse=True)
+def _no_server_error_logged(caplog: pytest.LogCaptureFixture) -> Any:
+    """No user mistake here may make the server log an error or a traceback."""
+    yield
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info], caplog.text
+
+
+def _strings(value: Any) -> list[str]:
+    """Every string inside a parsed frame (keys too)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in (*_strings(k), *_strings(v))]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def _unbounded(node: Any, path: str = "") -> list[str]:
+    """Every string, array or map in a JSON Schema without an upper bound on its size."""
+    found: list[str] = []
+    if isinstance(node, dict):
+        kind = node.get("type")
+        if kind == "string" and not {"maxLength", "const", "enum"} & node.keys():
+            found.append(path)
+        if kind == "array" and "maxItems" not in node:
+            found.append(path)
+        if kind == "object" and isinstance(node.get("additionalProperties"), dict) and "maxProperties" not in node:
+            found.append(path)
+        for key, value in node.items():
+            found += _unbounded(value, f"{path}/{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            found += _unbounded(value, f"{path}[{i}]")
+    return found
+
+
+def test_every_text_a_client_sends_has_a_bound() -> None:
+    """Every string, list and map of every client message (engine commands too) has a maximum size in the schema."""
+    assert _unbounded(protocol_schema()["client_messages"]) == []
+
+
+async def _ended_room(server: ParleyServer) -> tuple[Client, str, dict[str, Client]]:
+    facilitator, opened = await open_class(server, "tutorial")
+    room = opened["rooms"][0]["room"]
+    seats = await seat_clients(server.url, opened["rooms"][0])
+    assert (await facilitator.command({"type": "start_game"}, room=room))["type"] == "ack"
+    assert (await facilitator.command({"type": "end_game"}, room=room))["type"] == "ack"
+    return facilitator, room, seats
+
+
+async def test_reflection_questions_and_answers_are_cleaned_before_anyone_reads_them(server: ParleyServer) -> None:
+    """ESC/OSC 8/BEL/NUL/U+202E/zero-width in debrief questions and in a reflection's answers reach no seat and no facilitator."""
+    facilitator, room, seats = await _ended_room(server)
+    opened = await facilitator.command({"type": "open_debrief", "questions": ["Why" + HOSTILE + "?"],
+                                        "delegation_questions": {"upland": "And you" + HOSTILE + "?"}}, room=room)
+    assert opened["type"] == "ack", opened
+    reflected = await seats["upland"].command({"type": "submit_reflection", "answers": ["Because" + HOSTILE, ""]})
+    assert reflected["type"] == "ack", reflected
+    await facilitator.wait_for(lambda f: f["type"] == "update"
+                               and any(e["type"] == "reflection_submitted" for e in f["events"]))
+    for client in (facilitator, *seats.values()):
+        assert any("debrief_opened" in text for text in client.raw), client.label
+        unsafe = [text for frame in client.frames for text in _strings(frame) if any(ch in text for ch in UNSAFE)]
+        assert unsafe == [], client.label
+    submitted = next(e for f in facilitator.frames if f["type"] == "update" for e in f["events"]
+                     if e["type"] == "reflection_submitted")
+    assert submitted["answers"] == ["Because[2J]8;;http://evilclick]8;;", ""]
+    log = await facilitator.call("fetch_log", room=room)
+    assert [text for text in _strings(log) if any(ch in text for ch in UNSAFE)] == []
+
+
+async def test_a_question_for_a_delegation_that_does_not_exist_is_refused_and_stores_nothing(server: ParleyServer) -> None:
+    """open_debrief naming an unknown delegation in delegation_questions: unknown_delegation, the debrief stays closed, no event."""
+    facilitator, room, seats = await _ended_room(server)
+    seq = facilitator.last_seq()
+    refused = await facilitator.command({"type": "open_debrief", "questions": ["Why?"],
+                                         "delegation_questions": {f"nosuch{i}": "q?" for i in range(3)}}, room=room)
+    assert refused["type"] == "error" and refused["code"] == "unknown_delegation", refused
+    assert "nosuch0" in refused["message"]
+    too_many = await facilitator.command({"type": "open_debrief", "questions": ["Why?"],
+                                          "delegation_questions": {f"d{i}": "q?" for i in range(2000)}}, room=room)
+    assert too_many["type"] == "error" and too_many["code"] == "bad_message", too_many
+    pong = await facilitator.call("ping")
+    assert pong["type"] == "pong" and facilitator.last_seq() == seq
+    assert facilitator.latest_view()["debrief_open"] is False
+    opened = await facilitator.command({"type": "open_debrief", "questions": ["Why?"],
+                                        "delegation_questions": {"upland": "And you?"}}, room=room)
+    assert opened["type"] == "ack", opened
+
+
+@pytest.mark.parametrize("message", [
+    {"type": "issue_code", "room": "R" * 9000, "delegation": "upland"},
+    {"type": "issue_code", "room": "ROOM", "delegation": "d" * 9000},
+    {"type": "command", "command": {"type": "unseat_delegation", "delegation": "d" * 9000}},
+])
+async def test_a_long_id_from_the_facilitator_gets_a_short_error(server: ParleyServer, message: dict[str, Any]) -> None:
+    """A 9,000-character room or delegation id in issue_code / unseat_delegation: bad_message quoting a short prefix (it echoed all 9,000)."""
+    facilitator, opened = await open_class(server, "tutorial")
+    room = opened["rooms"][0]["room"]
+    message = {**message, "room": room} if message.get("room") == "ROOM" or message["type"] == "command" else message
+    seq = facilitator.last_seq()
+    reply = await facilitator.call(**{"type_": message["type"]}, **{k: v for k, v in message.items() if k != "type"})
+    assert reply["type"] == "error" and reply["code"] == "bad_message", reply
+    assert len(reply["message"]) < 4 * QUOTE_CHARS + 100, len(reply["message"])
+    assert (await facilitator.call("ping"))["type"] == "pong" and facilitator.last_seq() == seq
