@@ -128,3 +128,31 @@ async def test_a_long_id_from_the_facilitator_gets_a_short_error(server: ParleyS
     assert reply["type"] == "error" and reply["code"] == "bad_message", reply
     assert len(reply["message"]) < 4 * QUOTE_CHARS + 100, len(reply["message"])
     assert (await facilitator.call("ping"))["type"] == "pong" and facilitator.last_seq() == seq
+
+
+async def test_flooding_whole_log_reads_is_refused_with_slow_down_and_spares_other_rooms(server: ParleyServer) -> None:
+    """fetch_log asked flat out (within the message rate): after a burst, slow_down naming when to ask again; the
+    facilitator's many connections share one allowance; the seat's messages, and another room, carry on."""
+    facilitator, opened = await open_class(server, "tutorial", rooms=2)
+    room = opened["rooms"][0]["room"]
+    seats = await seat_clients(server.url, opened["rooms"][0])
+    bystander = (await seat_clients(server.url, opened["rooms"][1]))["upland"]
+    assert (await facilitator.command({"type": "start_game"}, room=room))["type"] == "ack"
+    assert (await facilitator.command({"type": "end_game"}, room=room))["type"] == "ack"
+    assert (await facilitator.command({"type": "open_debrief", "questions": ["Why?"]}, room=room))["type"] == "ack"
+    replies = [await seats["upland"].call("fetch_log", room=room) for _ in range(8)]
+    kinds = [r["type"] if r["type"] != "error" else r["code"] for r in replies]
+    assert kinds[:4] == ["game_log"] * 4 and set(kinds[4:]) == {"slow_down"}, kinds
+    assert "ask again in 2 s" in replies[-1]["message"]
+    assert (await seats["upland"].call("ping"))["type"] == "pong"
+    # The facilitator's other connections draw on the same allowance as its first.
+    others = [await Client.connect(server.url, f"fac{i}") for i in range(3)]
+    for other in others:
+        assert (await other.call("resume", token=opened["facilitator_token"]))["type"] == "class_state"
+    answers = [await c.call(kind) if kind == "fetch_report" else await c.call(kind, room=room)
+               for c in (facilitator, *others) for kind in ("fetch_log", "fetch_report")]
+    refused = [a for a in answers if a["type"] == "error"]
+    assert len(answers) - len(refused) == 4 and {a["code"] for a in refused} == {"slow_down"}
+    # ...while the debrief (worked out once and shared) stays free to ask again, and other rooms play.
+    assert (await seats["upland"].call("fetch_debrief", room=room))["type"] == "debrief_report"
+    assert (await bystander.command({"type": "make_statement", "text": "still talking"}))["type"] == "ack"

@@ -83,8 +83,8 @@ class Outbox:
 
 
 class Session:
-    __slots__ = ("ws", "join_url", "runtime", "access", "hello_seconds", "bucket", "greeted", "outbox", "held",
-                 "rooms", "seat", "member", "klass", "_closing")  # one per connection: no __dict__ each
+    __slots__ = ("ws", "join_url", "runtime", "access", "hello_seconds", "bucket", "reads", "greeted", "outbox",
+                 "held", "rooms", "seat", "member", "klass", "_closing")  # one per connection: no __dict__ each
 
     def __init__(self, ws: ServerConnection, runtime: Runtime, access: Access,
                  hello_seconds: float = w.HELLO_SECONDS, join_url: str | None = None) -> None:
@@ -94,6 +94,7 @@ class Session:
         self.access = access
         self.hello_seconds = hello_seconds
         self.bucket = TokenBucket()
+        self.reads: TokenBucket | None = None  # whole-log reads without a seat or class (made when first asked)
         self.greeted = False
         self.outbox: Outbox | None = None
         self.held = frames.HeldViews()        # the views this connection holds, room by room
@@ -129,6 +130,18 @@ class Session:
             room, delegation = self.seat
             return self.runtime.seat_limits.bucket(room.id, room.reply_key(delegation, self.member))
         return self.bucket
+
+    def _spend_read(self, what: str) -> None:
+        """Whole-log reads are limited per seat, per class (its facilitator), else per connection."""
+        limits = self.runtime.read_limits
+        if self.seat is not None:
+            room, delegation = self.seat
+            bucket = limits.bucket(f"seat {room.id} {room.reply_key(delegation, self.member)}")
+        elif self.klass is not None:
+            bucket = limits.bucket(f"class {self.klass.id}")
+        else:
+            bucket = self.reads = self.reads or limits.new_bucket()
+        limits.spend(bucket, what)
 
     def _address(self) -> str:
         remote = self.ws.remote_address
@@ -423,6 +436,7 @@ class Session:
 
     async def on_fetch_log(self, m: w.FetchLog) -> list[Step]:
         room, own = self._review_room(m.room, "log")
+        self._spend_read("game's log")
         seat = FACILITATOR if own is None else own
         # Reflections are the facilitator's to read, even in the log a seat may fetch for review,
         # and a team's channel and roster its own (TEAM_PRIVATE).
@@ -443,6 +457,7 @@ class Session:
     async def on_fetch_report(self, m: w.FetchReport) -> list[Step]:
         if self.klass is None:
             raise Refusal("not_facilitator", "Only the class's facilitator may see the class report.")
+        self._spend_read("class report")
         from server.analysis.report import class_report, report_markdown  # numpy: only when asked
 
         rooms = [(r.id, list(r.log)) for r in self.runtime.class_rooms(self.klass)]

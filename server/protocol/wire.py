@@ -667,6 +667,7 @@ ERROR_CODES: dict[str, str] = {
     "code_used": "that join code has claimed its seat already (its holder comes back by token)",
     "game_quarantined": "the room's stored log can no longer be played; the other rooms carry on",
     "join_locked": "too many wrong join codes: the error says how long to wait",
+    "slow_down": "a whole game log or class report was asked for too often: the error says when to ask again",
     "seat_replaced": "the seat was opened on another connection; this one is closed",
     "seat_revoked": "the facilitator gave the seat a fresh code; this connection's token no longer works",
     "bad_token": "the token is unknown",

@@ -27,6 +27,15 @@ from server.runtime.errors import Refusal
 RATE_PER_SECOND = 20.0  # messages a seat (or a connection without one) may send
 BURST = 40.0
 
+# Whole-log reads (fetch_log, fetch_report) cost tens to hundreds of ms of the server's one loop
+# for a long game, where a message costs well under one: at the message rate, one seat asking
+# for a 475 KB log put another room's ping p99 at 170 ms (1 ms alone); a facilitator asking for
+# the class report (213 ms each) from 8 connections, 160 ms. A reader gets READ_BURST of them
+# at once, then one every 1 / READS_PER_SECOND seconds. (The debrief is worked out once per
+# state of the log and shared: asking for it again costs only its frame.)
+READS_PER_SECOND = 0.5
+READ_BURST = 4.0
+
 ADDRESS_FAILURES = 10    # wrong join codes a minute from one address, before a lockout
 ADDRESS_LOCKOUT = 60.0   # seconds
 OVERALL_FAILURES = 200   # wrong join codes a minute over the whole server
@@ -79,6 +88,31 @@ class SeatLimits:
         if found is None:
             found = self._buckets[(room, delegation)] = TokenBucket(clock=self._clock)
         return found
+
+
+class ReadLimits:
+    """One bucket of whole-log reads (see READS_PER_SECOND) per reader: a seat, a class's
+    facilitator (whichever of its connections asks), or one connection for anyone else."""
+
+    def __init__(self, clock: Clock = time.monotonic) -> None:
+        self._clock = clock
+        self._buckets: dict[str, TokenBucket] = {}
+
+    def bucket(self, reader: str) -> TokenBucket:
+        found = self._buckets.get(reader)
+        if found is None:
+            found = self._buckets[reader] = self.new_bucket()
+        return found
+
+    def new_bucket(self) -> TokenBucket:
+        return TokenBucket(READS_PER_SECOND, READ_BURST, self._clock)
+
+    @staticmethod
+    def spend(bucket: TokenBucket, what: str) -> None:
+        """Take one read from `bucket`, or raise Refusal(slow_down) naming when to ask again."""
+        if not bucket.take():
+            raise Refusal("slow_down", f"The {what} was sent a moment ago: ask again in "
+                                       f"{math.ceil(1.0 / READS_PER_SECOND)} s.")
 
 
 class _Lockout:

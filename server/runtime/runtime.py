@@ -52,7 +52,7 @@ from server.runtime.bots import bot_seed, check_strategy
 from server.runtime.catalogue import Catalogue, hosted
 from server.runtime.errors import Refusal
 from server.runtime.interning import ScenarioCache
-from server.runtime.limits import JoinGuard, SeatLimits
+from server.runtime.limits import JoinGuard, ReadLimits, SeatLimits
 from server.runtime.room import Room, SeatSlot, game_status
 from server.runtime.tokens import code_key, new_code, new_id, new_token, token_hash
 from server.scenario.reflection import reflection_questions
@@ -86,6 +86,7 @@ class Runtime:
         self._scenarios = ScenarioCache()
         self.join_guard = JoinGuard()
         self.seat_limits = SeatLimits()
+        self.read_limits = ReadLimits()  # whole-log reads, per seat and per class
         self.quarantined: dict[str, str] = {}           # room id -> why its log cannot be played
 
     # ------------------------------------------------------------ lifecycle
