@@ -9,8 +9,9 @@ Newline and tab stay in multi-line text; a name is one line. Line and paragraph 
 become newlines; the text is NFC-normalised and stripped of surrounding space.
 
 `clean_text` is that function; `Text` (a statement, message or announcement), `Name`, and a
-reflection's `Question` and `Answer` are the pydantic types that apply it, so every model built from the wire is clean by
-construction and every length is counted in characters after cleaning.
+reflection's `Question` and `Answer` are the pydantic types that apply it, so every model
+built from the wire is clean by construction and every length is counted in characters after
+cleaning.
 """
 
 from __future__ import annotations
