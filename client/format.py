@@ -156,16 +156,13 @@ class NoDealFigures(Protocol):
     def war_cost(self) -> float: ...
 
 
-def no_deal(figures: NoDealFigures | Mapping[str, Any] | None) -> float:
+def no_deal(figures: NoDealFigures | None) -> float:
     """What no deal would score a delegation now: its reservation value less the war it has paid.
 
     A result is an agreement's worth less the same war cost, so a result and this number compare
-    directly, and their difference is the surplus (or margin) the game scores. (The debrief
-    report's rows, not yet typed, come as mappings.)"""
+    directly, and their difference is the surplus (or margin) the game scores."""
     if figures is None:
         return 0.0
-    if isinstance(figures, Mapping):
-        return round(float(figures.get("reservation") or 0) - float(figures.get("war_cost") or 0), 2)
     return round(figures.reservation - figures.war_cost, 2)
 
 

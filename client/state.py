@@ -284,7 +284,7 @@ def fetch_answered(fetches: Fetches, m: Any) -> Fetches:
     elif m.type == "game_log":
         f = _log_part(f, m)
     elif m.type == "debrief_report":
-        f = replace(f, room=m.room, result={"debrief": m.debrief, "text": m.text})
+        f = replace(f, room=m.room, result=m)  # a wire.DebriefReport: .debrief, .text
     elif m.type == "worth":
         f = replace(f, room=m.room, result=m.worth)
     elif m.type == "class_report":

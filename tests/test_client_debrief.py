@@ -17,7 +17,7 @@ from client.state import ClientState, Forget, Requested, reduce
 from client.widgets.concessions import ConcessionPlot
 from client.widgets.debrief import DebriefView
 from client_helpers import facilitate, open_room, player_app, to_phase, wait_until
-from server.analysis.debrief import debrief
+from server.analysis.debrief import debrief_report
 from server.engine import FACILITATOR
 from server.engine import commands as c
 from server.net.server import ParleyServer
@@ -47,11 +47,21 @@ def test_game_log_parts_join_in_part_order_whatever_order_they_arrive() -> None:
     assert "f1" not in reduce(state, Forget("f1")).fetches
 
 
+def _a_debrief() -> wire.Debrief:
+    """The debrief of a whole bot game of the tutorial."""
+    from server.bots.tournament import default_seated, play_game
+    from server.scenario import bundled_scenarios
+
+    scenario = bundled_scenarios()["tutorial"]
+    return debrief_report(play_game(scenario, {}, seed=1, seated=default_seated(scenario)).log)
+
+
 def test_debrief_report_and_a_refused_fetch_fold_into_their_requests() -> None:
     """A debrief report fills its fetch; a refusal naming a fetch marks it, not the general error."""
     state = reduce(ClientState(), Requested("debrief", "f1"))
-    state = reduce(state, wire.DebriefReport(reply_to="f1", room="R1", debrief={"reason": "walkout"}, text="# D"))
-    assert state.fetch_of("debrief").result == {"debrief": {"reason": "walkout"}, "text": "# D"}
+    report = wire.DebriefReport(reply_to="f1", room="R1", debrief=_a_debrief(), text="# D")
+    state = reduce(state, report)
+    assert state.fetch_of("debrief").result == report
     state = reduce(state, Requested("log", "f2"))
     state = reduce(state, wire.Error(reply_to="f2", code="review_not_open", message="Not yet."))
     refused = state.fetch_of("log")
@@ -64,8 +74,9 @@ def test_facilitator_fetches_are_kept_per_room_and_the_report_by_id() -> None:
     """The class state folds a room's debrief (fetch_of by room) and the class report."""
     cls = reduce_console(ConsoleState(), Requested("debrief", "f1", "R1"))
     cls = reduce_console(cls, Requested("debrief", "f2", "R2"))
-    cls = reduce_console(cls, wire.DebriefReport(reply_to="f2", room="R2", debrief={"n": 2}, text=""))
-    assert cls.fetch_of("debrief", "R2").result["debrief"] == {"n": 2}
+    debriefed = _a_debrief()
+    cls = reduce_console(cls, wire.DebriefReport(reply_to="f2", room="R2", debrief=debriefed, text=""))
+    assert cls.fetch_of("debrief", "R2").result.debrief == debriefed
     assert not cls.fetch_of("debrief", "R1").finished
     cls = reduce_console(cls, Requested("report", "f3"))
     cls = reduce_console(cls, wire.ClassReport.model_validate(
@@ -116,16 +127,17 @@ async def test_outcome_shows_the_analysis_once_the_debrief_opens(srv: ParleyServ
         await facilitate(room, c.OpenDebrief())
         await wait_until(pilot, lambda: app.screen.query(DebriefView), what="the debrief's analysis")
         await pilot.pause()
-        expected = debrief(room.log)
-        placed = expected["analysis"]["agreement"]
+        expected = debrief_report(room.log)
+        assert expected.analysis is not None and expected.analysis.agreement is not None
+        placed = expected.analysis.agreement
         shown = text_of(app, "#debrief-analysis")
         assert "What was possible" in shown and "The Nash point" in shown
-        assert f"Joint gain left on the table: {placed['joint_gain_left']:.2f}" in shown
-        if placed["trades"]:  # a missed trade names the options by their labels
+        assert f"Joint gain left on the table: {placed.joint_gain_left:.2f}" in shown
+        if placed.trades:  # a missed trade names the options by their labels
             assert "Reduced height" in shown or "Seasonal minimum flow" in shown
         plots = app.screen.query(ConcessionPlot)
         assert [p.plot_title for p in plots] == ["Lowland"]  # the only one to table a whole package
-        assert plots.first().points == [p for p in expected["concessions"]["lowland"] if p["complete"]]
+        assert plots.first().points == [p for p in expected.concessions["lowland"] if p.complete]
 
 
 async def test_review_this_game_opens_the_replay_as_the_players_seat(srv: ParleyServer, tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from client.widgets.debrief import debrief_markup
 from engine_helpers import Table
-from server.analysis.debrief import debrief
+from server.analysis.debrief import debrief, debrief_report
 from server.engine import commands as c
 from server.engine.phases import Phase
 
@@ -16,16 +16,17 @@ def test_the_historical_istanbul_package_is_shown_fragile_with_its_reasons_and_r
     table = Table("istanbul-2022", seed=2)
     table.advance_to(Phase.NEGOTIATION)
     table.facilitate(c.EndGame())
-    d = debrief(table.log)
-    scored = d["history"]["scored"]
+    d = debrief_report(table.log)
+    scored = d.history.scored
+    assert scored is not None
     text = debrief_markup(d)
     assert "The historical terms, scored here" in text
-    assert f"durability {scored['durability']['score']:.2f} — {scored['durability']['label']}" in text
-    assert scored["durability"]["label"].startswith("fragile")
+    assert f"durability {scored.durability.score:.2f} — {scored.durability.label}" in text
+    assert scored.durability.label.startswith("fragile")
     assert "No peace without the West" in text and "Ceasefire and settlement together" in text
-    for x in scored["delegations"]:
-        assert round(x["result"] - x["no_deal"], 2) == x["surplus"]
-        assert f"{x['result']:>8.2f}{x['no_deal']:>9.2f}{x['surplus']:>+9.2f}" in text
+    for x in scored.delegations:
+        assert round(x.result - x.no_deal, 2) == x.surplus
+        assert f"{x.result:>8.2f}{x.no_deal:>9.2f}{x.surplus:>+9.2f}" in text
 
 
 def test_the_markdown_and_html_exports_score_the_historical_terms() -> None:

@@ -15,7 +15,7 @@ import pytest
 
 from engine_helpers import Table
 from server.analysis import analyse, assess
-from server.analysis.debrief import debrief, format_debrief
+from server.analysis.debrief import debrief, debrief_report, format_debrief
 from server.bots.tournament import play_game
 from server.engine import commands as c
 from server.engine import events as ev
@@ -125,7 +125,7 @@ def test_no_deal_names_the_best_packages_and_the_gain_lost() -> None:
     assert a["no_deal"]["joint_gain_lost_vs_nash"] == 14.0 and a["no_deal"]["joint_gain_lost_vs_best"] == 15.0
     assert [p["terms"] for p in a["no_deal"]["best_packages"]] == [{"x": "x2", "y": "y2"}, {"x": "x3", "y": "y2"}]
     assert d["concessions"] == {"a": [], "b": []}
-    text = format_debrief(d)
+    text = format_debrief(debrief_report(table.log))
     assert "No agreement was signed." in text and "versus the Nash point: 14.00" in text
 
 
@@ -139,9 +139,11 @@ def test_a_game_that_has_not_ended_is_refused() -> None:
 
 def test_debrief_is_json_and_its_text_names_the_trades() -> None:
     """The dict survives a JSON round trip; the text shows terms, results, trades by label, history."""
-    d = debrief(play_to_agreement_in_round_two().log)
+    log = play_to_agreement_in_round_two().log
+    d = debrief(log)
     assert json.loads(json.dumps(d)) == d
-    text = format_debrief(d)
+    assert debrief_report(log).model_dump(mode="json") == d  # the typed debrief is the same data
+    text = format_debrief(debrief_report(log))
     for expected in ("Terms: X: X1; Y: Y1.", "| A | 10.00 | 10.00 | 0.00 | 10.00 | 2.00 | +8.00 | - |",
                      "6.00 points from the Pareto frontier", "Joint gain left on the table: 7.00",
                      "- X: X1 -> X3", "- Y: Y1 -> Y2", "They split the difference.", "- A: r1 18, r2 10"):

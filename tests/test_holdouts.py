@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from engine_helpers import Table
-from server.analysis.debrief import debrief, format_debrief
+from server.analysis.debrief import debrief, debrief_report, format_debrief
 from server.analysis.holdouts import COST_OF_DELAY, OPENING_BIDS, UNWILLING, hold_outs
 from server.engine import commands as c
 from server.engine.phases import Phase
@@ -31,7 +31,7 @@ def test_a_party_declining_a_deal_better_than_no_deal_is_named_with_opening_bids
     assert held.lesson == OPENING_BIDS and held.declined[0].proposal == "P1"
     assert held.declined[0].margin is not None and held.declined[0].margin > 0
     assert held.text.startswith("Lowland declined P1 (+") and "opening bids" in held.text
-    text = format_debrief(debrief(table.log))
+    text = format_debrief(debrief_report(table.log))
     assert "## Who held out" in text and "Lowland declined P1" in text
 
 

@@ -182,7 +182,7 @@ async def test_a_teacher_without_a_key_file_types_the_instructor_key_into_the_se
 def test_the_text_debrief_names_delegations_in_the_best_packages_and_the_concessions() -> None:
     """A tutorial ended without a deal: the best packages' gains and the concession curves read 'Upland', never 'upland'."""
     from engine_helpers import Table
-    from server.analysis.debrief import debrief, format_debrief
+    from server.analysis.debrief import debrief_report, format_debrief
     from server.engine.phases import Phase
     from server.scenario.loader import bundled_scenarios
 
@@ -190,7 +190,7 @@ def test_the_text_debrief_names_delegations_in_the_best_packages_and_the_concess
     table.advance_to(Phase.NEGOTIATION)
     table.act("upland", c.TableProposal(terms=AGREEABLE_TUTORIAL_TERMS))
     table.facilitate(c.EndGame())
-    text = format_debrief(debrief(table.log))
+    text = format_debrief(debrief_report(table.log))
     assert "The best packages in the zone:" in text and "the signers' joint gain" in text
     assert "- Upland: r1 " in text
     assert not TUTORIAL_IDS.search(text.replace("Tension in the valley", "")), text

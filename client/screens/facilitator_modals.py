@@ -276,7 +276,7 @@ class DebriefScreen(FetchedScreen):
     """One room's debrief: outcome, every result, the analysis and the concession curves."""
 
     def body(self, result: Any) -> Any:
-        return DebriefView(result["debrief"], whole=True, id="debrief")
+        return DebriefView(result.debrief, whole=True, id="debrief")
 
 
 class ReportScreen(FetchedScreen):

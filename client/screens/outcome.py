@@ -123,7 +123,7 @@ class OutcomeScreen(Screen[None]):
             status.update(f"[red]The debrief's analysis is not available: {fetch.refused}[/]")
         elif fetch.result is not None and not self.query(DebriefView):
             status.update("")
-            self.query_one("#outcome-main").mount(DebriefView(fetch.result["debrief"], id="debrief"))
+            self.query_one("#outcome-main").mount(DebriefView(fetch.result.debrief, id="debrief"))
 
 
 def terms_lines(view: wire.SeatView, terms: Mapping[str, str] | None) -> list[str]:

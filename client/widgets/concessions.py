@@ -16,19 +16,21 @@ from textual.containers import Vertical
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
-Point = Mapping[str, Any]
+from server.protocol import wire
+
+Point = wire.ConcessionPoint
 
 
 def positions(points: Sequence[Point]) -> list[float]:
     """x of each point: its round, spread evenly inside the round."""
     per_round: dict[int, int] = {}
     for p in points:
-        per_round[p["round"]] = per_round.get(p["round"], 0) + 1
+        per_round[p.round] = per_round.get(p.round, 0) + 1
     seen: dict[int, int] = {}
     xs = []
     for p in points:
-        seen[p["round"]] = seen.get(p["round"], 0) + 1
-        xs.append(p["round"] + (seen[p["round"]] - 1) / per_round[p["round"]])
+        seen[p.round] = seen.get(p.round, 0) + 1
+        xs.append(p.round + (seen[p.round] - 1) / per_round[p.round])
     return xs
 
 
@@ -39,15 +41,15 @@ class ConcessionPlot(PlotextPlot):
     def __init__(self, name: str, points: Sequence[Point], rounds: int, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.plot_title = name
-        self.points = [p for p in points if p["complete"]]
+        self.points = [p for p in points if p.complete]
         self.rounds = max(rounds, 1)
 
     def on_mount(self) -> None:
         plt = self.plt
         plt.title(f"{self.plot_title}: its proposals' worth on its own table")
-        xs, worth = positions(self.points), [p["worth"] for p in self.points]
+        xs, worth = positions(self.points), [p.worth for p in self.points]
         # no deal: a step line from the first proposal to the end of the game
-        reservation = [p["reservation"] for p in self.points]
+        reservation = [p.reservation for p in self.points]
         plt.xlim(0.8, self.rounds + 1)
         plt.xticks(list(range(1, self.rounds + 2)))
         values = worth + reservation
@@ -71,7 +73,7 @@ class ConcessionCurves(Vertical):
                      "table, by round; the red line is its no-deal value")
         for delegation, points in self.concessions.items():
             name = self.names.get(delegation, delegation)
-            if any(p["complete"] for p in points):
+            if any(p.complete for p in points):
                 yield ConcessionPlot(name, points, self.rounds, classes="concession-plot")
             else:
                 yield Static(f"  {name}: [dim]tabled no complete proposal[/]")

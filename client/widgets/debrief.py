@@ -1,6 +1,7 @@
 """The debrief, as a widget: the deal made against the deals that were possible.
 
-`DebriefView` renders a `DebriefReport`'s dict (server/analysis/debrief.py documents it): the
+`DebriefView` renders a `DebriefReport`'s `wire.Debrief` (server/analysis/debrief.py says
+what each part means): the
 agreement placed against the Pareto frontier and the Nash point (or what no deal lost), the
 better deal and the trades it would have made, the Nash point's and the greatest joint gain's
 terms, then every delegation's concession curve. The facilitator's copy adds the outcome
@@ -20,34 +21,35 @@ from textual.widgets import Static
 
 from client import format as fmt
 from client.widgets.concessions import ConcessionCurves
+from server.protocol import wire
 
-Debrief = Mapping[str, Any]
+Debrief = wire.Debrief
 
 
 def issue_label(d: Debrief, issue: str, option: str | None = None) -> str:
-    found = next((i for i in d["issues"] if i["id"] == issue), None)
+    found = d.issue(issue)
     if found is None:
         return escape(option or issue)
-    return escape(found["title"] if option is None else found["options"].get(option, option))
+    return escape(found.title if option is None else found.options.get(option, option))
 
 
 def name_of(d: Debrief, delegation: str) -> str:
-    return next((r["name"] for r in d["delegations"] if r["delegation"] == delegation), delegation)
+    return d.name_of(delegation)
 
 
 def terms_lines(d: Debrief, terms: Mapping[str, str], indent: str = "    ") -> list[str]:
-    return [f"{indent}{issue_label(d, i['id'])}: {issue_label(d, i['id'], terms[i['id']])}"
-            for i in d["issues"] if i["id"] in terms]
+    return [f"{indent}{issue_label(d, i.id)}: {issue_label(d, i.id, terms[i.id])}"
+            for i in d.issues if i.id in terms]
 
 
-def gains_text(d: Debrief, package: Mapping[str, Any]) -> str:
-    gains = ", ".join(f"{escape(name_of(d, k))} {v:+.2f}" for k, v in package["gains"].items())
-    return f"gains over no deal: {gains}; the signers' joint gain {package['joint_gain']:.2f}"
+def gains_text(d: Debrief, package: wire.PackageSummary) -> str:
+    gains = ", ".join(f"{escape(name_of(d, k))} {v:+.2f}" for k, v in package.gains.items())
+    return f"gains over no deal: {gains}; the signers' joint gain {package.joint_gain:.2f}"
 
 
-def trade_lines(d: Debrief, trades: list[Mapping[str, str]]) -> list[str]:
-    return [f"    {issue_label(d, t['issue'])}: {issue_label(d, t['issue'], t['agreed'])} → "
-            f"[b]{issue_label(d, t['issue'], t['better'])}[/b]" for t in trades]
+def trade_lines(d: Debrief, trades: list[wire.Trade]) -> list[str]:
+    return [f"    {issue_label(d, t.issue)}: {issue_label(d, t.issue, t.agreed)} → "
+            f"[b]{issue_label(d, t.issue, t.better)}[/b]" for t in trades]
 
 
 # ---------------------------------------------------------------- sections
@@ -55,83 +57,84 @@ def trade_lines(d: Debrief, trades: list[Mapping[str, str]]) -> list[str]:
 
 def outcome_lines(d: Debrief) -> list[str]:
     """Terms (or none), durability and its reasons, rounds lost: the facilitator's header."""
-    lines = [f"[b reverse] Debrief [/] {escape(d['scenario']['title'])} · ended by "
-             f"{d['reason'].replace('_', ' ')} after {d['rounds_played']} round(s)", ""]
-    if d["terms"]:
-        signed = ", ".join(escape(name_of(d, s)) for s in d["signatories"])
-        lines += [f"[b]The agreement[/b] (signed by {signed})", *terms_lines(d, d["terms"], "  ")]
+    lines = [f"[b reverse] Debrief [/] {escape(d.scenario.title)} · ended by "
+             f"{d.reason.replace('_', ' ')} after {d.rounds_played} round(s)", ""]
+    if d.terms:
+        signed = ", ".join(escape(name_of(d, s)) for s in d.signatories)
+        lines += [f"[b]The agreement[/b] (signed by {signed})", *terms_lines(d, d.terms, "  ")]
     else:
         lines.append("[b]No agreement.[/b]")
-    durability = d.get("durability")
+    durability = d.durability
     if durability:
-        lines += ["", f"[b]Durability[/b] {durability['score']:.2f} — {escape(durability['label'])}"]
-        lines += [f"  {r['effect']:+.2f}  [i]{escape(r['lesson'])}[/i]: {escape(r['reason'])}"
-                  for r in durability["reasons"]]
-    lines += ["", f"[b]Rounds lost[/b] {d['rounds_lost']}", ""]
+        lines += ["", f"[b]Durability[/b] {durability.score:.2f} — {escape(durability.label)}"]
+        lines += [f"  {r.effect:+.2f}  [i]{escape(r.lesson)}[/i]: {escape(r.reason)}"
+                  for r in durability.reasons]
+    lines += ["", f"[b]Rounds lost[/b] {d.rounds_lost}", ""]
     return lines
 
 
 def results_lines(d: Debrief) -> list[str]:
     lines = ["[b]Every delegation's result[/b]",
              f"  {'delegation':<22}{'result':>8}{'no deal':>9}{'surplus':>9}  red lines"]
-    for r in d["delegations"]:
-        crossed = ", ".join(escape(x["label"]) for x in r["red_lines_crossed"]) or "—"
-        lines.append(f"  {escape(r['name'][:21]):<22}{r['result']:>8.2f}{fmt.no_deal(r):>9.2f}"
-                     f"{r['surplus']:>+9.2f}  {crossed}")
+    for r in d.delegations:
+        crossed = ", ".join(escape(x.label) for x in r.red_lines_crossed) or "—"
+        lines.append(f"  {escape(r.name[:21]):<22}{r.result:>8.2f}{fmt.no_deal(r):>9.2f}"
+                     f"{r.surplus:>+9.2f}  {crossed}")
     return lines + [""]
 
 
 def analysis_lines(d: Debrief) -> list[str]:
     """Where the outcome stands among every possible package."""
-    a = d.get("analysis")
+    a = d.analysis
     lines = ["[b reverse] What was possible [/]"]
     if a is None:
-        return lines + [f"  [dim]{escape(d.get('analysis_note') or 'No analysis was made.')}[/]"]
-    lines.append(f"  {a['packages']:,} packages; {a['zone']:,} better than no deal for every party; "
-                 f"{a['frontier']:,} on the Pareto frontier")
-    lines += placement_lines(d, a["agreement"]) if a["agreement"] else no_deal_lines(d, a["no_deal"])
+        return lines + [f"  [dim]{escape(d.analysis_note or 'No analysis was made.')}[/]"]
+    lines.append(f"  {a.packages:,} packages; {a.zone:,} better than no deal for every party; "
+                 f"{a.frontier:,} on the Pareto frontier")
+    lines += placement_lines(d, a.agreement) if a.agreement else no_deal_lines(d, a.no_deal)
     lines += package_lines(d, a)
     return lines
 
 
-def placement_lines(d: Debrief, placed: Mapping[str, Any]) -> list[str]:
+def placement_lines(d: Debrief, placed: wire.Placement) -> list[str]:
     where = ("[green]on the Pareto frontier[/]: no package was better for everyone at the table"
-             if placed["on_frontier"] else f"[yellow]{placed['distance']:.2f} points from the Pareto frontier[/]")
+             if placed.on_frontier else f"[yellow]{placed.distance:.2f} points from the Pareto frontier[/]")
     lines = ["", f"[b]The agreement[/b] is {where}.",
-             f"  Its joint gain: {placed['package']['joint_gain']:.2f}."]
-    if placed["joint_gain_left"] is not None:
-        lines.append(f"  Joint gain left on the table: [b]{placed['joint_gain_left']:.2f}[/b].")
-    if placed["joint_gain_vs_nash"] is not None:
-        gap = placed["joint_gain_vs_nash"]
+             f"  Its joint gain: {placed.package.joint_gain:.2f}."]
+    if placed.joint_gain_left is not None:
+        lines.append(f"  Joint gain left on the table: [b]{placed.joint_gain_left:.2f}[/b].")
+    if placed.joint_gain_vs_nash is not None:
+        gap = placed.joint_gain_vs_nash
         lines.append(f"  The Nash point's joint gain is {abs(gap):.2f} {'more' if gap >= 0 else 'less'}.")
-    better = placed["better_deal"]
+    better = placed.better_deal
     if better is not None:
         lines += ["", "[b]A better deal for everyone at the table[/b] "
-                  f"({gains_text(d, better)}) would have traded:", *trade_lines(d, placed["trades"])]
-    if placed["nash_trades"]:
-        lines += ["", "[b]The Nash point settles differently[/b]:", *trade_lines(d, placed["nash_trades"])]
+                  f"({gains_text(d, better)}) would have traded:", *trade_lines(d, placed.trades)]
+    if placed.nash_trades:
+        lines += ["", "[b]The Nash point settles differently[/b]:", *trade_lines(d, placed.nash_trades)]
     return lines
 
 
-def no_deal_lines(d: Debrief, no_deal: Mapping[str, Any] | None) -> list[str]:
+def no_deal_lines(d: Debrief, no_deal: wire.NoDeal | None) -> list[str]:
     if not no_deal:
         return []
     lines = ["", "[b]No deal[/b]: every delegation kept its reservation value."]
-    if no_deal["joint_gain_lost_vs_nash"] is None:
+    if no_deal.joint_gain_lost_vs_nash is None:
         return lines + ["  No package was better than no deal for every party: there was no zone of agreement."]
-    lines.append(f"  Joint gain lost: [b]{no_deal['joint_gain_lost_vs_nash']:.2f}[/b] against the Nash point, "
-                 f"{no_deal['joint_gain_lost_vs_best']:.2f} against the greatest joint gain.")
+    best = no_deal.joint_gain_lost_vs_best
+    lines.append(f"  Joint gain lost: [b]{no_deal.joint_gain_lost_vs_nash:.2f}[/b] against the Nash point, "
+                 f"{'-' if best is None else f'{best:.2f}'} against the greatest joint gain.")
     return lines
 
 
-def package_lines(d: Debrief, a: Mapping[str, Any]) -> list[str]:
-    nash, best = a["nash"], a["greatest_joint_gain"]
+def package_lines(d: Debrief, a: wire.FrontierAnalysis) -> list[str]:
+    nash, best = a.nash, a.greatest_joint_gain
     lines = [""]
     if nash is None:
         return lines + ["[b]Nash point[/b]: none (no package is better than no deal for every party)."]
-    lines += [f"[b]The Nash point[/b] ({gains_text(d, nash)}):", *terms_lines(d, nash["terms"])]
-    if best is not None and best["terms"] != nash["terms"]:
-        lines += ["", f"[b]The greatest joint gain[/b] ({gains_text(d, best)}):", *terms_lines(d, best["terms"])]
+    lines += [f"[b]The Nash point[/b] ({gains_text(d, nash)}):", *terms_lines(d, nash.terms)]
+    if best is not None and best.terms != nash.terms:
+        lines += ["", f"[b]The greatest joint gain[/b] ({gains_text(d, best)}):", *terms_lines(d, best.terms)]
     elif best is not None:
         lines.append("  It is also the package of greatest joint gain.")
     return lines
@@ -140,36 +143,34 @@ def package_lines(d: Debrief, a: Mapping[str, Any]) -> list[str]:
 def history_lines(d: Debrief) -> list[str]:
     """The historical terms scored like any package: durability and why, each delegation's
     result against no deal, and the package's place against the frontier, beside the room's."""
-    history = d.get("history") or {}
-    scored, placed = history.get("scored"), history.get("placed")
+    scored, placed = d.history.scored, d.history.placed
     if not scored and not placed:
         return []
     lines = ["", "[b]The historical terms, scored here[/b]"]
     if scored:
-        signed = ", ".join(escape(x["name"]) for x in scored["delegations"] if x["signs"]) or "—"
-        durability = scored["durability"]
-        lines += [f"  as signed in round {scored['round']} by {signed}: durability "
-                  f"{durability['score']:.2f} — {escape(durability['label'])}"]
-        lines += [f"    {r['effect']:+.2f}  [i]{escape(r['lesson'])}[/i]: {escape(r['reason'])}"
-                  for r in durability["reasons"]]
+        signed = ", ".join(escape(x.name) for x in scored.delegations if x.signs) or "—"
+        durability = scored.durability
+        lines += [f"  as signed in round {scored.round} by {signed}: durability "
+                  f"{durability.score:.2f} — {escape(durability.label)}"]
+        lines += [f"    {r.effect:+.2f}  [i]{escape(r.lesson)}[/i]: {escape(r.reason)}"
+                  for r in durability.reasons]
         lines.append(f"  {'delegation':<22}{'result':>8}{'no deal':>9}{'surplus':>9}")
-        lines += [f"  {escape(x['name'][:21]):<22}{x['result']:>8.2f}{x['no_deal']:>9.2f}{x['surplus']:>+9.2f}"
-                  for x in scored["delegations"]]
+        lines += [f"  {escape(x.name[:21]):<22}{x.result:>8.2f}{x.no_deal:>9.2f}{x.surplus:>+9.2f}"
+                  for x in scored.delegations]
     if placed:
-        where = "on the frontier" if placed["on_frontier"] else f"{placed['distance']:.2f} from the frontier"
-        lines.append(f"  joint gain {placed['package']['joint_gain']:.2f}, {where}.")
+        where = "on the frontier" if placed.on_frontier else f"{placed.distance:.2f} from the frontier"
+        lines.append(f"  joint gain {placed.package.joint_gain:.2f}, {where}.")
     return lines
 
 
 def held_out_lines(d: Debrief) -> list[str]:
     """Who walked out or declined the last packages, and the lesson each shows (no deal only)."""
-    items = d.get("held_out") or []
-    if not items:
+    if not d.held_out:
         return []
     lines = ["", "[b]Who held out[/b]"]
-    for item in items:
-        lesson = f" [i]{escape(item['lesson'])}.[/i]" if item.get("lesson") else ""
-        lines.append(f"  {escape(item['text'])}{lesson}")
+    for item in d.held_out:
+        lesson = f" [i]{escape(item.lesson)}.[/i]" if item.lesson else ""
+        lines.append(f"  {escape(item.text)}{lesson}")
     return lines
 
 
@@ -190,5 +191,5 @@ class DebriefView(Vertical):
     def compose(self) -> ComposeResult:
         d = self.debrief
         yield Static(debrief_markup(d, self.whole), id="debrief-analysis")
-        names = {r["delegation"]: r["name"] for r in d["delegations"]}
-        yield ConcessionCurves(d.get("concessions") or {}, names, d["rounds_played"], id="concession-curves")
+        names = {r.delegation: r.name for r in d.delegations}
+        yield ConcessionCurves(d.concessions, names, d.rounds_played, id="concession-curves")

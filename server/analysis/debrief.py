@@ -1,5 +1,8 @@
 """The debrief of one finished game: the deal made, against the deals that were possible.
 
+`debrief_report(events)` is the debrief as typed data (`server.engine.debrief_models.Debrief`,
+what the wire's `debrief_report` carries and every client reads); `debrief(events)` is the same
+as the JSON-ready dict it validates, which the class report and the text below read.
 `debrief(events)` folds a finished game's full event log (the facilitator's: every seat's
 result and hidden table) and places its outcome against the exact analysis of its scenario
 (`analyse` with the reservation values in force and the delegations seated at the end, as
@@ -65,6 +68,15 @@ from server.analysis.core import Analysis, Package, SpaceTooLarge, analyse
 from server.analysis.holdouts import format_hold_outs, hold_outs
 from server.engine import FACILITATOR, Game, lessons, whatif
 from server.engine import events as ev
+from server.engine.debrief_models import (
+    Debrief,
+    FrontierAnalysis,
+    InterimOutcome,
+    NoDeal,
+    PackageSummary,
+    Placement,
+    Trade,
+)
 from server.engine.lessons import Lesson
 from server.engine.state import Negotiation
 from server.replay.concessions import concession_series
@@ -101,6 +113,11 @@ def debrief(events: Sequence[ev.EventBase]) -> dict[str, Any]:
         "concessions": _concessions(scenario, events, state),
         "held_out": [h.model_dump() for h in hold_outs(events)],
     }
+
+
+def debrief_report(events: Sequence[ev.EventBase]) -> Debrief:
+    """The debrief of a finished game as typed data (ValueError if it has not ended)."""
+    return Debrief.model_validate(debrief(events))
 
 
 def game_lessons(state: Negotiation, analysis: Analysis | None) -> list[Lesson]:
@@ -219,118 +236,114 @@ def _concessions(scenario: Scenario, events: Sequence[ev.EventBase],
 # ---------------------------------------------------------------- text
 
 
-def format_debrief(d: dict[str, Any]) -> str:
+def format_debrief(d: Debrief) -> str:
     """The debrief as Markdown-ish text, for a terminal or a note to the class."""
-    lines = [f"# Debrief: {d['scenario']['title']}", ""]
+    lines = [f"# Debrief: {d.scenario.title}", ""]
     lines += _format_outcome(d)
     lines += _format_results(d)
-    lines += format_hold_outs(d.get("held_out") or [])
-    if d["analysis"] is None:
-        lines += ["## What was possible", "", d["analysis_note"], ""]
+    lines += format_hold_outs(d.held_out)
+    if d.analysis is None:
+        lines += ["## What was possible", "", d.analysis_note, ""]
     else:
-        lines += _format_analysis(d)
+        lines += _format_analysis(d, d.analysis)
     lines += _format_lessons(d)
     lines += _format_history(d)
     lines += _format_concessions(d)
     return "\n".join(lines).rstrip() + "\n"
 
 
-def terms_text(d: dict[str, Any], terms: dict[str, str]) -> str:
+def terms_text(d: Debrief, terms: dict[str, str]) -> str:
     """issue title: option label, ... in the scenario's order."""
-    return "; ".join(f"{i['title']}: {i['options'].get(terms[i['id']], terms[i['id']])}"
-                     for i in d["issues"] if i["id"] in terms)
+    return "; ".join(f"{i.title}: {i.options.get(terms[i.id], terms[i.id])}" for i in d.issues if i.id in terms)
 
 
-def _format_outcome(d: dict[str, Any]) -> list[str]:
+def _format_outcome(d: Debrief) -> list[str]:
     ended = {"agreement": "an agreement", "walkout": "a walkout", "last_round": "the last round",
-             "facilitator": "the facilitator"}[d["reason"]]
-    lines = ["## Outcome", "", f"Ended by {ended} after {d['rounds_played']} round(s)."]
-    if d["terms"] is None:
+             "facilitator": "the facilitator"}[d.reason]
+    lines = ["## Outcome", "", f"Ended by {ended} after {d.rounds_played} round(s)."]
+    if d.terms is None:
         lines.append("No agreement was signed.")
     else:
-        lines += [f"Terms: {terms_text(d, d['terms'])}.", f"Signed by: {', '.join(d['signatories'])}."]
-    durability = d["durability"]
+        lines += [f"Terms: {terms_text(d, d.terms)}.", f"Signed by: {', '.join(d.signatories)}."]
+    durability = d.durability
     if durability:
-        lines.append(f"Durability {durability['score']:.2f} ({durability['label']}).")
-        lines += [f"- {r['lesson']} ({r['effect']:+.2f}): {r['reason']}" for r in durability["reasons"]]
-    paid = [r for r in d["delegations"] if r.get("war_cost")]
-    if d["rounds_lost"] or paid:
-        costs = ", ".join(f"{r['name']} \u2212{r['war_cost']:g}" for r in paid)
-        lines.append(f"Cost of delay: {d['rounds_lost']} round(s) lost"
-                     + (f"; points lost to the war: {costs}" if costs else "") + f". {d['delay_reason']}")
-    for interim in d.get("interims", []):
-        lines.append(f"Interim agreement of round {interim['round']}: {terms_text(d, interim['terms'])} "
+        lines.append(f"Durability {durability.score:.2f} ({durability.label}).")
+        lines += [f"- {r.lesson} ({r.effect:+.2f}): {r.reason}" for r in durability.reasons]
+    paid = [r for r in d.delegations if r.war_cost]
+    if d.rounds_lost or paid:
+        costs = ", ".join(f"{r.name} \u2212{r.war_cost:g}" for r in paid)
+        lines.append(f"Cost of delay: {d.rounds_lost} round(s) lost"
+                     + (f"; points lost to the war: {costs}" if costs else "") + f". {d.delay_reason}")
+    for interim in d.interims:
+        lines.append(f"Interim agreement of round {interim.round}: {terms_text(d, interim.terms)} "
                      f"({_interim_fate(interim)}).")
     return lines + [""]
 
 
-def _interim_fate(interim: dict[str, Any]) -> str:
-    if interim["status"] == "collapsed":
-        return f"collapsed in round {interim['ended_round']}: {interim['reason']}"
-    if interim["status"] == "superseded":
-        return f"folded into the settlement in round {interim['ended_round']}"
-    return f"holding through round {interim['until']} when the game ended"
+def _interim_fate(interim: InterimOutcome) -> str:
+    if interim.status == "collapsed":
+        return f"collapsed in round {interim.ended_round}: {interim.reason}"
+    if interim.status == "superseded":
+        return f"folded into the settlement in round {interim.ended_round}"
+    return f"holding through round {interim.until} when the game ended"
 
 
-def _format_results(d: dict[str, Any]) -> list[str]:
+def _format_results(d: Debrief) -> list[str]:
     lines = ["## Results", "",
              "(result = worth of the agreement, or of no deal, less the war cost paid; "
              "surplus = worth - reservation)", "",
              "| delegation | points | worth | war cost | result | reservation | surplus | red lines |",
              "|---|---:|---:|---:|---:|---:|---:|---|"]
-    for r in d["delegations"]:
-        crossed = ", ".join(x["label"] for x in r["red_lines_crossed"]) or "-"
-        worth = r.get("worth")
-        lines.append(f"| {r['name']} | {r['points']:.2f} | {'-' if worth is None else f'{worth:.2f}'} "
-                     f"| {r['war_cost']:.2f} | {r['result']:.2f} | {r['reservation']:.2f} "
-                     f"| {r['surplus']:+.2f} | {crossed} |")
+    for r in d.delegations:
+        crossed = ", ".join(x.label for x in r.red_lines_crossed) or "-"
+        worth = r.worth
+        lines.append(f"| {r.name} | {r.points:.2f} | {'-' if worth is None else f'{worth:.2f}'} "
+                     f"| {r.war_cost:.2f} | {r.result:.2f} | {r.reservation:.2f} "
+                     f"| {r.surplus:+.2f} | {crossed} |")
     return lines + [""]
 
 
-def _format_lessons(d: dict[str, Any]) -> list[str]:
-    found = [x for x in d.get("lessons", []) if x["lesson"] != "The cost of delay"
-             and x["lesson"] != "Ceasefire and settlement together"]
+def _format_lessons(d: Debrief) -> list[str]:
+    found = [x for x in d.lessons if x.lesson != "The cost of delay"
+             and x.lesson != "Ceasefire and settlement together"]
     if not found:
         return []
-    return ["## Lessons", "", *[f"- {x['lesson']}: {x['text']}" for x in found], ""]
+    return ["## Lessons", "", *[f"- {x.lesson}: {x.text}" for x in found], ""]
 
 
-def _format_analysis(d: dict[str, Any]) -> list[str]:
-    a = d["analysis"]
-    names = {r["delegation"]: r["name"] for r in d["delegations"]}
+def _format_analysis(d: Debrief, a: FrontierAnalysis) -> list[str]:
     lines = ["## What was possible", "",
-             f"{a['packages']:,} packages; {a['zone']:,} in the zone of agreement; "
-             f"{a['frontier']:,} on the Pareto frontier over "
-             f"{', '.join(names.get(t, t) for t in a['table'])}."]
-    placed = a["agreement"]
-    if placed is not None:
-        lines += _format_placement(d, placed)
-    else:
-        lines += _format_no_deal(d, a["no_deal"])
-    lines.append("Nash point: " + ("none" if a["nash"] is None else _package_text(d, a["nash"])))
-    best = a["greatest_joint_gain"]
-    same = best is not None and a["nash"] is not None and best["terms"] == a["nash"]["terms"]
+             f"{a.packages:,} packages; {a.zone:,} in the zone of agreement; "
+             f"{a.frontier:,} on the Pareto frontier over "
+             f"{', '.join(d.name_of(t) for t in a.table)}."]
+    if a.agreement is not None:
+        lines += _format_placement(d, a, a.agreement)
+    elif a.no_deal is not None:
+        lines += _format_no_deal(d, a.no_deal)
+    lines.append("Nash point: " + ("none" if a.nash is None else _package_text(d, a.nash)))
+    best = a.greatest_joint_gain
+    same = best is not None and a.nash is not None and best.terms == a.nash.terms
     lines.append("Greatest joint gain: " + ("none" if best is None else "the Nash point" if same
                                             else _package_text(d, best)))
     return lines + [""]
 
 
-def _format_placement(d: dict[str, Any], placed: dict[str, Any]) -> list[str]:
-    where = ("on the Pareto frontier" if placed["on_frontier"]
-             else f"{placed['distance']:.2f} points from the Pareto frontier")
-    lines = [f"The agreement is {where}; joint gain {placed['package']['joint_gain']:.2f}."]
-    if placed["joint_gain_left"] is not None:
-        lines.append(f"Joint gain left on the table: {placed['joint_gain_left']:.2f}"
-                     + _versus_nash(placed["joint_gain_vs_nash"]) + ".")
-    if placed["better_deal"] is not None:
-        gains = placed["better_deal"]["gains"]
+def _format_placement(d: Debrief, a: FrontierAnalysis, placed: Placement) -> list[str]:
+    where = ("on the Pareto frontier" if placed.on_frontier
+             else f"{placed.distance:.2f} points from the Pareto frontier")
+    lines = [f"The agreement is {where}; joint gain {placed.package.joint_gain:.2f}."]
+    if placed.joint_gain_left is not None:
+        lines.append(f"Joint gain left on the table: {placed.joint_gain_left:.2f}"
+                     + _versus_nash(placed.joint_gain_vs_nash) + ".")
+    if placed.better_deal is not None:
+        gains = placed.better_deal.gains
         lines.append("A better deal for everyone at the table (gains: "
-                     + ", ".join(f"{k} {gains[k]:+.2f}" for k in d["analysis"]["table"])
+                     + ", ".join(f"{k} {gains[k]:+.2f}" for k in a.table)
                      + ") would have traded:")
-        lines += [f"- {trade_text(d, t)}" for t in placed["trades"]]
-    if placed["nash_trades"]:
+        lines += [f"- {trade_text(d, t)}" for t in placed.trades]
+    if placed.nash_trades:
         lines.append("The Nash point settles differently:")
-        lines += [f"- {trade_text(d, t)}" for t in placed["nash_trades"]]
+        lines += [f"- {trade_text(d, t)}" for t in placed.nash_trades]
     return lines
 
 
@@ -338,61 +351,60 @@ def _versus_nash(gap: float | None) -> str:
     return "" if gap is None else f" (versus the Nash point: {gap:.2f})"
 
 
-def trade_text(d: dict[str, Any], trade: dict[str, str]) -> str:
+def trade_text(d: Debrief, trade: Trade) -> str:
     """Issue title: agreed option -> better option (labels)."""
-    issue = next(i for i in d["issues"] if i["id"] == trade["issue"])
-    return f"{issue['title']}: {issue['options'][trade['agreed']]} -> {issue['options'][trade['better']]}"
+    issue = d.issue(trade.issue)
+    assert issue is not None  # trades are between the scenario's own options
+    return f"{issue.title}: {issue.options[trade.agreed]} -> {issue.options[trade.better]}"
 
 
-def _format_no_deal(d: dict[str, Any], no_deal: dict[str, Any]) -> list[str]:
-    if no_deal["joint_gain_lost_vs_nash"] is None and no_deal["joint_gain_lost_vs_best"] is None:
+def _format_no_deal(d: Debrief, no_deal: NoDeal) -> list[str]:
+    if no_deal.joint_gain_lost_vs_nash is None and no_deal.joint_gain_lost_vs_best is None:
         return ["There was no zone of agreement at the end: no package beat no deal for everyone."]
-    lost = no_deal["joint_gain_lost_vs_nash"]
+    lost, best = no_deal.joint_gain_lost_vs_nash, no_deal.joint_gain_lost_vs_best
     lines = [f"No deal: joint gain lost versus the Nash point: {'-' if lost is None else f'{lost:.2f}'}; "
-             f"versus the best package: {no_deal['joint_gain_lost_vs_best']:.2f}.",
+             f"versus the best package: {'-' if best is None else f'{best:.2f}'}.",
              "The best packages in the zone:"]
-    return lines + [f"- {_package_text(d, p)}" for p in no_deal["best_packages"]]
+    return lines + [f"- {_package_text(d, p)}" for p in no_deal.best_packages]
 
 
-def _package_text(d: dict[str, Any], package: dict[str, Any]) -> str:
-    names = {r["delegation"]: r["name"] for r in d["delegations"]}
-    gains = ", ".join(f"{names.get(k, k)} {g:+.2f}" for k, g in package["gains"].items())
-    return f"{terms_text(d, package['terms'])} (gains: {gains}; the signers' joint gain {package['joint_gain']:.2f})"
+def _package_text(d: Debrief, package: PackageSummary) -> str:
+    gains = ", ".join(f"{d.name_of(k)} {g:+.2f}" for k, g in package.gains.items())
+    return f"{terms_text(d, package.terms)} (gains: {gains}; the signers' joint gain {package.joint_gain:.2f})"
 
 
-def _format_history(d: dict[str, Any]) -> list[str]:
-    h = d["history"]
-    lines = ["## What really happened", "", h["summary"].strip()]
-    if h["terms"]:
-        signed = "signed" if h["agreement_signed"] else "never signed"
-        lines.append(f"Historical terms ({signed}): {terms_text(d, h['terms'])}.")
-    scored = h.get("scored")
+def _format_history(d: Debrief) -> list[str]:
+    h = d.history
+    lines = ["## What really happened", "", h.summary.strip()]
+    if h.terms:
+        signed = "signed" if h.agreement_signed else "never signed"
+        lines.append(f"Historical terms ({signed}): {terms_text(d, dict(h.terms))}.")
+    scored = h.scored
     if scored is not None:
-        names = {r["delegation"]: r["name"] for r in scored["delegations"]}
-        durability = scored["durability"]
-        lines.append(f"Scored like any package, signed in round {scored['round']} by "
-                     f"{', '.join(names.get(x, x) for x in scored['signed'])}: durability "
-                     f"{durability['score']:.2f} ({durability['label']}).")
-        lines += [f"- {r['lesson']} ({r['effect']:+.2f}): {r['reason']}" for r in durability["reasons"]]
+        names = {r.delegation: r.name for r in scored.delegations}
+        durability = scored.durability
+        lines.append(f"Scored like any package, signed in round {scored.round} by "
+                     f"{', '.join(names.get(x, x) for x in scored.signed)}: durability "
+                     f"{durability.score:.2f} ({durability.label}).")
+        lines += [f"- {r.lesson} ({r.effect:+.2f}): {r.reason}" for r in durability.reasons]
         lines += ["", "| delegation | worth | result | reservation | surplus |", "|---|---:|---:|---:|---:|"]
-        lines += [f"| {r['name']} | {r['worth']:.2f} | {r['result']:.2f} | {r['reservation']:.2f} "
-                  f"| {r['surplus']:+.2f} |" for r in scored["delegations"]]
+        lines += [f"| {r.name} | {r.worth:.2f} | {r.result:.2f} | {r.reservation:.2f} "
+                  f"| {r.surplus:+.2f} |" for r in scored.delegations]
         lines.append("")
-    if h["placed"] is not None:
-        placed = h["placed"]
-        where = "on the frontier" if placed["on_frontier"] else f"{placed['distance']:.2f} from the frontier"
-        lines.append(f"Against this game's frontier: joint gain {placed['package']['joint_gain']:.2f}, {where}.")
-    if h["durability_note"]:
-        lines.append(h["durability_note"].strip())
+    if h.placed is not None:
+        placed = h.placed
+        where = "on the frontier" if placed.on_frontier else f"{placed.distance:.2f} from the frontier"
+        lines.append(f"Against this game's frontier: joint gain {placed.package.joint_gain:.2f}, {where}.")
+    if h.durability_note:
+        lines.append(h.durability_note.strip())
     return lines + [""]
 
 
-def _format_concessions(d: dict[str, Any]) -> list[str]:
+def _format_concessions(d: Debrief) -> list[str]:
     lines = ["## Concessions (worth of each proposal on its author's own table)", ""]
-    names = {r["delegation"]: r["name"] for r in d["delegations"]}
-    for delegation, points in d["concessions"].items():
-        curve = ", ".join(f"r{p['round']} {p['worth']:.0f}{'' if p['complete'] else '*'}" for p in points)
-        lines.append(f"- {names.get(delegation, delegation)}: {curve or 'tabled nothing'}")
-    if any(not p["complete"] for ps in d["concessions"].values() for p in ps):
+    for delegation, points in d.concessions.items():
+        curve = ", ".join(f"r{p.round} {p.worth:.0f}{'' if p.complete else '*'}" for p in points)
+        lines.append(f"- {d.name_of(delegation)}: {curve or 'tabled nothing'}")
+    if any(not p.complete for ps in d.concessions.values() for p in ps):
         lines.append("(* a partial proposal: it settles only some issues)")
     return lines

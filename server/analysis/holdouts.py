@@ -20,12 +20,10 @@ Pure: the same log always gives the same list.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
-
-from pydantic import BaseModel
 
 from server.engine import Game
 from server.engine import events as ev
+from server.engine.debrief_models import Declined, HoldOut
 from server.engine.lessons import COST_OF_DELAY, LOST_SPRING, PUBLIC_POSITIONS
 from server.engine.lessons import OPENING_BIDS as OPENING_BIDS_QUOTE
 from server.engine.state import Negotiation
@@ -37,35 +35,6 @@ OPENING_BIDS = PUBLIC_POSITIONS  # the lesson's name, as server.engine.lessons n
 _SIGNATURES = "The essay: \u201ctheir signatures were essential to making any agreement viable.\u201d"
 _BIDS = f"The essay: \u201c{OPENING_BIDS_QUOTE}\u201d"
 _SPRING = f"The essay: \u201c{LOST_SPRING}\u201d"
-
-
-class Declined(BaseModel):
-    """A complete package a delegation declined, and what it was worth to it as the game ended."""
-
-    proposal: str
-    terms: dict[str, str]
-    margin: float | None
-    red_lines: list[str]
-
-    def reason(self) -> str:
-        if self.red_lines:
-            return "across its red line " + "; ".join(f"\u201c{label}\u201d" for label in self.red_lines)
-        if self.margin is None:
-            return "its worth unknown"
-        return f"{self.margin:+.2f} to it against no deal"
-
-
-class HoldOut(BaseModel):
-    """One delegation's refusal: a walkout, or the packages it declined, and what it shows."""
-
-    delegation: str
-    name: str
-    kind: str
-    action: Literal["walked_out", "declined"]
-    round: int
-    declined: list[Declined] = []
-    lesson: str | None
-    text: str
 
 
 def hold_outs(events: Sequence[ev.EventBase]) -> list[HoldOut]:
@@ -143,12 +112,12 @@ def _decline(state: Negotiation, delegation_id: str, packages: list[tuple[str, d
                    declined=declined, lesson=lesson, text=text)
 
 
-def format_hold_outs(items: Sequence[dict[str, object]]) -> list[str]:
+def format_hold_outs(items: Sequence[HoldOut]) -> list[str]:
     """Markdown lines of the debrief's 'Who held out' section (none when the list is empty)."""
     if not items:
         return []
     lines = ["## Who held out", ""]
     for item in items:
-        lesson = f" *{item['lesson']}.*" if item.get("lesson") else ""
-        lines.append(f"- {item['text']}{lesson}")
+        lesson = f" *{item.lesson}.*" if item.lesson else ""
+        lines.append(f"- {item.text}{lesson}")
     return lines + [""]

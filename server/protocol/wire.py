@@ -31,6 +31,36 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from server.engine.commands import TEAM_MAX as TEAM_MAX  # re-exported: clients offer team sizes up to it
 from server.engine.commands import Command, Id
+from server.engine.debrief_models import (  # re-exported: the debrief's parts, as every client reads them
+    ConcessionPoint as ConcessionPoint,
+)
+from server.engine.debrief_models import (
+    Debrief as Debrief,
+)
+from server.engine.debrief_models import (
+    DelegationOutcome as DelegationOutcome,
+)
+from server.engine.debrief_models import (
+    FrontierAnalysis as FrontierAnalysis,
+)
+from server.engine.debrief_models import (
+    HistoryDebrief as HistoryDebrief,
+)
+from server.engine.debrief_models import (
+    HoldOut as HoldOut,
+)
+from server.engine.debrief_models import (
+    NoDeal as NoDeal,
+)
+from server.engine.debrief_models import (
+    PackageSummary as PackageSummary,
+)
+from server.engine.debrief_models import (
+    Placement as Placement,
+)
+from server.engine.debrief_models import (
+    Trade as Trade,
+)
 from server.engine.schedule import Schedule
 from server.engine.text import TEXT_CHARS as TEXT_CHARS  # re-exported: clients check text length first
 from server.engine.text import Name
@@ -572,15 +602,16 @@ class Notes(Message):
 
 
 class DebriefReport(Message):
-    """A finished room's debrief: `server.analysis.debrief.debrief`'s dict (see its docstring):
-    terms, every delegation's result, durability and reasons, the agreement placed against the
-    Pareto frontier and the Nash point, joint gain left on the table, the trades a better deal
-    would have made, concession curves, and the historical outcome; `text` is it as Markdown."""
+    """A finished room's debrief (`Debrief`; server/analysis/debrief.py says what each part
+    means): terms, every delegation's result, durability and reasons, the agreement placed
+    against the Pareto frontier and the Nash point, joint gain left on the table, the trades a
+    better deal would have made, concession curves, who held out, and the historical outcome;
+    `text` is it as Markdown."""
 
     type: Literal["debrief_report"] = "debrief_report"
     reply_to: str
     room: str
-    debrief: dict[str, Any]
+    debrief: Debrief
     text: str
 
 

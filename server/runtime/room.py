@@ -40,6 +40,7 @@ from typing import Any, Protocol
 
 from server.engine import FACILITATOR, Game, RuleViolation, dump_event
 from server.engine.commands import CommandBase
+from server.engine.debrief_models import Debrief
 from server.engine.events import EventBase
 from server.engine.view_models import NoteView, SeatView
 from server.engine.views import NOTES_ONLY, Seat, dump_view, event_view, notes_for
@@ -164,7 +165,7 @@ class Room:
         # costs in memory), a refused one's as its frame, one in progress as a future.
         self._replies: dict[str, dict[str, int | str | asyncio.Future[str]]] = {}
         self.timer = RoomTimer(self, clock)
-        self._debrief: tuple[int, asyncio.Future[tuple[dict[str, Any], str]]] | None = None
+        self._debrief: tuple[int, asyncio.Future[tuple[Debrief, str]]] | None = None
         # The view last delivered to each seat, while only NOTES_ONLY events followed it: such
         # a batch (most of a game's: statements and messages) changes a view's seq alone.
         self._views: dict[Seat, dict[str, Any]] = {}
@@ -448,18 +449,18 @@ class Room:
                                   controller=controllers.get(d, "human"), members=members))
         return infos
 
-    async def debrief(self) -> tuple[dict[str, Any], str]:
+    async def debrief(self) -> tuple[Debrief, str]:
         """The ended game's debrief analysis and its text, worked out off the event loop once
         per state of the log (a class asking all at once shares one computation)."""
         cached = self._debrief
         if cached is None or cached[0] != self.seq:
-            from server.analysis.debrief import debrief, format_debrief  # numpy: only when asked
+            from server.analysis.debrief import debrief_report, format_debrief  # numpy: only when asked
 
             events = list(self.log)  # a copy: the room goes on while the analysis runs
 
-            def work() -> tuple[dict[str, Any], str]:
-                data = debrief(events)
-                return data, format_debrief(data)
+            def work() -> tuple[Debrief, str]:
+                report = debrief_report(events)
+                return report, format_debrief(report)
 
             cached = (self.seq, asyncio.ensure_future(asyncio.to_thread(work)))
             self._debrief = cached
