@@ -72,29 +72,32 @@ def _class_state(s: ConsoleState, m: Any) -> ConsoleState:
     return replace(s, class_id=m.class_, scenario=m.scenario, rooms=_rooms(s, m.rooms))
 
 
-def event_line(event: Mapping[str, Any], view: wire.SeatView | None = None) -> str | None:
+def event_line(event: wire.EventBase, view: wire.SeatView | None = None) -> str | None:
     """A short line for the room's activity log (the facilitator sees everything): delegations
     and meters by the names `view`'s scenario gives them, never their ids."""
-    kind = event.get("type", "")
-    who = delegation_name(view, event.get("delegation") or event.get("author") or event.get("sender") or "")
-    if event.get("member"):  # a team member's act: say whose
-        who = f"{who} ({event['member']})"
-    if kind == "team_message_sent":
-        return f"{who} (team only): {event['text']}"
-    if kind == "member_joined":
-        return f"{event['name']} joined {delegation_name(view, event['delegation'])}'s team"
-    if kind == "head_changed":
-        return f"{event['name']} leads {delegation_name(view, event['delegation'])}"
-    if kind == "phase_started":
-        return f"round {event.get('round')}: {event.get('phase')} begins"
+    kind = event.type
+    # whoever acted, whatever the event calls them (a delegation, a reflection's author, a sender)
+    actor = getattr(event, "delegation", None) or getattr(event, "author", None) or getattr(event, "sender", None)
+    who = delegation_name(view, actor or "")
+    if event.member:  # a team member's act: say whose
+        who = f"{who} ({event.member})"
+    if isinstance(event, wire.TeamMessageSent):
+        return f"{who} (team only): {event.text}"
+    if isinstance(event, wire.MemberJoined):
+        return f"{event.name} joined {delegation_name(view, event.delegation)}'s team"
+    if isinstance(event, wire.HeadChanged):
+        return f"{event.name} leads {delegation_name(view, event.delegation)}"
+    if isinstance(event, wire.PhaseStarted):
+        return f"round {event.round}: {event.phase.value} begins"
+    proposal = getattr(event, "proposal", None)
     if kind == "proposal_tabled":
-        return f"{who} tabled {event['proposal']}"
+        return f"{who} tabled {proposal}"
     if kind in ("proposal_signed", "proposal_declined", "proposal_supported", "proposal_withdrawn"):
-        return f"{who} {kind.split('_')[1]} {event['proposal']}"
-    if kind in ("statement_made", "announced"):
-        return f"{who or 'facilitator'}: {event['text']}"
-    if kind == "message_sent":
-        return f"{who} → {delegation_name(view, event['to'])} (private): {event['text']}"
+        return f"{who} {kind.split('_')[1]} {proposal}"
+    if isinstance(event, wire.StatementMade | wire.Announced):
+        return f"{who or 'facilitator'}: {event.text}"
+    if isinstance(event, wire.MessageSent):
+        return f"{who} → {delegation_name(view, event.to)} (private): {event.text}"
     if kind in ("agreement_signed", "game_ended", "walked_out", "timer_paused", "timer_resumed",
                 "timer_extended", "debrief_opened", "ready_marked", "controller_changed"):
         return f"{kind.replace('_', ' ')}" + (f": {who}" if who else "")

@@ -212,46 +212,44 @@ NOTICE_CHARS = 90  # a notice is a hint to look at the Pressure tab, not the who
 # ---------------------------------------------------------------- events -> notes and changes
 
 
-def event_note(event: Mapping[str, Any], round_: int, seq: int = 0) -> wire.NoteView | None:
+def event_note(event: wire.EventBase, round_: int, seq: int = 0) -> wire.NoteView | None:
     """An event (the seat's number `seq` in its stream) as the note it adds to the message
     channels, if it is one: the note the view would hold for it."""
-    kind = event.get("type")
-    if kind == "team_message_sent":
-        made = {"kind": "team", "sender": event["delegation"], "to": [event["delegation"]]}
-    elif kind == "statement_made":
-        made = {"kind": "statement", "sender": event["delegation"], "to": None}
-    elif kind == "message_sent":
-        made = {"kind": "message", "sender": event["sender"], "to": [event["sender"], event["to"]]}
-    elif kind == "announced":
-        made = {"kind": "announcement", "sender": "facilitator", "to": None}
-    elif kind == "intelligence_received":
-        made = {"kind": "intelligence", "sender": None, "to": [event["delegation"]]}
+    sender: str | None
+    if isinstance(event, wire.TeamMessageSent):
+        kind, sender, to = "team", event.delegation, [event.delegation]
+    elif isinstance(event, wire.StatementMade):
+        kind, sender, to = "statement", event.delegation, None
+    elif isinstance(event, wire.MessageSent):
+        kind, sender, to = "message", event.sender, [event.sender, event.to]
+    elif isinstance(event, wire.Announced):
+        kind, sender, to = "announcement", "facilitator", None
+    elif isinstance(event, wire.IntelligenceReceived):
+        kind, sender, to = "intelligence", None, [event.delegation]
     else:
         return None
-    # a team member's names them (`member`); validated: an event is a frame's dict
-    return wire.NoteView.model_validate({**made, "seq": seq, "at": event.get("at", 0.0), "text": event["text"],
-                                         "round": round_, "member": event.get("member")})
+    # a team member's names them (`member`)
+    return wire.NoteView.model_validate({"kind": kind, "sender": sender, "to": to, "seq": seq, "at": event.at,
+                                         "text": event.text, "round": round_, "member": event.member})
 
 
 def _signed(value: float) -> str:
     return f"+{value:g}" if value >= 0 else f"{value:g}"
 
 
-def event_change(event: Mapping[str, Any], you: str | None, view: wire.SeatView | None = None) -> str | None:
+def event_change(event: wire.EventBase, you: str | None, view: wire.SeatView | None = None) -> str | None:
     """A line for "what changed for you", if the event is one you should notice (meters by
     their labels in `view`'s scenario)."""
-    kind = event.get("type")
-    if kind == "pressure_drawn":
-        meters = ", ".join(f"{meter_label(view, m)} {_signed(v)}" for m, v in (event.get("meters") or {}).items())
+    if isinstance(event, wire.PressureDrawn):
+        meters = ", ".join(f"{meter_label(view, m)} {_signed(v)}" for m, v in event.meters.items())
         extra = f" [{meters}]" if meters else ""
-        return f"R{event.get('round')} {event.get('kind')}: {event['title']} — {event['text']}{extra}"
-    if kind == "reservation_shifted" and event.get("delegation") == you:
-        return (f"Your reservation value moved {_signed(event['delta'])} to {event['value']:g} "
-                f"({event['cause']}).")
-    if kind == "war_cost_incurred" and you in (event.get("costs") or {}):
-        return f"Another round of war cost you {event['costs'][you]:g} (round {event.get('round')})."
-    if kind == "intelligence_received" and event.get("delegation") == you:
-        return f"Intelligence: {event['text']}"
+        return f"R{event.round} {event.kind}: {event.title} — {event.text}{extra}"
+    if isinstance(event, wire.ReservationShifted) and event.delegation == you:
+        return f"Your reservation value moved {_signed(event.delta)} to {event.value:g} ({event.cause})."
+    if isinstance(event, wire.WarCostIncurred) and you in event.costs:
+        return f"Another round of war cost you {event.costs[you]:g} (round {event.round})."
+    if isinstance(event, wire.IntelligenceReceived) and event.delegation == you:
+        return f"Intelligence: {event.text}"
     return None
 
 

@@ -92,7 +92,7 @@ def test_fresh_update_replaces_the_view_and_notes() -> None:
 def test_an_older_update_is_ignored_and_errors_and_connection_are_recorded() -> None:
     """A stale update changes nothing; an error and a connection change are kept for the screens."""
     table, state = negotiating()
-    stale = wire.Update(room="R1", seq=1, events=[{"type": "statement_made", "delegation": "x", "text": "old"}],
+    stale = wire.Update(room="R1", seq=1, events=[{"type": "statement_made", "at": 1.0, "delegation": "x", "text": "old"}],
                         view=table.game.view_for("upland", include_notes=False).as_delta())
     assert reduce(state, stale) is state
     state = reduce(state, wire.Error(reply_to="c9", code="wrong_phase", message="Not now."))

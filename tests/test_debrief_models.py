@@ -1,6 +1,7 @@
-"""The debrief as typed data (server/engine/debrief_models.py): the `debrief_report` frame is
-byte for byte the one the dict made, over whole bot games of every bundled scenario; the
-protocol's schema describes it; a client parses it back to the same model."""
+"""The debrief and the events as typed data (server/engine/debrief_models.py, events.py):
+the `debrief_report` frame is byte for byte the one the dict made, over whole bot games of
+every bundled scenario; the protocol's schema describes it; a client parses it back to the
+same model, and every update's events to the engine's event models."""
 
 from __future__ import annotations
 
@@ -67,3 +68,31 @@ def test_the_schema_describes_the_debrief() -> None:
     for part in ("FrontierAnalysis", "Placement", "PackageSummary", "HoldOut", "HistoryDebrief", "DelegationOutcome"):
         assert defs[part]["additionalProperties"] is False, part
     json.dumps(schema)  # JSON all the way down
+
+
+async def test_every_frame_of_a_bot_game_parses_with_typed_events(server: Any) -> None:
+    """A whole istanbul game with bots over a real server: every frame a seat, an observer and the facilitator get
+    parses with wire.parse_server, each update's events as the engine's event models (no dicts)."""
+    from server_helpers import Client, open_class
+
+    facilitator, opened = await open_class(server, "istanbul-2022", bots=["russia", "turkey"], time_scale=0.002, seed=4)
+    room = opened["rooms"][0]
+    seat = await Client.connect(server.url, "ukraine")
+    await seat.join(next(s["code"] for s in room["seats"] if s["delegation"] == "ukraine"))
+    observer = await Client.connect(server.url, "observer")
+    await observer.call("watch", room=room["room"])
+    assert (await facilitator.command({"type": "start_game"}, room=room["room"]))["type"] == "ack"
+    await seat.command({"type": "make_statement", "text": "We are here."})
+    await seat.wait_for(lambda f: f["type"] == "update" and f["view"]["phase"] == "ended", timeout=60)
+    assert (await facilitator.command({"type": "open_debrief"}, room=room["room"]))["type"] == "ack"
+    assert (await seat.call("fetch_debrief", room=room["room"]))["type"] == "debrief_report"
+    kinds: set[str] = set()
+    for client in (seat, observer, facilitator):
+        for text in client.raw:
+            message = wire.parse_server(text)
+            if isinstance(message, wire.Update):
+                assert all(isinstance(e, wire.EventBase) for e in message.events)
+                kinds |= {e.type for e in message.events}
+            if isinstance(message, wire.DebriefReport):
+                assert isinstance(message.debrief, wire.Debrief)
+    assert {"phase_started", "statement_made", "proposal_tabled", "game_ended", "result_scored"} <= kinds

@@ -47,7 +47,7 @@ async def test_a_request_gets_the_reply_naming_its_id_and_the_rest_flows_on(serv
                                                          command={"type": "start_game"}))
     assert isinstance(started, wire.Ack)
     said_update = await next_of(seat, wire.Update)
-    assert isinstance(said_update, wire.Update) and said_update.events[0]["type"] == "statement_made"
+    assert isinstance(said_update, wire.Update) and said_update.events[0].type == "statement_made"
     update = await next_of(seat, wire.Update)
     assert isinstance(update, wire.Update) and update.view.phase != "lobby"
     assert seat.last_seq == update.seq > said_update.seq

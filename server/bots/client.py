@@ -21,7 +21,7 @@ import contextlib
 import json
 import random
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from server.bots.strategies import Strategy, make_strategy, think_time
 from server.protocol import wire
@@ -112,14 +112,16 @@ class NetBot:
         self.view = view if isinstance(view, wire.SeatView) and whole else wire.merge_view(view, self.view)
         self._changed.set()
 
-    def _learn_time_scale(self, events: list[dict[str, Any]]) -> None:
+    def _learn_time_scale(self, events: list[wire.Event]) -> None:
         """Phase length on the clock / phase length in the scenario = the game's time scale."""
         scenario = self.view.scenario if self.view else None
         lengths = scenario.phases.model_dump() if scenario else {}
         for event in events:
-            nominal = lengths.get(str(event.get("phase")))
-            if event.get("type") == "phase_started" and event.get("deadline") and nominal:
-                self.time_scale = max(0.0, (event["deadline"] - event["at"]) / nominal)
+            if not isinstance(event, wire.PhaseStarted) or not event.deadline:
+                continue
+            nominal = lengths.get(event.phase.value)
+            if nominal:
+                self.time_scale = max(0.0, (event.deadline - event.at) / nominal)
 
     async def _play(self, client: ProtocolClient) -> None:
         """Think, act on the newest view, wait for every answer; again while the view changes."""

@@ -61,6 +61,45 @@ from server.engine.debrief_models import (
 from server.engine.debrief_models import (
     Trade as Trade,
 )
+from server.engine.events import (  # re-exported: the events an update carries, as every client reads them
+    Announced as Announced,
+)
+from server.engine.events import (
+    Event as Event,
+)
+from server.engine.events import (
+    EventBase as EventBase,
+)
+from server.engine.events import (
+    HeadChanged as HeadChanged,
+)
+from server.engine.events import (
+    IntelligenceReceived as IntelligenceReceived,
+)
+from server.engine.events import (
+    MemberJoined as MemberJoined,
+)
+from server.engine.events import (
+    MessageSent as MessageSent,
+)
+from server.engine.events import (
+    PhaseStarted as PhaseStarted,
+)
+from server.engine.events import (
+    PressureDrawn as PressureDrawn,
+)
+from server.engine.events import (
+    ReservationShifted as ReservationShifted,
+)
+from server.engine.events import (
+    StatementMade as StatementMade,
+)
+from server.engine.events import (
+    TeamMessageSent as TeamMessageSent,
+)
+from server.engine.events import (
+    WarCostIncurred as WarCostIncurred,
+)
 from server.engine.schedule import Schedule
 from server.engine.text import TEXT_CHARS as TEXT_CHARS  # re-exported: clients check text length first
 from server.engine.text import Name
@@ -526,7 +565,8 @@ class Update(Message):
     type: Literal["update"] = "update"
     room: str
     seq: int
-    events: list[dict[str, Any]]
+    events: list[Event] = Field(description="The events, each as the engine's event model "
+                                            "(server/engine/events.py), as this seat may see it.")
     view: ViewDelta
     fresh: bool = False
 
