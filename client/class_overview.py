@@ -62,21 +62,21 @@ def students(room: RoomState, view: wire.SeatView | None) -> list[tuple[str, boo
     "Ukraine 2/3" for a team's member), and whether they are connected."""
     people = []
     for seat in human_seats(room):
-        name = fmt.delegation_name(view, seat["delegation"])
-        members = seat.get("members") or []
-        people += [(f"{name} {m['number']}/{len(members)}", bool(m.get("connected"))) for m in members] or [
-            (name, bool(seat.get("connected")))]
+        name = fmt.delegation_name(view, seat.delegation)
+        members = seat.members
+        people += [(f"{name} {m.number}/{len(members)}", m.connected) for m in members] or [
+            (name, seat.connected)]
     return people
 
 
-def human_seats(room: RoomState) -> list[Mapping[str, Any]]:
+def human_seats(room: RoomState) -> list[wire.SeatInfo]:
     """Seats at the table that a person plays (not a bot, not an absent delegation)."""
     view = room.view
     seated = set(view.seated) if view else None
     controllers = view.controllers if view else {}
     return [s for s in room.seats
-            if controllers.get(s["delegation"], s.get("controller", "human")) == "human"
-            and (seated is None or s["delegation"] in seated)]
+            if controllers.get(s.delegation, s.controller) == "human"
+            and (seated is None or s.delegation in seated)]
 
 
 def _best_signatures(view: wire.SeatView | None, open_: list[wire.ProposalView]) -> str:

@@ -13,7 +13,7 @@ renders what it returns. Fetches (a room's log or debrief, the class report) are
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -25,16 +25,16 @@ from server.protocol import wire
 @dataclass(frozen=True)
 class RoomState:
     room: str
-    seats: tuple[Mapping[str, Any], ...] = ()
+    seats: tuple[wire.SeatInfo, ...] = ()
     view: wire.SeatView | None = None  # the facilitator's view of the room (notes aside)
     seq: int = 0
     log: tuple[str, ...] = ()
 
     def connected(self) -> int:
-        return sum(1 for s in self.seats if s.get("connected") or s.get("controller", "human") != "human")
+        return sum(1 for s in self.seats if s.connected or s.controller != "human")
 
     def code_of(self, delegation: str) -> str:
-        return next((s["code"] for s in self.seats if s["delegation"] == delegation), "")
+        return next((s.code for s in self.seats if s.delegation == delegation), "")
 
 
 @dataclass(frozen=True)
@@ -49,8 +49,8 @@ class ConsoleState(SessionState):
         return list(self.rooms)
 
 
-def _seats(infos: Any) -> tuple[Mapping[str, Any], ...]:
-    return tuple(s.model_dump() if hasattr(s, "model_dump") else dict(s) for s in infos)
+def _seats(infos: Iterable[wire.SeatInfo]) -> tuple[wire.SeatInfo, ...]:
+    return tuple(infos)
 
 
 def _rooms(s: ConsoleState, infos: Any) -> dict[str, RoomState]:

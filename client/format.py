@@ -182,16 +182,15 @@ def names(view: View | None, delegations: Iterable[str]) -> str:
 _INTENT_VERBS = {"sign": "sign", "decline": "decline", "walk_out": "walk out of the talks"}
 
 
-def intent_text(view: View | None, intent: Mapping[str, Any]) -> str:
+def intent_text(view: View | None, intent: wire.TeamIntent) -> str:
     """What another member of one's team is about to do, in words ("Ana (head) is about
     to sign P1: Dam height: Reduced height; ...")."""
-    who = f"{intent.get('name') or 'A teammate'}{' (head)' if intent.get('head') else ''}"
-    verb = _INTENT_VERBS.get(str(intent.get("action")), str(intent.get("action")))
-    if not intent.get("proposal"):
+    who = f"{intent.name or 'A teammate'}{' (head)' if intent.head else ''}"
+    verb = _INTENT_VERBS.get(str(intent.action), str(intent.action))
+    if not intent.proposal:
         return f"{who} is about to {verb}."
-    terms = "; ".join(f"{issue_title(view, i)}: {option_label(view, i, o)}"
-                      for i, o in (intent.get("terms") or {}).items())
-    return f"{who} is about to {verb} {intent['proposal']}" + (f": {terms}" if terms else ".")
+    terms = "; ".join(f"{issue_title(view, i)}: {option_label(view, i, o)}" for i, o in intent.terms.items())
+    return f"{who} is about to {verb} {intent.proposal}" + (f": {terms}" if terms else ".")
 
 
 def author(view: View | None, proposal: wire.ProposalView) -> str:

@@ -13,9 +13,8 @@ files, which anyone may write.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import segno
 
@@ -32,7 +31,7 @@ class Slip:
     code: str
 
 
-def slips_from_rooms(rooms: Iterable[tuple[str, Sequence[Mapping[str, Any]], wire.SeatView | None]]
+def slips_from_rooms(rooms: Iterable[tuple[str, Sequence[wire.SeatInfo], wire.SeatView | None]]
                      ) -> list[Slip]:
     """A slip for every seated seat a person plays (each member of a team), room by room, in seat order."""
     slips = []
@@ -41,15 +40,16 @@ def slips_from_rooms(rooms: Iterable[tuple[str, Sequence[Mapping[str, Any]], wir
         seated = set(view.seated) if view else set(delegations)
         controllers = view.controllers if view else {}
         for seat in seats:
-            d = seat["delegation"]
-            if controllers.get(d, seat.get("controller", "human")) != "human" or d not in seated:
+            d = seat.delegation
+            if controllers.get(d, seat.controller) != "human" or d not in seated:
                 continue
             info = delegations.get(d)
-            members = seat.get("members") or []
-            for member in members or [seat]:  # a team: a slip, and a code, per member
-                name = (info.name if info else d) + (f" — member {member['number']} of {len(members)}"
-                                                     if members else "")
-                slips.append(Slip(room, name, opening(info.brief if info else ""), member["code"]))
+            name = info.name if info else d
+            if not seat.members:
+                slips.append(Slip(room, name, opening(info.brief if info else ""), seat.code))
+            for member in seat.members:  # a team: a slip, and a code, per member
+                slips.append(Slip(room, f"{name} — member {member.number} of {len(seat.members)}",
+                                  opening(info.brief if info else ""), member.code))
     return slips
 
 

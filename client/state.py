@@ -127,9 +127,9 @@ class ClientState(SessionState):
     changes: tuple[str, ...] = ()
     changes_total: int = 0  # every change line ever added (`changes` keeps the latest 50)
     changes_seen: int = 0
-    seats: tuple[Mapping[str, Any], ...] = ()
+    seats: tuple[wire.SeatInfo, ...] = ()  # who holds each seat, and whether connected
     member: int = 1  # which member of the delegation's team this client is (1: the only one)
-    intent: Mapping[str, Any] | None = None  # what another member (the head) is about to do
+    intent: wire.TeamIntent | None = None  # what another member (the head) is about to do
 
     # ------------------------------------------------------------ teams
 
@@ -350,14 +350,14 @@ def _team_intent(s: ClientState, m: Any) -> ClientState:
     if m.room != s.room or m.delegation != s.delegation:
         return s
     if m.action is None:
-        return replace(s, intent=None) if s.intent and s.intent.get("member") == m.member else s
-    return replace(s, intent=m.model_dump())
+        return replace(s, intent=None) if s.intent and s.intent.member == m.member else s
+    return replace(s, intent=m)
 
 
 def _presence(s: ClientState, m: Any) -> ClientState:
     if s.room is not None and m.room != s.room:
         return s
-    return replace(s, seats=tuple(seat.model_dump() for seat in m.seats))
+    return replace(s, seats=tuple(m.seats))
 
 
 # The reducers a player's and a facilitator's state share (see `SessionState`).

@@ -201,7 +201,7 @@ def test_slips_escape_every_text_and_skip_bots_and_absent_seats() -> None:
                for d, name, brief in (("a", "<script>x</script>", "A & B <i>"), ("b", "Bot", ""), ("c", "Absent", ""))]
     view = base.model_copy(update={"seated": ["a", "b"], "controllers": {"b": "bot"},
                                    "scenario": base.scenario.model_copy(update={"delegations": hostile})})
-    seats = [{"delegation": d, "code": f"{d.upper()}-2345AB"} for d in "abc"]
+    seats = [wire.SeatInfo(delegation=d, code=f"{d.upper()}-2345AB") for d in "abc"]
     found = slips_from_rooms([("R-1", seats, view)])
     assert found == [Slip("R-1", "<script>x</script>", "A & B <i>", "A-2345AB")]
     page = slips_html("T <b>", found, "http://10.0.0.5:8000/", "ws://10.0.0.5:8765")

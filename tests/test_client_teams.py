@@ -168,11 +168,11 @@ async def test_the_console_makes_a_team_shows_its_members_and_changes_the_head(s
         await wait_until(pilot, lambda: type(app.screen).__name__ == "ConsoleScreen" and seats.row_count == 5,
                          what="a row per member")
         room = next(iter(app.class_state.rooms.values()))
-        members = next(s for s in room.seats if s["delegation"] == "upland")["members"]
-        assert len({m["code"] for m in members}) == 3
+        members = next(s for s in room.seats if s.delegation == "upland").members
+        assert len({m.code for m in members}) == 3
         ana, ben = await Client.connect(srv.url, "ana"), await Client.connect(srv.url, "ben")
-        await ana.join(members[0]["code"], name="Ana")
-        await ben.join(members[1]["code"], name="Ben")
+        await ana.join(members[0].code, name="Ana")
+        await ben.join(members[1].code, name="Ben")
         await wait_until(pilot, lambda: seats.get_row("upland#2")[2] == "Ben" and seats.get_row("upland#2")[3] == "yes",
                          what="Ben's presence")
         assert seats.get_row("upland#1")[4] == "team (head)" and str(seats.get_row("upland#1")[0]).startswith("Upland ★")

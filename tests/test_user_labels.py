@@ -35,7 +35,7 @@ async def test_the_consoles_room_log_names_delegations_and_meters_by_their_label
         await open_in_console(app, pilot, "tutorial", 1, "lowland,commission")
         (room_id, held), = app.class_state.rooms.items()
         room = srv.runtime.room(room_id)
-        codes = {s["delegation"]: s["code"] for s in held.seats}
+        codes = {s.delegation: s.code for s in held.seats}
         upland = await Client.connect(srv.url)
         await upland.join(codes["upland"])
         await to_phase(room, "negotiation")
@@ -103,10 +103,13 @@ def test_the_consoles_rooms_table_counts_and_names_each_student_of_a_team() -> N
     view = Table("istanbul-2022").game.view_for(FACILITATOR).model_copy(update={
         "phase": "negotiation", "seated": ["ukraine", "russia", "turkey"], "controllers": {"turkey": "bot"},
         "proposals": []})
-    seats = ({"delegation": "ukraine", "code": "", "connected": True, "members": [
-                 {"number": 1, "code": "UA-1", "connected": True}, {"number": 2, "code": "UA-2", "connected": False}]},
-             {"delegation": "russia", "code": "RU-1", "connected": False},
-             {"delegation": "turkey", "code": "TR-1", "controller": "bot"})
+    from server.protocol import wire
+
+    seats = tuple(wire.SeatInfo.model_validate(s) for s in (
+        {"delegation": "ukraine", "code": "", "connected": True, "members": [
+            {"number": 1, "code": "UA-1", "connected": True}, {"number": 2, "code": "UA-2", "connected": False}]},
+        {"delegation": "russia", "code": "RU-1", "connected": False},
+        {"delegation": "turkey", "code": "TR-1", "controller": "bot"}))
     row = room_row(RoomState("R1", seats=seats, view=view))
     assert row.humans == "1/3"
     assert row.note == "2 student(s) away: Ukraine 2/2, Russian Federation"

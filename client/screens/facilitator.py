@@ -280,23 +280,23 @@ class ConsoleScreen(Screen[None]):
         seated = set(view.seated) if view else set()
         controllers = view.controllers if view else {}  # the view follows a bot/human change at once
         for seat in room.seats:
-            d = seat["delegation"]
-            controller = controllers.get(d, seat.get("controller", "human"))
+            d = seat.delegation
+            controller = controllers.get(d, seat.controller)
             if controller != "human":
                 presence = "bot"
             elif view and d not in seated:
                 presence = "absent"  # not at the table until seated (j)
             else:
-                presence = "yes" if seat.get("connected") else "no"
+                presence = "yes" if seat.connected else "no"
             label = fmt.delegation_name(view, d) if view else d  # people see names, never ids
             ready = "✔" if view and d in view.ready else ""
-            members = seat.get("members") or []
+            members = seat.members
             for m in members:  # a team: a row per member, its head starred
-                seats.add_row(f"{label} {'★' if m.get('head') else '·'}{m['number']}/{len(members)}", m["code"],
-                              m.get("name") or "", "yes" if m.get("connected") else "no",
-                              "team" + (" (head)" if m.get("head") else ""), ready, key=f"{d}#{m['number']}")
+                seats.add_row(f"{label} {'★' if m.head else '·'}{m.number}/{len(members)}", m.code,
+                              m.name or "", "yes" if m.connected else "no",
+                              "team" + (" (head)" if m.head else ""), ready, key=f"{d}#{m.number}")
             if not members:
-                seats.add_row(label, seat["code"], seat.get("name") or "", presence, controller, ready, key=d)
+                seats.add_row(label, seat.code, seat.name or "", presence, controller, ready, key=d)
         if seats.row_count:
             seats.move_cursor(row=min(max(row, 0), seats.row_count - 1))
         log = self.query_one("#room-log", VerticalScroll)
@@ -414,9 +414,9 @@ class ConsoleScreen(Screen[None]):
     def action_make_head(self) -> None:
         """The team member under the cursor leads the delegation (signs, declines, walks out)."""
         room, seat, member = self.selected_room(), self.selected_seat(), self.selected_member()
-        team: Any = next((s for s in room.seats if s["delegation"] == seat), {}) if room and seat else {}
-        chosen = next((m for m in team.get("members") or [] if m["number"] == member), None)
-        if chosen is None or not chosen.get("name"):
+        team = next((s for s in room.seats if s.delegation == seat), None) if room and seat else None
+        chosen = next((m for m in team.members if m.number == member), None) if team else None
+        if chosen is None or not chosen.name:
             self.notify("Pick a team member who has joined (a row like 'Ukraine ·2/3').", severity="warning")
             return
         self._send({"type": "set_head", "delegation": seat, "member": member})

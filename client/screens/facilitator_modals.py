@@ -211,8 +211,9 @@ class CodesScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         cls: Any = self.app.class_state  # type: ignore[attr-defined]
-        seats = [(room, {**seat, **member}) for room in cls.rooms.values() for seat in human_seats(room)
-                 for member in seat.get("members") or [{}]]  # a team: each member's own code
+        # (room, seat, member): a team's each member with their own code, else the seat's
+        seats = [(room, seat, member) for room in cls.rooms.values() for seat in human_seats(room)
+                 for member in self._holders(seat)]
         web_url = getattr(self.app, "web_url", None)
         server = getattr(self.app, "join_url", "")  # the address students reach, as the server says
         how = (f"Open [b]{escape(web_url)}[/b] in a browser, or run " if web_url else "Run ") + (
@@ -222,19 +223,26 @@ class CodesScreen(ModalScreen[None]):
         with VerticalScroll(classes="bigcode"):
             yield Static(how + f"  [dim]({len(seats)} seats; Esc closes)[/]\n")
             if len(seats) * self.BIG_LINES + 3 <= self.app.size.height:
-                yield Static("\n".join(f"[b]{escape(self._label(room, seat))}[/b]\n{big(seat['code'])}"
-                                       for room, seat in seats))
+                yield Static("\n".join(f"[b]{escape(self._label(room, seat, member))}[/b]\n"
+                                       f"{big(member.code if member else seat.code)}"
+                                       for room, seat, member in seats))
             else:
                 grid = Grid(id="code-grid", classes="-narrow" if self.app.size.width < 110 else "")
                 with grid:
-                    for room, seat in seats:
-                        yield Static(f"{escape(self._label(room, seat))}\n[b reverse] {escape(seat['code'])} [/]",
+                    for room, seat, member in seats:
+                        code = member.code if member else seat.code
+                        yield Static(f"{escape(self._label(room, seat, member))}\n[b reverse] {escape(code)} [/]",
                                      classes="code-cell")
 
     @staticmethod
-    def _label(room: Any, seat: Any) -> str:
-        member = f" · member {seat['number']}" if seat.get("number") else ""
-        return f"{room.room} · {fmt.delegation_name(room.view, seat['delegation'])}{member}"
+    def _holders(seat: wire.SeatInfo) -> list[wire.MemberInfo | None]:
+        """A team's members, each with a code of its own; else None: the seat's code."""
+        return list(seat.members) if seat.members else [None]
+
+    @staticmethod
+    def _label(room: Any, seat: wire.SeatInfo, member: wire.MemberInfo | None) -> str:
+        number = f" · member {member.number}" if member else ""
+        return f"{room.room} · {fmt.delegation_name(room.view, seat.delegation)}{number}"
 
 
 class FetchedScreen(ModalScreen[None]):

@@ -59,24 +59,24 @@ class LobbyScreen(Screen[None]):
 def seats_text(state: ClientState) -> str:
     view = state.view
     lines = ["[b]At the table[/b]"]
-    present = {s["delegation"]: s for s in state.seats}
+    present = {s.delegation: s for s in state.seats}
     if view is None or view.scenario is None:
         return "\n".join(lines)
     for d in view.scenario.delegations:
         if d.id not in view.seated:
             continue
-        seat = present.get(d.id, {})
+        seat = present.get(d.id)
         controller = view.controllers.get(d.id, "human")
         if controller != "human":
             who = "[cyan]played by a bot[/]"
-        elif seat.get("connected"):
-            who = f"[green]joined[/] {seat.get('name') or ''}"
+        elif seat is not None and seat.connected:
+            who = f"[green]joined[/] {seat.name or ''}"
         else:
             who = "[dim]waiting for a player[/]"
         mark = " (you)" if d.id == state.delegation else ""
-        members = seat.get("members") or []
+        members = seat.members if seat is not None else []
         if members and controller == "human":  # a team: each member, present or not, and its head
-            who = ", ".join(("[green]" if m.get("connected") else "[dim]") + escape(m.get("name") or "not yet joined")
-                            + (" ★" if m.get("head") else "") + "[/]" for m in members)
+            who = ", ".join(("[green]" if m.connected else "[dim]") + escape(m.name or "not yet joined")
+                            + (" ★" if m.head else "") + "[/]" for m in members)
         lines.append(f"  {fmt.delegation_name(view, d.id)}{mark}: {who}")
     return "\n".join(lines)

@@ -302,7 +302,7 @@ def write_slips(args: argparse.Namespace, opened: Any, state: Any, join_url: str
     from client.slips import default_web_url, slips_from_rooms, slips_html
     from server.cli.common import write_output
 
-    rooms = [(r.room, [s.model_dump() for s in r.seats], r.view) for r in state.rooms]
+    rooms = [(r.room, r.seats, r.view) for r in state.rooms]
     first = state.rooms[0].view if state.rooms else None
     title = first.scenario.title if first and first.scenario else opened.scenario
     web_url = args.web_url or default_web_url(join_url)
