@@ -84,6 +84,6 @@ def test_the_console_debrief_shows_who_held_out() -> None:
     table = Table("tutorial")
     tabled_then_decided(table, AGREEABLE_TUTORIAL_TERMS, {"upland": "sign", "lowland": "decline"})
     table.facilitate(c.EndGame())
-    d = debrief(table.log)
+    d = debrief_report(table.log)
     assert "Who held out" in debrief_markup(d, whole=True) and "Lowland declined P1" in debrief_markup(d, whole=True)
     assert "Who held out" not in debrief_markup(d)
