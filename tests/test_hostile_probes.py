@@ -156,3 +156,17 @@ async def test_flooding_whole_log_reads_is_refused_with_slow_down_and_spares_oth
     # ...while the debrief (worked out once and shared) stays free to ask again, and other rooms play.
     assert (await seats["upland"].call("fetch_debrief", room=room))["type"] == "debrief_report"
     assert (await bystander.command({"type": "make_statement", "text": "still talking"}))["type"] == "ack"
+
+
+def test_a_reader_that_stops_early_gets_no_traceback() -> None:
+    """`parley protocol schema | head -1`: the pipe closes early; parley exits 0 with nothing on stderr (it printed a BrokenPipeError traceback)."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "server.cli", "protocol", "schema"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline().strip() == b"{"
+    proc.stdout.close()  # like `head -1` once it has its line
+    error = proc.stderr.read()
+    assert proc.wait(30) == 0 and b"Traceback" not in error, error.decode()
