@@ -286,9 +286,9 @@ def fetch_answered(fetches: Fetches, m: Any) -> Fetches:
     elif m.type == "worth":
         f = replace(f, room=m.room, result=m.worth)
     elif m.type == "class_report":
-        f = replace(f, result={"class": m.class_, "report": m.report, "markdown": m.markdown})
+        f = replace(f, result=m)  # a wire.ClassReport: .class_, .report, .markdown
     elif m.type == "guide":
-        f = replace(f, result={"scenario": m.scenario, "markdown": m.markdown})
+        f = replace(f, result=m)  # a wire.Guide: .scenario, .markdown
     return {**fetches, f.id: f}
 
 

@@ -81,7 +81,7 @@ def test_facilitator_fetches_are_kept_per_room_and_the_report_by_id() -> None:
     cls = reduce_console(cls, Requested("report", "f3"))
     cls = reduce_console(cls, wire.ClassReport.model_validate(
         {"reply_to": "f3", "class": "C1", "report": {"rooms": []}, "markdown": "# Class C1"}))
-    assert cls.fetches["f3"].result["markdown"] == "# Class C1"
+    assert cls.fetches["f3"].result.markdown == "# Class C1"
 
 
 # ---------------------------------------------------------------- the app on a real server

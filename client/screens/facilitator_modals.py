@@ -291,11 +291,11 @@ class ReportScreen(FetchedScreen):
     """The class report: every room side by side, and the historical outcome (Markdown)."""
 
     def body(self, result: Any) -> Any:
-        return Markdown(result["markdown"], id="report")
+        return Markdown(result.markdown, id="report")
 
 
 class GuideScreen(FetchedScreen):
     """The teacher's guide of the class's scenario (Markdown), to read during or after play."""
 
     def body(self, result: Any) -> Any:
-        return Markdown(result["markdown"], id="guide")
+        return Markdown(result.markdown, id="guide")
