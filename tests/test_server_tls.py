@@ -80,7 +80,7 @@ async def test_a_client_with_the_ca_joins_over_wss_and_plays_a_move(tls_server: 
 
     async def heard() -> None:
         async for message in lowland.messages():
-            if isinstance(message, wire.Update) and any(e.get("text") == "Over TLS." for e in message.events):
+            if isinstance(message, wire.Update) and any(getattr(e, "text", None) == "Over TLS." for e in message.events):
                 return
     await asyncio.wait_for(heard(), 5)
     for client in (upland, lowland, facilitator):
