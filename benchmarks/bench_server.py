@@ -642,7 +642,7 @@ def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
     """Each figure's median over the runs (timeouts: their sum)."""
     merged: dict[str, Any] = {}
     for key in runs[0]:
-        if key == "probe":
+        if not isinstance(runs[0][key], int | float):  # the probe's and the stages' reports
             continue
         values = sorted(r[key] for r in runs)
         merged[key] = sum(values) if key == "timeouts" else values[len(values) // 2]
