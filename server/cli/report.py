@@ -7,7 +7,6 @@ The database is probed read-only first and read through the replay's loader
 from __future__ import annotations
 
 import argparse
-import re
 from pathlib import Path
 
 from server.cli.common import (
@@ -54,12 +53,6 @@ def load_class(db: Path, class_id: str) -> list[tuple[str, list[EventBase]]]:
     if len(loaded) == 1 and loaded[0].game_id == class_id:
         raise UserError(f"{class_id} is a room of class {loaded[0].class_id}: "
                         f"`parley report {loaded[0].class_id}` reports the whole class")
-    rooms = [(g.game_id, g.events) for g in loaded]
-    return sorted(rooms, key=lambda room: _natural(room[0]))
-
-
-def _natural(room_id: str) -> list[int | str]:
-    """C-2 before C-10."""
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", room_id)]
+    return [(g.game_id, g.events) for g in loaded]  # in room order (C-2 before C-10)
 
 

@@ -146,8 +146,27 @@ def new_scenario(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UserError(f"cannot write {out}: {exc.strerror or exc}") from None
     print(f"Wrote {out} ({scenario_id}: {len(data['delegations'])} delegations, {len(data['issues'])} issues).")
+    schema = _write_schema(out, args.schema)
+    if schema is not None:
+        print(f"Wrote {schema}, the JSON Schema its first line names (editors complete and check the file with it).")
     print(f"Next: edit it, then `parley scenarios check {out}`; host it with `parley host {out}`.")
     return 0
+
+
+def _write_schema(scenario_file: Path, schema: str) -> Path | None:
+    """Write the schema the modeline names beside the scenario file, unless it is there already
+    (or the modeline names a URL); the path written, if any."""
+    if "://" in schema:
+        return None
+    path = scenario_file.parent / schema
+    text = scenario_schema()
+    try:
+        if path.is_file() and path.read_text(encoding="utf-8") == text:
+            return None
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot write the schema {path}: {exc.strerror or exc}") from None
+    return path
 
 
 def _new_id(text: str) -> str:

@@ -12,13 +12,20 @@ facilitator; the holder of a JSON export already holds the whole log. Both are `
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from server.engine import events as ev
 from server.replay.records import read_log_document
 from server.store.upcast import DATABASE_FORMAT, database_format
+
+if TYPE_CHECKING:
+    from server.store import GameInfo
+
+RECENT_CLASSES = 3  # named in the error for a game or class that is not there
 
 _REQUIRED = {"games": {"id", "class", "scenario", "status"},
              "events": {"game", "seq", "type", "visibility", "payload"}}
@@ -70,11 +77,33 @@ def from_database(path: Path, ident: str) -> list[Loaded]:
         if klass is not None:
             if not klass.games:
                 raise SourceError(f"class {ident} in {path} has no games")
-            return [Loaded(store.events(g), g, ident) for g in klass.games]
-        known = ", ".join(g.id for g in store.list_games()[-8:]) or "none yet"
-        raise SourceError(f"no game or class {ident!r} in {path} (recent games: {known})")
+            return [Loaded(store.events(g), g, ident) for g in sorted(klass.games, key=room_order)]
+        raise SourceError(f"no game or class {ident!r} in {path} ({_recent(store.list_games())})")
     finally:
         store.close()
+
+
+def room_order(game_id: str) -> list[int | str]:
+    """A sort key putting a class's rooms in their order: C-2 before C-10."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", game_id)]
+
+
+def _recent(games: list[GameInfo]) -> str:
+    """The newest classes, each with its rooms from the first to the last, newest first."""
+    rooms: dict[str, list[str]] = {}
+    for game in games:  # oldest first
+        rooms.setdefault(game.class_id or game.id, []).append(game.id)
+    if not rooms:
+        return "no games in it yet"
+    recent = list(rooms.items())[::-1][:RECENT_CLASSES]
+    return ("recent classes: " + "; ".join(f"{klass} ({_rooms(ids)})" for klass, ids in recent)
+            + "; `parley games list` lists every game")
+
+
+def _rooms(ids: list[str]) -> str:
+    ordered = sorted(ids, key=room_order)
+    listed = ", ".join(ordered) if len(ordered) <= 3 else f"{ordered[0]} to {ordered[-1]}"
+    return f"{len(ordered)} room{'s' if len(ordered) != 1 else ''}: {listed}"
 
 
 def from_file(path: Path) -> Loaded:

@@ -34,8 +34,8 @@ def template_text(data: dict[str, Any], schema: str = SCHEMA_FILE) -> str:
         "  parley scenarios validate FILE   the file is well formed",
         "  parley scenarios check FILE      it plays: zone of agreement, bots, lessons, leaks",
         "  parley host FILE --bots all      play it on a server",
-        "Editors with the YAML language server complete and check this file once the schema is",
-        f"beside it: parley scenarios schema > {schema}",
+        "Editors with the YAML language server complete and check this file with the schema beside",
+        f"it (written with it; again with: parley scenarios schema > {schema})",
         "",
     ]
     return commented_yaml(data, header)
