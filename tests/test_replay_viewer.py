@@ -138,3 +138,23 @@ async def test_pushed_screen_closes_back_to_the_caller() -> None:
     async with standalone.run_test(size=SIZE) as pilot:
         await pilot.press("q")
         assert standalone._exit
+
+
+async def test_end_home_and_the_page_keys_move_the_cursor_at_80x24() -> None:
+    """At 80x24 End goes to the last event (status and panel with it), Home back to the first, PageDown 20 on: the timeline's own scroll keys do not take them."""
+    app = ReplayApp(Replay(log(), seat="ukraine"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReplayScreen)
+        visible = [e.index for e in screen.replay.visible]
+        await pilot.press("end")
+        assert screen.cursor.index == visible[-1]
+        assert f"event {visible[-1] + 1} of {len(log())}" in status(screen)
+        timeline = screen.query_one("#timeline", TimelineView)
+        assert timeline.scroll_offset.y <= timeline.cursor_row < timeline.scroll_offset.y + timeline.size.height
+        await pilot.press("home")
+        assert screen.cursor.index == visible[0]
+        await pilot.press("pagedown")
+        assert screen.cursor.index == visible[20]
+        await pilot.press("pageup", "down")
+        assert screen.cursor.index == visible[1]

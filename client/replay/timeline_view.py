@@ -34,7 +34,11 @@ class Row:
     group: str | None  # None: a header row
 
 
-class TimelineView(ScrollView, can_focus=True):
+class TimelineView(ScrollView, can_focus=True, inherit_bindings=False):
+    """The rows, with none of ScrollView's keys: the arrows, Home, End and the page keys move the
+    replay's cursor (the screen's bindings), and the view follows it. Had the view kept its own,
+    End would scroll to the bottom while the cursor, the panel and the status stayed put."""
+
     class Clicked(Message):
         def __init__(self, row: int) -> None:
             super().__init__()
