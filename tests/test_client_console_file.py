@@ -10,12 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from textual.widgets import DirectoryTree, Input, Static
+from textual.widgets import DirectoryTree, Input, Label, Static
 
 import scenarios
 from client.app import ParleyApp
+from client.screens.facilitator import BUNDLED
 from client_helpers import wait_until
 from server.net.server import ParleyServer
+from server.scenario.loader import bundled_scenarios
 
 
 def own_scenario(folder: Path) -> Path:
@@ -80,3 +82,22 @@ async def test_a_broken_file_is_refused_on_the_form_with_its_place(srv: ParleySe
         assert "my-river.yaml" in text and "delegations[1]" in text
         assert type(app.screen).__name__ == "FacilitatorSetupScreen"
         assert not srv.runtime.rooms
+
+
+async def test_in_a_browser_the_form_offers_the_bundled_scenarios_and_reads_no_file_of_the_host(
+        srv: ParleyServer, tmp_path: Path) -> None:
+    """Served by `parley web`, the form says 'its id' (no 'your own file's path', no picker) and a path typed is refused unread: nothing sent, no class opened."""
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("instructor key: do-not-send-me\n", encoding="utf-8")
+    app = ParleyApp(server=srv.url, role="facilitator", config_file=tmp_path / "client.json",
+                    key=srv.instructor_key, web_url="http://127.0.0.1:8000/")
+    async with app.run_test(size=(120, 36)) as pilot:
+        labels = " ".join(str(label.render()) for label in app.screen.query(Label))
+        assert ", ".join(BUNDLED) in labels and set(BUNDLED) == set(bundled_scenarios())
+        assert "file" not in labels and not app.screen.query("#choose-file")
+        app.screen.query_one("#scenario", Input).value = str(secret)
+        await pilot.click("#open")
+        problem = app.screen.query_one("#problem", Static)
+        await wait_until(pilot, lambda: "parley host" in str(problem.render()), what="the refusal")
+        assert "do-not-send-me" not in str(problem.render())
+        assert type(app.screen).__name__ == "FacilitatorSetupScreen" and not srv.runtime.rooms

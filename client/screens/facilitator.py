@@ -25,6 +25,8 @@ from client.slips import default_web_url, slips_from_rooms, slips_html
 from client.widgets.footer import KeysFooter
 from server.protocol import wire
 
+BUNDLED = ("tutorial", "istanbul-2022", "ceasefire-2025")  # the scenarios every server has
+
 
 class FacilitatorSetupScreen(Screen[None]):
     BINDINGS = [Binding("ctrl+q", "app.quit", "Quit")]
@@ -35,10 +37,12 @@ class FacilitatorSetupScreen(Screen[None]):
             yield Static("[b]Parley[/b] — facilitate a class", classes="title")
             yield Label("Server")
             yield Input(app.server, id="server", compact=True)
-            yield Label("Scenario: its id (tutorial, istanbul-2022, ceasefire-2025) or your own file's path")
+            # served to browsers, the host's folders are not the teacher's: ids only, no picker
+            yield Label(f"Scenario: its id ({', '.join(BUNDLED)})"
+                        + ("" if app.web_url else " or your own file's path"))
             with Horizontal(classes="field-row"):
                 yield Input("tutorial", id="scenario", compact=True)
-                if not app.web_url:  # served to browsers, the host's folders are not the teacher's
+                if not app.web_url:
                     yield Button("Choose a file…", id="choose-file", compact=True)
             yield Label("Rooms (one per group of students)")
             yield Input("1", id="rooms", type="integer", compact=True)
@@ -93,6 +97,10 @@ class FacilitatorSetupScreen(Screen[None]):
             return
         bots: list[str] | str = "all" if v["bots"] == "all" else [
             b.strip() for b in v["bots"].split(",") if b.strip() and v["bots"] != "none"]
+        if self.app.web_url and v["scenario"] not in BUNDLED:  # type: ignore[attr-defined]
+            self._problem(f"In a browser the console opens {', '.join(BUNDLED)}. To host your own "
+                          "scenario file, run `parley host FILE` (or `parley facilitate`) on your machine.")
+            return
         if v.get("key"):
             self.app.key = v["key"]  # type: ignore[attr-defined]
         await self._attempt(self.app.open_class(v["server"], v["scenario"], rooms, bots, scale))  # type: ignore[attr-defined]
