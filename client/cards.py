@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from client import format as fmt
+from server.figures import signed_number
 from server.protocol import wire
 
 
@@ -11,8 +12,9 @@ def card_lines(card: wire.CardView, view: wire.SeatView) -> tuple[str, str]:
     told = card.told or "all"
     readers = "everyone" if told == "all" else ", ".join(fmt.delegation_name(view, d) for d in told)
     effects = card.effects or wire.PressureEffect()
-    parts = [f"{_change(v)} reservation for {fmt.delegation_name(view, d)}" for d, v in effects.reservation.items()]
-    parts += [f"{_change(v)} war cost for {fmt.delegation_name(view, d)}" for d, v in effects.war_cost.items()]
+    parts = [f"{signed_number(v)} reservation for {fmt.delegation_name(view, d)}"
+             for d, v in effects.reservation.items()]
+    parts += [f"{signed_number(v)} war cost for {fmt.delegation_name(view, d)}" for d, v in effects.war_cost.items()]
     meters = {m.id: m.label for m in (view.scenario.meters if view.scenario else ())}
     parts += [f"{_change(v)} {meters.get(m, m)}" for m, v in effects.meters.items()]
     does = "; ".join(parts) or "no change to any number"
@@ -23,4 +25,5 @@ def card_lines(card: wire.CardView, view: wire.SeatView) -> tuple[str, str]:
 
 
 def _change(value: float) -> str:
+    """A meter's change (a gauge, not points: left whole)."""
     return f"{value:+g}"

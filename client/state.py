@@ -31,6 +31,7 @@ from functools import cached_property
 from typing import Any, TypeVar
 
 from client.format import meter_label, reflow
+from server.figures import number, signed_number
 from server.protocol import wire
 
 PUBLIC = "public"
@@ -245,9 +246,9 @@ def event_change(event: wire.EventBase, you: str | None, view: wire.SeatView | N
         extra = f" [{meters}]" if meters else ""
         return f"R{event.round} {event.kind}: {event.title} — {event.text}{extra}"
     if isinstance(event, wire.ReservationShifted) and event.delegation == you:
-        return f"Your reservation value moved {_signed(event.delta)} to {event.value:g} ({event.cause})."
+        return f"Your reservation value moved {signed_number(event.delta)} to {number(event.value)} ({event.cause})."
     if isinstance(event, wire.WarCostIncurred) and you in event.costs:
-        return f"Another round of war cost you {event.costs[you]:g} (round {event.round})."
+        return f"Another round of war cost you {number(event.costs[you])} (round {event.round})."
     if isinstance(event, wire.IntelligenceReceived) and event.delegation == you:
         return f"Intelligence: {event.text}"
     return None

@@ -18,13 +18,10 @@ from rich.markup import escape
 from rich.text import Text
 
 from client import format as fmt
+from server.figures import number, signed_number
 from server.protocol import wire
 
 Figure = wire.WorthFigure | wire.PackageWorth  # a proposal's figure, or a `worth` answer
-
-
-def signed_number(value: float) -> str:
-    return f"+{value:g}" if value >= 0 else f"−{-value:g}"
 
 
 def figure_of(proposal: wire.ProposalView) -> wire.WorthFigure | None:
@@ -52,13 +49,13 @@ def _scored(figure: Figure) -> tuple[float, float]:
 
 
 def cell(figure: Figure | None) -> Text:
-    """The figure for a table cell: "29.4 (−6.6)", styled; "partial" for a package that cannot be signed."""
+    """The figure for a table cell: "29.40 (−6.60)", styled; "partial" for a package that cannot be signed."""
     if figure is None:
         return Text("")
     if not figure.complete:
-        return Text(f"partial ({figure.points_on_paper:g} pts)", style="dim")
+        return Text(f"partial ({number(figure.points_on_paper)} pts)", style="dim")
     result, margin = _scored(figure)
-    text = f"{result:g} ({signed_number(margin)})"
+    text = f"{number(result)} ({signed_number(margin)})"
     text += " ⚠" if absent_of(figure) else ""
     if crosses(figure):
         return Text(text + " RED LINE", style="bold red")
@@ -68,21 +65,21 @@ def cell(figure: Figure | None) -> Text:
 def summary(figure: Figure) -> str:
     """One markup line: what it scores if signed now against no deal, and red lines with their cost."""
     if not figure.complete:
-        return (f"[dim]partial: it cannot be signed as it stands. On paper {figure.points_on_paper:g} "
+        return (f"[dim]partial: it cannot be signed as it stands. On paper {number(figure.points_on_paper)} "
                 f"points on your table (durability not included).[/]")
     style = "red" if crosses(figure) or below_no_deal(figure) else "green"
     result, margin = _scored(figure)
-    text = (f"[{style}][b]{result:g}[/b] for you if signed now · no deal {fmt.no_deal(figure):g} "
+    text = (f"[{style}][b]{number(result)}[/b] for you if signed now · no deal {number(fmt.no_deal(figure))} "
             f"({signed_number(margin)})[/]")
     if figure.points != figure.points_on_paper:
-        text += f" · {figure.points_on_paper:g} points on paper count as {figure.points:g}"
+        text += f" · {number(figure.points_on_paper)} points on paper count as {number(figure.points)}"
     return text
 
 
 def red_line_lines(figure: Figure) -> list[str]:
     crossed = figure.red_lines_crossed
     each = figure.red_line_penalty / len(crossed) if crossed and figure.red_line_penalty else 0
-    cost = f": −{each:g}" if each else ""
+    cost = f": {signed_number(-each)}" if each else ""
     return [f"[b red]This crosses your red line '{escape(label)}'{cost}.[/]" for label in crossed]
 
 

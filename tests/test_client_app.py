@@ -75,7 +75,7 @@ async def test_a_tabled_proposal_reaches_another_seat_and_theirs_reaches_us(srv:
         for issue, option in {"dam_height": "full", "water_flow": "seasonal"}.items():
             app.screen.query_one(f"#pick-{issue}", Select).value = option
         await pilot.pause()
-        assert "65 points on your table" in text_of(app, "#worth")
+        assert "65.00 points on your table" in text_of(app, "#worth")
         await pilot.press("t")
         tabled = await lowland.wait_for(lambda f: f["type"] == "update" and any(
             e["type"] == "proposal_tabled" for e in f["events"]))
@@ -100,7 +100,7 @@ async def test_a_pressure_event_shows_in_the_pressure_panel(srv: ParleyServer, t
         await pilot.press("4")
         await pilot.pause()
         panel = text_of(app, "#pressure-text")
-        assert "Power cuts in Upland" in panel and "reservation value moved -4" in panel
+        assert "Power cuts in Upland" in panel and "reservation value moved −4.00" in panel
 
 
 async def test_signing_an_agreement_shows_the_outcome_and_the_debrief(srv: ParleyServer, tmp_path: Path) -> None:

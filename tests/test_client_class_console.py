@@ -165,7 +165,7 @@ async def test_the_inject_list_says_what_each_card_does_and_to_whom(srv: ParleyS
         options = app.screen.query_one(OptionList)
         first = str(options.get_option_at_index(0).prompt)
         assert "A dry spring" in first and "told to" in first
-        assert "-4 reservation for Lowland" in first and "+10 Tension in the valley" in first
+        assert "−4.00 reservation for Lowland" in first and "+10 Tension in the valley" in first
 
 
 def test_class_actions_apply_only_where_they_make_sense() -> None:

@@ -15,6 +15,7 @@ from server.engine import FACILITATOR
 from server.engine import commands as c
 from server.engine.phases import Phase
 from server.engine.views import dump_view, view_for
+from server.figures import number, signed_number
 from server.protocol import wire
 
 DEAL = {"dam_height": "reduced", "water_flow": "seasonal", "compensation": "fund"}
@@ -67,7 +68,7 @@ def test_pressure_and_reservation_shifts_are_what_changed_for_you() -> None:
     new = reduce(state, update(table, "upland", events)).changes[before:]
     assert any("A dry spring" in line for line in new)
     assert not any("reservation value moved" in line for line in new)  # Lowland's shift is private
-    assert any("reservation value moved -4" in line for line in lowland.changes)
+    assert any("reservation value moved −4.00" in line for line in lowland.changes)
 
 
 def test_a_resumed_catch_up_does_not_repeat_notes() -> None:
@@ -182,4 +183,4 @@ def test_shown_figures_add_up_once_the_war_has_cost_something() -> None:
     mine = view.results["upland"]
     assert round(mine.result - fmt.no_deal(mine), 2) == mine.surplus
     text = outcome_text(view, "upland")
-    assert f"{mine.result:g} against {fmt.no_deal(mine):g} for no deal: {mine.surplus:+g}" in text
+    assert f"{number(mine.result)} against {number(fmt.no_deal(mine))} for no deal: {signed_number(mine.surplus)}" in text

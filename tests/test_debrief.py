@@ -146,7 +146,7 @@ def test_debrief_is_json_and_its_text_names_the_trades() -> None:
     text = format_debrief(debrief_report(log))
     for expected in ("Terms: X: X1; Y: Y1.", "| A | 10.00 | 10.00 | 0.00 | 10.00 | 2.00 | +8.00 | - |",
                      "6.00 points from the Pareto frontier", "Joint gain left on the table: 7.00",
-                     "- X: X1 -> X3", "- Y: Y1 -> Y2", "They split the difference.", "- A: r1 18, r2 10"):
+                     "- X: X1 -> X3", "- Y: Y1 -> Y2", "They split the difference.", "- A: r1 18.00, r2 10.00"):
         assert expected in text, expected
 
 

@@ -13,6 +13,7 @@ from server.analysis.playtest import playtest
 from server.bots.tournament import run_tournament
 from server.cli import main
 from server.cli.text_reports import check_text, tournament_text
+from server.figures import number, signed_number
 from server.scenario import bundled_scenarios
 
 TUTORIAL = bundled_scenarios()["tutorial"]
@@ -24,18 +25,18 @@ def has_row(text: str, cells: Sequence[object]) -> bool:
     return any(re.fullmatch(pattern, line) for line in text.splitlines())
 
 
-def signed(value: float | None, digits: int = 1) -> str:
-    return "-" if value is None else f"{value:+.{digits}f}"
+def signed(value: float | None) -> str:
+    return "-" if value is None else signed_number(value)
 
 
-def plain(value: float | None, digits: int = 1) -> str:
-    return "-" if value is None else f"{value:.{digits}f}"
+def plain(value: float | None) -> str:
+    return "-" if value is None else number(value)
 
 
 def tournament_cells(name: str, row: Mapping[str, Any]) -> list[object]:
-    spread = [f"{v:.0f}" for v in row.get("results") or []] or ["-"]
+    spread = [number(v) for v in row.get("results") or []] or ["-"]
     return [name, row["seats"], f"{row['agreement_rate']:.0%}", signed(row["mean_surplus"]),
-            plain(row.get("mean_result")), *spread, plain(row["mean_durability"], 2), f"{row['mean_rounds']:.1f}"]
+            plain(row.get("mean_result")), *spread, plain(row["mean_durability"]), f"{row['mean_rounds']:.1f}"]
 
 
 @pytest.fixture(scope="module")
@@ -47,10 +48,11 @@ def test_the_tournament_text_has_every_row_of_the_report(tournament: dict[str, A
     """Each strategy, delegation and the overall row appear as one line with all their figures."""
     text = tournament_text(tournament, width=200)
     assert text.splitlines()[0].startswith("tutorial: 8 games, seed 2, ")
-    assert "seated: upland, lowland, commission" in text.splitlines()[0]
+    assert "seated: Upland, Lowland, River Commission" in text.splitlines()[0]
     for heading in ("by strategy", "by delegation", "overall"):
         assert any(line.startswith(heading) for line in text.splitlines())
-    rows = [*tournament["by_strategy"].items(), *tournament["by_delegation"].items(),
+    names = tournament["names"]
+    rows = [*tournament["by_strategy"].items(), *((names[d], r) for d, r in tournament["by_delegation"].items()),
             ("all games", tournament["overall"])]
     assert len(rows) > 4
     for name, row in rows:
@@ -58,25 +60,32 @@ def test_the_tournament_text_has_every_row_of_the_report(tournament: dict[str, A
 
 
 def test_the_tournament_text_counts_each_lesson(tournament: dict[str, Any]) -> None:
-    """Each durability factor's games, lesson and effect, and the three counts, are on their lines."""
+    """Each durability factor's lesson and effect, games and when it fires (its reason, not its id: a teacher reads it), and the three counts, are on their lines."""
     text = tournament_text(tournament, width=200)
     counts = tournament["lessons"]
     assert counts["factors"]
     for factor, row in counts["factors"].items():
-        assert has_row(text, [factor, row["games"], f"{row['lesson']} ({row['effect']:+.2f})"]), factor
-    assert has_row(text, ["public positions signed against", counts["public_positions_signed_against"]])
-    assert has_row(text, ["interim agreements (collapsed)", counts["interim_agreements"],
-                          f"({counts['interims_collapsed']} collapsed)"])
-    assert has_row(text, ["games with rounds lost to war", counts["games_with_rounds_lost"]])
+        assert has_row(text, [f"{row['lesson']} ({signed_number(row['effect'])})", row["games"],
+                              row["when"]]), factor
+        assert not re.search(rf"\b{factor}\b(?! by)", text), factor  # ("monitored by the Commission" is the reason)
+    assert counts["factors"]["monitored"]["when"] == ("The flow is guaranteed and monitored by the "
+                                                                  "Commission, not merely promised")
+    assert has_row(text, ["Public positions signed against", counts["public_positions_signed_against"]])
+    assert has_row(text, ["Interim agreements", counts["interim_agreements"],
+                          f"{counts['interims_collapsed']} collapsed"])
+    assert has_row(text, ["Rounds lost to war", counts["games_with_rounds_lost"]])
 
 
 def test_at_80_columns_every_line_fits_and_no_figure_is_split(tournament: dict[str, Any]) -> None:
     """On an 80-column terminal the tables wrap their long text, never a name or a number."""
     text = tournament_text(tournament, width=80)
     assert max(map(len, text.splitlines())) <= 80
+    tokens = set(text.split())
     for name, row in tournament["by_strategy"].items():
-        cells = tournament_cells(name, row)
-        assert has_row(text, cells[:5] + cells[-2:]) or has_row(text, cells), name
+        cells = [str(c) for c in tournament_cells(name, row)]
+        line = next(line for line in text.splitlines() if line.startswith(name + " "))
+        assert line.split()[:5] == cells[:5] and line.split()[-2:] == cells[-2:], line
+        assert set(cells) <= tokens, name  # the spread wraps between its numbers, never inside one
 
 
 def test_the_check_text_has_the_space_the_history_and_the_playtest() -> None:
@@ -91,11 +100,11 @@ def test_the_check_text_has_the_space_the_history_and_the_playtest() -> None:
     nash = ", ".join(f"{i}={o}" for i, o in report["nash"]["terms"].items())
     assert f"  Nash point: {nash}\n      gains: " in text
     for d, row in report["delegations"].items():
-        assert has_row(text, [d, f"{row['reservation']:.2f}", f"{row['best']:.2f}", f"{row['worst']:.2f}"]), d
+        assert has_row(text, [d, number(row['reservation']), number(row['best']), number(row['worst'])]), d
     history = report["history"]
-    assert f"durability {history['durability']['score']:.2f} ({history['durability']['label']})" in text
+    assert f"durability {number(history['durability']['score'])} ({history['durability']['label']})" in text
     for d, row in history["delegations"].items():
-        assert has_row(text, [d, f"{row['result']:.2f}", f"{row['surplus']:+.2f}"]), d
+        assert has_row(text, [d, number(row['result']), signed_number(row['surplus'])]), d
     assert f"  playtest: 6 all-bot games ({played.command})" in text
     assert f"agreement rate {played.agreement_rate:.0%}; endings: " in text
     for s in played.by_strategy:
@@ -124,8 +133,8 @@ def test_the_commands_print_the_text_reports(capsys: pytest.CaptureFixture[str])
     assert main(["tournament", "tutorial", "--games", "3", "--seed", "5"]) == 0
     out = capsys.readouterr().out
     report = run_tournament(TUTORIAL, games=3, seed=5)
-    for name, row in report["by_delegation"].items():
-        assert has_row(out, tournament_cells(name, row)), name
+    for delegation, row in report["by_delegation"].items():
+        assert has_row(out, tournament_cells(report["names"][delegation], row)), delegation
     assert main(["scenarios", "check", "tutorial", "--games", "3"]) == 0
     out = capsys.readouterr().out
     assert "playtest: 3 all-bot games (parley tournament tutorial --games 3 --seed 1)" in out

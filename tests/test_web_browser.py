@@ -125,7 +125,7 @@ def test_a_student_joins_in_the_browser_tables_a_package_and_the_bots_answer(
     student.press("2")
     student.wait_for("Pick an option per issue")
     student.wait_for("\n Dam height ")
-    package = {" Dam height ": "Reduced height  (30 pts)", " Water flow to Lowland ": "Guaranteed flow",
+    package = {" Dam height ": "Reduced height  (30.00 pts)", " Water flow to Lowland ": "Guaranteed flow",
                " Compensation ": "Shared development fund"}
     for issue, option in package.items():
         student.wait_for("Dismiss menu", gone=True)

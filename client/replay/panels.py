@@ -15,6 +15,7 @@ from rich.markup import escape
 from client import format as fmt
 from client import worth
 from client.widgets.pressure import meter_bar
+from server.figures import number, signed_number
 from server.protocol import wire
 
 View = wire.SeatView
@@ -61,8 +62,8 @@ def pressure_text(view: View) -> list[str]:
         lines.append(f" R{card.round} [b]{escape(card.title)}[/b]: {escape(card.text)}")
     for delegation, table in tables_of(view).items():
         lines.append(f" {escape(fmt.delegation_name(view, delegation))}: reservation "
-                     f"{table.reservation:g} (started {table.starting_reservation:g}), "
-                     f"war cost {table.war_cost:g}")
+                     f"{number(table.reservation)} (started {number(table.starting_reservation)}), "
+                     f"war cost {number(table.war_cost)}")
     return lines
 
 
@@ -82,10 +83,10 @@ def results_text(view: View) -> list[str]:
         return []
     lines = [f"[b]Outcome[/b]: {escape(ending.reason.replace('_', ' '))}"]
     if ending.durability:
-        lines.append(f" durability {ending.durability.score:.2f}: {escape(ending.durability.label)}")
+        lines.append(f" durability {number(ending.durability.score)}: {escape(ending.durability.label)}")
     for d, r in view.results.items():
-        lines.append(f" {escape(fmt.delegation_name(view, d))}: {r.result:g} against "
-                     f"{r.reservation:g} ({r.surplus:+g})"
+        lines.append(f" {escape(fmt.delegation_name(view, d))}: {number(r.result)} against "
+                     f"{number(r.reservation)} ({signed_number(r.surplus)})"
                      + (f" [red]red lines: {', '.join(r.red_lines_crossed)}[/]" if r.red_lines_crossed else ""))
     return lines
 

@@ -22,6 +22,7 @@ from client.class_overview import human_seats
 from client.console_state import ConsoleState
 from client.slips import trust_hint
 from client.widgets.debrief import DebriefView
+from server.figures import number
 from server.protocol import wire
 
 
@@ -180,11 +181,11 @@ def seat_view_text(view: wire.SeatView, delegation: str) -> str:
     if you is None:
         return f"[b]{fmt.delegation_name(view, delegation)}[/b] — no private view (Esc closes)"
     lines = [f"[b]{fmt.delegation_name(view, delegation)}[/b] — what this seat sees (Esc closes)", "",
-             f"reservation {you.reservation:g} (started {you.starting_reservation:g}),"
-             f" war cost {you.war_cost:g}", "[b]Points[/b]"]
+             f"reservation {number(you.reservation)} (started {number(you.starting_reservation)}),"
+             f" war cost {number(you.war_cost)}", "[b]Points[/b]"]
     for issue in fmt.issues(view):
         row = you.points.get(issue.id, {})
-        worths = (f"{o.label} {row.get(o.id, 0):g}" for o in issue.options)
+        worths = (f"{o.label} {number(row.get(o.id, 0))}" for o in issue.options)
         lines.append(f"  {issue.title}: " + ", ".join(worths))
     lines.append("[b]Red lines[/b]")
     lines += [f"  {r.label}" for r in you.red_lines] or ["  none"]

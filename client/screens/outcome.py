@@ -22,6 +22,7 @@ from client.state import ClientState
 from client.widgets.debrief import DebriefView
 from client.widgets.footer import KeysFooter
 from client.widgets.status import StatusBar
+from server.figures import number, signed_number
 from server.protocol import wire
 
 REASONS = {
@@ -153,19 +154,19 @@ def outcome_text(view: wire.SeatView, you: str | None, demo: bool = False) -> st
             verdict = "[red]worse than no deal[/]"
         worth = mine.worth if mine.worth is not None else mine.result + mine.war_cost
         lines += ["", "[b]Your result[/b]",
-                  f"  {mine.result:g} against {fmt.no_deal(mine):g} for no deal: "
-                  f"{mine.surplus:+g}, {verdict}",
-                  f"  result = worth {worth:g} − war cost {mine.war_cost:g}; no deal = reservation value "
-                  f"{mine.reservation:g} − the same war cost",
-                  f"  points on your table {mine.points:g}"]
+                  f"  {number(mine.result)} against {number(fmt.no_deal(mine))} for no deal: "
+                  f"{signed_number(mine.surplus)}, {verdict}",
+                  f"  result = worth {number(worth)} − war cost {number(mine.war_cost)}; no deal = reservation value "
+                  f"{number(mine.reservation)} − the same war cost",
+                  f"  points on your table {number(mine.points)}"]
         if mine.red_lines_crossed:
             crossed = "; ".join(fmt.red_line_label(view.you, r) for r in mine.red_lines_crossed)
             lines.append(f"  [red]red lines crossed: {escape(crossed)}[/]")
     durability = ending.durability
     if durability:
-        lines += ["", f"[b]Durability[/b] {durability.score:.2f} — {durability.label}"]
+        lines += ["", f"[b]Durability[/b] {number(durability.score)} — {durability.label}"]
         for r in durability.reasons:
-            lines.append(f"  {r.effect:+.2f}  [i]{r.lesson}[/i]: {r.reason}")
+            lines.append(f"  {signed_number(r.effect)}  [i]{r.lesson}[/i]: {r.reason}")
     lines += ["", f"[b]Rounds lost[/b] {ending.rounds_lost}"
               + (f" — {ending.delay_reason}" if ending.delay_reason else "")]
     lines += ["", results_text(view, demo)]
@@ -180,8 +181,8 @@ def results_text(view: wire.SeatView, demo: bool = False) -> str:
     lines = ["[b]Every delegation's result[/b]",
              f"  {'delegation':<22}{'result':>8}{'no deal':>9}{'surplus':>9}"]
     for d, r in view.results.items():
-        lines.append(f"  {fmt.delegation_name(view, d):<22}{r.result:>8g}{fmt.no_deal(r):>9g}"
-                     f"{r.surplus:>+9g}")
+        lines.append(f"  {fmt.delegation_name(view, d):<22}{number(r.result):>8}{number(fmt.no_deal(r)):>9}"
+                     f"{signed_number(r.surplus):>9}")
     return "\n".join(lines)
 
 

@@ -52,6 +52,7 @@ from client.widgets.pressure import PressurePanel
 from client.widgets.proposals import Proposals
 from client.widgets.status import StatusBar
 from client.widgets.text import set_text
+from server.figures import number
 from server.protocol import wire
 
 # The commands only a team's head sends, as `share_intent` names them.
@@ -421,7 +422,7 @@ class TableScreen(Screen[None]):
     def action_walk_out(self) -> None:
         you = self.state.view.you if self.state.view else None
         self._confirm(f"Walk out of the talks? You leave with no deal: your reservation value "
-                      f"{you.reservation if you else 0:g} less the war paid, {fmt.no_deal(you):g}; a party "
+                      f"{number(you.reservation if you else 0)} less the war paid, {number(fmt.no_deal(you))}; a party "
                       "walking out ends the game "
                       "without an agreement for everyone.", "Walk out", {"type": "walk_out"})
 
@@ -503,12 +504,12 @@ def sign_question(state: ClientState, proposal: wire.ProposalView) -> str:
     if figure is not None:
         lines += worth.red_line_lines(figure) + worth.absent_lines(figure)
         if worth.below_no_deal(figure):
-            lines.append(f"[b yellow]Signed now it scores {figure.result or 0:g} for you: "
-                         f"{-(figure.margin or 0):g} below what no deal would score you now "
-                         f"({fmt.no_deal(figure):g}).[/]")
+            lines.append(f"[b yellow]Signed now it scores {number(figure.result or 0)} for you: "
+                         f"{number(-(figure.margin or 0))} below what no deal would score you now "
+                         f"({number(fmt.no_deal(figure))}).[/]")
         elif figure.complete:
-            lines.append(f"Signed now it scores {figure.result or 0:g} for you "
-                         f"(no deal: {fmt.no_deal(figure):g}).")
+            lines.append(f"Signed now it scores {number(figure.result or 0)} for you "
+                         f"(no deal: {number(fmt.no_deal(figure))}).")
     lines.append("A signature cannot be taken back." + (" Sign anyway?" if warn else ""))
     return "\n".join(lines)
 
@@ -554,8 +555,8 @@ def sidebar_parts(state: ClientState) -> tuple[str, str, str, str]:
     you = view.you
     lines = [f"[b]{fmt.delegation_name(view, state.delegation)}[/b]",
              *([escape(fmt.member_line(state))] if state.team is not None else []),
-             f"reservation {you.reservation if you else 0:g}", f"war cost {you.war_cost if you else 0:g}",
-             f"no deal scores {fmt.no_deal(you):g}", ""]
+             f"reservation {number(you.reservation if you else 0)}", f"war cost {number(you.war_cost if you else 0)}",
+             f"no deal scores {number(fmt.no_deal(you))}", ""]
     scored = [(worth.figure_of(p), p) for p in view.proposals if not p.withdrawn]
     proposals = []
     if scored:

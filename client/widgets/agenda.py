@@ -7,6 +7,7 @@ from rich.text import Text
 from client import format as fmt
 from client.state import ClientState
 from client.widgets.kept_table import KeptTable
+from server.figures import number
 
 LABEL = 34  # characters of an option's label before the table knows its width
 MIN_LABEL = 24
@@ -54,7 +55,7 @@ class Agenda(KeptTable):
                 mine = points.get(issue.id, {}).get(option.id)
                 marks = [Text("●", style="bold green") if p.terms.get(issue.id) == option.id
                          else Text("·", style="dim") for p in proposals]
-                self.add_row("  " + short(option.label, label - 2), "" if mine is None else f"{mine:g}", *marks)
+                self.add_row("  " + short(option.label, label - 2), "" if mine is None else number(mine), *marks)
         if row < self.row_count:
             self.move_cursor(row=row)
 

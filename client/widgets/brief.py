@@ -15,6 +15,7 @@ from textual.widgets import Static
 
 from client import format as fmt
 from client.state import ClientState
+from server.figures import number
 from server.protocol import wire
 
 
@@ -38,7 +39,7 @@ def points_lines(view: wire.SeatView, you: wire.YouView | None) -> list[str]:
     lines = ["[b]Your points table[/b] (private)"]
     for issue in fmt.issues(view):
         row = you.points.get(issue.id, {}) if you else {}
-        options = " · ".join(f"{escape(o.label)} [b]{row.get(o.id, 0):g}[/b]" for o in issue.options)
+        options = " · ".join(f"{escape(o.label)} [b]{number(row.get(o.id, 0))}[/b]" for o in issue.options)
         lines.append(f"  [i]{escape(issue.title)}[/i]: {options}")
     return lines
 
@@ -59,9 +60,9 @@ def brief_text(view: wire.SeatView, delegation: str | None, briefing: bool = Tru
     lines = [f"[b]You are {escape(me.name if me else delegation or '')}[/b] ({me.kind if me else ''})",
              *red_line_lines(view, you), "",
              escape(fmt.reflow(me.brief if me else "")), "",
-             f"[b]Reservation value[/b] (what no deal is worth to you now): [b]{reservation:g}[/b]"
-             f" — war cost so far {war_cost:g}, which counts against any result, deal or no deal"
-             f" (no deal would score {fmt.no_deal(you) if you else 0.0:g} now). {signs}", "",
+             f"[b]Reservation value[/b] (what no deal is worth to you now): [b]{number(reservation)}[/b]"
+             f" — war cost so far {number(war_cost)}, which counts against any result, deal or no deal"
+             f" (no deal would score {number(fmt.no_deal(you) if you else 0.0)} now). {signs}", "",
              *points_lines(view, you)]
     if briefing and view.scenario is not None:
         lines += ["", "[b]Public briefing[/b]", escape(fmt.reflow(view.scenario.briefing))]

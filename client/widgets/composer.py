@@ -19,6 +19,7 @@ from client import worth
 from client.messages import Ask
 from client.state import ClientState
 from client.widgets.text import set_text
+from server.figures import number
 from server.protocol import wire
 
 
@@ -58,7 +59,8 @@ class Composer(VerticalScroll):
         points = view.you.points if view.you else {}
         holder = self.query_one("#issues-holder")
         for issue in fmt.issues(view):
-            options = [(f"{o.label}  ({points.get(issue.id, {}).get(o.id, 0):g} pts)", o.id) for o in issue.options]
+            mine = points.get(issue.id, {})
+            options = [(f"{o.label}  ({number(mine.get(o.id, 0))} pts)", o.id) for o in issue.options]
             picked = self._pending.get(issue.id, Select.NULL)
             row = Horizontal(Label(issue.title, classes="issue-title"),
                              Select(options, prompt="— leave open —", id=f"pick-{issue.id}",

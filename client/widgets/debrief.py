@@ -21,6 +21,7 @@ from textual.widgets import Static
 
 from client import format as fmt
 from client.widgets.concessions import ConcessionCurves
+from server.figures import number, signed_number
 from server.protocol import wire
 
 Debrief = wire.Debrief
@@ -43,8 +44,8 @@ def terms_lines(d: Debrief, terms: Mapping[str, str], indent: str = "    ") -> l
 
 
 def gains_text(d: Debrief, package: wire.PackageSummary) -> str:
-    gains = ", ".join(f"{escape(name_of(d, k))} {v:+.2f}" for k, v in package.gains.items())
-    return f"gains over no deal: {gains}; the signers' joint gain {package.joint_gain:.2f}"
+    gains = ", ".join(f"{escape(name_of(d, k))} {signed_number(v)}" for k, v in package.gains.items())
+    return f"gains over no deal: {gains}; the signers' joint gain {number(package.joint_gain)}"
 
 
 def trade_lines(d: Debrief, trades: list[wire.Trade]) -> list[str]:
@@ -66,8 +67,8 @@ def outcome_lines(d: Debrief) -> list[str]:
         lines.append("[b]No agreement.[/b]")
     durability = d.durability
     if durability:
-        lines += ["", f"[b]Durability[/b] {durability.score:.2f} — {escape(durability.label)}"]
-        lines += [f"  {r.effect:+.2f}  [i]{escape(r.lesson)}[/i]: {escape(r.reason)}"
+        lines += ["", f"[b]Durability[/b] {number(durability.score)} — {escape(durability.label)}"]
+        lines += [f"  {signed_number(r.effect)}  [i]{escape(r.lesson)}[/i]: {escape(r.reason)}"
                   for r in durability.reasons]
     lines += ["", f"[b]Rounds lost[/b] {d.rounds_lost}", ""]
     return lines
@@ -78,8 +79,8 @@ def results_lines(d: Debrief) -> list[str]:
              f"  {'delegation':<22}{'result':>8}{'no deal':>9}{'surplus':>9}  red lines"]
     for r in d.delegations:
         crossed = ", ".join(escape(x.label) for x in r.red_lines_crossed) or "—"
-        lines.append(f"  {escape(r.name[:21]):<22}{r.result:>8.2f}{fmt.no_deal(r):>9.2f}"
-                     f"{r.surplus:>+9.2f}  {crossed}")
+        lines.append(f"  {escape(r.name[:21]):<22}{number(r.result):>8}{number(fmt.no_deal(r)):>9}"
+                     f"{signed_number(r.surplus):>9}  {crossed}")
     return lines + [""]
 
 
@@ -98,14 +99,14 @@ def analysis_lines(d: Debrief) -> list[str]:
 
 def placement_lines(d: Debrief, placed: wire.Placement) -> list[str]:
     where = ("[green]on the Pareto frontier[/]: no package was better for everyone at the table"
-             if placed.on_frontier else f"[yellow]{placed.distance:.2f} points from the Pareto frontier[/]")
+             if placed.on_frontier else f"[yellow]{number(placed.distance)} points from the Pareto frontier[/]")
     lines = ["", f"[b]The agreement[/b] is {where}.",
-             f"  Its joint gain: {placed.package.joint_gain:.2f}."]
+             f"  Its joint gain: {number(placed.package.joint_gain)}."]
     if placed.joint_gain_left is not None:
-        lines.append(f"  Joint gain left on the table: [b]{placed.joint_gain_left:.2f}[/b].")
+        lines.append(f"  Joint gain left on the table: [b]{number(placed.joint_gain_left)}[/b].")
     if placed.joint_gain_vs_nash is not None:
         gap = placed.joint_gain_vs_nash
-        lines.append(f"  The Nash point's joint gain is {abs(gap):.2f} {'more' if gap >= 0 else 'less'}.")
+        lines.append(f"  The Nash point's joint gain is {number(abs(gap))} {'more' if gap >= 0 else 'less'}.")
     better = placed.better_deal
     if better is not None:
         lines += ["", "[b]A better deal for everyone at the table[/b] "
@@ -122,8 +123,8 @@ def no_deal_lines(d: Debrief, no_deal: wire.NoDeal | None) -> list[str]:
     if no_deal.joint_gain_lost_vs_nash is None:
         return lines + ["  No package was better than no deal for every party: there was no zone of agreement."]
     best = no_deal.joint_gain_lost_vs_best
-    lines.append(f"  Joint gain lost: [b]{no_deal.joint_gain_lost_vs_nash:.2f}[/b] against the Nash point, "
-                 f"{'-' if best is None else f'{best:.2f}'} against the greatest joint gain.")
+    lines.append(f"  Joint gain lost: [b]{number(no_deal.joint_gain_lost_vs_nash)}[/b] against the Nash point, "
+                 f"{'-' if best is None else f'{number(best)}'} against the greatest joint gain.")
     return lines
 
 
@@ -151,15 +152,15 @@ def history_lines(d: Debrief) -> list[str]:
         signed = ", ".join(escape(x.name) for x in scored.delegations if x.signs) or "—"
         durability = scored.durability
         lines += [f"  as signed in round {scored.round} by {signed}: durability "
-                  f"{durability.score:.2f} — {escape(durability.label)}"]
-        lines += [f"    {r.effect:+.2f}  [i]{escape(r.lesson)}[/i]: {escape(r.reason)}"
+                  f"{number(durability.score)} — {escape(durability.label)}"]
+        lines += [f"    {signed_number(r.effect)}  [i]{escape(r.lesson)}[/i]: {escape(r.reason)}"
                   for r in durability.reasons]
         lines.append(f"  {'delegation':<22}{'result':>8}{'no deal':>9}{'surplus':>9}")
-        lines += [f"  {escape(x.name[:21]):<22}{x.result:>8.2f}{x.no_deal:>9.2f}{x.surplus:>+9.2f}"
+        lines += [f"  {escape(x.name[:21]):<22}{number(x.result):>8}{number(x.no_deal):>9}{signed_number(x.surplus):>9}"
                   for x in scored.delegations]
     if placed:
-        where = "on the frontier" if placed.on_frontier else f"{placed.distance:.2f} from the frontier"
-        lines.append(f"  joint gain {placed.package.joint_gain:.2f}, {where}.")
+        where = "on the frontier" if placed.on_frontier else f"{number(placed.distance)} from the frontier"
+        lines.append(f"  joint gain {number(placed.package.joint_gain)}, {where}.")
     return lines
 
 

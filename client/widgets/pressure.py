@@ -11,6 +11,7 @@ from client import format as fmt
 from client.messages import Happened
 from client.state import ChangesSeen, ClientState
 from client.widgets.text import set_text
+from server.figures import number
 
 BAR = 20
 
@@ -35,8 +36,8 @@ class PressurePanel(VerticalScroll, can_focus=True):
             lines.append(f"  {label:<32} {meter_bar(value, meter.min, meter.max)} {value:g}")
         you = view.you
         if you:
-            lines.append(f"\n[b]You[/b]  reservation {you.reservation:g} (started at "
-                         f"{you.starting_reservation:g}) · war cost so far {you.war_cost:g}")
+            lines.append(f"\n[b]You[/b]  reservation {number(you.reservation)} (started at "
+                         f"{number(you.starting_reservation)}) · war cost so far {number(you.war_cost)}")
         lines.append("\n[b]What changed for you[/b] (newest first)")
         lines += [f"  • {escape(fmt.reflow(c))}" for c in reversed(state.changes[-12:])] or ["  [dim]nothing yet[/]"]
         lines.append("\n[b]Events this game[/b]")

@@ -8,11 +8,13 @@ import re
 from typing import Any
 
 from rich.markup import escape
+from rich.text import Text
 from textual.widgets import Static
 
 from client import format as fmt
 from client.state import ClientState
 from client.widgets.text import set_text
+from server.figures import number
 
 
 def short_name(name: str) -> str:
@@ -28,6 +30,9 @@ class StatusBar(Static):
         self.watch(self.app, "state", self.refresh_text)
         self.set_interval(1.0, self.refresh_text)
 
+    def on_resize(self) -> None:
+        self.refresh_text()  # the words shorten at 80 columns: the width is known from here on
+
     def refresh_text(self, _: Any = None) -> None:
         state: ClientState = self.app.state  # type: ignore[attr-defined]
         view = state.view
@@ -36,14 +41,27 @@ class StatusBar(Static):
             return
         you = view.you
         unread = sum(state.unread(c) for c in state.channels())
+        unread_text = f"[b yellow]{unread} unread[/]" if unread else ""
         parts = [f"[b]{view.phase}[/b] {fmt.time_left(view)}".strip(),
                  fmt.round_text(view).replace("round ", "R"),
                  f"[b]{escape(short_name(fmt.delegation_name(view, state.delegation)))}[/b]",
-                 f"no deal {fmt.no_deal(you):g}" if you else "",
-                 f"war cost {you.war_cost:g}" if you else "",
-                 f"[b yellow]{unread} unread[/]" if unread else "",
+                 f"no deal {number(fmt.no_deal(you))}" if you else "",
+                 f"war cost {number(you.war_cost)}" if you else "",
+                 unread_text,
                  escape(fmt.member_line(state)),  # a team's member: you, and who leads
                  fmt.connection_mark(state.connection, state.connection_detail),
                  view.scenario.title if view.scenario else ""]
+        text = " · ".join(p for p in parts if p)
+        if unread and self.size.width and _end_of(text, f"{unread} unread") > self.size.width:
+            # narrow (80 columns): what is unread must show, so the words around the figures go first
+            parts[0] = parts[0].removesuffix(" left")
+            parts[4] = parts[4].replace("war cost", "war")
+            text = " · ".join(p for p in parts if p)
         # the clock ticks every second: repaint only on change, and never re-lay out (one line)
-        set_text(self, " · ".join(p for p in parts if p), fixed_size=True)
+        set_text(self, text, fixed_size=True)
+
+
+def _end_of(markup: str, words: str) -> int:
+    """The column just after `words` in the line `markup` draws."""
+    plain = Text.from_markup(markup).plain
+    return plain.index(words) + len(words)

@@ -79,6 +79,7 @@ from server.engine.debrief_models import (
 )
 from server.engine.lessons import Lesson
 from server.engine.state import Negotiation
+from server.figures import number, signed_number
 from server.replay.concessions import concession_series
 from server.scenario.model import Scenario
 
@@ -267,11 +268,11 @@ def _format_outcome(d: Debrief) -> list[str]:
         lines += [f"Terms: {terms_text(d, d.terms)}.", f"Signed by: {', '.join(d.signatories)}."]
     durability = d.durability
     if durability:
-        lines.append(f"Durability {durability.score:.2f} ({durability.label}).")
-        lines += [f"- {r.lesson} ({r.effect:+.2f}): {r.reason}" for r in durability.reasons]
+        lines.append(f"Durability {number(durability.score)} ({durability.label}).")
+        lines += [f"- {r.lesson} ({signed_number(r.effect)}): {r.reason}" for r in durability.reasons]
     paid = [r for r in d.delegations if r.war_cost]
     if d.rounds_lost or paid:
-        costs = ", ".join(f"{r.name} \u2212{r.war_cost:g}" for r in paid)
+        costs = ", ".join(f"{r.name} {signed_number(-r.war_cost)}" for r in paid)
         lines.append(f"Cost of delay: {d.rounds_lost} round(s) lost"
                      + (f"; points lost to the war: {costs}" if costs else "") + f". {d.delay_reason}")
     for interim in d.interims:
@@ -297,9 +298,9 @@ def _format_results(d: Debrief) -> list[str]:
     for r in d.delegations:
         crossed = ", ".join(x.label for x in r.red_lines_crossed) or "-"
         worth = r.worth
-        lines.append(f"| {r.name} | {r.points:.2f} | {'-' if worth is None else f'{worth:.2f}'} "
-                     f"| {r.war_cost:.2f} | {r.result:.2f} | {r.reservation:.2f} "
-                     f"| {r.surplus:+.2f} | {crossed} |")
+        lines.append(f"| {r.name} | {number(r.points)} | {'-' if worth is None else f'{number(worth)}'} "
+                     f"| {number(r.war_cost)} | {number(r.result)} | {number(r.reservation)} "
+                     f"| {signed_number(r.surplus)} | {crossed} |")
     return lines + [""]
 
 
@@ -330,15 +331,15 @@ def _format_analysis(d: Debrief, a: FrontierAnalysis) -> list[str]:
 
 def _format_placement(d: Debrief, a: FrontierAnalysis, placed: Placement) -> list[str]:
     where = ("on the Pareto frontier" if placed.on_frontier
-             else f"{placed.distance:.2f} points from the Pareto frontier")
-    lines = [f"The agreement is {where}; joint gain {placed.package.joint_gain:.2f}."]
+             else f"{number(placed.distance)} points from the Pareto frontier")
+    lines = [f"The agreement is {where}; joint gain {number(placed.package.joint_gain)}."]
     if placed.joint_gain_left is not None:
-        lines.append(f"Joint gain left on the table: {placed.joint_gain_left:.2f}"
+        lines.append(f"Joint gain left on the table: {number(placed.joint_gain_left)}"
                      + _versus_nash(placed.joint_gain_vs_nash) + ".")
     if placed.better_deal is not None:
         gains = placed.better_deal.gains
         lines.append("A better deal for everyone at the table (gains: "
-                     + ", ".join(f"{k} {gains[k]:+.2f}" for k in a.table)
+                     + ", ".join(f"{k} {signed_number(gains[k])}" for k in a.table)
                      + ") would have traded:")
         lines += [f"- {trade_text(d, t)}" for t in placed.trades]
     if placed.nash_trades:
@@ -348,7 +349,7 @@ def _format_placement(d: Debrief, a: FrontierAnalysis, placed: Placement) -> lis
 
 
 def _versus_nash(gap: float | None) -> str:
-    return "" if gap is None else f" (versus the Nash point: {gap:.2f})"
+    return "" if gap is None else f" (versus the Nash point: {number(gap)})"
 
 
 def trade_text(d: Debrief, trade: Trade) -> str:
@@ -362,15 +363,15 @@ def _format_no_deal(d: Debrief, no_deal: NoDeal) -> list[str]:
     if no_deal.joint_gain_lost_vs_nash is None and no_deal.joint_gain_lost_vs_best is None:
         return ["There was no zone of agreement at the end: no package beat no deal for everyone."]
     lost, best = no_deal.joint_gain_lost_vs_nash, no_deal.joint_gain_lost_vs_best
-    lines = [f"No deal: joint gain lost versus the Nash point: {'-' if lost is None else f'{lost:.2f}'}; "
-             f"versus the best package: {'-' if best is None else f'{best:.2f}'}.",
+    lines = [f"No deal: joint gain lost versus the Nash point: {'-' if lost is None else f'{number(lost)}'}; "
+             f"versus the best package: {'-' if best is None else f'{number(best)}'}.",
              "The best packages in the zone:"]
     return lines + [f"- {_package_text(d, p)}" for p in no_deal.best_packages]
 
 
 def _package_text(d: Debrief, package: PackageSummary) -> str:
-    gains = ", ".join(f"{d.name_of(k)} {g:+.2f}" for k, g in package.gains.items())
-    return f"{terms_text(d, package.terms)} (gains: {gains}; the signers' joint gain {package.joint_gain:.2f})"
+    gains = ", ".join(f"{d.name_of(k)} {signed_number(g)}" for k, g in package.gains.items())
+    return f"{terms_text(d, package.terms)} (gains: {gains}; the signers' joint gain {number(package.joint_gain)})"
 
 
 def _format_history(d: Debrief) -> list[str]:
@@ -385,16 +386,16 @@ def _format_history(d: Debrief) -> list[str]:
         durability = scored.durability
         lines.append(f"Scored like any package, signed in round {scored.round} by "
                      f"{', '.join(names.get(x, x) for x in scored.signed)}: durability "
-                     f"{durability.score:.2f} ({durability.label}).")
-        lines += [f"- {r.lesson} ({r.effect:+.2f}): {r.reason}" for r in durability.reasons]
+                     f"{number(durability.score)} ({durability.label}).")
+        lines += [f"- {r.lesson} ({signed_number(r.effect)}): {r.reason}" for r in durability.reasons]
         lines += ["", "| delegation | worth | result | reservation | surplus |", "|---|---:|---:|---:|---:|"]
-        lines += [f"| {r.name} | {r.worth:.2f} | {r.result:.2f} | {r.reservation:.2f} "
-                  f"| {r.surplus:+.2f} |" for r in scored.delegations]
+        lines += [f"| {r.name} | {number(r.worth)} | {number(r.result)} | {number(r.reservation)} "
+                  f"| {signed_number(r.surplus)} |" for r in scored.delegations]
         lines.append("")
     if h.placed is not None:
         placed = h.placed
-        where = "on the frontier" if placed.on_frontier else f"{placed.distance:.2f} from the frontier"
-        lines.append(f"Against this game's frontier: joint gain {placed.package.joint_gain:.2f}, {where}.")
+        where = "on the frontier" if placed.on_frontier else f"{number(placed.distance)} from the frontier"
+        lines.append(f"Against this game's frontier: joint gain {number(placed.package.joint_gain)}, {where}.")
     if h.durability_note:
         lines.append(h.durability_note.strip())
     return lines + [""]
@@ -403,7 +404,7 @@ def _format_history(d: Debrief) -> list[str]:
 def _format_concessions(d: Debrief) -> list[str]:
     lines = ["## Concessions (worth of each proposal on its author's own table)", ""]
     for delegation, points in d.concessions.items():
-        curve = ", ".join(f"r{p.round} {p.worth:.0f}{'' if p.complete else '*'}" for p in points)
+        curve = ", ".join(f"r{p.round} {number(p.worth)}{'' if p.complete else '*'}" for p in points)
         lines.append(f"- {d.name_of(delegation)}: {curve or 'tabled nothing'}")
     if any(not p.complete for ps in d.concessions.values() for p in ps):
         lines.append("(* a partial proposal: it settles only some issues)")

@@ -23,6 +23,7 @@ from server.analysis.playtest import read_games
 from server.bots.strategies import PARTY_STRATEGIES
 from server.bots.tournament import GameRecord, default_seated, play_games
 from server.engine.scoring import durability_label
+from server.figures import number, signed_number
 from server.scenario.loader import bundled_scenarios
 from server.scenario.model import Scenario
 
@@ -74,8 +75,8 @@ def _tournament(scenario: Scenario, games: int, seed: int, seat_absent: bool, pl
               f"| {_plain(row.mean_result)} |" for row in report.by_strategy]
     lines += ["", "| delegation | mean surplus | lowest | highest |", "|---|---:|---:|---:|"]
     lines += [_delegation_row(names[d], records, d) for d in seated]
-    lines += ["", "| lesson | factor | agreements where it fired |", "|---|---|---:|"]
-    lines += [f"| {x.lesson} | `{x.factor}` | {x.agreements} ({x.share:.0%}) |" for x in report.lessons]
+    lines += ["", "| lesson | when it fires (the factor) | agreements where it fired |", "|---|---|---:|"]
+    lines += [f"| {x.lesson} | {x.when} (`{x.factor}`) | {x.agreements} ({x.share:.0%}) |" for x in report.lessons]
     return lines
 
 
@@ -89,22 +90,23 @@ def _labels(agreed: Sequence[GameRecord]) -> str:
         return "none (no agreement)"
     counts = Counter(durability_label(s).split(":")[0] for s in scores)
     parts = ", ".join(f"{n} {label}" for label, n in sorted(counts.items()))
-    return f"{parts}; mean {mean(scores):.2f}"
+    return f"{parts}; mean {number(mean(scores))}"
 
 
 def _signed(value: float | None) -> str:
-    return "-" if value is None else f"{value:+.1f}"
+    return "-" if value is None else signed_number(value)
 
 
 def _plain(value: float | None) -> str:
-    return "-" if value is None else f"{value:.1f}"
+    return "-" if value is None else number(value)
 
 
 def _delegation_row(name: str, records: Sequence[GameRecord], delegation: str) -> str:
     surplus = [r.results[delegation].surplus for r in records if delegation in r.results]
     if not surplus:
         return f"| {name} | - | - | - |"
-    return f"| {name} | {mean(surplus):+.1f} | {min(surplus):+.1f} | {max(surplus):+.1f} |"
+    low, mean_, high = (signed_number(v) for v in (min(surplus), mean(surplus), max(surplus)))
+    return f"| {name} | {mean_} | {low} | {high} |"
 
 
 def refreshed(guide: str, scenario: Scenario) -> str:

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel
 
+from server.figures import number
 from server.scenario.model import Scenario
 
 SHINGLE = 6  # words in a row; fewer would flag ordinary shared phrases ("the United States")
@@ -107,5 +108,5 @@ def _number_leaks(scenario: Scenario, public: list[tuple[str, str]]) -> Iterator
                     value = float(match.group(1) or match.group(2))
                     if value in secrets and value != 0:
                         yield Leak(place=place, secret=secrets[value], delegation=delegation.id,
-                                   message=f"gives {delegation.id}'s hidden number {value:g} "
+                                   message=f"gives {delegation.id}'s hidden number {number(value)} "
                                            f"({secrets[value]}): \"{sentence.strip()[:80]}\"")

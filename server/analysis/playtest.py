@@ -28,6 +28,7 @@ from server.analysis.leaks import Leak, find_leaks
 from server.bots.strategies import PARTY_STRATEGIES
 from server.bots.tournament import GameRecord, default_seated, play_games, signing_seats
 from server.engine import events as ev
+from server.figures import signed_number
 from server.scenario.model import Scenario
 
 DEFAULT_GAMES = 40
@@ -48,6 +49,7 @@ class Placed(BaseModel):
 class LessonFiring(BaseModel):
     factor: str
     lesson: str
+    when: str  # the factor's reason, up to its quotation
     place: str
     agreements: int
     share: float
@@ -135,7 +137,7 @@ def _reasons(record: GameRecord) -> set[str]:
 
 def _lessons(scenario: Scenario, agreed: Sequence[GameRecord]) -> list[LessonFiring]:
     fired = Counter(factor for record in agreed for factor in _reasons(record))
-    return [LessonFiring(factor=f.id, lesson=f.lesson, place=f"outcome.factors[{k}]",
+    return [LessonFiring(factor=f.id, lesson=f.lesson, when=f.when_it_fires, place=f"outcome.factors[{k}]",
                          agreements=fired[f.id], share=round(fired[f.id] / len(agreed), 3) if agreed else 0.0)
             for k, f in enumerate(scenario.outcome.factors)]
 
@@ -163,11 +165,11 @@ def _waiting(records: Sequence[GameRecord], signers: Sequence[str]) -> Waiting:
     early, late = _early_late(records, signers)
     rounds_pay = early is not None and late is not None and late > early
     if strategy_pays:
-        verdict = (f"waiting pays: {best} bots' mean result is {waiting:+.1f}, more than "
-                   + " and ".join(f"{n} ({v:+.1f})" for n, v in prompt.items() if v is not None))
+        verdict = (f"waiting pays: {best} bots' mean result is {signed_number(waiting or 0.0)}, more than "
+                   + " and ".join(f"{n} ({signed_number(v)})" for n, v in prompt.items() if v is not None))
     elif rounds_pay:
-        verdict = (f"waiting pays: agreements signed late give their signers {late:+.1f}, "
-                   f"early ones {early:+.1f} (mean result)")
+        verdict = (f"waiting pays: agreements signed late give their signers {signed_number(late or 0.0)}, "
+                   f"early ones {signed_number(early or 0.0)} (mean result)")
     else:
         verdict = "waiting does not pay"
     return Waiting(pays=strategy_pays or rounds_pay, waiting_result=waiting, prompt_result=prompt,

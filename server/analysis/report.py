@@ -41,6 +41,7 @@ from server.analysis.core import SpaceTooLarge, analyse
 from server.analysis.debrief import debrief, placement
 from server.engine import events as ev
 from server.engine import whatif
+from server.figures import number, signed_number
 from server.replay.render import html as render_html
 from server.replay.render import markdown as render_markdown
 from server.replay.safe_text import csv_text
@@ -252,13 +253,13 @@ def _result(row: dict[str, Any], delegation: str, red_lines: dict[str, str]) -> 
         return "-"
     crossed = " red lines: " + "; ".join(red_lines.get(x, x) for x in r["red_lines_crossed"]) \
         if r["red_lines_crossed"] else ""
-    return f"{r['result']:.2f} ({r['surplus']:+.2f}){crossed}"
+    return f"{number(r['result'])} ({signed_number(r['surplus'])}){crossed}"
 
 
 def _num(value: Any) -> str:
     if value is None:
         return "-"
-    return f"{value:.2f}" if isinstance(value, float) else str(value)
+    return number(value) if isinstance(value, float) else str(value)
 
 
 def report_csv(report: dict[str, Any]) -> str:

@@ -12,6 +12,8 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from server.figures import number
+
 WIDTH, ROW, TOP, LABEL, GAIN_W, GAP, DUR_W = 760, 30, 54, 170, 390, 40, 120
 ROOM, HISTORY, LEFT, DURABLE = "#3465a4", "#ce5c00", "#d3d7cf", "#4e9a06"
 
@@ -40,7 +42,7 @@ def _title(report: dict[str, Any]) -> str:
 
 def _legend(best: float) -> list[str]:
     x_dur = LABEL + GAIN_W + GAP
-    return [f'<text x="{LABEL}" y="16" font-weight="bold">Joint gain (the frontier\'s best: {best:.1f})</text>',
+    return [f'<text x="{LABEL}" y="16" font-weight="bold">Joint gain (the frontier\'s best: {number(best)})</text>',
             f'<rect x="{LABEL}" y="26" width="12" height="12" fill="{ROOM}"/>'
             f'<text x="{LABEL + 16}" y="37">gained</text>',
             f'<rect x="{LABEL + 80}" y="26" width="12" height="12" fill="url(#left)"/>'
@@ -65,7 +67,7 @@ def _row(row: dict[str, Any], y: int, best: float) -> list[str]:
     parts.append(f'<rect x="{LABEL}" y="{y + 4}" width="{gained_w:.1f}" height="18" fill="{colour}"/>')
     parts.append(f'<rect x="{LABEL + gained_w:.1f}" y="{y + 4}" width="{left_w:.1f}" height="18" '
                  f'fill="url(#left)" stroke="#888" stroke-width="0.5"/>')
-    label = f"{gain:.1f}" if row["terms"] is not None else "no deal: 0"
+    label = number(gain) if row["terms"] is not None else "no deal: 0"
     parts.append(f'<text x="{LABEL + gained_w + left_w + 4:.1f}" y="{y + 18}" font-size="11">{escape(label)}</text>')
     durability = row.get("durability")
     x_dur = LABEL + GAIN_W + GAP
@@ -73,7 +75,7 @@ def _row(row: dict[str, Any], y: int, best: float) -> list[str]:
     if durability is not None:
         parts.append(f'<rect x="{x_dur}" y="{y + 4}" width="{DUR_W * max(0.0, min(1.0, durability)):.1f}" '
                      f'height="18" fill="{DURABLE}"/>')
-        parts.append(f'<text x="{x_dur + DUR_W + 4}" y="{y + 18}" font-size="11">{durability:.2f}</text>')
+        parts.append(f'<text x="{x_dur + DUR_W + 4}" y="{y + 18}" font-size="11">{number(durability)}</text>')
     return parts
 
 

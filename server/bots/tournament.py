@@ -129,6 +129,7 @@ def summarise(scenario: Scenario, records: Sequence[GameRecord], strategies: Seq
         "seed": seed,
         "strategies": list(strategies),
         "seated": list(seated),
+        "names": {d.id: d.name for d in scenario.delegations if d.id in seated},
         "seconds": round(seconds, 3),
         "overall": _summary([(r, None) for r in records]),
         "by_strategy": _grouped(records, lambda r, d: r.assignment[d]),
@@ -194,8 +195,8 @@ def lesson_counts(scenario: Scenario, records: Sequence[GameRecord]) -> dict[str
         delayed += ended.rounds_lost > 0
     lesson_of = {f.id: f.lesson for f in scenario.outcome.factors}
     return {
-        "factors": {f.id: {"lesson": f.lesson, "effect": f.effect, "games": factors.get(f.id, 0)}
-                    for f in scenario.outcome.factors},
+        "factors": {f.id: {"lesson": f.lesson, "effect": f.effect, "when": f.when_it_fires,
+                           "games": factors.get(f.id, 0)} for f in scenario.outcome.factors},
         "by_lesson": {lesson: sum(n for f, n in factors.items() if lesson_of.get(f) == lesson)
                       for lesson in dict.fromkeys(lesson_of.values())},
         "public_positions_signed_against": public,

@@ -15,32 +15,38 @@ from rich.console import RenderableType
 from rich.padding import Padding
 
 from server.cli.common import render_text, text_table
+from server.figures import number, signed_number
 
 if TYPE_CHECKING:
     from server.analysis.playtest import Playtest
 
 LESSON = "lesson (effect on durability)"
+WHEN = "when it fires"
 SPREAD = "results (min q1 median q3 max)"
 
 
 def tournament_text(report: Mapping[str, Any], width: int | None = None) -> str:
-    """`parley tournament`: a table per strategy and per delegation, the overall row, the lessons."""
+    """`parley tournament`: a table per strategy and per delegation, the overall row, the lessons.
+
+    Written for teachers: delegations by name, each durability factor by its lesson and when it
+    fires (the scenario's reason); the factors' ids, which scenario authors need, are in --json."""
+    names: Mapping[str, str] = report.get("names") or {}
+    by_delegation = {names.get(d, d): row for d, row in report["by_delegation"].items()}
     parts: list[RenderableType | str] = [
         f"{report['scenario']}: {report['games']} games, seed {report['seed']}, "
-        f"{report['seconds']:.1f} s; seated: {', '.join(report['seated'])}"]
-    for title, rows in (("strategy", report["by_strategy"]), ("delegation", report["by_delegation"])):
+        f"{report['seconds']:.1f} s; seated: {', '.join(names.get(d, d) for d in report['seated'])}"]
+    for title, rows in (("strategy", report["by_strategy"]), ("delegation", by_delegation)):
         parts += ["", _tournament_table(f"by {title}", rows)]
     parts += ["", _tournament_table("overall", {"all games": report["overall"]})]
     counts = report.get("lessons")
     if counts:
-        rows = [[factor, row["games"], f"{row['lesson']} ({row['effect']:+.2f})"]
-                for factor, row in counts["factors"].items()]
-        rows += [["public positions signed against", counts["public_positions_signed_against"], ""],
-                 ["interim agreements (collapsed)", counts["interim_agreements"],
-                  f"({counts['interims_collapsed']} collapsed)"],
-                 ["games with rounds lost to war", counts["games_with_rounds_lost"], ""]]
+        rows = [[f"{row['lesson']} ({signed_number(row['effect'])})", row["games"], row["when"]]
+                for row in counts["factors"].values()]
+        rows += [["Public positions signed against", counts["public_positions_signed_against"], ""],
+                 ["Interim agreements", counts["interim_agreements"], f"{counts['interims_collapsed']} collapsed"],
+                 ["Rounds lost to war", counts["games_with_rounds_lost"], ""]]
         parts += ["", "lessons (games in which each showed)",
-                  _indented(text_table(["factor", "games", LESSON], rows, right=["games"], wrap=[LESSON]), 2)]
+                  _indented(text_table([LESSON, "games", WHEN], rows, right=["games"], wrap=[LESSON, WHEN]), 2)]
     return render_text(parts, width)
 
 
@@ -51,10 +57,10 @@ def _tournament_table(title: str, rows: Mapping[str, Mapping[str, Any]]) -> Rend
 
 
 def _tournament_row(name: str, row: Mapping[str, Any]) -> list[object]:
-    surplus = "-" if row["mean_surplus"] is None else f"{row['mean_surplus']:+.1f}"
-    result = "-" if row.get("mean_result") is None else f"{row['mean_result']:.1f}"
-    spread = "-" if not row.get("results") else " ".join(f"{v:.0f}" for v in row["results"])
-    durable = "-" if row["mean_durability"] is None else f"{row['mean_durability']:.2f}"
+    surplus = "-" if row["mean_surplus"] is None else signed_number(row['mean_surplus'])
+    result = "-" if row.get("mean_result") is None else number(row['mean_result'])
+    spread = "-" if not row.get("results") else " ".join(number(v) for v in row["results"])
+    durable = "-" if row["mean_durability"] is None else number(row['mean_durability'])
     return [name, row["seats"], f"{row['agreement_rate']:.0%}", surplus, result, spread, durable,
             f"{row['mean_rounds']:.1f}"]
 
@@ -79,7 +85,7 @@ def _space(report: Mapping[str, Any]) -> list[RenderableType | str]:
     ]
     for label, key in (("Nash point", "nash"), ("greatest joint gain", "greatest_joint_gain")):
         parts += _package(label, report[key])
-    rows = [[d, f"{row['reservation']:.2f}", f"{row['best']:.2f}", f"{row['worst']:.2f}"]
+    rows = [[d, number(row['reservation']), number(row['best']), number(row['worst'])]
             for d, row in report["delegations"].items()]
     columns = ["delegation", "reservation", "best", "worst"]
     parts.append(_indented(text_table(columns, rows, right=columns[1:]), 2))
@@ -87,9 +93,9 @@ def _space(report: Mapping[str, Any]) -> list[RenderableType | str]:
     if history is not None:
         durability = history["durability"]
         parts.append(f"  history (round {history['round']}, signed by {', '.join(history['signed'])}): "
-                     f"durability {durability['score']:.2f} ({durability['label']})")
-        parts += [f"    {r['lesson']} ({r['effect']:+.2f}): {r['reason']}" for r in durability["reasons"]]
-        rows = [[d, f"{row['result']:.2f}", f"{row['surplus']:+.2f}"] for d, row in history["delegations"].items()]
+                     f"durability {number(durability['score'])} ({durability['label']})")
+        parts += [f"    {r['lesson']} ({signed_number(r['effect'])}): {r['reason']}" for r in durability["reasons"]]
+        rows = [[d, number(row['result']), signed_number(row['surplus'])] for d, row in history["delegations"].items()]
         parts.append(_indented(text_table(["delegation", "result", "surplus"], rows, right=["result", "surplus"]), 4))
     return parts
 
@@ -98,16 +104,16 @@ def _package(label: str, package: Mapping[str, Any] | None) -> list[str]:
     if package is None:
         return [f"  {label}: none"]
     terms = ", ".join(f"{issue}={option}" for issue, option in package["terms"].items())
-    gains = ", ".join(f"{d} {g:+.2f}" for d, g in package["gains"].items())
-    return [f"  {label}: {terms}", f"      gains: {gains}; joint gain {package['joint_gain']:.2f}"]
+    gains = ", ".join(f"{d} {signed_number(g)}" for d, g in package["gains"].items())
+    return [f"  {label}: {terms}", f"      gains: {gains}; joint gain {number(package['joint_gain'])}"]
 
 
 def _playtest(report: Playtest) -> list[RenderableType | str]:
     ends = ", ".join(f"{n} {reason}" for reason, n in sorted(report.endings.items()))
-    durability = "-" if report.mean_durability is None else f"{report.mean_durability:.2f}"
+    durability = "-" if report.mean_durability is None else number(report.mean_durability)
     strategies = [[row.strategy, row.seats, f"{row.agreement_rate:.0%}",
-                   "-" if row.mean_surplus is None else f"{row.mean_surplus:+.1f}",
-                   "-" if row.mean_result is None else f"{row.mean_result:.1f}"] for row in report.by_strategy]
+                   "-" if row.mean_surplus is None else signed_number(row.mean_surplus),
+                   "-" if row.mean_result is None else number(row.mean_result)] for row in report.by_strategy]
     lessons = [[x.factor, x.agreements, f"{x.share:.0%}", x.lesson] for x in report.lessons]
     return [
         f"  playtest: {report.games} all-bot games ({report.command})",

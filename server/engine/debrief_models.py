@@ -23,6 +23,7 @@ from server.engine.lessons import Lesson
 from server.engine.scoring import Durability
 from server.engine.state import InterimStatus
 from server.engine.whatif import WhatIf
+from server.figures import signed_number
 from server.scenario.parts import History
 
 
@@ -162,7 +163,7 @@ class Declined(DebriefPart):
             return "across its red line " + "; ".join(f"\u201c{label}\u201d" for label in self.red_lines)
         if self.margin is None:
             return "its worth unknown"
-        return f"{self.margin:+.2f} to it against no deal"
+        return f"{signed_number(self.margin)} to it against no deal"
 
 
 class HoldOut(DebriefPart):

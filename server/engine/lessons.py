@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from pydantic import BaseModel, ConfigDict
 
 from server.engine.state import Interim
+from server.figures import signed_number
 from server.scenario.model import Scenario
 
 PUBLIC_POSITIONS = "Public positions are not the limits of the possible"
@@ -81,7 +82,7 @@ def cost_of_delay(scenario: Scenario, rounds_lost: int, war_costs: Mapping[str, 
     if rounds_lost <= 0 and not paid:
         return []
     names = {d.id: d.name for d in scenario.delegations}
-    costs = ", ".join(f"{names.get(d, d)} \u2212{c:g}" for d, c in paid.items())
+    costs = ", ".join(f"{names.get(d, d)} {signed_number(-c)}" for d, c in paid.items())
     return [Lesson(lesson=COST_OF_DELAY, delegation=None,
                    text=f"{rounds_lost} round(s) of war were lost before the game ended"
                         + (f"; the war cost {costs} points" if costs else "") + f". {LOST_SPRING}")]

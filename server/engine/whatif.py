@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict
 from server.engine.outcome import scored_result
 from server.engine.scoring import Durability, durability, required_signatories
 from server.engine.worth import AbsentClause, value_package
+from server.figures import number, signed_number
 from server.scenario.model import Scenario
 
 
@@ -183,7 +184,7 @@ def format_comparison(c: Comparison, scenario: Scenario) -> str:
         lines += _changes(base, c.later)
     if c.everyone is not None:
         lines += ["", "Signed by everyone (every delegation seated and signing):",
-                  f"  durability {base.durability.score:.2f} -> {c.everyone.durability.score:.2f} "
+                  f"  durability {number(base.durability.score)} -> {number(c.everyone.durability.score)} "
                   f"({c.everyone.durability.label})"]
         lines += _changes(base, c.everyone)
     return "\n".join(lines)
@@ -199,8 +200,8 @@ def terms_lines(scenario: Scenario, terms: Mapping[str, str]) -> list[str]:
 
 
 def _durability_lines(w: WhatIf) -> list[str]:
-    lines = [f"Durability {w.durability.score:.2f} ({w.durability.label})"]
-    lines += [f"  {r.lesson} ({r.effect:+.2f}): {r.reason}" for r in w.durability.reasons]
+    lines = [f"Durability {number(w.durability.score)} ({w.durability.label})"]
+    lines += [f"  {r.lesson} ({signed_number(r.effect)}): {r.reason}" for r in w.durability.reasons]
     for clause in w.absent_clauses:
         counts = f" counts as '{clause.counts_as}'" if clause.counts_as else " is weightless"
         lines.append(f"  {clause.issue_title}: '{clause.option_label}'{counts}: "
@@ -213,8 +214,8 @@ def score_table(w: WhatIf) -> list[str]:
              f"{'no deal':>8}{'surplus':>8}  red lines"]
     for d in w.delegations:
         mark = "" if d.signs else " (does not sign)" if d.must_sign else ""
-        lines.append(f"  {(d.name + mark)[:43]:<44}{d.points:>7.1f}{d.worth:>8.2f}{d.war_cost:>7.1f}"
-                     f"{d.result:>8.2f}{d.no_deal:>8.2f}{d.surplus:>+8.2f}  "
+        lines.append(f"  {(d.name + mark)[:43]:<44}{number(d.points):>7}{number(d.worth):>8}{number(d.war_cost):>7}"
+                     f"{number(d.result):>8}{number(d.no_deal):>8}{signed_number(d.surplus):>8}  "
                      f"{'; '.join(d.red_lines_crossed) or '-'}")
     return lines
 
@@ -224,11 +225,11 @@ def _changes(base: WhatIf, other: WhatIf) -> list[str]:
     for d in other.delegations:
         before = next((b for b in base.delegations if b.delegation == d.delegation), None)
         if before is None:
-            lines.append(f"  {d.name}: result {d.result:.2f} (not at the table before)")
+            lines.append(f"  {d.name}: result {number(d.result)} (not at the table before)")
         else:
-            lines.append(f"  {d.name}: result {before.result:.2f} -> {d.result:.2f} "
-                         f"({d.result - before.result:+.2f}); surplus {before.surplus:+.2f} -> "
-                         f"{d.surplus:+.2f}")
+            lines.append(f"  {d.name}: result {number(before.result)} -> {number(d.result)} "
+                         f"({signed_number(d.result - before.result)}); surplus {signed_number(before.surplus)} -> "
+                         f"{signed_number(d.surplus)}")
     return lines
 
 

@@ -31,6 +31,7 @@ from server.engine.scoring import (
     valuation,
 )
 from server.engine.state import Negotiation
+from server.figures import number, signed_number
 from server.scenario.model import Scenario
 
 
@@ -111,21 +112,21 @@ def value_package(scenario: Scenario, delegation_id: str, terms: Mapping[str, st
     worked = valuation(scenario, delegation, ordered, durable.score, signed)
     weight = scenario.outcome.durability_weight
     if weight > 0:
-        reasons.append(f"durability {durable.score:.2f} ({durable.label}): {weight:.0%} of the "
-                       f"points depend on it, so {worked.points:g} points count as "
-                       f"{worked.points * worked.multiplier:.2f}")
-        reasons += [f"{r.lesson} ({r.effect:+.2f}): {r.reason}" for r in durable.reasons]
-    reasons += [f"crosses your red line '{r.label}': \u2212{scenario.outcome.red_line_penalty:g}"
+        reasons.append(f"durability {number(durable.score)} ({durable.label}): {weight:.0%} of the "
+                       f"points depend on it, so {number(worked.points)} points count as "
+                       f"{number(worked.points * worked.multiplier)}")
+        reasons += [f"{r.lesson} ({signed_number(r.effect)}): {r.reason}" for r in durable.reasons]
+    reasons += [f"crosses your red line '{r.label}': {signed_number(-scenario.outcome.red_line_penalty)}"
                 for r in worked.red_lines]
     if worked.commitment:
-        reasons.append(f"the obligations you take on cost you \u2212{worked.commitment:g}, "
+        reasons.append(f"the obligations you take on cost you {signed_number(-worked.commitment)}, "
                        "however long the agreement holds")
     if war_cost:
-        reasons.append(f"the war you have paid for so far counts against you: \u2212{war_cost:g}")
+        reasons.append(f"the war you have paid for so far counts against you: {signed_number(-war_cost)}")
     margin = round(worked.worth - reservation, 2)
-    reasons.append(f"{margin:+.2f} against no deal (worth {reservation:g} to you now, "
+    reasons.append(f"{signed_number(margin)} against no deal (worth {number(reservation)} to you now, "
                    "less the same war)" if war_cost else
-                   f"{margin:+.2f} against what no deal is worth to you now ({reservation:g})")
+                   f"{signed_number(margin)} against what no deal is worth to you now ({number(reservation)})")
     return PackageWorth(
         delegation=delegation_id, terms=ordered, complete=True, signers=signers,
         signer_names=_names(scenario, signers), points_on_paper=on_paper, points=worked.points,

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from server.engine import events as ev
+from server.figures import number, signed_number
 
 
 class Names:
@@ -41,10 +42,6 @@ class Names:
         return ", ".join(self.of(d) for d in delegations) or "nobody"
 
 
-def _fmt(value: float) -> str:
-    return f"{value:+g}"
-
-
 _HEAD_BY = {"joined_first": "the first to join", "facilitator": "named by the facilitator",
             "hand_over": "handed over by the head"}
 
@@ -55,9 +52,9 @@ _LINES: dict[str, Callable[[Any, Names], str]] = {
                                     f"{e.title} — {e.text}"),
     "intelligence_received": lambda e, n: f"Intelligence for {n.of(e.delegation)}: {e.text}",
     "reservation_shifted": lambda e, n: (f"{n.of(e.delegation)}'s reservation value "
-                                         f"{_fmt(e.delta)} → {e.value:g} ({e.cause})"),
+                                         f"{signed_number(e.delta)} → {number(e.value)} ({e.cause})"),
     "war_cost_incurred": lambda e, n: "War cost: " + ", ".join(
-        f"{n.of(d)} {c:g}" for d, c in e.costs.items()),
+        f"{n.of(d)} {number(c)}" for d, c in e.costs.items()),
     "proposal_tabled": lambda e, n: (f"{n.of(e.author)} tables {e.proposal}"
                                      f"{f' (amends {e.amends})' if e.amends else ''}: "
                                      f"{n.terms(e.terms)}"),
@@ -86,8 +83,8 @@ _LINES: dict[str, Callable[[Any, Names], str]] = {
                                         f"{'a bot' if e.controller == 'bot' else 'a person'}"
                                         f"{f' ({e.strategy})' if e.strategy else ''}"),
     "game_ended": lambda e, n: _ended(e, n),
-    "result_scored": lambda e, n: (f"{n.of(e.result.delegation)}'s result: {e.result.result:g} "
-                                   f"against a reservation value of {e.result.reservation:g}"),
+    "result_scored": lambda e, n: (f"{n.of(e.result.delegation)}'s result: {number(e.result.result)} "
+                                   f"against a reservation value of {number(e.result.reservation)}"),
     "debrief_opened": lambda e, n: "The facilitator opens the debrief: every result is public",
     "reflection_submitted": lambda e, n: (f"{e.author or n.of(e.delegation)} ({n.of(e.delegation)}) "
                                           f"hands in a reflection"),

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from server.engine.views import dump_view
+from server.figures import number
 from server.replay.model import Replay
 from server.replay.transcript import Block, heading, para, table
 
@@ -73,8 +74,8 @@ def booklet(replays: Sequence[Replay], class_id: str) -> list[Block]:
                 blocks.append(heading(f"{who} — {student}" if answers is not None
                                       else f"{who} — {student + ': ' if student else ''}no reflection handed in", 3))
                 if result:
-                    blocks.append(para(f"Result {result['result']:g} against a reservation value of "
-                                       f"{result['reservation']:g}; red lines crossed: "
+                    blocks.append(para(f"Result {number(result['result'])} against a reservation value of "
+                                       f"{number(result['reservation'])}; red lines crossed: "
                                        f"{len(result['red_lines_crossed'])}."))
                 if reflection and answers is not None:
                     blocks.append(table([["Question", "Answer"], *[[q, a or "—"] for q, a in zip(

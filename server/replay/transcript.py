@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from server.engine import FACILITATOR, whatif
 from server.engine.views import dump_view
+from server.figures import number, signed_number
 from server.replay.model import Replay
 
 Kind = Literal["heading", "para", "list", "table"]
@@ -84,8 +85,8 @@ def _private(replay: Replay, final: Mapping[str, Any]) -> list[Block]:
         name = replay.names.of(you["delegation"])
         blocks += [heading(f"What {name} knew in private", 2 if len(hidden) == 1 else 3),
                    table(_points_rows(replay, you["points"])),
-                   bullets([f"Reservation value at the start: {you['starting_reservation']:g}; "
-                            f"at the end: {you['reservation']:g}",
+                   bullets([f"Reservation value at the start: {number(you['starting_reservation'])}; "
+                            f"at the end: {number(you['reservation'])}",
                             *[f"Red line: {r['label']}" for r in you["red_lines"]],
                             *[f"Intelligence: {t}" for t in you["intelligence"]]])]
     if len(hidden) > 1:
@@ -96,7 +97,7 @@ def _private(replay: Replay, final: Mapping[str, Any]) -> list[Block]:
 def _points_rows(replay: Replay, points: Mapping[str, Mapping[str, float]]) -> list[list[str]]:
     rows = [["Issue", "Option", "Points"]]
     for issue, options in points.items():
-        rows += [[replay.names.issues.get(issue, issue), replay.names.option(issue, o), f"{v:g}"]
+        rows += [[replay.names.issues.get(issue, issue), replay.names.option(issue, o), number(v)]
                  for o, v in options.items()]
     return rows
 
@@ -133,8 +134,8 @@ def _outcome(replay: Replay, final: Mapping[str, Any]) -> list[Block]:
         blocks.append(para("Signed by " + names.several(ending["signatories"]) + "."))
     durability = ending.get("durability")
     if durability:
-        blocks.append(para(f"Durability {durability['score']:.2f}: {durability['label']}."))
-        blocks.append(bullets([f"{r['reason']} ({r['effect']:+.2f}; lesson: {r['lesson']})"
+        blocks.append(para(f"Durability {number(durability['score'])}: {durability['label']}."))
+        blocks.append(bullets([f"{r['reason']} ({signed_number(r['effect'])}; lesson: {r['lesson']})"
                                for r in durability["reasons"]]))
     return blocks
 
@@ -146,9 +147,9 @@ def _results(replay: Replay, final: Mapping[str, Any]) -> list[Block]:
     rows = [["Delegation", "Points", "Reservation", "Result", "Against reservation",
              "Red lines crossed", "War cost"]]
     for d, r in results.items():
-        rows.append([replay.names.of(d), f"{r['points']:g}", f"{r['reservation']:g}",
-                     f"{r['result']:g}", f"{r['surplus']:+g}", ", ".join(r["red_lines_crossed"]) or "none",
-                     f"{r['war_cost']:g}"])
+        rows.append([replay.names.of(d), number(r['points']), number(r['reservation']),
+                     number(r['result']), signed_number(r['surplus']), ", ".join(r["red_lines_crossed"]) or "none",
+                     number(r['war_cost'])])
     return [heading("Results"), table(rows)]
 
 
@@ -159,8 +160,8 @@ def _concessions(replay: Replay) -> list[Block]:
     rows = [["Delegation", "Round", "Proposal", "Points on its own table", "Reservation then",
              "Margin", "Complete", "Red lines crossed"]]
     for d, points in series.items():
-        rows += [[replay.names.of(d), str(p.round), p.proposal, f"{p.points:g}", f"{p.reservation:g}",
-                  f"{p.margin:+g}", "yes" if p.complete else "no", "; ".join(p.red_lines) or "none"]
+        rows += [[replay.names.of(d), str(p.round), p.proposal, number(p.points), number(p.reservation),
+                  signed_number(p.margin), "yes" if p.complete else "no", "; ".join(p.red_lines) or "none"]
                  for p in points]
     return [heading("Concessions round by round"),
             para("What each delegation's own proposals were worth on its own table when it tabled "
@@ -177,11 +178,12 @@ def _history(scenario: Mapping[str, Any], replay: Replay) -> list[Block]:
         # The historical terms scored like any package, beside this room's results above.
         signed = ", ".join(d.name for d in scored.delegations if d.signs) or "nobody"
         blocks.append(para(f"The historical terms scored like any package, as signed in round "
-                           f"{scored.round} by {signed}: durability {scored.durability.score:.2f} "
+                           f"{scored.round} by {signed}: durability {number(scored.durability.score)} "
                            f"({scored.durability.label})."))
-        blocks.append(bullets([f"{r.lesson} ({r.effect:+.2f}): {r.reason}" for r in scored.durability.reasons]))
+        blocks.append(bullets([f"{r.lesson} ({signed_number(r.effect)}): {r.reason}"
+                               for r in scored.durability.reasons]))
         rows = [["delegation", "result", "no deal", "surplus"]]
-        rows += [[d.name, f"{d.result:.2f}", f"{d.no_deal:.2f}", f"{d.surplus:+.2f}"] for d in scored.delegations]
+        rows += [[d.name, number(d.result), number(d.no_deal), signed_number(d.surplus)] for d in scored.delegations]
         blocks.append(table(rows))
     if history.get("durability_note"):
         blocks.append(para(history["durability_note"].strip()))

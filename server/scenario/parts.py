@@ -7,6 +7,7 @@ and options, phases, meters, the pressure deck, the outcome model and the histor
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from functools import cached_property
 from typing import Annotated, Literal
@@ -257,6 +258,12 @@ class DurabilityFactor(Strict):
     when: TermCondition
     effect: float = Field(ge=-1, le=1)
     reason: str = Field(description="The sentence the debrief shows when the factor applies.")
+
+    @property
+    def when_it_fires(self) -> str:
+        """The reason up to its quotation of the essay, for a table a teacher reads instead of
+        the id: "Territory is settled while Ukraine has no real guarantee"."""
+        return re.split(r":\s*[\"“]|\s+[\"“]", self.reason, maxsplit=1)[0].strip().rstrip(".:,;")
 
 
 class OutcomeModel(Strict):

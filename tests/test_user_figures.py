@@ -1,0 +1,99 @@
+"""Every figure of points a person reads is written by one rule: two decimals, the true minus.
+
+Found by playing as a student (huser, huser5): the composer said "60 for you if signed now ·
+no deal 31 (+29)" above its own reason "75 points count as 60.00 · +29.00 against no deal";
+the proposals table had "-60 (−91) RED LINE" (a hyphen, then a minus) beside istanbul's
+"39.25 (+11.25)"; "Your reservation value moved -4 to 31". `server/figures.py` is the one
+rule; these tests read the real app's screens against a real server.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from textual.widgets import DataTable, Static
+
+from client.screens.table import TableScreen
+from client_helpers import facilitate, open_room, player_app, to_phase, wait_until
+from server.engine import commands as c
+from server.figures import number, signed_number
+from server.net.server import ParleyServer
+from server_helpers import AGREEABLE_TUTORIAL_TERMS, Client
+
+RED_LINE_TERMS = {"dam_height": "frozen", "water_flow": "guaranteed", "compensation": "direct"}
+HYPHEN_MINUS_FIGURE = re.compile(r"(?<![\w/:.-])-\d")  # "-60", not "R1/3", "2:12" or "tit-for-tat"
+FIGURE = r"[+−]?\d+\.\d\d"
+
+
+def test_one_rule_two_decimals_and_the_true_minus() -> None:
+    """45 is '45.00', −177.955 is '−177.96' (or '−177.95', as float rounding goes), −0.001 is '0.00', margins keep their sign."""
+    assert number(45) == "45.00"
+    assert number(39.25) == "39.25"
+    assert number(-215.96) == "−215.96"
+    assert number(-0.001) == "0.00"
+    assert signed_number(7) == "+7.00"
+    assert signed_number(-215.96) == "−215.96"
+    assert signed_number(0) == "+0.00"
+
+
+def _texts(app: object) -> str:
+    screen = app.screen  # type: ignore[attr-defined]
+    parts = [str(w.render()) for w in screen.query(Static)]
+    for table in screen.query(DataTable):
+        parts += [" ".join(str(cell) for cell in table.get_row_at(i)) for i in range(table.row_count)]
+    return "\n".join(parts)
+
+
+async def test_the_table_writes_every_figure_with_two_decimals_and_the_true_minus(
+        srv: ParleyServer, tmp_path: Path) -> None:
+    """Upland's table (a red-line package and an agreeable one tabled, a card moving its reservation): cells, detail, reasons, header, brief and what changed all read '60.00 (+29.00)', '−60.00', never '-60' or '45' beside '39.25'."""
+    room, codes = await open_room(srv)
+    await to_phase(room, "negotiation")
+    lowland = await Client.connect(srv.url, "lowland")
+    await lowland.join(codes["lowland"])
+    for terms in (RED_LINE_TERMS, AGREEABLE_TUTORIAL_TERMS):
+        tabled = await lowland.command({"type": "table_proposal", "terms": terms})
+        assert tabled["type"] == "ack", tabled
+    app = player_app(srv, tmp_path, codes["upland"])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, TableScreen)
+                         and len(app.state.view.proposals) == 2, what="the table")
+        await facilitate(room, c.InjectEvent(card="power_cuts"))
+        await wait_until(pilot, lambda: any("Power cuts" in line for line in app.state.changes), what="the card")
+        await pilot.press("3", "down")  # the agreeable package: its detail gives the reasons
+        await wait_until(pilot, lambda: "against what no deal is worth" in _texts(app), what="the reasons")
+        table = app.screen.query_one("#proposal-table", DataTable)
+        cells = [str(table.get_row_at(i)[3]) for i in range(table.row_count)]
+        assert all(re.fullmatch(rf"{FIGURE} \({FIGURE}\)( ⚠)?( RED LINE)?", cell) for cell in cells), cells
+        assert any(cell.startswith("−") for cell in cells), cells  # the red-line package scores below zero
+        header = str(app.screen.query_one("StatusBar", Static).render())
+        assert re.search(rf"no deal {FIGURE} · war cost {FIGURE}", header), header
+        assert any(f"moved {signed_number(-4)} to " in line for line in app.state.changes), app.state.changes
+        await pilot.press("6")
+        await wait_until(pilot, lambda: "Your points table" in _texts(app), what="the brief")
+        shown = _texts(app) + "\n".join(app.state.changes)
+        assert "Full height 50.00" in shown
+        assert not HYPHEN_MINUS_FIGURE.search(shown), HYPHEN_MINUS_FIGURE.findall(shown)
+        # every figure written with a decimal point has two decimals ("count as 60.00", not "60.0")
+        assert not re.search(r"\d\.\d(?!\d)|\d\.\d\d\d", shown)
+    await lowland.close()
+
+
+async def test_at_80_columns_the_header_keeps_what_is_unread_beside_the_two_decimal_figures(
+        srv: ParleyServer, tmp_path: Path) -> None:
+    """80x24, a message unread: the header still shows 'no deal 35.00', the war cost and '1 unread' (the words around the figures shorten first)."""
+    room, codes = await open_room(srv)
+    await to_phase(room, "negotiation")
+    lowland = await Client.connect(srv.url, "lowland")
+    await lowland.join(codes["lowland"])
+    app = player_app(srv, tmp_path, codes["upland"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, TableScreen), what="the table")
+        said = await lowland.command({"type": "send_message", "to": "upland", "text": "Shall we talk water?"})
+        assert said["type"] == "ack", said
+        header = app.screen.query_one("StatusBar", Static)
+        await wait_until(pilot, lambda: "1 unread" in str(header.render()), what="the unread count")
+        shown = str(header.render())[:80]
+        assert re.search(rf"no deal {FIGURE} · war {FIGURE} · 1 unread", shown), shown
+    await lowland.close()
