@@ -152,7 +152,7 @@ class MessagesPanel(Horizontal):
                       width=width)
         self._logged = (self.channel, len(notes))
         if state.unread(self.channel) and self.is_on_screen:
-            self.post_message(Happened(ChannelRead(self.channel)))
+            self.app.post_message(Happened(ChannelRead(self.channel)))  # to the app: see PressurePanel.show
 
     @property
     def is_on_screen(self) -> bool:

@@ -53,4 +53,6 @@ class PressurePanel(VerticalScroll, can_focus=True):
             lines += [f"  • {escape(fmt.reflow(item))}" for item in intelligence]
         set_text(self.query_one("#pressure-text", Static), "\n".join(lines))  # a layout only when changed
         if state.unseen_changes:
-            self.post_message(Happened(ChangesSeen()))
+            # to the app itself: posted here while the table screen renders, it would bubble only
+            # as far as the screen (Textual stops a message at its sender) and never be folded in
+            self.app.post_message(Happened(ChangesSeen()))
