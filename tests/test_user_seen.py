@@ -1,4 +1,5 @@
-"""What a student has looked at stops being called new (found by huser5 playing istanbul-2022).
+"""What a student has looked at stops being called new, and what is gone stops being theirs to
+sign (found by huser5 playing istanbul-2022).
 
 The tab read "4 Pressure (4 new)" while the student was reading that very tab, and "5 Messages
 (2)" with "2 unread" in the header after the messages were on screen: the panels' "seen"
@@ -15,10 +16,13 @@ from textual.widgets import TabbedContent
 
 from client.screens.table import TableScreen
 from client.widgets.messages import MessagesPanel
+from client.widgets.proposals import your_vote
 from client_helpers import facilitate, open_room, player_app, to_phase, wait_until
+from engine_helpers import Table
 from server.engine import commands as c
+from server.engine.phases import Phase
 from server.net.server import ParleyServer
-from server_helpers import Client
+from server_helpers import AGREEABLE_TUTORIAL_TERMS, Client
 
 
 def label(app: object, tab: str) -> str:
@@ -61,3 +65,14 @@ async def test_messages_shown_on_the_messages_tab_are_read(srv: ParleyServer, tm
             await pilot.pause(0.05)
         await wait_until(pilot, lambda: not app.state.unread("lowland"), what="the message read")
     await lowland.close()
+
+
+def test_a_withdrawn_proposal_is_no_longer_yours_to_sign() -> None:
+    """Lowland withdraws its P1: Upland's 'you' cell reads nothing, not 'to sign' (it can no longer be signed)."""
+    table = Table()
+    table.advance_to(Phase.NEGOTIATION)
+    table.act("lowland", c.TableProposal(terms=AGREEABLE_TUTORIAL_TERMS))
+    assert your_vote("upland", table.game.view_for("upland").proposals[0]) == "to sign"
+    table.act("lowland", c.WithdrawProposal(proposal="P1"))
+    withdrawn = table.game.view_for("upland").proposals[0]
+    assert withdrawn.withdrawn and your_vote("upland", withdrawn) == ""

@@ -161,6 +161,8 @@ def your_vote(you: str | None, p: wire.ProposalView, head: bool = True) -> str:
         return "signed"
     if you in p.declines:
         return "declined"
+    if p.withdrawn:  # no longer anyone's to sign
+        return ""
     if you in p.required:
         return "to sign" if head else "head signs"
     return "supports" if you in p.supporters else ""
