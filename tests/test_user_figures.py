@@ -97,3 +97,21 @@ async def test_at_80_columns_the_header_keeps_what_is_unread_beside_the_two_deci
         shown = str(header.render())[:80]
         assert re.search(rf"no deal {FIGURE} · war {FIGURE} · 1 unread", shown), shown
     await lowland.close()
+
+
+async def test_at_80_columns_a_long_delegation_name_gives_way_to_what_is_unread(
+        srv: ParleyServer, tmp_path: Path) -> None:
+    """istanbul-2022 as the Russian Federation at 80x24 with a message unread: '1 unread' is on the line (the name, on the Brief tab, gives way)."""
+    room, codes = await open_room(srv, "istanbul-2022")
+    await to_phase(room, "negotiation")
+    ukraine = await Client.connect(srv.url, "ukraine")
+    await ukraine.join(codes["ukraine"])
+    app = player_app(srv, tmp_path, codes["russia"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, TableScreen), what="the table")
+        said = await ukraine.command({"type": "send_message", "to": "russia", "text": "Can we talk ceasefire?"})
+        assert said["type"] == "ack", said
+        header = app.screen.query_one("StatusBar", Static)
+        await wait_until(pilot, lambda: "1 unread" in str(header.render())[:80], what="the unread count on the line")
+        assert re.search(rf"no deal {FIGURE} · war {FIGURE} · 1 unread", str(header.render())[:80])
+    await ukraine.close()

@@ -57,6 +57,9 @@ class StatusBar(Static):
             parts[0] = parts[0].removesuffix(" left")
             parts[4] = parts[4].replace("war cost", "war")
             text = " · ".join(p for p in parts if p)
+        if unread and self.size.width and _end_of(text, f"{unread} unread") > self.size.width:
+            parts[2] = ""  # a long name ("Russian Federation"): it is on the Brief tab, and it does not change
+            text = " · ".join(p for p in parts if p)
         # the clock ticks every second: repaint only on change, and never re-lay out (one line)
         set_text(self, text, fixed_size=True)
 
