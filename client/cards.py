@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from client import format as fmt
-from server.figures import signed_number
+from server.figures import signed_meter, signed_number
 from server.protocol import wire
 
 
@@ -16,14 +16,10 @@ def card_lines(card: wire.CardView, view: wire.SeatView) -> tuple[str, str]:
              for d, v in effects.reservation.items()]
     parts += [f"{signed_number(v)} war cost for {fmt.delegation_name(view, d)}" for d, v in effects.war_cost.items()]
     meters = {m.id: m.label for m in (view.scenario.meters if view.scenario else ())}
-    parts += [f"{_change(v)} {meters.get(m, m)}" for m, v in effects.meters.items()]
+    parts += [f"{signed_meter(v)} {meters.get(m, m)}" for m, v in effects.meters.items()]
     does = "; ".join(parts) or "no change to any number"
     details = f"told to {readers}: {does}"
     if card.text:
         details += f"\n  “{card.text}”"
     return f"{card.title} ({card.kind})", details
 
-
-def _change(value: float) -> str:
-    """A meter's change (a gauge, not points: left whole)."""
-    return f"{value:+g}"

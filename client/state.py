@@ -31,7 +31,7 @@ from functools import cached_property
 from typing import Any, TypeVar
 
 from client.format import meter_label, reflow
-from server.figures import number, signed_number
+from server.figures import number, signed_meter, signed_number
 from server.protocol import wire
 
 PUBLIC = "public"
@@ -234,15 +234,11 @@ def event_note(event: wire.EventBase, round_: int, seq: int = 0) -> wire.NoteVie
                                          "text": event.text, "round": round_, "member": event.member})
 
 
-def _signed(value: float) -> str:
-    return f"+{value:g}" if value >= 0 else f"{value:g}"
-
-
 def event_change(event: wire.EventBase, you: str | None, view: wire.SeatView | None = None) -> str | None:
     """A line for "what changed for you", if the event is one you should notice (meters by
     their labels in `view`'s scenario)."""
     if isinstance(event, wire.PressureDrawn):
-        meters = ", ".join(f"{meter_label(view, m)} {_signed(v)}" for m, v in event.meters.items())
+        meters = ", ".join(f"{meter_label(view, m)} {signed_meter(v)}" for m, v in event.meters.items())
         extra = f" [{meters}]" if meters else ""
         return f"R{event.round} {event.kind}: {event.title} — {event.text}{extra}"
     if isinstance(event, wire.ReservationShifted) and event.delegation == you:

@@ -7,7 +7,8 @@ sign ("+7.00", "−215.96"). Every screen, export, report and reason string uses
 functions (`number`, `signed_number`) for results, margins, reservation values, war costs,
 points, gains, distances and durability, so that the figure on a screen is the figure that
 is scored, written the same way everywhere. Meters (a gauge of 0–100) and counts are not
-figures of points and are left whole.
+figures of points and are left whole; a meter's change is signed with the same minus
+(`signed_meter`: "+5", "−8").
 
 This module imports nothing, so every layer may use it: the engine's reason strings, the
 replay's exports, the command line's reports and the client's screens.
@@ -26,3 +27,8 @@ def signed_number(value: float) -> str:
     """A change or a margin, with its sign always shown: "+7.00", "−215.96", "+0.00"."""
     rounded = round(float(value), 2)
     return f"{MINUS if rounded < 0 else '+'}{abs(rounded):.2f}"
+
+
+def signed_meter(value: float) -> str:
+    """A meter's change: whole, signed, the same minus as the figures ("+5", "−8")."""
+    return f"{MINUS if value < 0 else '+'}{abs(value):g}"

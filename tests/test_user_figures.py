@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Static
 from client.screens.table import TableScreen
 from client_helpers import facilitate, open_room, player_app, to_phase, wait_until
 from server.engine import commands as c
-from server.figures import number, signed_number
+from server.figures import number, signed_meter, signed_number
 from server.net.server import ParleyServer
 from server_helpers import AGREEABLE_TUTORIAL_TERMS, Client
 
@@ -115,3 +115,8 @@ async def test_at_80_columns_a_long_delegation_name_gives_way_to_what_is_unread(
         await wait_until(pilot, lambda: "1 unread" in str(header.render())[:80], what="the unread count on the line")
         assert re.search(rf"no deal {FIGURE} · war {FIGURE} · 1 unread", str(header.render())[:80])
     await ukraine.close()
+
+
+def test_a_meters_change_has_the_same_minus_as_the_figures() -> None:
+    """A card's meter change reads '−8 Front line …' beside '−2.00 reservation', not '-8' (one minus sign on a line)."""
+    assert signed_meter(-8) == "−8" and signed_meter(5) == "+5"
