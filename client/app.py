@@ -11,6 +11,7 @@ screen's address.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -186,6 +187,8 @@ class ParleyApp(App[None]):
         self.role = "facilitator"
         self.class_state = reduce_console(self.class_state, ConnectionChanged("connected"))
         self._start(reply)
+        if not self.class_state.token:  # come back with it: the header shows it, to write down again
+            self.class_state = replace(self.class_state, token=token)
         config.remember(self.config_file, server=connection.url)
 
     async def demo_join(self, delegation: str) -> None:
