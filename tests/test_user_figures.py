@@ -120,3 +120,15 @@ async def test_at_80_columns_a_long_delegation_name_gives_way_to_what_is_unread(
 def test_a_meters_change_has_the_same_minus_as_the_figures() -> None:
     """A card's meter change reads '−8 Front line …' beside '−2.00 reservation', not '-8' (one minus sign on a line)."""
     assert signed_meter(-8) == "−8" and signed_meter(5) == "+5"
+
+
+def test_a_figure_in_a_markdown_export_is_written_as_is_and_a_list_marker_still_escaped() -> None:
+    """'8.00', '+7.00', '−60.00' start no Markdown block, so the export writes them plainly (not '8\\.00', '\\+7.00'); '8. item', '- item', '---', '> q' are still escaped and read back as typed."""
+    from markdown_it import MarkdownIt
+
+    from server.replay.safe_text import markdown_text
+    for figure in ("8.00", "+7.00", "−60.00", "-5 x"):
+        assert markdown_text(figure) == figure
+    rendered = MarkdownIt("commonmark")
+    for text in ("8. item", "- item", "---", "> q", "+ x", "1) a", "8.00", "+7.00"):
+        assert rendered.render(markdown_text(text)) == f"<p>{text.replace('>', '&gt;')}</p>\n", text

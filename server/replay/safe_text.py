@@ -23,7 +23,10 @@ from typing import Any
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _MARKDOWN = re.compile(r"([\\`*_\[\]<>|&~#])")
-_LINE_START = re.compile(r"^([-+=>]|\d+[.)])", re.MULTILINE)
+# A list marker ("-", "+", "8." or "8)" before a space or the line's end), a block quote or setext
+# underline ("=", ">"), or a line of dashes (a thematic break): a figure such as "8.00" or
+# "+7.00" starts no block and stays as it is.
+_LINE_START = re.compile(r"^(?:[-+]|\d+[.)])(?=[ \t]|$)|^[=>]|^-(?=[- \t]*$)", re.MULTILINE)
 _INDENT = re.compile(r"^[ \t]+|\t", re.MULTILINE)
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 _RAW_IN_JSON = re.compile("[\x7f-\x9f]")
