@@ -120,7 +120,7 @@ def test_tournament_command_prints_tables_and_refuses_bad_input(capsys: pytest.C
     """The text report has both tables; an unknown scenario is one line and status 1."""
     assert main(["tournament", "tutorial", "--games", "2"]) == 0
     out = capsys.readouterr().out
-    assert "by strategy" in out and "by delegation" in out and "commission" in out
+    assert "by strategy" in out and "by delegation" in out and "River Commission" in out
     assert main(["tournament", "no-such-scenario"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("parley: ") and "no-such-scenario" in err and len(err.splitlines()) == 1
