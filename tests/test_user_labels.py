@@ -194,7 +194,7 @@ def test_the_text_debrief_names_delegations_in_the_best_packages_and_the_concess
     table.act("upland", c.TableProposal(terms=AGREEABLE_TUTORIAL_TERMS))
     table.facilitate(c.EndGame())
     text = format_debrief(debrief_report(table.log))
-    assert "The best packages in the zone:" in text and "the signers' joint gain" in text
+    assert "The best packages in the zone:" in text and "the table's joint gain" in text
     assert "- Upland: r1 " in text
     assert not TUTORIAL_IDS.search(text.replace("Tension in the valley", "")), text
 

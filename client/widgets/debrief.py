@@ -45,7 +45,7 @@ def terms_lines(d: Debrief, terms: Mapping[str, str], indent: str = "    ") -> l
 
 def gains_text(d: Debrief, package: wire.PackageSummary) -> str:
     gains = ", ".join(f"{escape(name_of(d, k))} {signed_number(v)}" for k, v in package.gains.items())
-    return f"gains over no deal: {gains}; the signers' joint gain {number(package.joint_gain)}"
+    return f"gains over no deal: {gains}; {escape(d.joint_gain_text(package))}"
 
 
 def trade_lines(d: Debrief, trades: list[wire.Trade]) -> list[str]:

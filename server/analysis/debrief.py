@@ -339,7 +339,7 @@ def _format_placement(d: Debrief, a: FrontierAnalysis, placed: Placement) -> lis
     if placed.better_deal is not None:
         gains = placed.better_deal.gains
         lines.append("A better deal for everyone at the table (gains: "
-                     + ", ".join(f"{k} {signed_number(gains[k])}" for k in a.table)
+                     + ", ".join(f"{d.name_of(k)} {signed_number(gains[k])}" for k in a.table)
                      + ") would have traded:")
         lines += [f"- {trade_text(d, t)}" for t in placed.trades]
     if placed.nash_trades:
@@ -371,7 +371,7 @@ def _format_no_deal(d: Debrief, no_deal: NoDeal) -> list[str]:
 
 def _package_text(d: Debrief, package: PackageSummary) -> str:
     gains = ", ".join(f"{d.name_of(k)} {signed_number(g)}" for k, g in package.gains.items())
-    return f"{terms_text(d, package.terms)} (gains: {gains}; the signers' joint gain {number(package.joint_gain)})"
+    return f"{terms_text(d, package.terms)} (gains: {gains}; {d.joint_gain_text(package)})"
 
 
 def _format_history(d: Debrief) -> list[str]:

@@ -23,7 +23,7 @@ from server.engine.lessons import Lesson
 from server.engine.scoring import Durability
 from server.engine.state import InterimStatus
 from server.engine.whatif import WhatIf
-from server.figures import signed_number
+from server.figures import number, signed_number
 from server.scenario.parts import History
 
 
@@ -203,6 +203,14 @@ class Debrief(DebriefPart):
     def name_of(self, delegation: str) -> str:
         """A delegation's name (its id when it has no result here)."""
         return next((r.name for r in self.delegations if r.delegation == delegation), delegation)
+
+    def joint_gain_text(self, package: PackageSummary) -> str:
+        """"the table's joint gain 19.25 (Turkey (host) mediating, not counted)": the joint gain is
+        the table's (parties and guarantors); a mediator's gain, listed beside it, is not in it."""
+        table = self.analysis.table if self.analysis else list(package.gains)
+        left_out = ", ".join(self.name_of(d) for d in package.gains if d not in table)
+        return (f"the table's joint gain {number(package.joint_gain)}"
+                + (f" ({left_out} mediating, not counted)" if left_out else ""))
 
     def issue(self, issue_id: str) -> IssueLabels | None:
         return next((i for i in self.issues if i.id == issue_id), None)
