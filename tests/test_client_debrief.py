@@ -20,6 +20,7 @@ from client_helpers import facilitate, open_room, player_app, to_phase, wait_unt
 from server.analysis.debrief import debrief_report
 from server.engine import FACILITATOR
 from server.engine import commands as c
+from server.figures import number
 from server.net.server import ParleyServer
 from server.protocol import wire
 from server_helpers import AGREEABLE_TUTORIAL_TERMS
@@ -132,7 +133,7 @@ async def test_outcome_shows_the_analysis_once_the_debrief_opens(srv: ParleyServ
         placed = expected.analysis.agreement
         shown = text_of(app, "#debrief-analysis")
         assert "What was possible" in shown and "The Nash point" in shown
-        assert f"Joint gain left on the table: {placed.joint_gain_left:.2f}" in shown
+        assert f"Joint gain left on the table: {number(placed.joint_gain_left)}" in shown
         if placed.trades:  # a missed trade names the options by their labels
             assert "Reduced height" in shown or "Seasonal minimum flow" in shown
         plots = app.screen.query(ConcessionPlot)

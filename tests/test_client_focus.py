@@ -18,6 +18,7 @@ from client.state import PUBLIC
 from client.widgets.messages import MessageBox
 from client_helpers import facilitate, open_room, player_app, to_phase, wait_until
 from server.engine import commands as c
+from server.figures import number
 from server.net.server import ParleyServer
 from server.protocol.wire import TEXT_CHARS
 from server_helpers import AGREEABLE_TUTORIAL_TERMS, Client
@@ -212,13 +213,13 @@ async def test_the_composer_and_the_detail_show_the_worth_as_scored(srv: ParleyS
         await wait_until(pilot, lambda: app.screen.query_one("#tabs").active == "compose", what="the composer")
         for issue, option in binding.items():
             app.screen.query_one(f"#pick-{issue}", Select).value = option
-        await wait_until(pilot, lambda: f"{expected.result:g} for you" in text(app, "#worth"), what="the worth")
+        await wait_until(pilot, lambda: f"{number(expected.result)} for you" in text(app, "#worth"), what="the worth")
         assert "not at the table" in text(app, "#worth") and "counts as" in text(app, "#worth-reasons")
         await pilot.press("t")
         await wait_until(pilot, lambda: app.state.view.proposals, what="the tabled proposal")
         await wait_until(pilot, lambda: "Why" in text(app, "#proposal-detail"), what="the detail's reasons")
         detail = text(app, "#proposal-detail")
-        assert f"{expected.result:g} for you" in detail and "Sanctions on Russia" in detail
+        assert f"{number(expected.result)} for you" in detail and "Sanctions on Russia" in detail
         assert detail.count(": ") >= len(binding)
 
 

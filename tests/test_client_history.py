@@ -8,6 +8,7 @@ from engine_helpers import Table
 from server.analysis.debrief import debrief, debrief_report
 from server.engine import commands as c
 from server.engine.phases import Phase
+from server.figures import number, signed_number
 
 
 def test_the_historical_istanbul_package_is_shown_fragile_with_its_reasons_and_results() -> None:
@@ -21,12 +22,12 @@ def test_the_historical_istanbul_package_is_shown_fragile_with_its_reasons_and_r
     assert scored is not None
     text = debrief_markup(d)
     assert "The historical terms, scored here" in text
-    assert f"durability {scored.durability.score:.2f} — {scored.durability.label}" in text
+    assert f"durability {number(scored.durability.score)} — {scored.durability.label}" in text
     assert scored.durability.label.startswith("fragile")
     assert "No peace without the West" in text and "Ceasefire and settlement together" in text
     for x in scored.delegations:
         assert round(x.result - x.no_deal, 2) == x.surplus
-        assert f"{x.result:>8.2f}{x.no_deal:>9.2f}{x.surplus:>+9.2f}" in text
+        assert f"{number(x.result):>8}{number(x.no_deal):>9}{signed_number(x.surplus):>9}" in text
 
 
 def test_the_markdown_and_html_exports_score_the_historical_terms() -> None:
@@ -42,7 +43,7 @@ def test_the_markdown_and_html_exports_score_the_historical_terms() -> None:
     scored = debrief(table.log)["history"]["scored"]
     blocks = transcript(Replay(table.log))
     md, page = markdown(blocks), html(blocks)
-    assert f"durability {scored['durability']['score']:.2f} ({scored['durability']['label']})" in md.replace("\\", "")
+    assert f"durability {number(scored['durability']['score'])} ({scored['durability']['label']})" in md.replace("\\", "")
     assert "politically weightless" in md and "politically weightless" in page
     for x in scored["delegations"]:
-        assert f"<td>{x['result']:.2f}</td>" in page and f"<td>{x['no_deal']:.2f}</td>" in page
+        assert f"<td>{number(x['result'])}</td>" in page and f"<td>{number(x['no_deal'])}</td>" in page
