@@ -1,4 +1,5 @@
-"""A DataTable whose rendered cells survive its tab being hidden and shown and its focus moving.
+"""Tables and lists whose rendered lines survive their tab being hidden and shown (same_size_kept),
+and a DataTable whose rendered cells also survive its focus moving (KeptTable).
 
 Textual's DataTable keeps every cell it has rendered, keyed by a counter of its changes and by
 its pseudo-classes (focus, hover). Two things it does on every tab key threw all of them away,
@@ -19,7 +20,7 @@ from typing import Any
 
 from rich.style import Style
 from textual import events
-from textual.geometry import Region, Size
+from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import DataTable
@@ -27,8 +28,19 @@ from textual.widgets import DataTable
 Look = tuple[Style, tuple[Style, ...]]
 
 
+def same_size_kept(widget: Widget, event: events.Resize | None) -> None:
+    """Call from a widget's `_on_resize`: a Resize to the size already laid out is not passed on
+    to the handler of the Textual widget it extends (DataTable's, OptionList's), which drops
+    every line it rendered. Textual sends one to every widget its tab shows again, at the size
+    it had when hidden."""
+    if event is None:
+        return
+    if event.size == getattr(widget, "_kept_size", None):
+        event.prevent_default()  # the handlers of the classes below are not called
+    widget._kept_size = event.size  # type: ignore[attr-defined]
+
+
 class KeptTable(DataTable[Any]):
-    _kept_size: Size | None = None
     _restyled = True  # the styles changed since the look was last checked
     _shown_as: tuple[object, Look] | None = None  # (pseudo-classes, look) last rendered
 
@@ -37,9 +49,7 @@ class KeptTable(DataTable[Any]):
         self._looks: dict[object, Look] = {}  # pseudo-classes -> the look the caches hold for them
 
     def _on_resize(self, event: events.Resize) -> None:
-        if event.size == self._kept_size:
-            event.prevent_default()  # DataTable's own handler would drop every rendered cell
-        self._kept_size = event.size
+        same_size_kept(self, event)
 
     def notify_style_update(self) -> None:
         Widget.notify_style_update(self)  # not DataTable's: see render_lines

@@ -27,6 +27,7 @@ from textual.widgets.option_list import Option
 from client import format as fmt
 from client.messages import Act, Happened
 from client.state import PUBLIC, TEAM, ChannelRead, ClientState
+from client.widgets.kept_table import same_size_kept
 from server.protocol import wire
 from server.protocol.wire import TEXT_CHARS
 
@@ -76,6 +77,13 @@ class ChannelLog(RichLog):
         return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
 
+class ChannelList(OptionList):
+    """The channels; shown again with its tab, it keeps the lines it rendered."""
+
+    def _on_resize(self, event: events.Resize | None = None) -> None:  # OptionList's takes no event
+        same_size_kept(self, event)
+
+
 class MessagesPanel(Horizontal):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -85,7 +93,7 @@ class MessagesPanel(Horizontal):
         self._width = 60  # the log's width its lines were wrapped at (until it is laid out)
 
     def compose(self) -> ComposeResult:
-        yield OptionList(id="channels")
+        yield ChannelList(id="channels")
         with Vertical(id="channel-pane"):
             yield ChannelLog(id="channel-log", wrap=True, markup=True, auto_scroll=True, min_width=20)
             yield MessageBox(placeholder="To everyone: m or Enter to write", id="say")
