@@ -91,6 +91,7 @@ class MessagesPanel(Horizontal):
         self._entries: list[tuple[str, str]] = []
         self._logged: tuple[str, int] = ("", 0)  # (channel, notes written) in the log
         self._width = 60  # the log's width its lines were wrapped at (until it is laid out)
+        self._unscrolled = False  # lines were written while hidden: scroll to the end when shown
 
     def compose(self) -> ComposeResult:
         yield ChannelList(id="channels")
@@ -141,6 +142,7 @@ class MessagesPanel(Horizontal):
         # a new width rewrites the log.
         width = log.scrollable_content_region.width or self._width
         channel, written = self._logged
+        shown = self.is_on_screen
         if (channel != self.channel or written > len(notes) or (written == 0 and notes)
                 or width != self._width):
             self._width = width
@@ -156,10 +158,16 @@ class MessagesPanel(Horizontal):
             if note.member:  # a team member's words: say whose
                 who = f"{who} ({note.member})" if note.kind != "team" else note.member
             style = "magenta" if note.kind == "announcement" else "b"
+            # Hidden, the log does not scroll (each scroll asked for a frame): it scrolls to
+            # its end once, when its tab is shown.
             log.write(f"[dim]R{note.round}[/] [{style}]{escape(who)}[/]: {escape(note.text)}",
-                      width=width)
+                      width=width, scroll_end=None if shown else False)
+            self._unscrolled = not shown
+        if shown and self._unscrolled:
+            self._unscrolled = False
+            log.scroll_end(animate=False, immediate=True)  # clamped to the end by the layout showing it
         self._logged = (self.channel, len(notes))
-        if state.unread(self.channel) and self.is_on_screen:
+        if state.unread(self.channel) and shown:
             self.app.post_message(Happened(ChannelRead(self.channel)))  # to the app: see PressurePanel.show
 
     @property
