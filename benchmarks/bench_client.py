@@ -268,7 +268,8 @@ async def measure_parley(table: Table, size: tuple[int, int], rounds: int,
             view = dump_view(table.game.view_for("upland", include_notes=False))
             changed = {k: v for k, v in view.items() if held.get(k) != v}
             held = view
-            frame = json.dumps({"type": "update", "room": whole.room, "seq": whole.seq, "events": whole.events,
+            events = whole.model_dump(mode="json")["events"]  # typed events, as the server sends them
+            frame = json.dumps({"type": "update", "room": whole.room, "seq": whole.seq, "events": events,
                                 "view": changed, "fresh": False})
 
             async def arrives() -> None:  # the client's work: parse the frame, fold it, show it
