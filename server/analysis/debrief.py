@@ -71,7 +71,6 @@ from server.engine import events as ev
 from server.engine.debrief_models import (
     Debrief,
     FrontierAnalysis,
-    InterimOutcome,
     NoDeal,
     PackageSummary,
     Placement,
@@ -79,6 +78,7 @@ from server.engine.debrief_models import (
 )
 from server.engine.lessons import Lesson
 from server.engine.state import Negotiation
+from server.engine.view_models import InterimView
 from server.figures import number, signed_number
 from server.replay.concessions import concession_series
 from server.scenario.model import Scenario
@@ -281,7 +281,7 @@ def _format_outcome(d: Debrief) -> list[str]:
     return lines + [""]
 
 
-def _interim_fate(interim: InterimOutcome) -> str:
+def _interim_fate(interim: InterimView) -> str:
     if interim.status == "collapsed":
         return f"collapsed in round {interim.ended_round}: {interim.reason}"
     if interim.status == "superseded":

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from server.engine.lessons import Lesson
 from server.engine.scoring import Durability
-from server.engine.state import InterimStatus
+from server.engine.view_models import InterimView
 from server.engine.whatif import WhatIf
 from server.figures import number, signed_number
 from server.scenario.parts import History
@@ -129,17 +129,6 @@ class HistoryDebrief(History):
     scored: WhatIf | None
 
 
-class InterimOutcome(DebriefPart):
-    proposal: str
-    terms: dict[str, str]
-    signatories: list[str]
-    round: int
-    until: int
-    status: InterimStatus
-    ended_round: int | None
-    reason: str
-
-
 class ConcessionPoint(DebriefPart):
     """One proposal a delegation tabled, worth `worth` points on its author's own table."""
 
@@ -195,7 +184,7 @@ class Debrief(DebriefPart):
     history: HistoryDebrief
     analysis: FrontierAnalysis | None = Field(description="None when the space is too large to enumerate.")
     analysis_note: str = Field(description="Why there is no analysis (empty when there is one).")
-    interims: list[InterimOutcome]
+    interims: list[InterimView]  # as the seat view shows it
     lessons: list[Lesson]
     concessions: dict[str, list[ConcessionPoint]]
     held_out: list[HoldOut] = Field(description="Empty unless the game ended without an agreement.")
