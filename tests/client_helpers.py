@@ -38,6 +38,7 @@ from collections.abc import Callable  # noqa: E402
 
 from server.engine import FACILITATOR  # noqa: E402
 from server.engine import commands as c  # noqa: E402
+from server_helpers import Client  # noqa: E402
 
 TIMEOUT = 5.0
 
@@ -58,6 +59,16 @@ async def open_room(srv: Any, scenario: str = "tutorial") -> tuple[Any, dict[str
     opened = await srv.runtime.open_class(scenario, rooms=1)
     info = opened.rooms[0]
     return srv.runtime.room(info.room), {s.delegation: s.code for s in info.seats}
+
+
+async def negotiating_with(srv: Any, other: str, scenario: str = "tutorial") -> tuple[Any, dict[str, str], Client]:
+    """A one-room class in negotiation with `other`'s seat joined by a raw protocol client:
+    (the runtime's room, codes by delegation, that client)."""
+    room, codes = await open_room(srv, scenario)
+    await to_phase(room, "negotiation")
+    client = await Client.connect(srv.url, other)
+    await client.join(codes[other])
+    return room, codes, client
 
 
 async def facilitate(room: Any, *commands: c.CommandBase) -> None:

@@ -13,7 +13,7 @@ from client.screens.lobby import LobbyScreen
 from client.screens.outcome import OutcomeScreen
 from client.screens.table import TableScreen
 from client.state import PUBLIC
-from client_helpers import facilitate, open_room, player_app, to_phase, wait_until
+from client_helpers import facilitate, negotiating_with, open_room, player_app, to_phase, wait_until
 from server.engine import commands as c
 from server.net.server import ParleyServer
 from server_helpers import AGREEABLE_TUTORIAL_TERMS, Client, free_port
@@ -63,10 +63,7 @@ async def test_wrong_code_and_unreachable_server_get_a_plain_sentence(srv: Parle
 
 async def test_a_tabled_proposal_reaches_another_seat_and_theirs_reaches_us(srv: ParleyServer, tmp_path: Path) -> None:
     """Upland composes and tables (t); Lowland's client sees it; Lowland's proposal shows on Upland's screen."""
-    room, codes = await open_room(srv)
-    await to_phase(room, "negotiation")
-    lowland = await Client.connect(srv.url, "lowland")
-    await lowland.join(codes["lowland"])
+    room, codes, lowland = await negotiating_with(srv, "lowland")
     app = player_app(srv, tmp_path, codes["upland"])
     async with app.run_test(size=(120, 36)) as pilot:
         await on_table(pilot, app)
@@ -105,10 +102,7 @@ async def test_a_pressure_event_shows_in_the_pressure_panel(srv: ParleyServer, t
 
 async def test_signing_an_agreement_shows_the_outcome_and_the_debrief(srv: ParleyServer, tmp_path: Path) -> None:
     """Both parties sign; the outcome screen shows terms, your result, durability; the debrief adds all results."""
-    room, codes = await open_room(srv)
-    await to_phase(room, "negotiation")
-    lowland = await Client.connect(srv.url, "lowland")
-    await lowland.join(codes["lowland"])
+    room, codes, lowland = await negotiating_with(srv, "lowland")
     await lowland.command({"type": "table_proposal", "terms": AGREEABLE_TUTORIAL_TERMS})
     await facilitate(room, c.AdvancePhase())  # to the decision
     app = player_app(srv, tmp_path, codes["upland"])
@@ -169,10 +163,7 @@ async def test_facilitator_pauses_and_injects_an_event_seen_by_a_player(srv: Par
 
 async def test_a_dropped_connection_reconnects_and_catches_up(srv: ParleyServer, tmp_path: Path) -> None:
     """When the socket drops, the header says so, the client resumes by itself and gets what it missed."""
-    room, codes = await open_room(srv)
-    await to_phase(room, "negotiation")
-    lowland = await Client.connect(srv.url, "lowland")
-    await lowland.join(codes["lowland"])
+    room, codes, lowland = await negotiating_with(srv, "lowland")
     app = player_app(srv, tmp_path, codes["upland"])
     async with app.run_test() as pilot:
         await on_table(pilot, app)

@@ -16,7 +16,7 @@ from client.screens.confirm import ConfirmScreen
 from client.screens.table import TableScreen
 from client.state import PUBLIC
 from client.widgets.messages import MessageBox
-from client_helpers import facilitate, open_room, player_app, to_phase, wait_until
+from client_helpers import facilitate, negotiating_with, open_room, player_app, to_phase, wait_until
 from server.engine import commands as c
 from server.figures import number
 from server.net.server import ParleyServer
@@ -42,10 +42,7 @@ def footer_keys(app: ParleyApp) -> set[str]:
 
 
 async def a_decision_with(srv: ParleyServer, terms: dict[str, str]) -> tuple[Any, dict[str, str], Client]:
-    room, codes = await open_room(srv)
-    await to_phase(room, "negotiation")
-    lowland = await Client.connect(srv.url, "lowland")
-    await lowland.join(codes["lowland"])
+    room, codes, lowland = await negotiating_with(srv, "lowland")
     await lowland.command({"type": "table_proposal", "terms": terms})
     await room.submit("facilitator", c.AdvancePhase())  # to the decision
     return room, codes, lowland
@@ -173,10 +170,7 @@ async def test_signing_across_a_red_line_asks_with_its_cost(srv: ParleyServer, t
 
 async def test_amend_then_enter_opens_the_first_picker(srv: ParleyServer, tmp_path: Path) -> None:
     """a on a proposal loads it into the composer with the focus on a picker, so Enter works at once."""
-    room, codes = await open_room(srv)
-    await to_phase(room, "negotiation")
-    lowland = await Client.connect(srv.url, "lowland")
-    await lowland.join(codes["lowland"])
+    room, codes, lowland = await negotiating_with(srv, "lowland")
     await lowland.command({"type": "table_proposal", "terms": AGREEABLE_TUTORIAL_TERMS})
     app = player_app(srv, tmp_path, codes["upland"])
     async with app.run_test(size=(80, 24)) as pilot:

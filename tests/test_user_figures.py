@@ -15,11 +15,11 @@ from pathlib import Path
 from textual.widgets import DataTable, Static
 
 from client.screens.table import TableScreen
-from client_helpers import facilitate, open_room, player_app, to_phase, wait_until
+from client_helpers import facilitate, negotiating_with, player_app, wait_until
 from server.engine import commands as c
 from server.figures import number, signed_meter, signed_number
 from server.net.server import ParleyServer
-from server_helpers import AGREEABLE_TUTORIAL_TERMS, Client
+from server_helpers import AGREEABLE_TUTORIAL_TERMS
 
 RED_LINE_TERMS = {"dam_height": "frozen", "water_flow": "guaranteed", "compensation": "direct"}
 HYPHEN_MINUS_FIGURE = re.compile(r"(?<![\w/:.-])-\d")  # "-60", not "R1/3", "2:12" or "tit-for-tat"
@@ -48,10 +48,7 @@ def _texts(app: object) -> str:
 async def test_the_table_writes_every_figure_with_two_decimals_and_the_true_minus(
         srv: ParleyServer, tmp_path: Path) -> None:
     """Upland's table (a red-line package and an agreeable one tabled, a card moving its reservation): cells, detail, reasons, header, brief and what changed all read '60.00 (+29.00)', '−60.00', never '-60' or '45' beside '39.25'."""
-    room, codes = await open_room(srv)
-    await to_phase(room, "negotiation")
-    lowland = await Client.connect(srv.url, "lowland")
-    await lowland.join(codes["lowland"])
+    room, codes, lowland = await negotiating_with(srv, "lowland")
     for terms in (RED_LINE_TERMS, AGREEABLE_TUTORIAL_TERMS):
         tabled = await lowland.command({"type": "table_proposal", "terms": terms})
         assert tabled["type"] == "ack", tabled
@@ -83,10 +80,7 @@ async def test_the_table_writes_every_figure_with_two_decimals_and_the_true_minu
 async def test_at_80_columns_the_header_keeps_what_is_unread_beside_the_two_decimal_figures(
         srv: ParleyServer, tmp_path: Path) -> None:
     """80x24, a message unread: the header still shows 'no deal 35.00', the war cost and '1 unread' (the words around the figures shorten first)."""
-    room, codes = await open_room(srv)
-    await to_phase(room, "negotiation")
-    lowland = await Client.connect(srv.url, "lowland")
-    await lowland.join(codes["lowland"])
+    room, codes, lowland = await negotiating_with(srv, "lowland")
     app = player_app(srv, tmp_path, codes["upland"])
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, TableScreen), what="the table")
@@ -102,10 +96,7 @@ async def test_at_80_columns_the_header_keeps_what_is_unread_beside_the_two_deci
 async def test_at_80_columns_a_long_delegation_name_gives_way_to_what_is_unread(
         srv: ParleyServer, tmp_path: Path) -> None:
     """istanbul-2022 as the Russian Federation at 80x24 with a message unread: '1 unread' is on the line (the name, on the Brief tab, gives way)."""
-    room, codes = await open_room(srv, "istanbul-2022")
-    await to_phase(room, "negotiation")
-    ukraine = await Client.connect(srv.url, "ukraine")
-    await ukraine.join(codes["ukraine"])
+    room, codes, ukraine = await negotiating_with(srv, "ukraine", "istanbul-2022")
     app = player_app(srv, tmp_path, codes["russia"])
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, TableScreen), what="the table")

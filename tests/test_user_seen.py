@@ -17,12 +17,12 @@ from textual.widgets import TabbedContent
 from client.screens.table import TableScreen
 from client.widgets.messages import MessagesPanel
 from client.widgets.proposals import your_vote
-from client_helpers import facilitate, open_room, player_app, to_phase, wait_until
+from client_helpers import facilitate, negotiating_with, open_room, player_app, to_phase, wait_until
 from engine_helpers import Table
 from server.engine import commands as c
 from server.engine.phases import Phase
 from server.net.server import ParleyServer
-from server_helpers import AGREEABLE_TUTORIAL_TERMS, Client
+from server_helpers import AGREEABLE_TUTORIAL_TERMS
 
 
 def label(app: object, tab: str) -> str:
@@ -48,10 +48,7 @@ async def test_visiting_the_pressure_tab_marks_its_changes_seen(srv: ParleyServe
 
 async def test_messages_shown_on_the_messages_tab_are_read(srv: ParleyServer, tmp_path: Path) -> None:
     """Lowland writes to Upland ('1 unread'); Upland opens tab 5 on that channel and the count clears."""
-    room, codes = await open_room(srv)
-    await to_phase(room, "negotiation")
-    lowland = await Client.connect(srv.url, "lowland")
-    await lowland.join(codes["lowland"])
+    room, codes, lowland = await negotiating_with(srv, "lowland")
     app = player_app(srv, tmp_path, codes["upland"])
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, TableScreen), what="the table")
