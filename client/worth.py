@@ -93,6 +93,12 @@ def reasons_lines(answer: wire.PackageWorth) -> list[str]:
     return [f"  · {escape(reason)}" for reason in answer.reasons]
 
 
+def agrees(answer: wire.PackageWorth, figure: wire.WorthFigure) -> bool:
+    """Whether `answer` was worked out at the moment `figure` was (same result, no deal and war)."""
+    return (answer.result, answer.margin, answer.reservation, answer.war_cost) == (
+        figure.result, figure.margin, figure.reservation, figure.war_cost)
+
+
 def answer_for(fetch: Any, terms: Mapping[str, str]) -> wire.PackageWorth | None:
     """The latest worth answer if it is about exactly `terms` (else None: still on its way)."""
     if fetch is None or fetch.result is None:

@@ -104,11 +104,12 @@ class Composer(VerticalScroll):
             self._show(("nothing",), "Nothing picked yet.", "")
             return
         asked = (tuple(sorted(terms.items())), tuple(view.seated), tuple(view.walked_out),
-                 view.you.reservation if view.you else None)
+                 (view.you.reservation, view.you.war_cost) if view.you else None)
         answer = worth.answer_for(state.fetch_of("worth"), terms)
         if asked != self._asked:
             self._asked = asked
-            self.post_message(Ask("worth", terms=terms))
+            # to the app: posted while the screen renders (a new round), it stopped at the screen
+            self.app.post_message(Ask("worth", terms=terms))
         if answer is None:
             self._show(("asking", asked), "[dim]Working out what this package is worth to you…[/]", "")
             return

@@ -115,13 +115,16 @@ class Proposals(Vertical):
         answer = self._answers.get(asked)
         if figure and answer is None:
             answer = worth.answer_for(state.fetch_of("worth"), p.terms)
-            if answer is not None and answer.result == figure.result:
+            if answer is not None and worth.agrees(answer, figure):
                 if len(self._answers) > 200:  # bounded: a game has at most a few dozen proposals
                     self._answers.clear()
                 self._answers[asked] = answer
-            elif getattr(self, "_asked", None) != asked:
-                self._asked = asked  # the reasons come with the whole answer
-                self.post_message(Ask("worth", terms=dict(p.terms)))
+            else:
+                answer = None  # an answer of another moment: its reasons would not add up to the figure
+                if getattr(self, "_asked", None) != asked:
+                    self._asked = asked  # the reasons come with the whole answer
+                    # to the app: posted while the screen renders (a new round), it stopped at the screen
+                    self.app.post_message(Ask("worth", terms=dict(p.terms)))
         text = detail_text(view, p, answer)
         if getattr(self, "_detail", None) != text:
             self._detail = text

@@ -1,0 +1,68 @@
+"""What huser6 found playing whole games in tmux as a student (session 6). Real server on a
+free port, real clients, the real Textual app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Select
+
+from client.screens.table import TableScreen
+from client_helpers import facilitate, negotiating_with, player_app, wait_until
+from server.engine import commands as c
+from server.figures import number, signed_number
+from server.net.server import ParleyServer
+from server_helpers import AGREEABLE_TUTORIAL_TERMS
+
+
+def text(app: object, selector: str) -> str:
+    return str(app.screen.query_one(selector).render())  # type: ignore[attr-defined]
+
+
+async def test_the_proposal_detail_gives_the_reasons_of_the_figure_it_shows(srv: ParleyServer, tmp_path: Path) -> None:
+    """A new round moves Lowland's no deal and war cost: the detail's "Why" follows the figure above
+    it (it kept round 1's "+… against what no deal is worth to you now (30.00)" until the cursor moved)."""
+    room, codes, upland = await negotiating_with(srv, "upland")
+    tabled = await upland.command({"type": "table_proposal", "terms": AGREEABLE_TUTORIAL_TERMS})
+    assert tabled["type"] == "ack", tabled
+    app = player_app(srv, tmp_path, codes["lowland"])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, TableScreen), what="the table")
+        await pilot.press("3")
+        await wait_until(pilot, lambda: "Why" in text(app, "#proposal-detail"), what="the reasons")
+        before = room.game.package_worth("lowland", AGREEABLE_TUTORIAL_TERMS)
+        assert f"{signed_number(before.margin)} against" in text(app, "#proposal-detail")
+        while room.game.state.round == 1 or room.game.state.phase.value != "negotiation":
+            await facilitate(room, c.AdvancePhase())
+        await facilitate(room, c.InjectEvent(card="drought"))
+        now = room.game.package_worth("lowland", AGREEABLE_TUTORIAL_TERMS)
+        assert now.margin != before.margin and now.war_cost
+        await wait_until(pilot, lambda: f"{number(now.result)} for you" in text(app, "#proposal-detail"),
+                         what="the new figure")
+        await wait_until(pilot, lambda: f"{signed_number(now.margin)} against" in text(app, "#proposal-detail"),
+                         what="the new figure's reasons")
+        assert f"{signed_number(before.margin)} against" not in text(app, "#proposal-detail")
+    await upland.close()
+
+
+async def test_the_composer_follows_a_new_round(srv: ParleyServer, tmp_path: Path) -> None:
+    """The composer's figure for the package picked follows a new round's war cost and no deal (its
+    question, asked as the screen rendered the round, never left the screen: the figure stayed)."""
+    room, codes, upland = await negotiating_with(srv, "upland")
+    app = player_app(srv, tmp_path, codes["lowland"])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, TableScreen), what="the table")
+        await pilot.press("2")
+        await wait_until(pilot, lambda: app.screen.query("#pick-dam_height"), what="the pickers")
+        for issue, option in AGREEABLE_TUTORIAL_TERMS.items():
+            app.screen.query_one(f"#pick-{issue}", Select).value = option
+        before = room.game.package_worth("lowland", AGREEABLE_TUTORIAL_TERMS)
+        await wait_until(pilot, lambda: f"({signed_number(before.margin)})" in text(app, "#worth"), what="the worth")
+        while room.game.state.round == 1 or room.game.state.phase.value != "negotiation":
+            await facilitate(room, c.AdvancePhase())
+        await facilitate(room, c.InjectEvent(card="drought"))
+        now = room.game.package_worth("lowland", AGREEABLE_TUTORIAL_TERMS)
+        await wait_until(pilot, lambda: f"{number(now.result)} for you" in text(app, "#worth")
+                         and f"({signed_number(now.margin)})" in text(app, "#worth"), what="the new round's worth")
+        assert f"{signed_number(now.margin)} against" in text(app, "#worth-reasons")
+    await upland.close()
