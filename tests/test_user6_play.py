@@ -66,3 +66,23 @@ async def test_the_composer_follows_a_new_round(srv: ParleyServer, tmp_path: Pat
                          and f"({signed_number(now.margin)})" in text(app, "#worth"), what="the new round's worth")
         assert f"{signed_number(now.margin)} against" in text(app, "#worth-reasons")
     await upland.close()
+
+
+def test_a_tutorial_without_a_deal_reads_as_the_tutorial() -> None:
+    """Tutorial ended without a deal: the outcome speaks of valleys, not of "a ceasefire", and gives
+    no "points on your table 0.00" (no deal has no points); the debrief's Nash point has its gains on
+    their own line (they read "(gains …; the table's joint gain 94.30 (River Commission mediating, not counted)):")."""
+    from client.screens.outcome import outcome_text
+    from client.widgets.debrief import debrief_markup
+    from engine_helpers import Table
+    from server.analysis.debrief import debrief_report
+    from server.engine.phases import Phase
+
+    table = Table()
+    table.advance_to(Phase.ENDED)
+    view = table.game.view_for("lowland")
+    shown = outcome_text(view, "lowland")
+    assert "No agreement" in shown and "ceasefire" not in shown and "valleys" in shown, shown
+    assert "points on your table" not in shown, shown
+    markup = debrief_markup(debrief_report(table.log), whole=True)
+    assert "not counted))" not in markup and "The Nash point[/b]:" in markup, markup

@@ -157,8 +157,9 @@ def outcome_text(view: wire.SeatView, you: str | None, demo: bool = False) -> st
                   f"  {number(mine.result)} against {number(fmt.no_deal(mine))} for no deal: "
                   f"{signed_number(mine.surplus)}, {verdict}",
                   f"  result = worth {number(worth)} − war cost {number(mine.war_cost)}; no deal = reservation value "
-                  f"{number(mine.reservation)} − the same war cost",
-                  f"  points on your table {number(mine.points)}"]
+                  f"{number(mine.reservation)} − the same war cost"]
+        if view.agreement is not None:  # no deal has no points: "points on your table 0.00" misled
+            lines.append(f"  points on your table {number(mine.points)}")
         if mine.red_lines_crossed:
             crossed = "; ".join(fmt.red_line_label(view.you, r) for r in mine.red_lines_crossed)
             lines.append(f"  [red]red lines crossed: {escape(crossed)}[/]")

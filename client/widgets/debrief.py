@@ -109,8 +109,8 @@ def placement_lines(d: Debrief, placed: wire.Placement) -> list[str]:
         lines.append(f"  The Nash point's joint gain is {number(abs(gap))} {'more' if gap >= 0 else 'less'}.")
     better = placed.better_deal
     if better is not None:
-        lines += ["", "[b]A better deal for everyone at the table[/b] "
-                  f"({gains_text(d, better)}) would have traded:", *trade_lines(d, placed.trades)]
+        lines += ["", "[b]A better deal for everyone at the table[/b] would have traded:",
+                  f"  {gains_text(d, better)}", *trade_lines(d, placed.trades)]
     if placed.nash_trades:
         lines += ["", "[b]The Nash point settles differently[/b]:", *trade_lines(d, placed.nash_trades)]
     return lines
@@ -133,9 +133,10 @@ def package_lines(d: Debrief, a: wire.FrontierAnalysis) -> list[str]:
     lines = [""]
     if nash is None:
         return lines + ["[b]Nash point[/b]: none (no package is better than no deal for every party)."]
-    lines += [f"[b]The Nash point[/b] ({gains_text(d, nash)}):", *terms_lines(d, nash.terms)]
+    # the gains on a line of their own: in brackets they nested the mediator's "(… not counted)"
+    lines += ["[b]The Nash point[/b]:", f"  {gains_text(d, nash)}", *terms_lines(d, nash.terms)]
     if best is not None and best.terms != nash.terms:
-        lines += ["", f"[b]The greatest joint gain[/b] ({gains_text(d, best)}):", *terms_lines(d, best.terms)]
+        lines += ["", "[b]The greatest joint gain[/b]:", f"  {gains_text(d, best)}", *terms_lines(d, best.terms)]
     elif best is not None:
         lines.append("  It is also the package of greatest joint gain.")
     return lines
