@@ -69,6 +69,31 @@ def students(room: RoomState, view: wire.SeatView | None) -> list[tuple[str, boo
     return people
 
 
+def away_text(room: RoomState, view: wire.SeatView | None) -> str:
+    """Who is away, a team's members under their delegation: "3 students away: Ukraine (both
+    members), Russian Federation" ("Ukraine 1/2, Ukraine 2/2" read like two delegations)."""
+    parts, count = [], 0
+    for seat in human_seats(room):
+        name = fmt.delegation_name(view, seat.delegation)
+        if not seat.members:
+            if not seat.connected:
+                parts.append(name)
+                count += 1
+            continue
+        away = [m.number for m in seat.members if not m.connected]
+        count += len(away)
+        if len(away) == len(seat.members):
+            parts.append(f"{name} ({'both' if len(away) == 2 else f'all {len(away)}'} members)")
+        elif away:
+            numbers = " and ".join(str(n) for n in away)
+            parts.append(f"{name} (member{'s' if len(away) > 1 else ''} {numbers} of {len(seat.members)})")
+    return f"{plural(count, 'student')} away: {', '.join(parts)}"
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def human_seats(room: RoomState) -> list[wire.SeatInfo]:
     """Seats at the table that a person plays (not a bot, not an absent delegation)."""
     view = room.view
@@ -94,13 +119,13 @@ def _attention(room: RoomState, view: wire.SeatView | None, open_: list[wire.Pro
     people = students(room, view)
     away = [name for name, connected in people if not connected]  # dropped out, or never came
     if away and phase not in (None, "lobby"):
-        return "away", f"{len(away)} student(s) away: {', '.join(away)}"
+        return "away", away_text(room, view)
     if phase == "decision" and _vote_stalled(view, open_):
         return "stalled", "vote stalled: no package can pass"
     if view is not None and view.paused_remaining is not None:
         return "paused", "paused"
     if phase == "lobby" or phase is None:
-        return ("waiting", f"waiting for {len(away)} student(s)") if away else ("", "ready to start")
+        return ("waiting", f"waiting for {plural(len(away), 'student')}") if away else ("", "ready to start")
     return "", ""
 
 

@@ -89,6 +89,11 @@ def event_line(event: wire.EventBase, view: wire.SeatView | None = None) -> str 
         return f"{event.name} leads {delegation_name(view, event.delegation)}"
     if isinstance(event, wire.PhaseStarted):
         return f"round {event.round}: {event.phase.value} begins"
+    if isinstance(event, wire.DelegationSeated | wire.DelegationUnseated):
+        seated = isinstance(event, wire.DelegationSeated)
+        return f"{delegation_name(view, event.delegation)} {'seated at' if seated else 'taken from'} the table"
+    if kind == "ready_marked":
+        return f"{who} is ready"
     proposal = getattr(event, "proposal", None)
     if kind == "proposal_tabled":
         return f"{who} tabled {proposal}"
@@ -99,7 +104,7 @@ def event_line(event: wire.EventBase, view: wire.SeatView | None = None) -> str 
     if isinstance(event, wire.MessageSent):
         return f"{who} → {delegation_name(view, event.to)} (private): {event.text}"
     if kind in ("agreement_signed", "game_ended", "walked_out", "timer_paused", "timer_resumed",
-                "timer_extended", "debrief_opened", "ready_marked", "controller_changed"):
+                "timer_extended", "debrief_opened", "controller_changed"):
         return f"{kind.replace('_', ' ')}" + (f": {who}" if who else "")
     return event_change(event, None, view)
 

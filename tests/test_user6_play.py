@@ -9,6 +9,7 @@ from textual.widgets import Select
 
 from client.screens.table import TableScreen
 from client_helpers import facilitate, negotiating_with, player_app, wait_until
+from server.engine import FACILITATOR
 from server.engine import commands as c
 from server.figures import number, signed_number
 from server.net.server import ParleyServer
@@ -86,3 +87,45 @@ def test_a_tutorial_without_a_deal_reads_as_the_tutorial() -> None:
     assert "points on your table" not in shown, shown
     markup = debrief_markup(debrief_report(table.log), whole=True)
     assert "not counted))" not in markup and "The Nash point[/b]:" in markup, markup
+
+
+def test_the_console_names_a_team_away_as_one_delegation() -> None:
+    """A Ukraine team of two, both away, and Russia here: "2 students away: Ukraine (both members)"
+    (it read "2 student(s) away: Ukraine 1/2, Ukraine 2/2", like two delegations); one: "1 student"."""
+    from client.class_overview import room_row
+    from client.console_state import RoomState
+    from engine_helpers import Table
+    from server.engine import FACILITATOR
+    from server.protocol import wire
+
+    view = Table("istanbul-2022").game.view_for(FACILITATOR).model_copy(update={
+        "phase": "negotiation", "seated": ["ukraine", "russia", "turkey"], "controllers": {"turkey": "bot"},
+        "proposals": []})
+    team = [{"number": 1, "code": "UA-1"}, {"number": 2, "code": "UA-2"}]
+    seats = tuple(wire.SeatInfo.model_validate(s) for s in (
+        {"delegation": "ukraine", "code": "", "members": team},
+        {"delegation": "russia", "code": "RU-1", "connected": True},
+        {"delegation": "turkey", "code": "TR-1", "controller": "bot"}))
+    assert room_row(RoomState("R1", seats=seats, view=view)).note == "2 students away: Ukraine (both members)"
+    seats = (seats[0].model_copy(update={"members": [wire.MemberInfo(number=1, code="UA-1", connected=True),
+                                                     wire.MemberInfo(number=2, code="UA-2")]}), *seats[1:])
+    assert room_row(RoomState("R1", seats=seats, view=view)).note == "1 student away: Ukraine (member 2 of 2)"
+
+
+def test_the_consoles_log_says_who_was_seated_and_who_is_ready() -> None:
+    """Istanbul: seating the United States (j) puts "United States (absent guarantor) seated at the
+    table" in the room's log (it said nothing), and readiness reads "Turkey (host) is ready"."""
+    from client.console_state import event_line
+    from engine_helpers import Table
+    from server.engine.phases import Phase
+
+    table = Table("istanbul-2022")
+    table.advance_to(Phase.NEGOTIATION)
+    view = table.game.view_for(FACILITATOR)
+    seated = table.facilitate(c.SeatDelegation(delegation="usa"))
+    lines = [event_line(e, view) for e in seated]
+    assert "United States (absent guarantor) seated at the table" in lines, lines
+    ready = table.act("turkey", c.MarkReady())
+    assert "Turkey (host) is ready" in [event_line(e, view) for e in ready]
+    unseated = table.facilitate(c.UnseatDelegation(delegation="usa"))
+    assert "United States (absent guarantor) taken from the table" in [event_line(e, view) for e in unseated]

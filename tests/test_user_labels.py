@@ -96,7 +96,7 @@ async def test_a_players_refusals_say_you_not_their_delegations_id(srv: ParleySe
 
 
 def test_the_consoles_rooms_table_counts_and_names_each_student_of_a_team() -> None:
-    """A room with a Ukraine team of two (one joined) and Russia: humans 1/3, 'away: Ukraine 2/2, Russian Federation'."""
+    """A room with a Ukraine team of two (one joined) and Russia: humans 1/3, '2 students away: Ukraine (member 2 of 2), Russian Federation'."""
     from engine_helpers import Table
     from server.engine import FACILITATOR
 
@@ -112,9 +112,9 @@ def test_the_consoles_rooms_table_counts_and_names_each_student_of_a_team() -> N
         {"delegation": "turkey", "code": "TR-1", "controller": "bot"}))
     row = room_row(RoomState("R1", seats=seats, view=view))
     assert row.humans == "1/3"
-    assert row.note == "2 student(s) away: Ukraine 2/2, Russian Federation"
+    assert row.note == "2 students away: Ukraine (member 2 of 2), Russian Federation"
     lobby = room_row(RoomState("R1", seats=seats, view=view.model_copy(update={"phase": "lobby"})))
-    assert lobby.note == "waiting for 2 student(s)"
+    assert lobby.note == "waiting for 2 students"
 
 
 async def test_ctrl_q_at_a_seat_in_a_running_game_asks_first_and_shows_the_rejoin_code(

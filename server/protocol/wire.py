@@ -65,6 +65,12 @@ from server.engine.events import (  # re-exported: the events an update carries,
     Announced as Announced,
 )
 from server.engine.events import (
+    DelegationSeated as DelegationSeated,
+)
+from server.engine.events import (
+    DelegationUnseated as DelegationUnseated,
+)
+from server.engine.events import (
     Event as Event,
 )
 from server.engine.events import (
