@@ -233,34 +233,58 @@ def _time_parley(watch: Any, srv: Any) -> None:
             _stamp(nonce, "committed")
             watch.timed("a commit awaited", time.perf_counter() - began)
 
-        future.add_done_callback(settled)
+        # In the callback that settles the write, as the room's delivering is (Commit.on_settled).
+        getattr(future, "on_settled", future.add_done_callback)(settled)
         return future
 
     Session._one = timed_one  # type: ignore[method-assign]
     store.append = timed_append
+    checkpoints = store._checkpoints
+    checkpoints._conn = checkpointing = _TimedConnection(checkpoints._conn, watch)
     writer = store.writer
-    writer._conn = _TimedConnection(writer._conn, watch)
+    writer._conn = _TimedConnection(writer._conn, watch, checkpointing)
+
+
+SLOW_COMMIT = 0.020  # a COMMIT slower than this is counted, with whether a checkpoint overlapped it
 
 
 class _TimedConnection:
     """The store writer's connection, timing (on the writer's thread) each transaction's
     statements (BEGIN to COMMIT: the thread takes the GIL back after every one) and its
-    COMMIT (the fsync, without the GIL)."""
+    COMMIT (the fsync, without the GIL); or the checkpointer's, timing its checkpoints (their
+    own writes and fsyncs share the disk with the commits': `checkpoints` tells a slow COMMIT
+    whether one overlapped it)."""
 
-    def __init__(self, conn: Any, watch: Any) -> None:
-        self._conn, self._watch, self._began = conn, watch, 0.0
+    def __init__(self, conn: Any, watch: Any, checkpoints: _TimedConnection | None = None) -> None:
+        self._conn, self._watch, self._began, self._checkpoints = conn, watch, 0.0, checkpoints
+        self.spans: list[tuple[float, float]] = []  # the checkpointer's: (start, end) of the last ones
+        self.running_since: float | None = None
+
+    def overlapped(self, start: float, end: float) -> bool:
+        running = self.running_since
+        return (running is not None and running < end) or any(a < end and b > start for a, b in self.spans[-4:])
 
     def execute(self, sql: str, *args: Any) -> Any:
         began = time.perf_counter()
         if sql == "BEGIN IMMEDIATE":
             self._began = began
+        if sql.startswith("PRAGMA wal_checkpoint"):
+            self.running_since = began
         try:
             return self._conn.execute(sql, *args)
         finally:
+            now = time.perf_counter()
+            if sql.startswith("PRAGMA wal_checkpoint"):
+                self.running_since = None
+                self.spans = [*self.spans[-7:], (began, now)]
+                self._watch.timed("checkpointer: a checkpoint (its writes and fsyncs)", now - began)
             if sql == "COMMIT":
-                now = time.perf_counter()
                 self._watch.timed("writer: a batch's statements (BEGIN to COMMIT)", began - self._began)
                 self._watch.timed("writer: its COMMIT (the fsync)", now - began)
+                if now - began > SLOW_COMMIT and self._checkpoints is not None:
+                    during = self._checkpoints.overlapped(began, now)
+                    self._watch.timed("writer: a COMMIT over 20 ms, " + (
+                        "a checkpoint running" if during else "no checkpoint running"), now - began)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._conn, name)

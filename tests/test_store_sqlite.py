@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -171,3 +172,60 @@ async def test_a_room_command_cancelled_mid_commit_is_in_the_log_and_the_store_a
         assert [e.type for e in runtime.store.events(room.id)] == [e.type for e in room.log]
     finally:
         await runtime.stop()
+
+
+async def test_a_room_delivers_a_commit_in_the_callback_that_settles_it(tmp_path: Path) -> None:
+    """A room's connections are told of a committed command in the very callback that settles its write (Commit.on_settled), before the commanding task wakes; a hook's failure does not keep the batch's other writes unsettled."""
+    import time
+
+    from server.engine.commands import MakeStatement
+    from server.runtime import Runtime
+    from server.store.writer import Commit
+
+    runtime = Runtime(open_store(tmp_path / "rt.db"))
+    await runtime.start()
+    try:
+        opened = await runtime.open_class("tutorial", rooms=1, seed=1)
+        room = runtime.rooms[opened.rooms[0].room]
+        delivered_in: list[tuple[int, object]] = []  # (the room's seq, the task running) at each delivery
+
+        class Watching:
+            def deliver(self, events: list[Any]) -> None:
+                delivered_in.append((room.seq, asyncio.current_task()))
+
+            def connected(self, delegation: str, member: int | None = None) -> bool:
+                return False
+
+            def evict(self, *args: Any, **kwargs: Any) -> None:
+                pass
+
+            def announce_presence(self) -> None:
+                pass
+
+        room.audience = Watching()
+        blocker = runtime.store.writer.submit(lambda conn: time.sleep(0.1))  # type: ignore[attr-defined]
+        assert isinstance(blocker, Commit)
+        blocker.on_settled(lambda f: 1 / 0)  # a hook's bug: logged, the next write still settles
+        task = asyncio.ensure_future(room.submit("upland", MakeStatement(text="told at once")))
+        await asyncio.sleep(0.01)
+        events = await task
+        assert [e.type for e in events] == ["statement_made"]
+        assert delivered_in == [(room.seq, None)]  # in the writer's settling callback, not the command's task
+    finally:
+        await runtime.stop()
+
+
+async def test_a_commits_hook_runs_when_it_settles_or_at_once_if_settled() -> None:
+    """Commit.on_settled runs its function synchronously inside set_result (before any waiter wakes), or at once for a write already settled."""
+    from server.store.writer import Commit
+
+    future = Commit(loop=asyncio.get_running_loop())
+    seen: list[str] = []
+    future.add_done_callback(lambda f: seen.append("done callback"))
+    future.on_settled(lambda f: seen.append("hook"))
+    future.set_result(None)
+    assert seen == ["hook"]  # done callbacks only run a loop pass later
+    future.on_settled(lambda f: seen.append("late hook"))
+    assert seen == ["hook", "late hook"]
+    await asyncio.sleep(0)
+    assert seen == ["hook", "late hook", "done callback"]

@@ -38,14 +38,14 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from pydantic import ValidationError
-from websockets.asyncio.server import ServerConnection, broadcast
+from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 
 from server.engine import FACILITATOR, RuleViolation, dump_event
 from server.engine.commands import JoinTeam, SetController, SetHead
 from server.engine.events import FACILITATOR_FOREVER, TEAM_PRIVATE
 from server.engine.views import dump_view, log_view
-from server.net import frames
+from server.net import frames, sockets
 from server.net.access import Access
 from server.net.fanout import audience_of
 from server.protocol import wire as w
@@ -72,11 +72,10 @@ class Outbox:
         self.ws, self.seat, self._on_evict, self.held, self.member = ws, seat, on_evict, held, member
 
     def deliver(self, frame: bytes) -> None:
-        broadcast((self.ws,), frame, text=True)
+        sockets.write(self.ws, (frame,))
 
     def send_update(self, update: SeatUpdate) -> None:
-        for frame in self.held.update_frames(update):
-            broadcast((self.ws,), frame, text=True)
+        sockets.write(self.ws, self.held.update_frames(update))  # a catch-up's pages: one write
 
     def evict(self, code: str, message: str) -> None:
         self._on_evict(code, message)
@@ -207,7 +206,7 @@ class Session:
             step()
         else:
             text = step if isinstance(step, str) else w.encode(step)
-            broadcast((self.ws,), text)
+            sockets.write(self.ws, (text.encode(),))
 
     # ------------------------------------------------------------ roles
 

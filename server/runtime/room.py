@@ -49,6 +49,7 @@ from server.runtime.eventlog import EventLog
 from server.runtime.streams import SeatStreams
 from server.runtime.timer import RoomTimer
 from server.store import EventRow, GameStatus, Store
+from server.store.writer import Commit
 
 log = logging.getLogger(__name__)
 
@@ -194,11 +195,26 @@ class Room:
     async def _commit(self, decision: Decision) -> None:
         """Store, then deliver — to the end even if the caller is cancelled meanwhile (a bot
         being stopped, say): the writer thread commits what it was handed regardless, so
-        giving up half-way would leave the room's log one batch behind its store. The store's
-        future cannot be cancelled (`Commit`), so it is awaited directly: a cancel reaches
-        this task once the write has settled. (Through `asyncio.shield`, or a task of its
-        own, the room would wake a loop pass later, the last of a commit's wait.)"""
+        giving up half-way would leave the room's log one batch behind its store.
+
+        The delivering is done the moment the store settles the write, in the callback that
+        settles it (`Commit.on_settled`), not when this task wakes a loop pass later: under
+        load a loop pass is milliseconds, every command's. The store's future cannot be
+        cancelled (`Commit`), so it is awaited directly: a cancel reaches this task once the
+        write has settled and been delivered. The room's lock is held until then, so its
+        next command is decided after this one is delivered."""
         stored = self._store_decision(decision)
+        failed: list[BaseException] = []
+
+        def delivered(_: asyncio.Future[Any]) -> None:
+            if stored.exception() is None:
+                try:
+                    self._deliver(decision)
+                except Exception as exc:  # a bug: told to this command's caller, as before
+                    failed.append(exc)
+
+        if isinstance(stored, Commit):
+            stored.on_settled(delivered)
         cancelled = False
         while not stored.done():
             try:
@@ -206,7 +222,10 @@ class Room:
             except asyncio.CancelledError:
                 cancelled = True
         self._stored(stored)
-        self._deliver(decision)
+        if not isinstance(stored, Commit):
+            delivered(stored)
+        if failed:
+            raise failed[0]
         if cancelled:
             raise asyncio.CancelledError
 

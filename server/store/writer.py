@@ -39,10 +39,40 @@ class Commit(asyncio.Future[Any]):
     committed regardless, so a cancelled future would misreport it. A task cancelled while
     awaiting one gets its CancelledError once the write has settled, not before — so a caller
     may await it directly (one loop pass sooner than through `asyncio.shield`, which wakes a
-    future that wakes the task) and still never lose track of a committed write."""
+    future that wakes the task) and still never lose track of a committed write.
+
+    `on_settled(fn)` runs `fn` the moment the write settles, in the very callback that
+    settles it, before any waiter wakes (a waiting task runs a loop pass later, and under load
+    a loop pass is milliseconds): what must follow a commit at once — telling the room's
+    connections — need not wait for that pass."""
+
+    _hooks: list[Callable[[Commit], None]] | None = None
 
     def cancel(self, msg: Any = None) -> bool:
         return False
+
+    def on_settled(self, fn: Callable[[Commit], None]) -> None:
+        """Run `fn(self)` as soon as this write settles (now, if it has)."""
+        if self.done():
+            fn(self)
+        else:
+            self._hooks = [*(self._hooks or ()), fn]
+
+    def set_result(self, result: Any) -> None:
+        super().set_result(result)
+        self._run_hooks()
+
+    def set_exception(self, exception: type | BaseException) -> None:
+        super().set_exception(exception)
+        self._run_hooks()
+
+    def _run_hooks(self) -> None:
+        hooks, self._hooks = self._hooks, None
+        for fn in hooks or ():
+            try:
+                fn(self)
+            except Exception:  # one hook's bug must not keep the batch's other writes unsettled
+                log.exception("a commit's hook failed")
 
 
 class _Item:
