@@ -108,26 +108,39 @@ def _changed(view: View, held: View | None) -> Encoded:
 
 def _frames(update: SeatUpdate, changed: Encoded) -> list[bytes]:
     """`update` as frames: its events in pages, the changed view in the last one."""
+    pages = _event_pages(update)
+    room = to_json(update.room)
+    fresh = b"true" if update.fresh else b"false"
+    frames = []
+    first = update.seq - len(update.events) + 1
+    done = 0
+    for n, (count, page) in enumerate(pages):
+        done += count
+        last = n == len(pages) - 1
+        view = b",".join(to_json(k) + b":" + v for k, v in changed.items()) if last else b""
+        frames.append(b"".join((b'{"type":"update","room":', room, b',"seq":', str(first + done - 1).encode(),
+                                b',"events":[', page, b'],"view":{', view, b'},"fresh":', fresh, b"}")))
+    return frames
+
+
+def _event_pages(update: SeatUpdate) -> list[tuple[int, bytes]]:
+    """`update`'s events encoded, in pages of at most PAGE_BYTES: (how many, their JSON joined).
+    Every seat that may see the same events of a batch (a public statement: all of them) gets
+    the same pages, worked out once per batch."""
     encoded = update.batch  # a public event is the same dict for every seat: encoded once
+    key = ("pages", *map(id, update.events))
+    found_pages = encoded.get(key)
+    if found_pages is not None and all(a is b for a, b in zip(found_pages[0], update.events)):
+        return found_pages[1]  # type: ignore[no-any-return]
     events = []
     for event in update.events:
         found = encoded.get(id(event))
         if found is None or found[0] is not event:
             found = encoded[id(event)] = (event, to_json(event))
         events.append(found[1])
-    pages = _pages(events, wire.PAGE_BYTES) or [[]]
-    room = to_json(update.room)
-    fresh = b"true" if update.fresh else b"false"
-    frames = []
-    first = update.seq - len(events) + 1
-    done = 0
-    for n, page in enumerate(pages):
-        done += len(page)
-        last = n == len(pages) - 1
-        view = b",".join(to_json(k) + b":" + v for k, v in changed.items()) if last else b""
-        frames.append(b'{"type":"update","room":' + room + b',"seq":' + str(first + done - 1).encode()
-                      + b',"events":[' + b",".join(page) + b'],"view":{' + view + b'},"fresh":' + fresh + b"}")
-    return frames
+    pages = [(len(page), b",".join(page)) for page in _pages(events, wire.PAGE_BYTES)] or [(0, b"")]
+    encoded[key] = (list(update.events), pages)
+    return pages
 
 
 def _pages(items: Sequence[bytes], budget: int) -> list[list[bytes]]:
