@@ -59,6 +59,24 @@ def _note(state: Negotiation, event: ev.EventBase, kind: NoteKind, sender: str |
     state.notes.append(Note(state.seq + 1, event.at, kind, sender, to, text, state.round, event.member))
 
 
+def note_event(note: Note, visibility: ev.Visibility) -> ev.EventBase | None:
+    """The statement, message or announcement that `note` was folded from (its `visibility`
+    as logged), or None for a note made otherwise. The inverse of the three folds below, so a
+    room's log need not keep such an event beside its note (server/runtime/eventlog.py, which
+    keeps the note only when this gives back an equal event). Built without validation: every
+    field is the logged event's own."""
+    member = note.member
+    if note.kind == "statement" and note.sender is not None and note.to is None:
+        return ev.StatementMade.model_construct(at=note.at, visibility=visibility, member=member,
+                                                delegation=note.sender, text=note.text)
+    if note.kind == "message" and note.sender is not None and note.to is not None and len(note.to) == 2:
+        return ev.MessageSent.model_construct(at=note.at, visibility=visibility, member=member,
+                                              sender=note.sender, to=note.to[1], text=note.text)
+    if note.kind == "announcement" and note.to is None:
+        return ev.Announced.model_construct(at=note.at, visibility=visibility, member=member, text=note.text)
+    return None
+
+
 @fold.register
 def _phase_started(e: ev.PhaseStarted, s: Negotiation) -> None:
     s.phase, s.round, s.deadline, s.paused_remaining = e.phase, e.round, e.deadline, None

@@ -147,7 +147,7 @@ class Room:
         self.id = room_id
         self.class_id = class_id
         self.game = game
-        self.log = EventLog(log_)  # every committed event; seq n is log[n - 1] (see eventlog.py)
+        self.log = EventLog(log_, game.state.notes)  # every committed event; seq n is log[n - 1] (eventlog.py)
         # Every member of every delegation; `seats` is each delegation's first member (all of a
         # one-person seat), which is what code that knows nothing of teams reads.
         self.members: dict[str, dict[int, SeatSlot]] = {}
@@ -290,7 +290,7 @@ class Room:
         """Stored: now it happened. Every connection is told what it may know, the bots and
         other listeners hear of it, and the timer looks at the (perhaps new) deadline."""
         events = decision.events
-        self.log.extend(events, [row.payload for row in decision.rows])
+        self.log.extend(events, [row.payload for row in decision.rows], self.game.state.notes)
         self.streams.extend(events)
         self.audience.deliver(events)
         self._notify(events)
