@@ -153,7 +153,7 @@ async def test_flooding_whole_log_reads_is_refused_with_slow_down_and_spares_oth
                for c in (facilitator, *others) for kind in ("fetch_log", "fetch_report")]
     refused = [a for a in answers if a["type"] == "error"]
     assert len(answers) - len(refused) == 4 and {a["code"] for a in refused} == {"slow_down"}
-    # ...while the debrief (worked out once and shared) stays free to ask again, and other rooms play.
+    # ...while the debrief (an allowance of its own) may still be asked for, and other rooms play.
     assert (await seats["upland"].call("fetch_debrief", room=room))["type"] == "debrief_report"
     assert (await bystander.command({"type": "make_statement", "text": "still talking"}))["type"] == "ack"
 
@@ -170,3 +170,43 @@ def test_a_reader_that_stops_early_gets_no_traceback() -> None:
     proc.stdout.close()  # like `head -1` once it has its line
     error = proc.stderr.read()
     assert proc.wait(30) == 0 and b"Traceback" not in error, error.decode()
+
+
+async def test_flooding_debrief_requests_is_refused_with_slow_down_and_spares_other_rooms(server: ParleyServer) -> None:
+    """fetch_debrief asked flat out by the facilitator from several connections, and by a seat: after a shared burst,
+    slow_down naming when to ask again (each answer re-encoded a 24 KB frame); meanwhile another room plays on."""
+    from server.runtime.limits import DEBRIEF_BURST
+
+    facilitator, opened = await open_class(server, "tutorial", rooms=2)
+    room = opened["rooms"][0]["room"]
+    seats = await seat_clients(server.url, opened["rooms"][0])
+    bystander = (await seat_clients(server.url, opened["rooms"][1]))["upland"]
+    assert (await facilitator.command({"type": "start_game"}, room=room))["type"] == "ack"
+    assert (await facilitator.command({"type": "end_game"}, room=room))["type"] == "ack"
+    assert (await facilitator.command({"type": "open_debrief", "questions": ["Why?"]}, room=room))["type"] == "ack"
+    others = [await Client.connect(server.url, f"fac{i}") for i in range(3)]
+    for other in others:
+        assert (await other.call("resume", token=opened["facilitator_token"]))["type"] == "class_state"
+
+    async def flood(client: Client) -> list[dict[str, Any]]:
+        return [await client.call("fetch_debrief", room=room) for _ in range(6)]
+
+    async def play() -> list[dict[str, Any]]:
+        return [await bystander.command({"type": "make_statement", "text": f"still talking {n}"}) for n in range(5)]
+
+    import asyncio
+
+    *floods, played = await asyncio.gather(*(flood(c) for c in (facilitator, *others)), play())
+    answers = [a for replies in floods for a in replies]
+    refused = [a for a in answers if a["type"] == "error"]
+    assert {a["code"] for a in refused} == {"slow_down"}, refused
+    assert "ask again in 1 s" in refused[0]["message"]
+    # One allowance for all the facilitator's connections: its burst, and at most a few refills meanwhile.
+    assert DEBRIEF_BURST <= len(answers) - len(refused) <= DEBRIEF_BURST + 3, len(answers) - len(refused)
+    assert all(a["type"] == "debrief_report" for a in answers if a not in refused)
+    assert [p["type"] for p in played] == ["ack"] * 5
+    # A seat has an allowance of its own, limited the same way.
+    mine = [await seats["upland"].call("fetch_debrief", room=room) for _ in range(int(DEBRIEF_BURST) + 4)]
+    kinds = [r["type"] if r["type"] != "error" else r["code"] for r in mine]
+    assert kinds[:int(DEBRIEF_BURST)] == ["debrief_report"] * int(DEBRIEF_BURST) and "slow_down" in kinds, kinds
+    assert (await seats["upland"].call("ping"))["type"] == "pong"

@@ -130,15 +130,16 @@ class Session:
             return self.runtime.seat_limits.bucket(room.id, room.reply_key(delegation, self.member))
         return self.bucket
 
-    def _spend_read(self, what: str) -> None:
-        """Whole-log reads are limited per seat, per class (its facilitator), else per connection."""
+    def _spend_read(self, what: str, debrief: bool = False) -> None:
+        """Whole-log reads (and, apart, debriefs) are limited per seat, per class (its
+        facilitator), else per connection."""
         limits = self.runtime.read_limits
         if self.seat is not None:
             room, delegation = self.seat
-            bucket = limits.bucket(f"seat {room.id} {room.reply_key(delegation, self.member)}")
+            bucket = limits.bucket(f"seat {room.id} {room.reply_key(delegation, self.member)}", debrief)
         elif self.klass is not None:
-            bucket = limits.bucket(f"class {self.klass.id}")
-        else:
+            bucket = limits.bucket(f"class {self.klass.id}", debrief)
+        else:  # (only whole-log reads: a debrief is for a seat or a facilitator)
             bucket = self.reads = self.reads or limits.new_bucket()
         limits.spend(bucket, what)
 
@@ -450,6 +451,7 @@ class Session:
         room, _ = self._review_room(m.room, "debrief")
         if not room.game.ended:
             raise Refusal("game_not_over", "The debrief is ready once the game has ended.")
+        self._spend_read("debrief", debrief=True)
         data, text = await room.debrief()
         return [w.DebriefReport(reply_to=m.id, room=room.id, debrief=data, text=text)]
 

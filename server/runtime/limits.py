@@ -31,10 +31,15 @@ BURST = 40.0
 # for a long game, where a message costs well under one: at the message rate, one seat asking
 # for a 475 KB log put another room's ping p99 at 170 ms (1 ms alone); a facilitator asking for
 # the class report (213 ms each) from 8 connections, 160 ms. A reader gets READ_BURST of them
-# at once, then one every 1 / READS_PER_SECOND seconds. (The debrief is worked out once per
-# state of the log and shared: asking for it again costs only its frame.)
+# at once, then one every 1 / READS_PER_SECOND seconds.
 READS_PER_SECOND = 0.5
 READ_BURST = 4.0
+# The debrief is worked out once per state of the log and shared, but each answer still encodes
+# its ~24 KB frame: a facilitator asking flat out from 8 connections put another room's p99 at
+# 36-83 ms. It has an allowance of its own (a facilitator stepping through a class's rooms asks
+# for several in a row), larger than the logs' but just as shared by a reader's connections.
+DEBRIEFS_PER_SECOND = 1.0
+DEBRIEF_BURST = 8.0
 
 ADDRESS_FAILURES = 10    # wrong join codes a minute from one address, before a lockout
 ADDRESS_LOCKOUT = 60.0   # seconds
@@ -91,20 +96,23 @@ class SeatLimits:
 
 
 class ReadLimits:
-    """One bucket of whole-log reads (see READS_PER_SECOND) per reader: a seat, a class's
-    facilitator (whichever of its connections asks), or one connection for anyone else."""
+    """One bucket of whole-log reads (see READS_PER_SECOND) and one of debriefs (see
+    DEBRIEFS_PER_SECOND) per reader: a seat, a class's facilitator (whichever of its connections
+    asks), or one connection for anyone else."""
 
     def __init__(self, clock: Clock = time.monotonic) -> None:
         self._clock = clock
-        self._buckets: dict[str, TokenBucket] = {}
+        self._buckets: dict[tuple[str, bool], TokenBucket] = {}
 
-    def bucket(self, reader: str) -> TokenBucket:
-        found = self._buckets.get(reader)
+    def bucket(self, reader: str, debrief: bool = False) -> TokenBucket:
+        found = self._buckets.get((reader, debrief))
         if found is None:
-            found = self._buckets[reader] = self.new_bucket()
+            found = self._buckets[(reader, debrief)] = self.new_bucket(debrief)
         return found
 
-    def new_bucket(self) -> TokenBucket:
+    def new_bucket(self, debrief: bool = False) -> TokenBucket:
+        if debrief:
+            return TokenBucket(DEBRIEFS_PER_SECOND, DEBRIEF_BURST, self._clock)
         return TokenBucket(READS_PER_SECOND, READ_BURST, self._clock)
 
     @staticmethod
@@ -112,7 +120,7 @@ class ReadLimits:
         """Take one read from `bucket`, or raise Refusal(slow_down) naming when to ask again."""
         if not bucket.take():
             raise Refusal("slow_down", f"The {what} was sent a moment ago: ask again in "
-                                       f"{math.ceil(1.0 / READS_PER_SECOND)} s.")
+                                       f"{math.ceil(1.0 / bucket.rate)} s.")
 
 
 class _Lockout:
