@@ -65,7 +65,7 @@ def test_absent_guarantors_and_red_lines_are_explained_in_labels() -> None:
     worth = package_worth(table.state, "ukraine", terms)
     text = "\n".join(worth.reasons)
     assert worth.absent_clauses[0].counts_as == "A political declaration of support"
-    assert "United States (absent guarantor) and European guarantors (UK and Germany, absent)" in text
+    assert "United States and European guarantors (UK and Germany)" in text
     assert "crosses your red line 'Never recognize Crimea as Russian in law': \u221260" in text
     assert worth.red_lines_crossed == ["Never recognize Crimea as Russian in law"]
     assert worth.points < worth.points_on_paper  # 22 on paper, 3 as a declaration

@@ -207,7 +207,7 @@ def run_host(args: argparse.Namespace) -> int:
 
 def seat_lines(seat: Any, view: Any) -> list[tuple[str, str]]:
     """A seat's codes and who each is for, in the scenario's names: "Ukraine — member 1 of 2",
-    "Turkey (host) (bot)", "United States (absent guarantor) — absent: seat it from the console (j)"."""
+    "Turkey (host) (bot)", "United States — absent: seat it from the console (j)"."""
     from client.format import delegation_name
 
     name = delegation_name(view, seat.delegation)
