@@ -94,6 +94,11 @@ def event_line(event: wire.EventBase, view: wire.SeatView | None = None) -> str 
         return f"{delegation_name(view, event.delegation)} {'seated at' if seated else 'taken from'} the table"
     if kind == "ready_marked":
         return f"{who} is ready"
+    if kind == "controller_changed":
+        controller = getattr(event, "controller", "")
+        strategy = getattr(event, "strategy", None)
+        return f"{who} is now played by " + (f"a bot ({strategy})" if strategy else "a bot" if controller == "bot"
+                                             else "a student")
     proposal = getattr(event, "proposal", None)
     if kind == "proposal_tabled":
         return f"{who} tabled {proposal}"
@@ -104,7 +109,7 @@ def event_line(event: wire.EventBase, view: wire.SeatView | None = None) -> str 
     if isinstance(event, wire.MessageSent):
         return f"{who} → {delegation_name(view, event.to)} (private): {event.text}"
     if kind in ("agreement_signed", "game_ended", "walked_out", "timer_paused", "timer_resumed",
-                "timer_extended", "debrief_opened", "controller_changed"):
+                "timer_extended", "debrief_opened"):
         return f"{kind.replace('_', ' ')}" + (f": {who}" if who else "")
     return event_change(event, None, view)
 

@@ -127,5 +127,9 @@ def test_the_consoles_log_says_who_was_seated_and_who_is_ready() -> None:
     assert "United States seated at the table" in lines, lines
     ready = table.act("turkey", c.MarkReady())
     assert "Turkey (host) is ready" in [event_line(e, view) for e in ready]
+    bot = table.facilitate(c.SetController(delegation="usa", controller="bot", strategy="linear"))
+    assert "United States is now played by a bot (linear)" in [event_line(e, view) for e in bot]
+    human = table.facilitate(c.SetController(delegation="usa", controller="human"))
+    assert "United States is now played by a student" in [event_line(e, view) for e in human]
     unseated = table.facilitate(c.UnseatDelegation(delegation="usa"))
     assert "United States taken from the table" in [event_line(e, view) for e in unseated]
