@@ -133,3 +133,19 @@ def test_the_consoles_log_says_who_was_seated_and_who_is_ready() -> None:
     assert "United States is now played by a student" in [event_line(e, view) for e in human]
     unseated = table.facilitate(c.UnseatDelegation(delegation="usa"))
     assert "United States taken from the table" in [event_line(e, view) for e in unseated]
+
+
+def test_every_result_stays_in_its_column_with_a_long_name() -> None:
+    """Istanbul with the European guarantors seated, debrief open: each result row's figures end in
+    the same column as the header's ("European guarantors (UK and Germany)" pushed its own out)."""
+    from client.screens.outcome import results_text
+    from engine_helpers import Table
+    from server.engine.phases import Phase
+
+    table = Table("istanbul-2022")
+    table.advance_to(Phase.NEGOTIATION)
+    table.facilitate(c.SeatDelegation(delegation="europe"))
+    table.facilitate(c.EndGame())
+    table.facilitate(c.OpenDebrief())
+    lines = results_text(table.game.view_for("russia")).splitlines()[1:]
+    assert len(lines) == 5 and len({len(line) for line in lines}) == 1, lines

@@ -179,10 +179,12 @@ def results_text(view: wire.SeatView, demo: bool = False) -> str:
         who = "you open (key o)" if demo else "the facilitator opens"
         return (f"[dim]Every delegation's result appears here when {who} the debrief, with the "
                 f"analysis of the deals that were possible.[/]")
+    names = {d: fmt.delegation_name(view, d) for d in view.results}
+    width = max([22, *(len(n) + 1 for n in names.values())])  # a long name pushed its figures out of line
     lines = ["[b]Every delegation's result[/b]",
-             f"  {'delegation':<22}{'result':>8}{'no deal':>9}{'surplus':>9}"]
+             f"  {'delegation':<{width}}{'result':>8}{'no deal':>9}{'surplus':>9}"]
     for d, r in view.results.items():
-        lines.append(f"  {fmt.delegation_name(view, d):<22}{number(r.result):>8}{number(fmt.no_deal(r)):>9}"
+        lines.append(f"  {escape(names[d].ljust(width))}{number(r.result):>8}{number(fmt.no_deal(r)):>9}"
                      f"{signed_number(r.surplus):>9}")
     return "\n".join(lines)
 
