@@ -149,3 +149,16 @@ def test_every_result_stays_in_its_column_with_a_long_name() -> None:
     table.facilitate(c.OpenDebrief())
     lines = results_text(table.game.view_for("russia")).splitlines()[1:]
     assert len(lines) == 5 and len({len(line) for line in lines}) == 1, lines
+
+
+def test_a_table_cell_for_nothing_reads_as_a_dash() -> None:
+    """A class report's empty cells print "-" (they printed "\\-" in the terminal), and a cell's
+    Markdown still reads back as its text: the HTML has the same "-" and escapes what it must."""
+    from server.replay.render import html, markdown
+    from server.replay.transcript import Block
+
+    blocks = [Block(kind="table", rows=[["", "R1"], ["durability", "-"], ["name", "*bold* <b>"]])]
+    text = markdown(blocks)
+    assert "| durability | - |" in text and "\\-" not in text, text
+    page = html(blocks)
+    assert "<td>-</td>" in page and "*bold* &lt;b&gt;" in page and "<b>" not in page.split("<style>")[0], page

@@ -12,7 +12,7 @@ from html import escape
 
 from markdown_it import MarkdownIt
 
-from server.replay.safe_text import markdown_text, printable
+from server.replay.safe_text import markdown_cell, markdown_text, printable
 from server.replay.transcript import Block
 
 _MARKDOWN_IT = MarkdownIt("commonmark", {"html": False}).enable("table")
@@ -23,6 +23,10 @@ def _line(text: str) -> str:
     return markdown_text(" ".join(text.split("\n")).strip())
 
 
+def _cell(text: str) -> str:
+    return markdown_cell(" ".join(text.split("\n")).strip())
+
+
 def _md_block(b: Block) -> str:
     if b.kind == "heading":
         return "#" * b.level + " " + _line(b.text)
@@ -31,9 +35,9 @@ def _md_block(b: Block) -> str:
     if b.kind == "list":
         return "\n".join("- " + _line(item) for item in b.items)
     header, *body = b.rows
-    lines = ["| " + " | ".join(_line(c) for c in header) + " |",
+    lines = ["| " + " | ".join(_cell(c) for c in header) + " |",
              "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(_line(c) for c in row) + " |" for row in body]
+    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in body]
     return "\n".join(lines)
 
 

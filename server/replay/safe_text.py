@@ -8,6 +8,7 @@ spreadsheet would read `*`, `<script>` or `=HYPERLINK(...)` as markup or a formu
     printable(text)   control characters (C0 but newline and tab, DEL, C1) shown as visible
                       stand-ins: ESC as "␛", NUL as "␀", a C1 character as "�"
     markdown_text(t)  printable, and every character Markdown gives a meaning escaped
+    markdown_cell(t)  the same in a table cell (no block starts there: "-" stays "-")
     csv_cell(value)   printable, and a text that a spreadsheet would run as a formula quoted
     json_safe(json)   a JSON text with C1 and DEL written as \\u escapes (same data, nothing raw)
     csv_text(...)     a whole CSV document, every cell through csv_cell
@@ -48,11 +49,17 @@ def printable(text: str) -> str:
 
 def markdown_text(text: str) -> str:
     """`text` as Markdown that reads back as exactly this text: no markup, no raw HTML."""
-    # No indentation (four spaces would make a code block) and no tab.
-    flat = _INDENT.sub(lambda m: " " if m.group() == "\t" else "", printable(text))
-    escaped = _MARKDOWN.sub(r"\\\1", flat)
+    escaped = markdown_cell(text)
     # A list marker, block quote or setext underline at the start of a line: escaped too.
     return _LINE_START.sub(lambda m: m.group()[:-1] + "\\" + m.group()[-1], escaped)
+
+
+def markdown_cell(text: str) -> str:
+    """`markdown_text` for a table cell, which starts no block: a "-" for nothing stays "-" (it
+    was printed "\\-" in every empty cell of a class report)."""
+    # No indentation (four spaces would make a code block) and no tab.
+    flat = _INDENT.sub(lambda m: " " if m.group() == "\t" else "", printable(text))
+    return _MARKDOWN.sub(r"\\\1", flat)
 
 
 def csv_cell(value: Any) -> Any:
