@@ -162,3 +162,27 @@ def test_a_table_cell_for_nothing_reads_as_a_dash() -> None:
     assert "| durability | - |" in text and "\\-" not in text, text
     page = html(blocks)
     assert "<td>-</td>" in page and "*bold* &lt;b&gt;" in page and "<b>" not in page.split("<style>")[0], page
+
+
+async def test_the_consoles_questions_name_the_delegation(srv: ParleyServer, tmp_path: Path) -> None:
+    """Console, tutorial: f on the River Commission's row asks "Give River Commission a fresh join
+    code?" and T "How many play River Commission?" (they said "commission", the id)."""
+    from textual.widgets import DataTable
+
+    from test_client_class_console import console, open_in_console
+
+    app = await console(srv, tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_in_console(app, pilot, "tutorial", 1, "none")
+        seats = app.screen.query_one("#room-seats", DataTable)
+        seats.focus()
+        while app.screen.selected_seat() != "commission":  # type: ignore[attr-defined]
+            await pilot.press("down")
+        await pilot.press("f")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen", what="the question")
+        assert "Give River Commission a fresh join code?" in str(app.screen.query_one("Static").render())
+        await pilot.press("n")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "ConsoleScreen", what="the console")
+        await pilot.press("T")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "ChooseScreen", what="the team question")
+        assert "How many play River Commission?" in str(app.screen.query_one("Static").render())

@@ -388,13 +388,19 @@ class ConsoleScreen(Screen[None]):
             await self._seat_message("view_as")
             self.post_message(ShowScreen(modals.SeatViewScreen(room.room, seat)))
 
+    @staticmethod
+    def _seat_name(room: Any, seat: str) -> str:
+        """The delegation's name, as the teacher reads it (the questions said "europe")."""
+        return fmt.delegation_name(room.view if room is not None else None, seat)
+
     def action_fresh_code(self) -> None:
         """A student lost their seat's token: a fresh code for it (the old token stops working)."""
-        seat = self.selected_seat()
+        room, seat, member = self.selected_room(), self.selected_seat(), self.selected_member()
         if seat is None:
             self.notify("Pick a seat in the seats table first.", severity="warning")
             return
-        question = f"Give {seat} a fresh join code? Whoever holds the seat now is disconnected."
+        who = self._seat_name(room, seat) + (f" (member {member})" if "#" in (self._seat_key() or "") else "")
+        question = f"Give {who} a fresh join code? Whoever holds the seat now is disconnected."
         self.post_message(ShowScreen(ConfirmScreen(question, "Fresh code"), callback=self._fresh_code))
 
     async def _fresh_code(self, yes: bool | None) -> None:
@@ -410,7 +416,8 @@ class ConsoleScreen(Screen[None]):
             self.notify("Pick a seat in the seats table first.", severity="warning")
             return
         choices = [(str(n), "one person" if n == 1 else f"a team of {n}") for n in range(1, wire.TEAM_MAX + 1)]
-        self.post_message(ShowScreen(modals.ChooseScreen(f"How many play {seat}?", choices),
+        name = self._seat_name(self.selected_room(), seat)
+        self.post_message(ShowScreen(modals.ChooseScreen(f"How many play {name}?", choices),
                                      callback=self._team_size))
 
     async def _team_size(self, size: str | None) -> None:
