@@ -187,5 +187,5 @@ def summary(action: str, rooms: list[str], total: int) -> str:
     if not rooms:
         return f"{name}: no room is in a state for it."
     skipped = total - len(rooms)
-    rest = f" ({skipped} room(s) skipped: not in a state for it)" if skipped else ""
-    return f"{name}: sent to {len(rooms)} room(s){rest}."
+    rest = f" ({plural(skipped, 'room')} skipped: not in a state for it)" if skipped else ""
+    return f"{name}: sent to {plural(len(rooms), 'room')}{rest}."

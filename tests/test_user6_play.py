@@ -186,3 +186,10 @@ async def test_the_consoles_questions_name_the_delegation(srv: ParleyServer, tmp
         await pilot.press("T")
         await wait_until(pilot, lambda: type(app.screen).__name__ == "ChooseScreen", what="the team question")
         assert "How many play River Commission?" in str(app.screen.query_one("Static").render())
+
+
+def test_counts_of_rooms_read_as_words() -> None:
+    """The whole-class actions' summary says "sent to 1 room" and "(2 rooms skipped …)", not "room(s)"."""
+    from client.class_overview import summary
+
+    assert summary("start_game", ["R1"], 3) == "Start: sent to 1 room (2 rooms skipped: not in a state for it)."

@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Input, Label, Static
 
 from client import format as fmt
-from client.class_overview import ATTENTION, CLASS_ACTIONS, applies, overview, rooms_for, summary
+from client.class_overview import ATTENTION, CLASS_ACTIONS, applies, overview, plural, rooms_for, summary
 from client.connection import ConnectError
 from client.messages import Act, ShowScreen
 from client.screens import facilitator_modals as modals
@@ -231,7 +231,7 @@ class ConsoleScreen(Screen[None]):
     def show(self, _: Any = None) -> None:
         cls = self.cls
         self.query_one("#class-header", Static).update(
-            f"[b]Class {cls.class_id}[/b] · scenario {cls.scenario} · {len(cls.rooms)} room(s) · "
+            f"[b]Class {cls.class_id}[/b] · scenario {cls.scenario} · {plural(len(cls.rooms), 'room')} · "
             f"{fmt.connection_mark(cls.connection, cls.connection_detail)} · token [dim]{cls.token or ''}[/]")
         self._fill_rooms(cls)
         self._fill_room(self.selected_room())

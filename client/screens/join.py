@@ -30,7 +30,7 @@ class JoinScreen(Screen[None]):
             yield Label("Server")
             yield Input(app.server, id="server", placeholder="ws://host:8765", compact=True)
             yield Label("Join code from your facilitator, or your rejoin code")
-            yield Input(app.code or "", id="code", placeholder="e.g. UP-7KQ4", compact=True)
+            yield Input(app.code or "", id="code", placeholder="e.g. UP-7KQ4XM", compact=True)
             yield Label("Your name")
             yield Input(app.player_name, id="name", placeholder="shown to the facilitator", compact=True)
             yield Static("", id="problem", classes="problem")
