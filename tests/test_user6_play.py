@@ -193,3 +193,50 @@ def test_counts_of_rooms_read_as_words() -> None:
     from client.class_overview import summary
 
     assert summary("start_game", ["R1"], 3) == "Start: sent to 1 room (2 rooms skipped: not in a state for it)."
+
+
+async def test_the_demos_chooser_reflows_the_briefs_and_keeps_its_title_at_80x24() -> None:
+    """`parley demo ceasefire-2025` at 80x24: no brief line is cut where the scenario file broke it
+    ("a ceasefire that" / "is not a pause…"), and the title stays on screen above the choices."""
+    from client.app import ParleyApp
+    from server.cli.play import make_demo
+
+    demo = make_demo("ceasefire-2025", None, time_scale=1.0)
+    demo.launch()
+    try:
+        app = ParleyApp(demo=demo)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_until(pilot, lambda: app.screen.query("#choices"), what="the chooser")
+            await pilot.pause(0.2)
+            from textual.widgets import OptionList
+
+            prompts = [str(o.prompt) for o in app.screen.query_one(OptionList).options]
+            assert any("wants a ceasefire that is not a pause" in p for p in prompts), prompts
+            title = app.screen.query_one(".title").region
+            choices = app.screen.query_one(OptionList).region
+            assert title.y >= 0 and title.height and choices.bottom <= 23, (title, choices)  # above the footer
+    finally:
+        demo.close()
+
+
+async def test_the_proposals_table_keeps_your_vote_on_screen_at_80x24(srv: ParleyServer, tmp_path: Path) -> None:
+    """ceasefire-2025 at 80x24, Russia's seat, a package tabled by the European coalition: the row
+    shows "to sign" within 80 columns (the author's 46-character name pushed it off the screen)."""
+    from textual.widgets import DataTable
+
+    room, codes, europe = await negotiating_with(srv, "europe", "ceasefire-2025")
+    terms = {i.id: i.options[0].id for i in room.game.state.scenario.issues}
+    tabled = await europe.command({"type": "table_proposal", "terms": terms})
+    assert tabled["type"] == "ack", tabled
+    app = player_app(srv, tmp_path, codes["russia"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, TableScreen), what="the table")
+        await pilot.press("3")
+        table = app.screen.query_one("#proposal-table", DataTable)
+        await wait_until(pilot, lambda: table.row_count == 1, what="the proposal")
+        await pilot.pause(0.2)
+        you = list(table.columns).index("you")
+        left = sum(c.get_render_width(table) for c in list(table.columns.values())[:you + 1])
+        assert left <= 78, left
+        assert str(table.get_row_at(0)[1]).startswith("European coalit")
+    await europe.close()
