@@ -85,8 +85,13 @@ class Proposals(Vertical):
         if view is None:
             return
         table = self.table
+        # At 80 columns a long author ("European coalition (UK, France and partners)") pushed the
+        # status and "you" columns off the screen; the detail below gives the whole name.
+        longest = 18 if self.app.size.width < 100 else 60
         for p in view.proposals:
-            cells = (p.id, fmt.author(view, p), str(p.round), worth.cell(worth.figure_of(p)),
+            author = fmt.author(view, p)
+            author = author if len(author) <= longest else author[:longest - 1].rstrip() + "…"
+            cells = (p.id, author, str(p.round), worth.cell(worth.figure_of(p)),
                      fmt.proposal_status(view, p), your_vote(state.delegation, p, state.is_head),
                      fmt.names(view, p.supporters))
             before = self._rows.get(p.id)
