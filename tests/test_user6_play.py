@@ -240,3 +240,23 @@ async def test_the_proposals_table_keeps_your_vote_on_screen_at_80x24(srv: Parle
         assert left <= 78, left
         assert str(table.get_row_at(0)[1]).startswith("European coalit")
     await europe.close()
+
+
+async def test_at_80_columns_the_war_cost_figure_stays_on_the_header_with_nothing_unread(
+        srv: ParleyServer, tmp_path: Path) -> None:
+    """istanbul-2022 as the Russian Federation at 80x24, nothing unread: the header's line ends with
+    the war cost's figure in view (it read "… · no deal 36.00 · war cost" and stopped)."""
+    import re
+
+    from textual.widgets import Static
+
+    room, codes, ukraine = await negotiating_with(srv, "ukraine", "istanbul-2022")
+    app = player_app(srv, tmp_path, codes["russia"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, TableScreen), what="the table")
+        header = app.screen.query_one("StatusBar", Static)
+        await wait_until(pilot, lambda: "no deal" in str(header.render()), what="the header")
+        await pilot.pause(0.1)
+        shown = str(header.render())[:header.content_region.width]
+        assert re.search(r"no deal \d+\.\d\d · war( cost)? \d+\.\d\d", shown), shown
+    await ukraine.close()

@@ -52,12 +52,19 @@ class StatusBar(Static):
                  fmt.connection_mark(state.connection, state.connection_detail),
                  view.scenario.title if view.scenario else ""]
         text = " · ".join(p for p in parts if p)
-        if unread and self.size.width and _end_of(text, f"{unread} unread") > self.size.width:
+
+        def cut() -> bool:
+            """Whether what must show is cut: what is unread, or else the war cost's figure (with
+            nothing unread the long form ran "war cost" past the 80th column, without its figure)."""
+            must = f"{unread} unread" if unread else parts[4]
+            return bool(self.size.width and must) and _end_of(text, must) > self.size.width
+
+        if cut():
             # narrow (80 columns): what is unread must show, so the words around the figures go first
             parts[0] = parts[0].removesuffix(" left")
             parts[4] = parts[4].replace("war cost", "war")
             text = " · ".join(p for p in parts if p)
-        if unread and self.size.width and _end_of(text, f"{unread} unread") > self.size.width:
+        if cut():
             parts[2] = ""  # a long name ("Russian Federation"): it is on the Brief tab, and it does not change
             text = " · ".join(p for p in parts if p)
         # the clock ticks every second: repaint only on change, and never re-lay out (one line)
