@@ -260,3 +260,16 @@ async def test_at_80_columns_the_war_cost_figure_stays_on_the_header_with_nothin
         shown = str(header.render())[:header.content_region.width]
         assert re.search(r"no deal \d+\.\d\d · war( cost)? \d+\.\d\d", shown), shown
     await ukraine.close()
+
+
+def test_two_options_never_read_the_same_on_the_agenda() -> None:
+    """ceasefire-2025's two "European reassurance force …" options, cut to the agenda's width, stay
+    different (both read "European reassurance …", one worth 4.00 and one 24.00 to Europe)."""
+    from client.widgets.agenda import shorts
+    from server.scenario import bundled_scenarios
+
+    for scenario in bundled_scenarios().values():
+        for issue in scenario.issues:
+            for width in (22, 30):
+                labels = shorts([o.label for o in issue.options], width)
+                assert len(set(labels)) == len(labels) and all(len(x) <= width for x in labels), labels

@@ -51,14 +51,27 @@ class Agenda(KeptTable):
             self.add_column(header, key=p.id)
         for issue in fmt.issues(view):
             self.add_row(Text(issue.title, style="bold"), "", *["" for _ in proposals])
-            for option in issue.options:
+            labels = shorts([o.label for o in issue.options], label - 2)
+            for option, option_label in zip(issue.options, labels, strict=True):
                 mine = points.get(issue.id, {}).get(option.id)
                 marks = [Text("●", style="bold green") if p.terms.get(issue.id) == option.id
                          else Text("·", style="dim") for p in proposals]
-                self.add_row("  " + short(option.label, label - 2), "" if mine is None else number(mine), *marks)
+                self.add_row("  " + option_label, "" if mine is None else number(mine), *marks)
         if row < self.row_count:
             self.move_cursor(row=row)
 
 
 def short(label: str, width: int = LABEL) -> str:
     return label if len(label) <= width else label[:width - 1] + "…"
+
+
+def shorts(labels: list[str], width: int) -> list[str]:
+    """An issue's option labels shortened to `width`; if two would then read the same
+    ("European reassurance …" for 4.00 and for 24.00 points), cut in the middle instead, so
+    that their different ends show ("European…American role", "European…ican backstop")."""
+    cut = [short(label, width) for label in labels]
+    if len(set(cut)) == len(cut):
+        return cut
+    head = width // 3  # the ends differ: most of the width goes to them
+    return [label if len(label) <= width else
+            label[:head].rstrip() + "…" + label[-(width - 1 - head):].lstrip() for label in labels]
