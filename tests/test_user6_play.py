@@ -273,3 +273,27 @@ def test_two_options_never_read_the_same_on_the_agenda() -> None:
             for width in (22, 30):
                 labels = shorts([o.label for o in issue.options], width)
                 assert len(set(labels)) == len(labels) and all(len(x) <= width for x in labels), labels
+
+
+async def test_end_and_home_go_to_the_last_and_first_proposal(srv: ParleyServer, tmp_path: Path) -> None:
+    """Proposals tab at 80x24 with three proposals: End puts the cursor on the last one and the
+    detail shows it, Home on the first; the table does not scroll sideways (End hid the ids)."""
+    from textual.widgets import DataTable
+
+    room, codes, upland = await negotiating_with(srv, "upland")
+    for flow in ("none", "seasonal", "guaranteed"):
+        tabled = await upland.command({"type": "table_proposal", "terms": {**AGREEABLE_TUTORIAL_TERMS,
+                                                                           "water_flow": flow}})
+        assert tabled["type"] == "ack", tabled
+    app = player_app(srv, tmp_path, codes["lowland"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, TableScreen), what="the table")
+        await pilot.press("3")
+        table = app.screen.query_one("#proposal-table", DataTable)
+        await wait_until(pilot, lambda: table.row_count == 3 and app.focused is table, what="the proposals")
+        await pilot.press("end")
+        await wait_until(pilot, lambda: text(app, "#proposal-detail").startswith("P3"), what="the last proposal")
+        assert table.cursor_row == 2 and table.scroll_x == 0
+        await pilot.press("home")
+        await wait_until(pilot, lambda: text(app, "#proposal-detail").startswith("P1"), what="the first proposal")
+    await upland.close()

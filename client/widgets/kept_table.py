@@ -20,6 +20,7 @@ from typing import Any
 
 from rich.style import Style
 from textual import events
+from textual.binding import Binding
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
@@ -41,6 +42,10 @@ def same_size_kept(widget: Widget, event: events.Resize | None) -> None:
 
 
 class KeptTable(DataTable[Any]):
+    # Home and End go to the first and last row (a player's tables have a row cursor): DataTable's
+    # own scrolled the table sideways, hiding the proposals' ids while the cursor stayed put.
+    BINDINGS = [Binding("home", "scroll_top", "First row", show=False),
+                Binding("end", "scroll_bottom", "Last row", show=False)]
     _restyled = True  # the styles changed since the look was last checked
     _shown_as: tuple[object, Look] | None = None  # (pseudo-classes, look) last rendered
 
