@@ -32,7 +32,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.reactive import Reactive
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Static, Tab, TabbedContent, TabPane
 from textual.widgets._tabbed_content import ContentTabs  # the bar, for its underline (underline_now)
@@ -47,6 +46,7 @@ from client.widgets.agenda import Agenda
 from client.widgets.brief import BriefPanel
 from client.widgets.composer import Composer
 from client.widgets.footer import KeysFooter
+from client.widgets.layout_frame import LaidOutOnce
 from client.widgets.messages import MessageBox, MessagesPanel
 from client.widgets.pressure import PressurePanel
 from client.widgets.proposals import Proposals
@@ -77,7 +77,7 @@ class TableTabs(TabbedContent):
             event.prevent_default()  # stale: TabbedContent's own handler would switch the tab
 
 
-class TableScreen(Screen[None]):
+class TableScreen(LaidOutOnce):
     # A focus moving (every tab key moves it) repaints the widgets it leaves and reaches, through
     # their :focus styles; Screen's own `focused` also repainted the whole screen, a frame of
     # every widget on every tab key.
