@@ -8,7 +8,7 @@ from typing import Any
 
 from textual import events
 from textual.geometry import Region
-from textual.widgets import Input, OptionList, Select, Static, TabbedContent
+from textual.widgets import DataTable, Input, OptionList, Select, Static, TabbedContent
 from textual.widgets._toast import Toast
 
 from client.app import ParleyApp
@@ -257,3 +257,28 @@ async def test_the_notices_opening_a_game_leave_the_red_lines_readable(srv: Parl
         red_lines = Region(brief.region.x, brief.region.y + first, brief.region.width, last - first + 1)
         for toast in app.screen.query(Toast):
             assert not toast.region.overlaps(red_lines), f"a notice covers the red lines: {toast.region}"
+
+
+async def test_a_tab_key_and_a_cursor_key_typed_in_one_burst_both_act_on_the_new_tab(
+        srv: ParleyServer, tmp_path: Path) -> None:
+    """`3` then Down, reaching the app together (as a terminal sends fast typing): the Down moves the
+    Proposals table's cursor, not the Agenda's that had the focus before."""
+    room, codes, lowland = await negotiating_with(srv, "lowland")
+    for terms in (AGREEABLE_TUTORIAL_TERMS, RED_LINE_TERMS):
+        await lowland.command({"type": "table_proposal", "terms": terms})
+    app = player_app(srv, tmp_path, codes["upland"])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, TableScreen) and app.state.view
+                         and len(app.state.view.proposals) == 2, what="the table with two proposals")
+        await pilot.press("1")
+        await wait_until(pilot, lambda: app.focused is app.screen.query_one("#agenda-table"), what="the agenda")
+        agenda_row = app.screen.query_one("#agenda-table", DataTable).cursor_row
+        for key in ("3", "down"):  # both handed over before either is handled
+            key_event = events.Key(key, key if len(key) == 1 else None)
+            key_event.set_sender(app)
+            app._driver.send_message(key_event)  # type: ignore[union-attr]
+        table = app.screen.query_one("#proposal-table", DataTable)
+        await wait_until(pilot, lambda: app.focused is table, what="the proposals table focused")
+        await pilot.pause(0.2)
+        assert table.cursor_row == 1, "the Down moved the proposals' cursor"
+        assert app.screen.query_one("#agenda-table", DataTable).cursor_row == agenda_row

@@ -261,6 +261,8 @@ class TableScreen(LaidOutOnce):
         self._ask_to_write(True)
         tabs = self.query_one(TabbedContent)
         tabs.active = "messages"
+        underline_now(tabs)
+        self.show()  # before the layout that shows it (see action_tab)
         self._focus_when_shown(self.query_one("#say", MessageBox))
 
     def action_leave_text(self) -> None:
@@ -273,10 +275,11 @@ class TableScreen(LaidOutOnce):
 
     def action_tab(self, tab: str) -> None:
         tabs = self.query_one(TabbedContent)
-        if tabs.active == tab:
-            self.show()
-        tabs.active = tab  # TabActivated renders the tab
+        tabs.active = tab
         underline_now(tabs)
+        # Rendered now, before the layout that shows it: TabActivated comes after that layout's
+        # frame, and what it rendered then (the Messages tab's new lines, read) took a frame more.
+        self.show()
         if tabs.active == tab and not isinstance(self.focused, Input):
             self._focus_tab(tab)  # at once: see _focus_tab
 

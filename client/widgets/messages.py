@@ -28,6 +28,7 @@ from client import format as fmt
 from client.messages import Act, Happened
 from client.state import PUBLIC, TEAM, ChannelRead, ClientState
 from client.widgets.kept_table import same_size_kept
+from client.widgets.layout_frame import hidden
 from server.protocol import wire
 from server.protocol.wire import TEXT_CHARS
 
@@ -172,7 +173,9 @@ class MessagesPanel(Horizontal):
 
     @property
     def is_on_screen(self) -> bool:
-        return bool(self.display) and self.region.width > 0
+        """Shown, or about to be: its tab is the one displayed (the layout that places it may
+        not have come yet: a tab key renders the tab before it, so that one frame shows it all)."""
+        return not hidden(self)
 
     def _set_placeholder(self, view: wire.SeatView | None) -> None:
         target = ("everyone" if self.channel == PUBLIC else "your team only" if self.channel == TEAM
