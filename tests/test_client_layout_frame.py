@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.app import App, ComposeResult
+from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
@@ -108,3 +109,38 @@ async def test_a_repaint_asked_after_the_layout_frame_is_painted() -> None:
         await settled(app)
         assert counted[0] >= 1
         assert "changed" in str(app.screen.query_one("#words", Static).render())
+
+
+class Scrolled(Screen[None]):
+    # a column taller than the screen: its last part is placed below what is shown
+    DEFAULT_CSS = "Screen { overflow: hidden; } #column { height: 1fr; }"
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="column"):
+            for n in range(6):
+                yield Static("\n".join(f"part {n}" for _ in range(6)), id=f"part-{n}")  # 6 lines
+
+
+class OnceScrolled(LaidOutOnce, Scrolled):
+    pass
+
+
+class ScrolledApp(App[None]):
+    def on_mount(self) -> None:
+        self.push_screen(OnceScrolled())
+
+
+async def test_a_repaint_of_a_widget_out_of_view_paints_no_frame_and_shows_when_scrolled_to() -> None:
+    """A part scrolled out of view (the sidebar's unread count below 40 proposals) changed: no
+    frame (a plain Screen paints an empty one); scrolled into view, it shows the new text."""
+    app = ScrolledApp()
+    app.animation_level = "none"
+    async with app.run_test(size=(40, 12)):
+        await settled(app)
+        counted = counting_frames(app.screen)
+        app.screen.query_one("#part-5", Static).update("\n".join("changed below" for _ in range(6)), layout=False)  # same size
+        await settled(app)
+        assert counted[0] == 0, f"{counted[0]} frames for a change nobody can see"
+        app.screen.query_one("#column", VerticalScroll).scroll_end(animate=False)
+        await settled(app)
+        assert "changed&#160;below" in app.export_screenshot()  # the SVG spaces are non-breaking

@@ -9,15 +9,22 @@ every tab key (20-30 ms of its wall time).
 
 `LaidOutOnce` drops those repaints, and only those: a widget's repaint asked before the layout's
 frame was painted, for a widget lying wholly inside what that frame repainted. Any repaint
-asked after it, or of a widget partly outside it, goes through as before. A repaint of a
+asked after it, or of a widget partly outside it, goes through as before. And the layout's frame
+also paints the widgets whose repaint is already on its way to the screen (their `Update` posted,
+not yet handled: the status line's unread count, changed by the key that shows the Messages
+tab), which would otherwise have cost a frame of their own just after. A repaint of a
 widget that is not displayed (in a hidden tab: a table losing the focus as its tab is left) is
-dropped too: it painted an empty frame, and the layout that shows the widget again paints it.
+dropped too: it painted an empty frame, and the layout that shows the widget again paints it;
+and so is a repaint of a widget placed wholly out of view (scrolling it in paints it).
 """
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from textual import _time, messages
 from textual.geometry import Region, Size
+from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
 
@@ -32,9 +39,23 @@ class LaidOutOnce(Screen[None]):
     _laying_out = False
     _painted_at = 0.0  # when the last layout's frame was painted (Textual's message clock)
     _painted: tuple[Region, ...] = ()  # what it repainted
+    _painted_early: set[Widget] = set()  # widgets whose Update it painted before handling it
+
+    def post_message(self, message: Message) -> bool:
+        if isinstance(message, messages.Update) and isinstance(message.widget, Widget):
+            self._updates_on_the_way.add(message.widget)
+        return super().post_message(message)
+
+    @cached_property
+    def _updates_on_the_way(self) -> set[Widget]:
+        """Widgets whose `Update` is posted to this screen and not yet handled."""
+        return set()
 
     def _refresh_layout(self, size: Size | None = None, scroll: bool = False) -> None:
         self._laying_out = True
+        placed = self._compositor.visible_widgets
+        self._painted_early = {widget for widget in self._updates_on_the_way if widget in placed}
+        self._dirty_widgets.update(self._painted_early)
         try:
             super()._refresh_layout(size, scroll)
         finally:
@@ -52,6 +73,13 @@ class LaidOutOnce(Screen[None]):
                 widget._repaint_required = False  # asked during the layout, painted in its frame
                 widget._exchange_repaint_regions()
 
+    def _out_of_view(self, widget: Widget) -> bool:
+        """Whether `widget` is placed but no part of it is on the screen (scrolled out of its
+        container: the sidebar's unread part below 40 proposals): its repaint paints nothing, and
+        scrolling it into view paints it then. Not while a layout is due: it may place it."""
+        return (not self._layout_required and widget in self._compositor.widgets
+                and widget not in self._compositor.visible_widgets)
+
     def _was_painted(self, widget: Widget) -> bool:
         """Whether the last layout's frame repainted the whole of `widget` on the screen."""
         placed = self._compositor.visible_widgets.get(widget)
@@ -67,7 +95,10 @@ class LaidOutOnce(Screen[None]):
         widget = message.widget
         if not isinstance(widget, Widget):
             return
-        if hidden(widget) or (self._painted and message.time <= self._painted_at and self._was_painted(widget)):
+        self._updates_on_the_way.discard(widget)
+        painted = self._painted and message.time <= self._painted_at and (
+            widget in self._painted_early or self._was_painted(widget))
+        if hidden(widget) or painted or self._out_of_view(widget):
             message.stop()
             message.prevent_default()
             widget._exchange_repaint_regions()
