@@ -64,18 +64,20 @@ def test_every_text_a_client_sends_has_a_bound() -> None:
     assert _unbounded(protocol_schema()["client_messages"]) == []
 
 
-async def _ended_room(server: ParleyServer) -> tuple[Client, str, dict[str, Client]]:
-    facilitator, opened = await open_class(server, "tutorial")
+async def _ended_room(server: ParleyServer, rooms: int = 1) -> tuple[Client, dict[str, Any], str, dict[str, Client]]:
+    """A tutorial class of `rooms` rooms, every seat of the first joined and its game ended: the
+    facilitator, the opened class, the first room's id and its seats."""
+    facilitator, opened = await open_class(server, "tutorial", rooms=rooms)
     room = opened["rooms"][0]["room"]
     seats = await seat_clients(server.url, opened["rooms"][0])
     assert (await facilitator.command({"type": "start_game"}, room=room))["type"] == "ack"
     assert (await facilitator.command({"type": "end_game"}, room=room))["type"] == "ack"
-    return facilitator, room, seats
+    return facilitator, opened, room, seats
 
 
 async def test_reflection_questions_and_answers_are_cleaned_before_anyone_reads_them(server: ParleyServer) -> None:
     """ESC/OSC 8/BEL/NUL/U+202E/zero-width in debrief questions and in a reflection's answers reach no seat and no facilitator."""
-    facilitator, room, seats = await _ended_room(server)
+    facilitator, _, room, seats = await _ended_room(server)
     opened = await facilitator.command({"type": "open_debrief", "questions": ["Why" + HOSTILE + "?"],
                                         "delegation_questions": {"upland": "And you" + HOSTILE + "?"}}, room=room)
     assert opened["type"] == "ack", opened
@@ -96,7 +98,7 @@ async def test_reflection_questions_and_answers_are_cleaned_before_anyone_reads_
 
 async def test_a_question_for_a_delegation_that_does_not_exist_is_refused_and_stores_nothing(server: ParleyServer) -> None:
     """open_debrief naming an unknown delegation in delegation_questions: unknown_delegation, the debrief stays closed, no event."""
-    facilitator, room, seats = await _ended_room(server)
+    facilitator, _, room, seats = await _ended_room(server)
     seq = facilitator.last_seq()
     refused = await facilitator.command({"type": "open_debrief", "questions": ["Why?"],
                                          "delegation_questions": {f"nosuch{i}": "q?" for i in range(3)}}, room=room)
@@ -130,25 +132,34 @@ async def test_a_long_id_from_the_facilitator_gets_a_short_error(server: ParleyS
     assert (await facilitator.call("ping"))["type"] == "pong" and facilitator.last_seq() == seq
 
 
+async def debriefed_with_a_bystander(server: ParleyServer) -> tuple[Client, dict[str, Any], str, dict[str, Client], Client]:
+    """Two tutorial rooms: the first's game ended and its debrief open (`_ended_room`); Upland of
+    the second joined, to show another room plays on. Returns `_ended_room`'s four and that Upland."""
+    facilitator, opened, room, seats = await _ended_room(server, rooms=2)
+    bystander = (await seat_clients(server.url, opened["rooms"][1]))["upland"]
+    assert (await facilitator.command({"type": "open_debrief", "questions": ["Why?"]}, room=room))["type"] == "ack"
+    return facilitator, opened, room, seats, bystander
+
+
+async def facilitator_connections(server: ParleyServer, opened: dict[str, Any], count: int) -> list[Client]:
+    """`count` more connections resumed on the class's facilitator token."""
+    others = [await Client.connect(server.url, f"fac{i}") for i in range(count)]
+    for other in others:
+        assert (await other.call("resume", token=opened["facilitator_token"]))["type"] == "class_state"
+    return others
+
+
 async def test_flooding_whole_log_reads_is_refused_with_slow_down_and_spares_other_rooms(server: ParleyServer) -> None:
     """fetch_log asked flat out (within the message rate): after a burst, slow_down naming when to ask again; the
     facilitator's many connections share one allowance; the seat's messages, and another room, carry on."""
-    facilitator, opened = await open_class(server, "tutorial", rooms=2)
-    room = opened["rooms"][0]["room"]
-    seats = await seat_clients(server.url, opened["rooms"][0])
-    bystander = (await seat_clients(server.url, opened["rooms"][1]))["upland"]
-    assert (await facilitator.command({"type": "start_game"}, room=room))["type"] == "ack"
-    assert (await facilitator.command({"type": "end_game"}, room=room))["type"] == "ack"
-    assert (await facilitator.command({"type": "open_debrief", "questions": ["Why?"]}, room=room))["type"] == "ack"
+    facilitator, opened, room, seats, bystander = await debriefed_with_a_bystander(server)
     replies = [await seats["upland"].call("fetch_log", room=room) for _ in range(8)]
     kinds = [r["type"] if r["type"] != "error" else r["code"] for r in replies]
     assert kinds[:4] == ["game_log"] * 4 and set(kinds[4:]) == {"slow_down"}, kinds
     assert "ask again in 2 s" in replies[-1]["message"]
     assert (await seats["upland"].call("ping"))["type"] == "pong"
     # The facilitator's other connections draw on the same allowance as its first.
-    others = [await Client.connect(server.url, f"fac{i}") for i in range(3)]
-    for other in others:
-        assert (await other.call("resume", token=opened["facilitator_token"]))["type"] == "class_state"
+    others = await facilitator_connections(server, opened, 3)
     answers = [await c.call(kind) if kind == "fetch_report" else await c.call(kind, room=room)
                for c in (facilitator, *others) for kind in ("fetch_log", "fetch_report")]
     refused = [a for a in answers if a["type"] == "error"]
@@ -177,16 +188,8 @@ async def test_flooding_debrief_requests_is_refused_with_slow_down_and_spares_ot
     slow_down naming when to ask again (each answer re-encoded a 24 KB frame); meanwhile another room plays on."""
     from server.runtime.limits import DEBRIEF_BURST
 
-    facilitator, opened = await open_class(server, "tutorial", rooms=2)
-    room = opened["rooms"][0]["room"]
-    seats = await seat_clients(server.url, opened["rooms"][0])
-    bystander = (await seat_clients(server.url, opened["rooms"][1]))["upland"]
-    assert (await facilitator.command({"type": "start_game"}, room=room))["type"] == "ack"
-    assert (await facilitator.command({"type": "end_game"}, room=room))["type"] == "ack"
-    assert (await facilitator.command({"type": "open_debrief", "questions": ["Why?"]}, room=room))["type"] == "ack"
-    others = [await Client.connect(server.url, f"fac{i}") for i in range(3)]
-    for other in others:
-        assert (await other.call("resume", token=opened["facilitator_token"]))["type"] == "class_state"
+    facilitator, opened, room, seats, bystander = await debriefed_with_a_bystander(server)
+    others = await facilitator_connections(server, opened, 3)
 
     async def flood(client: Client) -> list[dict[str, Any]]:
         return [await client.call("fetch_debrief", room=room) for _ in range(6)]
