@@ -34,7 +34,8 @@ def update(table: Table, seat: str, events: list[Any], room: str = "R1", fresh: 
 # ---------------------------------------------------------------- a real server, and the app on it
 
 import asyncio  # noqa: E402
-from collections.abc import Callable  # noqa: E402
+from collections.abc import Callable, Iterator  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
 
 from server.engine import FACILITATOR  # noqa: E402
 from server.engine import commands as c  # noqa: E402
@@ -88,3 +89,16 @@ def player_app(srv: Any, tmp_path: Path, code: str = "") -> ParleyApp:
     """The real player app, joining `srv` with `code` (or showing the join form) as Ann."""
     return ParleyApp(Connection(srv.url, backoff=(0.1,)), code=code or None, name="Ann",
                      config_file=tmp_path / "client.json")
+
+
+@contextmanager
+def launched_demo(scenario: str) -> Iterator[Any]:
+    """`parley demo SCENARIO`'s server and bots (make_demo), launched, closed on the way out."""
+    from server.cli.play import make_demo
+
+    demo = make_demo(scenario, None, time_scale=1.0)
+    demo.launch()
+    try:
+        yield demo
+    finally:
+        demo.close()

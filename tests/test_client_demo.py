@@ -9,7 +9,7 @@ import pytest
 from client.app import ParleyApp
 from client.screens.lobby import LobbyScreen
 from client.screens.table import TableScreen
-from client_helpers import wait_until
+from client_helpers import launched_demo, wait_until
 from server.cli import UserError, main
 from server.cli.play import make_demo
 
@@ -17,9 +17,7 @@ from server.cli.play import make_demo
 async def test_demo_chooses_a_seat_starts_with_bots_and_closes_cleanly() -> None:
     """Choose a delegation, start from the lobby, reach the table with bots seated; no thread is left."""
     before = set(threading.enumerate())
-    demo = make_demo("tutorial", None, time_scale=1.0)
-    demo.launch()
-    try:
+    with launched_demo("tutorial") as demo:
         app = ParleyApp(demo=demo)
         async with app.run_test(size=(80, 24)) as pilot:
             await wait_until(pilot, lambda: app.screen.query("#choices"), what="the chooser")
@@ -30,8 +28,6 @@ async def test_demo_chooses_a_seat_starts_with_bots_and_closes_cleanly() -> None
             await pilot.press("enter")
             await wait_until(pilot, lambda: isinstance(app.screen, TableScreen) and app.state.phase != "lobby",
                              timeout=10, what="the table")
-    finally:
-        demo.close()
     assert not demo.db_path.exists()
     # The test's own event loop may have started its default executor; nothing else may remain.
     left = {t for t in set(threading.enumerate()) - before if not t.name.startswith("asyncio_")}

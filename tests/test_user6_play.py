@@ -8,7 +8,7 @@ from pathlib import Path
 from textual.widgets import Select
 
 from client.screens.table import TableScreen
-from client_helpers import facilitate, negotiating_with, player_app, wait_until
+from client_helpers import facilitate, launched_demo, negotiating_with, player_app, wait_until
 from server.engine import FACILITATOR
 from server.engine import commands as c
 from server.figures import number, signed_number
@@ -199,11 +199,8 @@ async def test_the_demos_chooser_reflows_the_briefs_and_keeps_its_title_at_80x24
     """`parley demo ceasefire-2025` at 80x24: no brief line is cut where the scenario file broke it
     ("a ceasefire that" / "is not a pause…"), and the title stays on screen above the choices."""
     from client.app import ParleyApp
-    from server.cli.play import make_demo
 
-    demo = make_demo("ceasefire-2025", None, time_scale=1.0)
-    demo.launch()
-    try:
+    with launched_demo("ceasefire-2025") as demo:
         app = ParleyApp(demo=demo)
         async with app.run_test(size=(80, 24)) as pilot:
             await wait_until(pilot, lambda: app.screen.query("#choices"), what="the chooser")
@@ -215,8 +212,6 @@ async def test_the_demos_chooser_reflows_the_briefs_and_keeps_its_title_at_80x24
             title = app.screen.query_one(".title").region
             choices = app.screen.query_one(OptionList).region
             assert title.y >= 0 and title.height and choices.bottom <= 23, (title, choices)  # above the footer
-    finally:
-        demo.close()
 
 
 async def test_the_proposals_table_keeps_your_vote_on_screen_at_80x24(srv: ParleyServer, tmp_path: Path) -> None:
