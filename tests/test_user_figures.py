@@ -77,35 +77,34 @@ async def test_the_table_writes_every_figure_with_two_decimals_and_the_true_minu
     await lowland.close()
 
 
+async def header_with_a_message_unread(srv: ParleyServer, tmp_path: Path, writer: str, reader: str, text: str,
+                                       scenario: str = "tutorial") -> str:
+    """`reader`'s header at 80x24, its first 80 columns, once `writer`'s message to it shows there as '1 unread'."""
+    room, codes, writing = await negotiating_with(srv, writer, scenario)
+    app = player_app(srv, tmp_path, codes[reader])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, TableScreen), what="the table")
+        said = await writing.command({"type": "send_message", "to": reader, "text": text})
+        assert said["type"] == "ack", said
+        header = app.screen.query_one("StatusBar", Static)
+        await wait_until(pilot, lambda: "1 unread" in str(header.render())[:80], what="the unread count on the line")
+        shown = str(header.render())[:80]
+    await writing.close()
+    return shown
+
+
 async def test_at_80_columns_the_header_keeps_what_is_unread_beside_the_two_decimal_figures(
         srv: ParleyServer, tmp_path: Path) -> None:
     """80x24, a message unread: the header still shows 'no deal 35.00', the war cost and '1 unread' (the words around the figures shorten first)."""
-    room, codes, lowland = await negotiating_with(srv, "lowland")
-    app = player_app(srv, tmp_path, codes["upland"])
-    async with app.run_test(size=(80, 24)) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, TableScreen), what="the table")
-        said = await lowland.command({"type": "send_message", "to": "upland", "text": "Shall we talk water?"})
-        assert said["type"] == "ack", said
-        header = app.screen.query_one("StatusBar", Static)
-        await wait_until(pilot, lambda: "1 unread" in str(header.render()), what="the unread count")
-        shown = str(header.render())[:80]
-        assert re.search(rf"no deal {FIGURE} · war {FIGURE} · 1 unread", shown), shown
-    await lowland.close()
+    shown = await header_with_a_message_unread(srv, tmp_path, "lowland", "upland", "Shall we talk water?")
+    assert re.search(rf"no deal {FIGURE} · war {FIGURE} · 1 unread", shown), shown
 
 
 async def test_at_80_columns_a_long_delegation_name_gives_way_to_what_is_unread(
         srv: ParleyServer, tmp_path: Path) -> None:
     """istanbul-2022 as the Russian Federation at 80x24 with a message unread: '1 unread' is on the line (the name, on the Brief tab, gives way)."""
-    room, codes, ukraine = await negotiating_with(srv, "ukraine", "istanbul-2022")
-    app = player_app(srv, tmp_path, codes["russia"])
-    async with app.run_test(size=(80, 24)) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, TableScreen), what="the table")
-        said = await ukraine.command({"type": "send_message", "to": "russia", "text": "Can we talk ceasefire?"})
-        assert said["type"] == "ack", said
-        header = app.screen.query_one("StatusBar", Static)
-        await wait_until(pilot, lambda: "1 unread" in str(header.render())[:80], what="the unread count on the line")
-        assert re.search(rf"no deal {FIGURE} · war {FIGURE} · 1 unread", str(header.render())[:80])
-    await ukraine.close()
+    shown = await header_with_a_message_unread(srv, tmp_path, "ukraine", "russia", "Can we talk ceasefire?", "istanbul-2022")
+    assert re.search(rf"no deal {FIGURE} · war {FIGURE} · 1 unread", shown), shown
 
 
 def test_a_meters_change_has_the_same_minus_as_the_figures() -> None:
