@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -149,18 +151,27 @@ async def test_a_write_cannot_be_cancelled_and_its_waiter_is_cancelled_once_it_i
         store.close()
 
 
-async def test_a_room_command_cancelled_mid_commit_is_in_the_log_and_the_store_alike(tmp_path: Path) -> None:
-    """A room's command whose task is cancelled while its commit is pending is still delivered into the room's log, exactly as stored (the room awaits the store's future directly)."""
-    import time
-
-    from server.engine.commands import MakeStatement
+@asynccontextmanager
+async def one_room_runtime(tmp_path: Path) -> AsyncIterator[tuple[Any, Any]]:
+    """A started Runtime on a real SQLite file with one tutorial room: (the runtime, the room); stopped after."""
     from server.runtime import Runtime
 
     runtime = Runtime(open_store(tmp_path / "rt.db"))
     await runtime.start()
     try:
         opened = await runtime.open_class("tutorial", rooms=1, seed=1)
-        room = runtime.rooms[opened.rooms[0].room]
+        yield runtime, runtime.rooms[opened.rooms[0].room]
+    finally:
+        await runtime.stop()
+
+
+async def test_a_room_command_cancelled_mid_commit_is_in_the_log_and_the_store_alike(tmp_path: Path) -> None:
+    """A room's command whose task is cancelled while its commit is pending is still delivered into the room's log, exactly as stored (the room awaits the store's future directly)."""
+    import time
+
+    from server.engine.commands import MakeStatement
+
+    async with one_room_runtime(tmp_path) as (runtime, room):
         before = room.seq
         runtime.store.writer.submit(lambda conn: time.sleep(0.2))  # type: ignore[attr-defined]
         task = asyncio.ensure_future(room.submit("upland", MakeStatement(text="said anyway")))
@@ -170,8 +181,6 @@ async def test_a_room_command_cancelled_mid_commit_is_in_the_log_and_the_store_a
             await task
         assert room.seq == before + 1 and room.log[-1].text == "said anyway"  # type: ignore[attr-defined]
         assert [e.type for e in runtime.store.events(room.id)] == [e.type for e in room.log]
-    finally:
-        await runtime.stop()
 
 
 async def test_a_room_delivers_a_commit_in_the_callback_that_settles_it(tmp_path: Path) -> None:
@@ -179,14 +188,9 @@ async def test_a_room_delivers_a_commit_in_the_callback_that_settles_it(tmp_path
     import time
 
     from server.engine.commands import MakeStatement
-    from server.runtime import Runtime
     from server.store.writer import Commit
 
-    runtime = Runtime(open_store(tmp_path / "rt.db"))
-    await runtime.start()
-    try:
-        opened = await runtime.open_class("tutorial", rooms=1, seed=1)
-        room = runtime.rooms[opened.rooms[0].room]
+    async with one_room_runtime(tmp_path) as (runtime, room):
         delivered_in: list[tuple[int, object]] = []  # (the room's seq, the task running) at each delivery
 
         class Watching:
@@ -211,8 +215,6 @@ async def test_a_room_delivers_a_commit_in_the_callback_that_settles_it(tmp_path
         events = await task
         assert [e.type for e in events] == ["statement_made"]
         assert delivered_in == [(room.seq, None)]  # in the writer's settling callback, not the command's task
-    finally:
-        await runtime.stop()
 
 
 async def test_a_commits_hook_runs_when_it_settles_or_at_once_if_settled() -> None:
