@@ -138,7 +138,7 @@ class Session:
             room, delegation = self.seat
             bucket = limits.bucket(f"seat {room.id} {room.reply_key(delegation, self.member)}", debrief)
         elif self.klass is not None:
-            bucket = limits.bucket(f"class {self.klass.id}", debrief)
+            bucket = limits.bucket(f"class {self.klass.id}", debrief, rooms=len(self.klass.rooms))
         else:  # (only whole-log reads: a debrief is for a seat or a facilitator)
             bucket = self.reads = self.reads or limits.new_bucket()
         limits.spend(bucket, what)

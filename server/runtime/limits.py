@@ -38,6 +38,8 @@ READ_BURST = 4.0
 # its ~24 KB frame: a facilitator asking flat out from 8 connections put another room's p99 at
 # 36-83 ms. It has an allowance of its own (a facilitator stepping through a class's rooms asks
 # for several in a row), larger than the logs' but just as shared by a reader's connections.
+# A class's facilitator gets one more for each room of the class, so that stepping through
+# every room's debrief once is never refused (a class of 20 rooms was refused at the ninth).
 DEBRIEFS_PER_SECOND = 1.0
 DEBRIEF_BURST = 8.0
 
@@ -104,15 +106,16 @@ class ReadLimits:
         self._clock = clock
         self._buckets: dict[tuple[str, bool], TokenBucket] = {}
 
-    def bucket(self, reader: str, debrief: bool = False) -> TokenBucket:
+    def bucket(self, reader: str, debrief: bool = False, rooms: int = 0) -> TokenBucket:
+        """`reader`'s bucket; a facilitator's debriefs allow `rooms` (its class's) more at once."""
         found = self._buckets.get((reader, debrief))
         if found is None:
-            found = self._buckets[(reader, debrief)] = self.new_bucket(debrief)
+            found = self._buckets[(reader, debrief)] = self.new_bucket(debrief, rooms)
         return found
 
-    def new_bucket(self, debrief: bool = False) -> TokenBucket:
+    def new_bucket(self, debrief: bool = False, rooms: int = 0) -> TokenBucket:
         if debrief:
-            return TokenBucket(DEBRIEFS_PER_SECOND, DEBRIEF_BURST, self._clock)
+            return TokenBucket(DEBRIEFS_PER_SECOND, DEBRIEF_BURST + rooms, self._clock)
         return TokenBucket(READS_PER_SECOND, READ_BURST, self._clock)
 
     @staticmethod
