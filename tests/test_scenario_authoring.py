@@ -130,7 +130,7 @@ def test_check_plays_bots_and_reports_figures(capsys: pytest.CaptureFixture[str]
     assert "playtest: 12 all-bot games (parley tournament tutorial --games 12 --seed 1)" in out
     assert "agreement rate" in out and "lessons" in out and "waiting" in out
     for factor in bundled_scenarios()["tutorial"].outcome.factors:
-        assert factor.id in out
+        assert factor.lesson in out  # (by the scenario's words; its ids are in --json)
 
 
 def test_check_json_carries_the_playtest_and_games_zero_skips_it(capsys: pytest.CaptureFixture[str]) -> None:

@@ -90,28 +90,34 @@ def test_at_80_columns_every_line_fits_and_no_figure_is_split(tournament: dict[s
 
 def test_the_check_text_has_the_space_the_history_and_the_playtest() -> None:
     """`scenarios check` text: zone, frontier, Nash point, each delegation's figures, the
-    historical terms' results, the playtest's strategies and lessons, and the warnings."""
+    historical terms' results, the playtest's strategies and lessons, and the warnings; a person
+    reads the scenario's words (delegation names, issue titles, option labels), never its ids."""
     report = scenario_check(TUTORIAL)
+    names = {d.id: d.name for d in TUTORIAL.delegations}
     played = playtest(TUTORIAL, 6, 1, source="tutorial")
     text = check_text(report, played, width=200)
     assert text.startswith(f"{report['title']} (tutorial)\n  packages: 27\n")
     assert f"  zone of agreement: {report['zone']:,} packages (r1: " in text
-    assert f"  Pareto frontier over upland, lowland: {report['frontier']:,} packages" in text
-    nash = ", ".join(f"{i}={o}" for i, o in report["nash"]["terms"].items())
+    assert f"  Pareto frontier over {names['upland']}, {names['lowland']}: {report['frontier']:,} packages" in text
+    issues = {i.id: i for i in TUTORIAL.issues}
+    nash = "; ".join(f"{issues[i].title}: {issues[i].option(o).label}"  # type: ignore[union-attr]
+                     for i, o in report["nash"]["terms"].items())
     assert f"  Nash point: {nash}\n      gains: " in text
     for d, row in report["delegations"].items():
-        assert has_row(text, [d, number(row['reservation']), number(row['best']), number(row['worst'])]), d
+        assert has_row(text, [names[d], number(row['reservation']), number(row['best']), number(row['worst'])]), d
     history = report["history"]
     assert f"durability {number(history['durability']['score'])} ({history['durability']['label']})" in text
     for d, row in history["delegations"].items():
-        assert has_row(text, [d, number(row['result']), signed_number(row['surplus'])]), d
+        assert has_row(text, [names[d], number(row['result']), signed_number(row['surplus'])]), d
     assert f"  playtest: 6 all-bot games ({played.command})" in text
     assert f"agreement rate {played.agreement_rate:.0%}; endings: " in text
     for s in played.by_strategy:
         assert has_row(text, [s.strategy, s.seats, f"{s.agreement_rate:.0%}", signed(s.mean_surplus),
                               plain(s.mean_result)]), s.strategy
     for x in played.lessons:
-        assert has_row(text, [x.factor, x.agreements, f"{x.share:.0%}", x.lesson]), x.factor
+        assert has_row(text, [x.lesson, x.agreements, f"{x.share:.0%}", x.when]), x.factor
+    for d in names:
+        assert f" {d} " not in text and f" {d}," not in text, d
     assert f"    {played.waiting.verdict}\n" in text
     assert text.endswith("  no warnings\n") if not report["warnings"] else "  warning: " in text
 

@@ -24,7 +24,11 @@ def scenario_check(scenario: Scenario) -> dict[str, Any]:
     """The author's report on `scenario`, seated as it starts (every delegation not absent)."""
     space = compile_space(scenario)
     report: dict[str, Any] = {"scenario": scenario.id, "title": scenario.title, "packages": space.size,
-                              "seated": list(space.seated)}
+                              "seated": list(space.seated),
+                              # What a person reads, by id (the text report shows these, --json both).
+                              "names": {d.id: d.name for d in scenario.delegations},
+                              "issues": {i.id: {"title": i.title, "options": {o.id: o.label for o in i.options}}
+                                         for i in scenario.issues}}
     try:
         check_size(space)
     except SpaceTooLarge as exc:

@@ -78,33 +78,43 @@ def check_text(report: Mapping[str, Any], played: Playtest | None = None, width:
 
 
 def _space(report: Mapping[str, Any]) -> list[RenderableType | str]:
+    names: Mapping[str, str] = report.get("names") or {}
+
+    def named(ids: list[str]) -> str:
+        return ", ".join(names.get(d, d) for d in ids)
+
     rounds = ", ".join(f"r{r['round']}: {r['zone']:,}" for r in report["zone_by_round"])
     parts: list[RenderableType | str] = [
         f"  zone of agreement: {report['zone']:,} packages ({rounds})",
-        f"  Pareto frontier over {', '.join(report['table'])}: {report['frontier']:,} packages",
+        f"  Pareto frontier over {named(report['table'])}: {report['frontier']:,} packages",
     ]
     for label, key in (("Nash point", "nash"), ("greatest joint gain", "greatest_joint_gain")):
-        parts += _package(label, report[key])
-    rows = [[d, number(row['reservation']), number(row['best']), number(row['worst'])]
+        parts += _package(label, report[key], report)
+    rows = [[names.get(d, d), number(row['reservation']), number(row['best']), number(row['worst'])]
             for d, row in report["delegations"].items()]
     columns = ["delegation", "reservation", "best", "worst"]
     parts.append(_indented(text_table(columns, rows, right=columns[1:]), 2))
     history = report.get("history")
     if history is not None:
         durability = history["durability"]
-        parts.append(f"  history (round {history['round']}, signed by {', '.join(history['signed'])}): "
+        parts.append(f"  history (round {history['round']}, signed by {named(history['signed'])}): "
                      f"durability {number(durability['score'])} ({durability['label']})")
         parts += [f"    {r['lesson']} ({signed_number(r['effect'])}): {r['reason']}" for r in durability["reasons"]]
-        rows = [[d, number(row['result']), signed_number(row['surplus'])] for d, row in history["delegations"].items()]
+        rows = [[names.get(d, d), number(row['result']), signed_number(row['surplus'])]
+                for d, row in history["delegations"].items()]
         parts.append(_indented(text_table(["delegation", "result", "surplus"], rows, right=["result", "surplus"]), 4))
     return parts
 
 
-def _package(label: str, package: Mapping[str, Any] | None) -> list[str]:
+def _package(label: str, package: Mapping[str, Any] | None, report: Mapping[str, Any]) -> list[str]:
+    """A package as the scenario words it: each issue's title and the option's label."""
     if package is None:
         return [f"  {label}: none"]
-    terms = ", ".join(f"{issue}={option}" for issue, option in package["terms"].items())
-    gains = ", ".join(f"{d} {signed_number(g)}" for d, g in package["gains"].items())
+    issues: Mapping[str, Any] = report.get("issues") or {}
+    names: Mapping[str, str] = report.get("names") or {}
+    terms = "; ".join(f"{issues[issue]['title']}: {issues[issue]['options'][option]}" if issue in issues
+                      else f"{issue}: {option}" for issue, option in package["terms"].items())
+    gains = ", ".join(f"{names.get(d, d)} {signed_number(g)}" for d, g in package["gains"].items())
     return [f"  {label}: {terms}", f"      gains: {gains}; joint gain {number(package['joint_gain'])}"]
 
 
@@ -114,7 +124,7 @@ def _playtest(report: Playtest) -> list[RenderableType | str]:
     strategies = [[row.strategy, row.seats, f"{row.agreement_rate:.0%}",
                    "-" if row.mean_surplus is None else signed_number(row.mean_surplus),
                    "-" if row.mean_result is None else number(row.mean_result)] for row in report.by_strategy]
-    lessons = [[x.factor, x.agreements, f"{x.share:.0%}", x.lesson] for x in report.lessons]
+    lessons = [[x.lesson, x.agreements, f"{x.share:.0%}", x.when] for x in report.lessons]
     return [
         f"  playtest: {report.games} all-bot games ({report.command})",
         f"    agreement rate {report.agreement_rate:.0%}; endings: {ends}; "
@@ -122,8 +132,8 @@ def _playtest(report: Playtest) -> list[RenderableType | str]:
         _indented(text_table(["strategy", "seats", "agreed", "surplus", "result"], strategies,
                              right=["seats", "agreed", "surplus", "result"]), 4),
         "    lessons (agreements where the factor fired):",
-        _indented(text_table(["factor", "agreements", "share", "lesson"], lessons,
-                             right=["agreements", "share"], wrap=["lesson"]), 6),
+        _indented(text_table(["lesson", "agreements", "share", WHEN], lessons,
+                             right=["agreements", "share"], wrap=["lesson", WHEN]), 6),
         f"    {report.waiting.verdict}",
         f"    seats that never gained: {', '.join(report.never_gained) or 'none'}",
         f"    secrets in public text: {len(report.leaks) or 'none'}",
