@@ -98,10 +98,10 @@ async def test_the_rooms_table_puts_a_room_with_a_student_away_first(srv: Parley
         await wait_until(pilot, lambda: "lobby" not in phases(app), what="the starts")
         await players[1].close()
         table = app.screen.query_one("#rooms", DataTable)
-        await wait_until(pilot, lambda: table.row_count == 3 and "away" in str(table.get_row_at(0)[-1]),
+        await wait_until(pilot, lambda: table.row_count == 3 and "away" in str(table.get_row_at(0)[1]),
                          what="the away student on top")
-        assert table.get_row_at(0)[0] == second.room and "away: Upland" in str(table.get_row_at(0)[-1])
-        assert table.get_row_at(0)[6] == "0/1" and table.get_row_at(1)[6] == "1/1"  # humans connected
+        assert table.get_row_at(0)[0] == second.room and "away: Upland" in str(table.get_row_at(0)[1])
+        assert table.get_row_at(0)[-1] == "0/1" and table.get_row_at(1)[-1] == "1/1"  # humans connected
         for player in players:
             await player.close()
 

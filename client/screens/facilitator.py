@@ -192,8 +192,9 @@ class ConsoleScreen(Screen[None]):
 
     def on_mount(self) -> None:
         rooms = self.query_one("#rooms", DataTable)
-        for label in ("room", "phase", "round", "time left", "proposals", "best signed", "humans",
-                      "needs attention"):
+        # What needs the facilitator comes second: at 80 columns the last columns are off-screen.
+        for label in ("room", "needs attention", "phase", "round", "time left", "proposals", "best signed",
+                      "humans"):
             rooms.add_column(label, key=label)
         seats = self.query_one("#room-seats", DataTable)
         for label in ("delegation", "code", "player", "connected", "controller", "ready"):
@@ -272,8 +273,8 @@ class ConsoleScreen(Screen[None]):
         table.clear()
         for r in rows:
             note = f"[b red]{r.note}[/]" if r.rank < ATTENTION[""] else r.note
-            table.add_row(r.room, r.phase, r.round, r.time_left, r.proposals, r.signatures,
-                          r.humans, note, key=r.room)
+            table.add_row(r.room, note, r.phase, r.round, r.time_left, r.proposals, r.signatures,
+                          r.humans, key=r.room)
         at = next((i for i, r in enumerate(rows) if r.room == self.selected), 0)
         if table.row_count:
             table.move_cursor(row=at)
