@@ -153,6 +153,26 @@ async def test_the_codes_screen_shows_human_seats_only_and_30_fit_at_120x36(srv:
         assert "RU-" not in text and "Russia" not in text and "Ukraine" in text and "Europe" in text
 
 
+async def test_the_codes_screen_leaves_out_the_codes_students_have_used(srv: ParleyServer, tmp_path: Path) -> None:
+    """Two tutorial rooms, Lowland a bot: once room 1's Upland has joined, its code is off the projector (it would
+    only be refused) and the count says one joined; the other three codes are shown."""
+    app = await console(srv, tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_in_console(app, pilot, "tutorial", 2, "lowland")
+        first, second = app.class_state.rooms.values()
+        student = await Client.connect(srv.url, "upland")
+        await student.join(first.code_of("upland"), name="Ann")
+        await wait_until(pilot, lambda: app.class_state.rooms[first.room].seats[0].name == "Ann",
+                         what="Ann in the class state")
+        await pilot.press("c")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "CodesScreen", what="the codes")
+        shown = " ".join(str(w.render()) for w in app.screen.query("Static"))
+        assert f"{first.room} · Upland" not in shown and f"{second.room} · Upland" in shown, shown
+        assert f"{first.room} · River Commission" in shown and f"{second.room} · River Commission" in shown
+        assert "(3 seats to join; 1 joined, Esc closes)" in shown, shown
+        await student.close()
+
+
 async def test_the_inject_list_says_what_each_card_does_and_to_whom(srv: ParleyServer, tmp_path: Path) -> None:
     """A card's line names who is told and every change, by label (the tutorial's dry spring)."""
     app = await console(srv, tmp_path)

@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 from client import format as fmt
 from client.bigtext import big
 from client.cards import card_lines
-from client.class_overview import human_seats
+from client.class_overview import human_seats, plural
 from client.console_state import ConsoleState
 from client.slips import trust_hint
 from client.widgets.debrief import DebriefView
@@ -200,7 +200,8 @@ def seat_view_text(view: wire.SeatView, delegation: str) -> str:
 
 class CodesScreen(ModalScreen[None]):
     """The join codes of the seats people play, for the projector: in large letters when a few
-    fit, else a grid (30 seats fit at 120x36). Bot seats and absent delegations are left out."""
+    fit, else a grid (30 seats fit at 120x36). Bot seats, absent delegations and codes already
+    used (a student holds the seat: the code would only be refused) are left out."""
 
     DEFAULT_CSS = """
     CodesScreen #code-grid { grid-size: 3; grid-gutter: 0 2; height: auto; }
@@ -213,8 +214,10 @@ class CodesScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         cls: Any = self.app.class_state  # type: ignore[attr-defined]
         # (room, seat, member): a team's each member with their own code, else the seat's
-        seats = [(room, seat, member) for room in cls.rooms.values() for seat in human_seats(room)
-                 for member in self._holders(seat)]
+        held = [(room, seat, member) for room in cls.rooms.values() for seat in human_seats(room)
+                for member in self._holders(seat)]
+        seats = [(room, seat, member) for room, seat, member in held if (member or seat).name is None]
+        joined = f"{len(held) - len(seats)} joined, " if len(seats) < len(held) else ""
         web_url = getattr(self.app, "web_url", None)
         server = getattr(self.app, "join_url", "")  # the address students reach, as the server says
         how = (f"Open [b]{escape(web_url)}[/b] in a browser, or run " if web_url else "Run ") + (
@@ -222,7 +225,7 @@ class CodesScreen(ModalScreen[None]):
         if trust_hint(server):
             how += f"\n{escape(trust_hint(server))}"
         with VerticalScroll(classes="bigcode"):
-            yield Static(how + f"  [dim]({len(seats)} seats; Esc closes)[/]\n")
+            yield Static(how + f"  [dim]({plural(len(seats), 'seat')} to join; {joined}Esc closes)[/]\n")
             if len(seats) * self.BIG_LINES + 3 <= self.app.size.height:
                 yield Static("\n".join(f"[b]{escape(self._label(room, seat, member))}[/b]\n"
                                        f"{big(member.code if member else seat.code)}"
