@@ -139,6 +139,8 @@ async def test_outcome_shows_the_analysis_once_the_debrief_opens(srv: ParleyServ
         plots = app.screen.query(ConcessionPlot)
         assert [p.plot_title for p in plots] == ["Lowland"]  # the only one to table a whole package
         assert plots.first().points == [p for p in expected.concessions["lowland"] if p.complete]
+        rounds = expected.rounds_played  # the x axis names the rounds played, then the game's end
+        assert plots.first().tick_labels() == [f"round {r}" for r in range(1, rounds + 1)] + ["end"]
 
 
 async def test_review_this_game_opens_the_replay_as_the_players_seat(srv: ParleyServer, tmp_path: Path) -> None:

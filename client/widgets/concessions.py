@@ -51,12 +51,21 @@ class ConcessionPlot(PlotextPlot):
         # no deal: a step line from the first proposal to the end of the game
         reservation = [p.reservation for p in self.points]
         plt.xlim(0.8, self.rounds + 1)
-        plt.xticks(list(range(1, self.rounds + 2)))
+        # Round r spans [r, r + 1): a tick at each round's start, named, and the game's end
+        # (numbered ticks read as one round too many: 1-4 for a three-round game).
+        plt.xticks(self.ticks(), self.tick_labels())
         values = worth + reservation
         pad = max(5.0, (max(values) - min(values)) * 0.1)
         plt.ylim(min(values) - pad, max(values) + pad)
         plt.plot(xs + [self.rounds + 1], reservation + reservation[-1:], color="red")
         plt.plot(xs, worth, marker="dot", color="cyan")
+
+
+    def ticks(self) -> list[int]:
+        return list(range(1, self.rounds + 2))
+
+    def tick_labels(self) -> list[str]:
+        return [f"round {r}" for r in range(1, self.rounds + 1)] + ["end"]
 
 
 class ConcessionCurves(Vertical):
