@@ -61,8 +61,8 @@ class ConcessionPlot(PlotextPlot):
         plt.plot(xs, worth, marker="dot", color="cyan")
 
 
-    def ticks(self) -> list[int]:
-        return list(range(1, self.rounds + 2))
+    def ticks(self) -> list[float]:
+        return [float(r) for r in range(1, self.rounds + 2)]
 
     def tick_labels(self) -> list[str]:
         return [f"round {r}" for r in range(1, self.rounds + 1)] + ["end"]
