@@ -62,12 +62,12 @@ SCENARIO = "istanbul-2022"
 # ================================================================ part 1: the event log
 
 
-async def bench_store(db: Path, appenders: int, seconds: float) -> tuple[float, float]:
+async def bench_store(db: Path, appenders: int, seconds: float, durability: str) -> tuple[float, float]:
     """Acknowledged single-event appends per second with `appenders` concurrent writers; mean batch."""
     from server.engine.events import StatementMade
     from server.store import EventRow, GameStatus, open_store
 
-    store = open_store(db)
+    store = open_store(db, durability)  # type: ignore[arg-type]
     stop = time.perf_counter() + seconds
     done = 0
 
@@ -162,7 +162,7 @@ def _stamp_arrivals() -> None:
     Connection.process_event = stamped  # type: ignore[method-assign]
 
 
-def serve_parley(port: int, db: str, probe: bool, thresholds: str | None = None) -> None:
+def serve_parley(port: int, db: str, probe: bool, thresholds: str | None = None, durability: str = "process") -> None:
     from server.net.access import Quotas
     from server.net.collector import quiet_collector
     from server.net.server import ParleyServer
@@ -170,7 +170,8 @@ def serve_parley(port: int, db: str, probe: bool, thresholds: str | None = None)
     async def main() -> None:
         # The load comes from one address and opens classes of 100 rooms: lift those limits.
         srv = ParleyServer(db, port=port, instructor_key=BENCH_KEY, connections_per_address=None,
-                           quotas=Quotas(classes=1000, rooms_per_class=100))
+                           quotas=Quotas(classes=1000, rooms_per_class=100),
+                           durability=durability)  # type: ignore[arg-type]
         await srv.start()
         quiet_collector()  # as `parley serve` does
         if thresholds:  # --gc: another setting, to compare
@@ -577,12 +578,14 @@ def stage_report(timelines: dict[str, dict[str, float]], stamps: dict[str, dict[
 class Server:
     """A server under test in a child process of its own (bare and Parley the same way)."""
 
-    def __init__(self, kind: str, workdir: Path, probe: bool, thresholds: str | None = None) -> None:
+    def __init__(self, kind: str, workdir: Path, probe: bool, thresholds: str | None = None,
+                 durability: str = "process") -> None:
         self.kind, self.probe = kind, probe
         self.port = _free_port()
         cmd = [sys.executable, __file__, "--serve", kind, "--port", str(self.port),
                "--db", str(workdir / f"{kind}.db"), *(["--probe"] if probe else []),
-               *(["--gc", thresholds] if thresholds and kind == "parley" else [])]
+               *(["--gc", thresholds] if thresholds and kind == "parley" else []),
+               "--durability", durability]
         self.child = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         assert self.child.stdout is not None and self.child.stdout.readline().strip() == "READY"
         self.pid = self.child.pid
@@ -623,7 +626,7 @@ async def bench_servers(args: argparse.Namespace, workdir: Path) -> list[dict[st
 
     _stamp_receipts()
     generator = LoopProbe(asyncio.get_running_loop(), sample=False)
-    servers = [Server(kind, workdir, args.probe, args.gc) for kind in ("bare", "parley")]
+    servers = [Server(kind, workdir, args.probe, args.gc, args.durability) for kind in ("bare", "parley")]
     results: list[dict[str, Any]] = []
     readers: list[asyncio.Future[Any]] = []
     loads: list[Load] = []
@@ -709,7 +712,8 @@ def _raise_file_limit() -> None:
 
 
 def report(results: list[dict[str, Any]], store: dict[str, Any], args: argparse.Namespace) -> None:
-    print(f"\nEvent log (SQLite WAL, synchronous=FULL, {os.cpu_count()} cores):")
+    synchronous = {"process": "NORMAL", "power": "FULL"}[args.durability]
+    print(f"\nEvent log (SQLite WAL, durability {args.durability}: synchronous={synchronous}, {os.cpu_count()} cores):")
     print(f"  one event per transaction, 1 writer : {store['serial']:>9,.0f} acknowledged events/s")
     print(f"  group commit, {args.rooms} concurrent rooms : {store['group']:>9,.0f} acknowledged events/s "
           f"(mean {store['batch']:.0f} events per transaction)")
@@ -772,8 +776,8 @@ async def main(args: argparse.Namespace) -> None:
     _raise_file_limit()
     workdir = Path(tempfile.mkdtemp(prefix="parley-bench-"))
     try:
-        serial, _ = await bench_store(workdir / "serial.db", 1, 3)
-        group, batch = await bench_store(workdir / "group.db", args.rooms, 3)
+        serial, _ = await bench_store(workdir / "serial.db", 1, 3, args.durability)
+        group, batch = await bench_store(workdir / "group.db", args.rooms, 3, args.durability)
         store = {"serial": serial, "group": group, "batch": batch}
         results = await bench_servers(args, workdir)
         report(results, store, args)
@@ -796,6 +800,8 @@ if __name__ == "__main__":
                              "sampled stacks, garbage-collector pauses (benchmarks/loop_probe.py)")
     parser.add_argument("--gc", metavar="T0[,T1,T2]", default=None,
                         help="the Parley server's collector thresholds instead of quiet_collector's (to compare)")
+    parser.add_argument("--durability", choices=("process", "power"), default="process",
+                        help="the Parley server's (as `parley serve --durability`; default process)")
     parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
     parser.add_argument("--serve", choices=("bare", "parley"), help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
@@ -806,6 +812,6 @@ if __name__ == "__main__":
         serve_bare(cli.port, cli.probe)
     elif cli.serve == "parley":
         _raise_file_limit()
-        serve_parley(cli.port, cli.db, cli.probe, cli.gc)
+        serve_parley(cli.port, cli.db, cli.probe, cli.gc, cli.durability)
     else:
         asyncio.run(main(cli))

@@ -226,10 +226,11 @@ class ServeProcess:
     server.cli); its data directory (and instructor key) is the test's $PARLEY_DATA_DIR (see
     conftest.py), so a `parley host` run in the test finds the key as it would on the machine."""
 
-    def __init__(self, db: Path, port: int | None = None) -> None:
+    def __init__(self, db: Path, port: int | None = None, *options: str) -> None:
         import os
 
         self.db, self.port = db, port or free_port()
+        self.options = options  # more of `parley serve`'s options (--durability power)
         self.data_dir = Path(os.environ.get("PARLEY_DATA_DIR") or db.parent / "data")
         self.url = f"ws://127.0.0.1:{self.port}"
         self.proc: Any = None
@@ -246,7 +247,7 @@ class ServeProcess:
 
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "server.cli", "serve", "--port", str(self.port), "--db", str(self.db),
-             "--data-dir", str(self.data_dir)],
+             "--data-dir", str(self.data_dir), *self.options],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:

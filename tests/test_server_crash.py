@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import random
 from pathlib import Path
+
+import pytest
 
 from server.engine import dump_event
 from server.store import open_store
@@ -61,3 +64,50 @@ async def test_sigkill_mid_game_then_restart(tmp_path: Path) -> None:
     finally:
         # In a thread: this loop must stay free to answer the server's closing handshakes.
         assert await asyncio.to_thread(again.terminate) == 0
+
+
+@pytest.mark.parametrize("durability", ["process", "power"])
+async def test_sigkill_at_random_moments_under_load_loses_nothing_acknowledged(tmp_path: Path, durability: str) -> None:
+    """Three seats sending statements flat out, `parley serve --durability D` SIGKILLed at a random moment, three
+    times: every event any seat was told of and every acknowledged command is in the file (process: no fsync)."""
+    rng = random.Random(7)
+    db = tmp_path / f"{durability}.db"
+    served = ServeProcess(db, None, "--durability", durability).start()
+    _, opened = await open_class(served, start=True)
+    rid = opened["rooms"][0]["room"]
+    tokens = {d: c.token for d, c in (await seat_clients(served.url, opened["rooms"][0])).items()}
+    for kill in range(3):
+        seats = {}
+        for d, token in tokens.items():
+            seats[d] = await Client.connect(served.url, f"{d}-{kill}")
+            assert (await seats[d].call("resume", token=token))["type"] == "joined"
+
+        async def talk(client: Client, d: str, kill: int) -> None:
+            for n in range(10_000):
+                asked = f"{d}-{kill}-{n}"
+                try:
+                    await client.send({"type": "command", "id": asked,
+                                       "command": {"type": "make_statement", "text": f"{d} {kill} {n}"}})
+                    await client.wait_for(lambda frame, asked=asked: frame.get("reply_to") == asked, move=False)
+                except ConnectionError:
+                    return
+                await asyncio.sleep(0.06)  # under the seat's message rate (20/s), which would close it
+
+        talking = [asyncio.ensure_future(talk(c, d, kill)) for d, c in seats.items()]
+        await asyncio.sleep(rng.uniform(0.3, 1.2))
+        served.kill()
+        await asyncio.gather(*talking, return_exceptions=True)
+        store = open_store(db)
+        try:
+            stored = [dump_event(e) for e in store.events(rid)]
+        finally:
+            store.close()
+        texts = {e.get("text") for e in stored}
+        for d, client in seats.items():
+            acked = [f["reply_to"] for f in client.frames if f["type"] == "ack"]
+            assert len(acked) >= 3 and client.ws.close_code != 1008, f"{d}: {len(acked)} acks, {client.ws.close_code}"
+            assert all(f"{d} {kill} {i.rsplit('-', 1)[1]}" in texts for i in acked), d
+            told = [e for f in client.frames if f["type"] == "update" for e in f["events"]]
+            assert all(e in stored for e in told), d
+        served = ServeProcess(db, served.port, "--durability", durability).start()
+    served.kill()

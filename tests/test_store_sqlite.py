@@ -231,3 +231,17 @@ async def test_a_commits_hook_runs_when_it_settles_or_at_once_if_settled() -> No
     assert seen == ["hook", "late hook"]
     await asyncio.sleep(0)
     assert seen == ["hook", "late hook", "done callback"]
+
+
+@pytest.mark.parametrize(("durability", "synchronous"), [("process", 1), ("power", 2)])
+async def test_durability_sets_how_a_commit_reaches_the_disk(tmp_path: Path, durability: Any, synchronous: int) -> None:
+    """The writer commits with synchronous=NORMAL (1: into the WAL, no fsync) by default, FULL (2) for "power";
+    an unknown durability is refused with the choices named."""
+    store = open_store(tmp_path / "log.db", durability)
+    try:
+        assert store.durability == durability
+        assert await store.writer.submit(lambda conn: conn.execute("PRAGMA synchronous").fetchone()[0]) == synchronous
+    finally:
+        store.close()
+    with pytest.raises(ValueError, match="durability is one of process, power, not 'disk'"):
+        open_store(tmp_path / "other.db", "disk")  # type: ignore[arg-type]

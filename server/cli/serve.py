@@ -39,6 +39,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     serve.add_argument("--public-url", default=None, metavar="URL",
                        help="the address students are told (ws://... or wss://...), when it is not the "
                             "one found here: a name the certificate carries, a proxy's")
+    serve.add_argument("--durability", choices=("process", "power"), default="process",  # store.DURABILITY
+                       help="what an acknowledged move survives: 'process' (default) any death of the "
+                            "server process (SIGKILL, crash), a power cut losing at most the last second; "
+                            "'power' a power cut too, every move waiting for the disk's fsync (slower)")
     serve.set_defaults(func=run_serve)
 
     host = subparsers.add_parser("host", help="open a class of rooms on a server; prints the join codes")
@@ -112,7 +116,8 @@ async def _serve(args: argparse.Namespace, db: Path, key: str, created: bool, di
         print(f"Scenarios offered: {', '.join(catalogue.ids())}", flush=True)
     db.parent.mkdir(parents=True, exist_ok=True)
     srv = ParleyServer(db, host=args.host, port=args.port, catalogue=catalogue, instructor_key=key,
-                       certfile=args.certfile, keyfile=args.keyfile, public_url=args.public_url)
+                       certfile=args.certfile, keyfile=args.keyfile, public_url=args.public_url,
+                       durability=args.durability)
     await srv.start()
     quiet_collector()
     stop = asyncio.Event()

@@ -38,7 +38,7 @@ from server.protocol.keyfile import new_key
 from server.protocol.tls import server_context
 from server.runtime import Runtime
 from server.runtime.catalogue import Catalogue
-from server.store import open_store
+from server.store import Durability, open_store
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +50,9 @@ class ParleyServer:
                  hello_seconds: float = wire.HELLO_SECONDS,
                  connections_per_address: int | None = wire.CONNECTIONS_PER_ADDRESS,
                  certfile: str | Path | None = None, keyfile: str | Path | None = None,
-                 public_url: str | None = None) -> None:
+                 public_url: str | None = None, durability: Durability = "process") -> None:
         self.db_path = Path(db_path)
+        self.durability = durability  # what an acknowledged command survives (server/store/sqlite.py)
         self.catalogue = catalogue
         self.clock = clock  # the runtime's clock: tests inject one to play days in seconds
         self.host = host
@@ -68,7 +69,7 @@ class ParleyServer:
         self._join_url: str | None = None
 
     async def start(self) -> None:
-        self.runtime = Runtime(open_store(self.db_path), catalogue=self.catalogue, clock=self.clock)
+        self.runtime = Runtime(open_store(self.db_path, self.durability), catalogue=self.catalogue, clock=self.clock)
         await self.runtime.start()
         self._server = await serve(self._handle, self.host, self._port, max_size=wire.MAX_FRAME_BYTES,
                                    process_request=self._process_request, compression=None, ssl=self.tls)

@@ -9,13 +9,25 @@ from pathlib import Path
 
 from server.store.interface import Store
 from server.store.memory import MemoryStore
-from server.store.sqlite import ClassInfo, EventRow, GameInfo, GameStatus, SeatRecord, SQLiteStore, StoredEventError
+from server.store.sqlite import (
+    DURABILITY,
+    ClassInfo,
+    Durability,
+    EventRow,
+    GameInfo,
+    GameStatus,
+    SeatRecord,
+    SQLiteStore,
+    StoredEventError,
+)
 
 
-def open_store(path: str | Path) -> SQLiteStore:
-    """The store in the SQLite file at `path` (created, with its tables, if missing)."""
-    return SQLiteStore(path)
+def open_store(path: str | Path, durability: Durability = "process") -> SQLiteStore:
+    """The store in the SQLite file at `path` (created, with its tables, if missing); for
+    `durability` see server/store/sqlite.py."""
+    return SQLiteStore(path, durability)
 
 
-__all__ = ["ClassInfo", "EventRow", "GameInfo", "GameStatus", "MemoryStore", "SQLiteStore", "SeatRecord", "Store",
+__all__ = ["DURABILITY", "ClassInfo", "Durability", "EventRow", "GameInfo", "GameStatus", "MemoryStore", "SQLiteStore",
+           "SeatRecord", "Store",
            "StoredEventError", "open_store"]

@@ -1,4 +1,5 @@
-"""The event log and its companions in one SQLite file (WAL, `synchronous=FULL`).
+"""The event log and its companions in one SQLite file (WAL; see `Durability` for when a commit
+is on the disk).
 
 Read API (what the replay, export and analysis code uses; nothing here needs a server)::
 
@@ -27,7 +28,18 @@ Tables (created by sqlite-utils on first open)::
 read; `PRAGMA user_version` is the layout's version, see upcast.py). `type`, `time` and
 `visibility` are copies for SQL queries. Tokens are never
 stored, only their SHA-256. Every write goes through the group-commit writer (writer.py):
-an `append` returns only once its transaction is on disk.
+an `append` returns only once its transaction is committed.
+
+Durability: what a committed transaction survives (`parley serve --durability`)
+----------------------------------------------------------------------------
+`process` (the default): `synchronous=NORMAL`. A commit is written into the WAL file (the
+operating system holds it) without waiting for the disk, so it survives the server process
+dying in any way — SIGKILL, a crash, the out-of-memory killer: nothing acknowledged is lost. A
+power cut or an operating-system crash may lose what was committed since the last checkpoint,
+which fsyncs the WAL: the checkpointer runs one every second (`_Checkpointer`). `power`:
+`synchronous=FULL`, every commit waits for its fsync, so an acknowledged move survives a power
+cut too; a command's latency then includes the disk's worst fsync (a shared disk's stalls of
+100-180 ms held ~1% of commands at 1,600 rooms: benchmarks/bench_server.py --durability power).
 """
 
 from __future__ import annotations
@@ -41,7 +53,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import sqlite_utils
 
@@ -199,10 +211,15 @@ _INSERT_EVENT = ("INSERT INTO events (game, seq, time, type, visibility, payload
                  "VALUES (?, ?, ?, ?, ?, ?, ?)")
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+Durability = Literal["process", "power"]
+DURABILITY: tuple[Durability, ...] = ("process", "power")
+_SYNCHRONOUS: dict[Durability, str] = {"process": "NORMAL", "power": "FULL"}
+
+
+def _connect(path: Path, durability: Durability = "process") -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
     conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute(f"PRAGMA synchronous={_SYNCHRONOUS[durability]}")
     conn.execute("PRAGMA foreign_keys=OFF")
     return conn
 
@@ -210,13 +227,17 @@ def _connect(path: Path) -> sqlite3.Connection:
 class SQLiteStore:
     """The store over one SQLite file; see the module docstring for the read API."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, durability: Durability = "process") -> None:
+        if durability not in _SYNCHRONOUS:
+            raise ValueError(f"durability is one of {', '.join(DURABILITY)}, not {durability!r}")
         self.path = Path(path)
+        self.durability = durability
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_conn = _connect(self.path)
+        write_conn = _connect(self.path, durability)
         self._create_schema(write_conn)
         # Checkpoints (copying the WAL into the database file, with its own fsyncs) run in a
         # thread of their own: in the writer they would stall every waiting commit at once.
+        # With durability "process" they are also what puts the commits on the disk.
         write_conn.execute("PRAGMA wal_autocheckpoint=0")
         self._writer = GroupWriter(write_conn)
         self._read = _connect(self.path)

@@ -4,11 +4,12 @@ Theory of operation
 -------------------
 Callers on the event loop hand the writer an *operation* (a function of the connection) and
 get back an asyncio future. The writer thread blocks on its queue, then drains everything
-queued so far and runs the whole batch in ONE transaction (`BEGIN IMMEDIATE` ... `COMMIT`,
-with `synchronous=FULL`, so the commit has reached the disk). Only then are the futures of
-that batch resolved, in queue order, on their own loops. While one batch is being fsynced the
-next one accumulates, so the number of fsyncs per second stays at what the disk can do while
-the number of operations per fsync grows with the load: that is what makes durability cheap.
+queued so far and runs the whole batch in ONE transaction (`BEGIN IMMEDIATE` ... `COMMIT`:
+in the WAL file, so it survives the process dying; with durability "power" also fsynced, see
+sqlite.py). Only then are the futures of that batch resolved, in queue order, on their own
+loops. While one batch is being committed the next one accumulates, so the number of commits
+(and fsyncs) per second stays at what the disk can do while the number of operations per
+commit grows with the load: that is what makes durability cheap.
 
 Queue order is commit order: an operation queued after another is never committed before
 it. If a batch fails, it is rolled back and each operation is retried alone, so one bad
