@@ -10,15 +10,18 @@ screen's address.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
 from pydantic import ValidationError
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
+from textual.timer import Timer
 
 from client import collector, config, rejoin, visits
 from client import format as fmt
@@ -70,6 +73,8 @@ class ParleyApp(App[None]):
                  quiet_collector: bool = False) -> None:
         super().__init__()
         self.quiet_collector = quiet_collector  # see client.collector: `parley play` and `demo` ask for it
+        self._input_at = 0.0  # when the player last typed or used the mouse (time.monotonic)
+        self._pause_timer: Timer | None = None  # looks for a pause to collect in (quiet_collector)
         self.web_url = web_url  # the page students open, when served by `parley web`
         self.rejoin_prompt = rejoin_prompt  # show the rejoin code as soon as a code is spent
         self.connection = connection
@@ -324,9 +329,21 @@ class ParleyApp(App[None]):
             self._freeze_soon()
 
     def _freeze_soon(self) -> None:
-        """Once the table has been drawn, freeze what it holds out of the collector's passes."""
+        """Once the table has been drawn, freeze what it holds out of the collector's passes; from
+        then on the collector's full passes come when the player pauses."""
         if self.quiet_collector:
             self.set_timer(0.5, collector.freeze_survivors)
+            if self._pause_timer is None:
+                self._pause_timer = self.set_interval(collector.PAUSE / 2, self._collect_in_pause)
+
+    def _collect_in_pause(self) -> None:
+        if time.monotonic() - self._input_at >= collector.PAUSE:
+            collector.collect_in_pause()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent) and not event.is_forwarded:
+            self._input_at = time.monotonic()  # a key or the mouse, as the terminal hands it over
+        await super().on_event(event)
 
     async def send(self, command: dict[str, Any], room: str | None = None) -> None:
         """Send a game command; a refusal comes back from the server as an error notice."""

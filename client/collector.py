@@ -7,24 +7,56 @@ one fell into about one key press in eight: the slowest keys of `benchmarks/benc
 for the bare Textual app as for Parley, were the ones a full pass landed in.
 
 So once a seat's table is up, what is alive then is collected once and frozen out of the
-collector's sight (`gc.freeze`): later passes walk only what was made since, a few milliseconds.
-The frozen objects are those of a screen that lives as long as the game; a reference cycle
-among them that dies later waits for `thaw` (the app's exit) instead of being collected.
-`parley play` and `parley demo` ask for it (`ParleyApp(quiet_collector=True)`); tests, which run
-many apps in one process, do not.
+collector's sight (`gc.freeze`): later passes walk only what was made since. The frozen objects
+are those of a screen that lives as long as the game; a reference cycle among them that dies
+later waits for `thaw` (the app's exit) instead of being collected.
+
+What is made since is not small: the first showing of each tab renders and keeps its lines, and
+the table's rows and the log grow, some 45,000-65,000 objects by the bench's second pass over the
+tabs. A full pass over those still cost 35-65 ms, and Python made one every ten young passes, in
+five to eight of the bench's hundred keys (its p95). So Python's own full passes wait ten times
+longer (`FULL_PASS_AFTER`), and the client makes them at a pause instead: once nobody has typed
+or clicked for `PAUSE`, `collect_in_pause` collects if anything reached the old generation since
+the last full pass. Typing without a pause is still collected, after `FULL_PASS_AFTER` young
+passes (about ten seconds of keys), so memory stays bounded.
+
+`parley play` and `parley demo` ask for all this (`ParleyApp(quiet_collector=True)`); tests,
+which run many apps in one process, do not.
 """
 
 from __future__ import annotations
 
 import gc
 
+PAUSE = 1.0  # seconds without a key or a click: a full pass then is no key's wait
+FULL_PASS_AFTER = 100  # generation-1 passes before Python makes a full pass itself (its default: 10)
+_thresholds: tuple[int, int, int] | None = None  # Python's own, while ours are set
+
 
 def freeze_survivors() -> None:
-    """Collect once, then move every surviving object out of the collector's later passes."""
+    """Collect once, then move every surviving object out of the collector's later passes; from
+    now on full passes wait for a pause (see `collect_in_pause`)."""
+    global _thresholds
     gc.collect()
     gc.freeze()
+    if _thresholds is None:
+        _thresholds = gc.get_threshold()
+        gc.set_threshold(_thresholds[0], _thresholds[1], FULL_PASS_AFTER)
+
+
+def collect_in_pause() -> bool:
+    """A full pass, if anything may have reached the old generation since the last one (a young
+    pass promotes its survivors; with none since, there is nothing new to walk). Whether it ran."""
+    if gc.get_count()[2] == 0:
+        return False
+    gc.collect()
+    return True
 
 
 def thaw() -> None:
-    """Give the frozen objects back to the collector (the app is leaving)."""
+    """Give the frozen objects back to the collector and Python its own thresholds (the app is leaving)."""
+    global _thresholds
     gc.unfreeze()
+    if _thresholds is not None:
+        gc.set_threshold(*_thresholds)
+        _thresholds = None

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import gc
+import time
 from pathlib import Path
+from typing import Any
 
+from client import collector
 from client.app import ParleyApp
 from client.connection import Connection
 from client.screens.lobby import LobbyScreen
@@ -40,3 +43,34 @@ async def test_without_quiet_collector_nothing_is_frozen(srv: ParleyServer, tmp_
         await wait_until(pilot, lambda: isinstance(app.screen, TableScreen), what="the table")
         await pilot.pause(0.7)  # past the moment the quiet collector would have frozen
         assert gc.get_freeze_count() == 0
+
+
+async def test_full_passes_wait_for_a_pause_in_the_keys(srv: ParleyServer, tmp_path: Path) -> None:
+    """At the table a full pass comes once the keys pause (not between quick keys); leaving restores Python's thresholds."""
+    gc.unfreeze()
+    python_thresholds = gc.get_threshold()
+    full_passes: list[float] = []
+
+    def seen(phase: str, info: dict[str, Any]) -> None:
+        if phase == "start" and info["generation"] == 2:
+            full_passes.append(time.monotonic())
+    room, codes = await open_room(srv)
+    await to_phase(room, "negotiation")
+    app = ParleyApp(Connection(srv.url, backoff=(0.1,)), code=codes["upland"], name="Ann",
+                    config_file=tmp_path / "client.json", quiet_collector=True)
+    gc.callbacks.append(seen)
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            await wait_until(pilot, lambda: gc.get_freeze_count() > 0, what="the frozen table")
+            assert gc.get_threshold()[2] == collector.FULL_PASS_AFTER  # Python's own wait longer
+            await pilot.press("3", "5", "1")
+            gc.collect(1)  # a young pass: something may have reached the old generation
+            full_passes.clear()
+            app._collect_in_pause()  # a key was just typed: no pause yet
+            assert full_passes == []
+            keyed = time.monotonic()
+            await wait_until(pilot, lambda: full_passes, timeout=3, what="a full pass in the pause")
+            assert full_passes[0] - keyed >= collector.PAUSE - 0.1
+    finally:
+        gc.callbacks.remove(seen)
+    assert gc.get_threshold() == python_thresholds and gc.get_freeze_count() == 0
