@@ -16,6 +16,7 @@ Two loads: a classroom pace (each room sends a command every 1/RATE s) and satur
 room sends its next command as soon as all its seats have the last one). Both servers are up
 and connected throughout, and each load runs RUNS times alternating bare, Parley, bare...: the
 figures compared are the medians, so a swing in the machine's other load falls on both alike.
+The loads start once both servers are idle after their joins (`settled`).
 Latency: from a command sent to every seat of the room having received its result (the moment
 the generator's websockets has parsed the last seat's frame off its socket). Bytes per
 update: the mean size of the frames that bring a seat a command's result, and (Parley) of the
@@ -296,6 +297,19 @@ def cpu_seconds(pid: int) -> float:
     the machine's other load does not change as much as it changes latencies."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def settled(pid: int, timeout: float = 120.0) -> float:
+    """Wait until the server `pid` is idle (under 5% of a core over half a second), at most
+    `timeout` s; the seconds waited. A server still busy with its 8,000 joins when the first load
+    starts made every first run an outlier (Parley's p99 536-2,344 ms against 47-112 in the others)."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        before = cpu_seconds(pid)
+        await asyncio.sleep(0.5)
+        if cpu_seconds(pid) - before < 0.025:
+            break
+    return time.perf_counter() - start
 
 
 def rss_mb(pid: int) -> float:
@@ -649,6 +663,8 @@ async def bench_servers(args: argparse.Namespace, workdir: Path) -> list[dict[st
                             "classroom_runs": [], "saturated_runs": []})
         gc.collect()
         gc.freeze()  # the generator's connections: out of its collector's passes from now on
+        for server, result in zip(servers, results):  # the loads start once both are idle
+            result["settle_s"] = await settled(server.pid)
         for name, interval in (("classroom", 1 / args.rate), ("saturated", None)):
             for _ in range(args.runs):
                 for server, load, result in zip(servers, loads, results):
@@ -760,7 +776,8 @@ def report(results: list[dict[str, Any]], store: dict[str, Any], args: argparse.
     print("\nServer memory (RSS of the server process):")
     for r in results:
         print(f"  {r['kind']:<8} idle {r['rss_idle_mb']:.0f} MB, with {r['connections']} connections "
-              f"{r['rss_connected_mb']:.0f} MB, after the loads {r['rss_after_load_mb']:.0f} MB")
+              f"{r['rss_connected_mb']:.0f} MB, after the loads {r['rss_after_load_mb']:.0f} MB; "
+              f"idle again {r['settle_s']:.1f} s after the joins (the loads waited for it)")
     if args.probe:
         from loop_probe import print_report
 
