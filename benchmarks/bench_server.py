@@ -57,18 +57,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import websockets  # noqa: E402
 
+from server.store import DURABILITY, SYNCHRONOUS, Durability  # noqa: E402
+
 SCENARIO = "istanbul-2022"
 
 
 # ================================================================ part 1: the event log
 
 
-async def bench_store(db: Path, appenders: int, seconds: float, durability: str) -> tuple[float, float]:
+async def bench_store(db: Path, appenders: int, seconds: float, durability: Durability) -> tuple[float, float]:
     """Acknowledged single-event appends per second with `appenders` concurrent writers; mean batch."""
     from server.engine.events import StatementMade
     from server.store import EventRow, GameStatus, open_store
 
-    store = open_store(db, durability)  # type: ignore[arg-type]
+    store = open_store(db, durability)
     stop = time.perf_counter() + seconds
     done = 0
 
@@ -163,7 +165,8 @@ def _stamp_arrivals() -> None:
     Connection.process_event = stamped  # type: ignore[method-assign]
 
 
-def serve_parley(port: int, db: str, probe: bool, thresholds: str | None = None, durability: str = "process") -> None:
+def serve_parley(port: int, db: str, probe: bool, thresholds: str | None = None,
+                 durability: Durability = "process") -> None:
     from server.net.access import Quotas
     from server.net.collector import quiet_collector
     from server.net.server import ParleyServer
@@ -172,7 +175,7 @@ def serve_parley(port: int, db: str, probe: bool, thresholds: str | None = None,
         # The load comes from one address and opens classes of 100 rooms: lift those limits.
         srv = ParleyServer(db, port=port, instructor_key=BENCH_KEY, connections_per_address=None,
                            quotas=Quotas(classes=1000, rooms_per_class=100),
-                           durability=durability)  # type: ignore[arg-type]
+                           durability=durability)
         await srv.start()
         quiet_collector()  # as `parley serve` does
         if thresholds:  # --gc: another setting, to compare
@@ -593,7 +596,7 @@ class Server:
     """A server under test in a child process of its own (bare and Parley the same way)."""
 
     def __init__(self, kind: str, workdir: Path, probe: bool, thresholds: str | None = None,
-                 durability: str = "process") -> None:
+                 durability: Durability = "process") -> None:
         self.kind, self.probe = kind, probe
         self.port = _free_port()
         cmd = [sys.executable, __file__, "--serve", kind, "--port", str(self.port),
@@ -728,7 +731,7 @@ def _raise_file_limit() -> None:
 
 
 def report(results: list[dict[str, Any]], store: dict[str, Any], args: argparse.Namespace) -> None:
-    synchronous = {"process": "NORMAL", "power": "FULL"}[args.durability]
+    synchronous = SYNCHRONOUS[args.durability]
     print(f"\nEvent log (SQLite WAL, durability {args.durability}: synchronous={synchronous}, {os.cpu_count()} cores):")
     print(f"  one event per transaction, 1 writer : {store['serial']:>9,.0f} acknowledged events/s")
     print(f"  group commit, {args.rooms} concurrent rooms : {store['group']:>9,.0f} acknowledged events/s "
@@ -817,7 +820,7 @@ if __name__ == "__main__":
                              "sampled stacks, garbage-collector pauses (benchmarks/loop_probe.py)")
     parser.add_argument("--gc", metavar="T0[,T1,T2]", default=None,
                         help="the Parley server's collector thresholds instead of quiet_collector's (to compare)")
-    parser.add_argument("--durability", choices=("process", "power"), default="process",
+    parser.add_argument("--durability", choices=DURABILITY, default="process",
                         help="the Parley server's (as `parley serve --durability`; default process)")
     parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
     parser.add_argument("--serve", choices=("bare", "parley"), help=argparse.SUPPRESS)

@@ -60,7 +60,6 @@ class ConcessionPlot(PlotextPlot):
         plt.plot(xs + [self.rounds + 1], reservation + reservation[-1:], color="red")
         plt.plot(xs, worth, marker="dot", color="cyan")
 
-
     def ticks(self) -> list[float]:
         return [float(r) for r in range(1, self.rounds + 2)]
 

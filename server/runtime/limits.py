@@ -39,7 +39,7 @@ READ_BURST = 4.0
 # 36-83 ms. It has an allowance of its own (a facilitator stepping through a class's rooms asks
 # for several in a row), larger than the logs' but just as shared by a reader's connections.
 # A class's facilitator gets one more for each room of the class, so that stepping through
-# every room's debrief once is never refused (a class of 20 rooms was refused at the ninth).
+# every room's debrief once is never refused (a class of 12 rooms was refused at the ninth).
 DEBRIEFS_PER_SECOND = 1.0
 DEBRIEF_BURST = 8.0
 

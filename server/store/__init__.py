@@ -11,6 +11,7 @@ from server.store.interface import Store
 from server.store.memory import MemoryStore
 from server.store.sqlite import (
     DURABILITY,
+    SYNCHRONOUS,
     ClassInfo,
     Durability,
     EventRow,
@@ -28,6 +29,5 @@ def open_store(path: str | Path, durability: Durability = "process") -> SQLiteSt
     return SQLiteStore(path, durability)
 
 
-__all__ = ["DURABILITY", "ClassInfo", "Durability", "EventRow", "GameInfo", "GameStatus", "MemoryStore", "SQLiteStore",
-           "SeatRecord", "Store",
-           "StoredEventError", "open_store"]
+__all__ = ["DURABILITY", "SYNCHRONOUS", "ClassInfo", "Durability", "EventRow", "GameInfo", "GameStatus",
+           "MemoryStore", "SQLiteStore", "SeatRecord", "Store", "StoredEventError", "open_store"]

@@ -212,14 +212,14 @@ _INSERT_EVENT = ("INSERT INTO events (game, seq, time, type, visibility, payload
 
 
 Durability = Literal["process", "power"]
-DURABILITY: tuple[Durability, ...] = ("process", "power")
-_SYNCHRONOUS: dict[Durability, str] = {"process": "NORMAL", "power": "FULL"}
+SYNCHRONOUS: dict[Durability, str] = {"process": "NORMAL", "power": "FULL"}  # the pragma of each
+DURABILITY: tuple[Durability, ...] = tuple(SYNCHRONOUS)
 
 
 def _connect(path: Path, durability: Durability = "process") -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
     conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute(f"PRAGMA synchronous={_SYNCHRONOUS[durability]}")
+    conn.execute(f"PRAGMA synchronous={SYNCHRONOUS[durability]}")
     conn.execute("PRAGMA foreign_keys=OFF")
     return conn
 
@@ -228,7 +228,7 @@ class SQLiteStore:
     """The store over one SQLite file; see the module docstring for the read API."""
 
     def __init__(self, path: str | Path, durability: Durability = "process") -> None:
-        if durability not in _SYNCHRONOUS:
+        if durability not in SYNCHRONOUS:
             raise ValueError(f"durability is one of {', '.join(DURABILITY)}, not {durability!r}")
         self.path = Path(path)
         self.durability = durability
