@@ -2,7 +2,8 @@
 
 docs/facilitator-guide.md: "The console shows … the facilitator token in its header — write it
 down". After `parley facilitate --token TOKEN` (coming back to a class) the header read
-"· token" and nothing after it. Real console app, real server.
+"· token" and nothing after it. The token now shows only when asked (K): the console may be
+on the projector, and whoever reads the token can run the class. Real console app, real server.
 """
 
 from __future__ import annotations
@@ -18,12 +19,20 @@ from server.net.server import ParleyServer
 
 async def test_a_console_resumed_with_its_token_shows_the_token_in_its_header(
         srv: ParleyServer, tmp_path: Path) -> None:
-    """Open a class, come back with `parley facilitate --token TOKEN`: the header ends 'token TOKEN'."""
+    """Come back with `parley facilitate --token TOKEN`: the header hides the token (the console may be
+    projected) until K shows it, and K hides it again."""
     opened = await srv.runtime.open_class("tutorial", rooms=2)
     app = ParleyApp(server=srv.url, role="facilitator", config_file=tmp_path / "client.json",
                     token=opened.facilitator_token)
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_until(pilot, lambda: type(app.screen).__name__ == "ConsoleScreen", what="the console")
         header = app.screen.query_one("#class-header", Static)
+        await wait_until(pilot, lambda: "token hidden (K shows it)" in str(header.render()),
+                         what="the hidden token in the header: " + str(header.render()))
+        assert opened.facilitator_token not in str(header.render())
+        await pilot.press("K")
         await wait_until(pilot, lambda: opened.facilitator_token in str(header.render()),
                          what="the token in the header: " + str(header.render()))
+        await pilot.press("K")
+        await wait_until(pilot, lambda: opened.facilitator_token not in str(header.render()),
+                         what="the token hidden again: " + str(header.render()))

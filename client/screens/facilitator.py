@@ -166,6 +166,7 @@ class ConsoleScreen(Screen[None]):
         Binding("E", "class_action('extend')", "+1 min in every room", show=False),
         Binding("A", "class_action('announce')", "Announce to every room", show=False),
         Binding("O", "class_action('open_debrief')", "Open every debrief", show=False),
+        Binding("K", "show_token", "Show or hide the facilitator token", show=False),
         Binding("ctrl+q", "app.quit", "Quit"),
     ]
 
@@ -184,6 +185,9 @@ class ConsoleScreen(Screen[None]):
         self._rooms_shown: list[tuple[str, ...]] = []
         self._seats_shown: tuple[str, list[tuple[object, ...]]] | None = None
         self._log_shown: str | None = None
+        # The console is often on the projector: whoever reads the facilitator token can run
+        # the class, so it shows only when asked (K), to be written down.
+        self.token_shown = False
 
     def compose(self) -> ComposeResult:
         yield Static("", id="class-header")
@@ -238,7 +242,8 @@ class ConsoleScreen(Screen[None]):
         cls = self.cls
         self.query_one("#class-header", Static).update(
             f"[b]Class {cls.class_id}[/b] · scenario {cls.scenario} · {plural(len(cls.rooms), 'room')} · "
-            f"{fmt.connection_mark(cls.connection, cls.connection_detail)} · token [dim]{cls.token or ''}[/]")
+            f"{fmt.connection_mark(cls.connection, cls.connection_detail)} · "
+            + (f"token [dim]{cls.token or ''}[/] (K hides it)" if self.token_shown else "token hidden (K shows it)"))
         self._fill_rooms(cls)
         self._fill_room(self.selected_room())
         self._refresh_footer()
@@ -481,6 +486,10 @@ class ConsoleScreen(Screen[None]):
     async def action_start(self) -> None:
         self._send({"type": "start_game"})
 
+    def action_show_token(self) -> None:
+        self.token_shown = not self.token_shown
+        self.show()
+
     def action_codes(self) -> None:
         self.post_message(ShowScreen(modals.CodesScreen()))
 
@@ -574,5 +583,5 @@ class ConsoleScreen(Screen[None]):
 CLASS_BURST, CLASS_PACE = 30, 0.06  # the server lets one connection send 40 at once, then 20 a second
 KEYS_LINE = ("[dim]e +1 min · n next phase · i inject · x end · b/h bot/human seat · j seat absent · f fresh code · "
              "v view as · l review · t report · ? guide · Q debrief with own questions · k close reflections · "
-             "S code slips · "
+             "S code slips · K facilitator token · "
              "capitals act on every room: G P R E A O · ctrl+p finds any key[/]")

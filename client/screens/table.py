@@ -142,6 +142,11 @@ class TableScreen(LaidOutOnce):
         self.watch(self.app, "state", self.show, init=False)
         self.call_after_refresh(self.show)
 
+    def on_resize(self) -> None:
+        # The breakpoint classes follow the width: the tab labels are shorter when narrow.
+        if self.state.view:
+            self._labels(self.state)
+
     # ------------------------------------------------------------ rendering
 
     @property
@@ -181,9 +186,11 @@ class TableScreen(LaidOutOnce):
         unread = sum(state.unread(c) for c in self.query_one(MessagesPanel).channels(state))
         open_ = sum(1 for p in state.view.proposals if not p.withdrawn)
         unseen = state.unseen_changes
+        # At 80 columns "(1 new)" pushed "6 Brief" off the bar: there the count says it alone.
+        new = "" if self.has_class("-narrow") else " new"
         labels = {"messages": f"5 Messages ({unread})" if unread else "5 Messages",
                   "proposals": f"3 Proposals ({open_})" if open_ else "3 Proposals",
-                  "pressure": f"4 Pressure ({unseen} new)" if unseen else "4 Pressure"}
+                  "pressure": f"4 Pressure ({unseen}{new})" if unseen else "4 Pressure"}
         for tab_id, label in labels.items():
             relabel(tabs.get_tab(tab_id), label)
 
