@@ -3,6 +3,7 @@ typing never plays a move, irreversible moves ask first, keys act only on what i
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -168,6 +169,47 @@ async def test_signing_across_a_red_line_asks_with_its_cost(srv: ParleyServer, t
     await lowland.close()
 
 
+async def test_a_question_is_withdrawn_when_the_phase_ends_under_it(srv: ParleyServer, tmp_path: Path) -> None:
+    """The decision phase ends while "Sign P1?" is open: the question closes with a notice, and a
+    late y signs nothing (its figures were the last round's, and signing is no longer open)."""
+    room, codes, lowland = await a_decision_with(srv, RED_LINE_TERMS)
+    app = player_app(srv, tmp_path, codes["upland"])
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await on_table(pilot, app)
+        await pilot.press("3", "s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the question")
+        await room.submit("facilitator", c.AdvancePhase())  # the decision phase ends
+        await wait_until(pilot, lambda: isinstance(app.screen, TableScreen), what="the question withdrawn")
+        await wait_until(pilot, lambda: any("nothing was done" in n.message for n in app._notifications),
+                         what="the notice")
+        await pilot.press("y")
+        await pilot.pause()
+        assert "upland" not in room.game.state.proposals["P1"].signatures
+        assert not isinstance(app.screen, ConfirmScreen)
+    await lowland.close()
+
+
+async def test_the_arrows_go_from_issue_to_issue_in_the_composer(srv: ParleyServer, tmp_path: Path) -> None:
+    """In the composer Down moves to the next issue's picker (Textual's Select reopened its menu)
+    and Up back; Enter opens the options."""
+    room, codes, lowland = await negotiating_with(srv, "lowland")
+    app = player_app(srv, tmp_path, codes["upland"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await on_table(pilot, app, proposals=False)
+        await pilot.press("2")
+        await wait_until(pilot, lambda: isinstance(app.focused, Select), what="a picker")
+        first = app.focused
+        await pilot.press("down")
+        await pilot.pause()
+        assert isinstance(app.focused, Select) and app.focused is not first and not app.focused.expanded
+        await pilot.press("up")
+        await pilot.pause()
+        assert app.focused is first and not first.expanded
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: first.expanded, what="the options open")
+    await lowland.close()
+
+
 async def test_amend_then_enter_opens_the_first_picker(srv: ParleyServer, tmp_path: Path) -> None:
     """a on a proposal loads it into the composer with the focus on a picker, so Enter works at once."""
     room, codes, lowland = await negotiating_with(srv, "lowland")
@@ -182,7 +224,7 @@ async def test_amend_then_enter_opens_the_first_picker(srv: ParleyServer, tmp_pa
                          what="P1 selected on the proposals tab")
         await pilot.press("a")
         await wait_until(pilot, lambda: app.screen.query_one("#tabs").active == "compose"
-                         and type(app.focused).__name__ == "Select",
+                         and isinstance(app.focused, Select),
                          what="a focused picker")
         assert app.screen.query_one("#composer").amends == "P1"
         await pilot.press("enter")
@@ -228,8 +270,8 @@ async def test_an_announcement_raises_a_notice(srv: ParleyServer, tmp_path: Path
         await room.submit("facilitator", c.InjectEvent(card="power_cuts"))
         await wait_until(pilot, lambda: {n.title for n in app._notifications}
                          >= {"Announcement", "What changed for you: see tab 4"}, what="the notices")
-        assert "(1 new)" in str(app.screen.query_one("#tabs").get_tab("pressure").label) or \
-            "new)" in str(app.screen.query_one("#tabs").get_tab("pressure").label)
+        # the tab holding the change is marked (at 80 columns its count says it alone: "(2)")
+        assert re.search(r"4 Pressure \(\d+\)", str(app.screen.query_one("#tabs").get_tab("pressure").label))
 
 
 def text(app: ParleyApp, selector: str) -> str:

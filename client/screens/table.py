@@ -357,7 +357,7 @@ class TableScreen(LaidOutOnce):
                 self._share_intent(None, None)
             if sure:
                 self._send(command)
-        self.post_message(ShowScreen(ConfirmScreen(question, yes, danger), callback=answered))
+        self.post_message(ShowScreen(ConfirmScreen(question, yes, danger, moment=moment), callback=answered))
 
     def _share_intent(self, action: str | None, proposal: str | None) -> None:
         async def send() -> None:
@@ -587,3 +587,13 @@ def sidebar_parts(state: ClientState) -> tuple[str, str, str, str]:
     # repaints this part and never lays the sidebar out again.
     unread_lines += [""] * (2 + len(unread) - len(unread_lines))
     return "\n".join(lines), "\n".join(proposals), "\n".join(seats), "\n".join(unread_lines)
+
+
+def moment(state: ClientState) -> tuple[object, ...]:
+    """What a confirmation's figures and the move's legality depend on: the phase and round, the
+    seat's reservation value and war cost, and who sits at the table (who must sign)."""
+    view, you = state.view, state.view.you if state.view else None
+    if view is None:
+        return ()
+    return (view.phase, view.round, you and (you.reservation, you.war_cost), tuple(view.seated),
+            tuple(view.walked_out))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Label, Select, Static
 
@@ -21,6 +22,24 @@ from client.state import ClientState
 from client.widgets.text import set_text
 from server.figures import number
 from server.protocol import wire
+
+
+class Pick(Select[str]):
+    """One issue's picker. The composer is a column of them, so the arrows go from issue to
+    issue, as in any form; Enter or Space opens the options. (Textual's Select opens its menu on
+    Down too: a student pressing Down to reach the next issue reopened the one just chosen.)"""
+
+    BINDINGS = [
+        Binding("enter,space", "show_overlay", "Show the options", show=False),
+        Binding("down", "step(1)", "Next issue", show=False),
+        Binding("up", "step(-1)", "Previous issue", show=False),
+    ]
+
+    def action_step(self, by: int) -> None:
+        picks = list(self.screen.query(Pick))
+        at = picks.index(self) + by
+        if 0 <= at < len(picks):
+            self.screen.set_focus(picks[at])
 
 
 class Composer(VerticalScroll):
@@ -63,8 +82,8 @@ class Composer(VerticalScroll):
             options = [(f"{o.label}  ({number(mine.get(o.id, 0))} pts)", o.id) for o in issue.options]
             picked = self._pending.get(issue.id, Select.NULL)
             row = Horizontal(Label(issue.title, classes="issue-title"),
-                             Select(options, prompt="— leave open —", id=f"pick-{issue.id}",
-                                    value=picked, classes="pick"), classes="pick-row")
+                             Pick(options, prompt="— leave open —", id=f"pick-{issue.id}",
+                                  value=picked, classes="pick"), classes="pick-row")
             self.mount(row, before=holder)
         holder.remove()
 
@@ -99,7 +118,8 @@ class Composer(VerticalScroll):
         terms = self.terms()
         set_text(self.query_one("#amending", Static),
             f"Amending [b]{self.amends}[/b] — your version is tabled as a new proposal citing it."
-            if self.amends else "Pick an option per issue (leave some open for a partial package).")
+            if self.amends else "Pick an option per issue: ↑/↓ go from issue to issue, Enter opens its options "
+            "(leave some open for a partial package).")
         if not view or not terms:
             self._show(("nothing",), "Nothing picked yet.", "")
             return
