@@ -33,14 +33,14 @@ def label(app: object, tab: str) -> str:
 
 
 async def test_visiting_the_pressure_tab_marks_its_changes_seen(srv: ParleyServer, tmp_path: Path) -> None:
-    """A card arrives ('4 Pressure (2 new)'); pressing 4 shows it and the label goes back to '4 Pressure'."""
+    """A card arrives ('4 Pressure (2)' at 80 columns); pressing 4 shows it and the label goes back to '4 Pressure'."""
     room, codes = await open_room(srv)
     await to_phase(room, "negotiation")
     app = player_app(srv, tmp_path, codes["upland"])
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, TableScreen), what="the table")
         await facilitate(room, c.InjectEvent(card="power_cuts"))
-        await wait_until(pilot, lambda: "new)" in label(app, "pressure"), what="the new card")
+        await wait_until(pilot, lambda: "4 Pressure (" in label(app, "pressure"), what="the new card")
         await pilot.press("4")
         await wait_until(pilot, lambda: label(app, "pressure") == "4 Pressure", what="seen")
         assert app.state.unseen_changes == 0
