@@ -39,7 +39,8 @@ JOIN_ERRORS = {
     "unknown_code": "No seat has the code {code}. Check the code with your facilitator.",
     "code_used": "The code {code} has been used already: type your rejoin code instead, "
                  "or ask your facilitator for a fresh code.",
-    "bad_token": "The server no longer knows this seat (its token is unknown).",
+    # resume takes a seat's token and a facilitator's alike
+    "bad_token": "The server knows no seat or class by this token (mistyped, or replaced by a fresh code).",
     "unknown_scenario": "The server has no scenario called {scenario!r}.",
 }
 

@@ -86,7 +86,7 @@ async def test_a_broken_file_is_refused_on_the_form_with_its_place(srv: ParleySe
 
 async def test_in_a_browser_the_form_offers_the_bundled_scenarios_and_reads_no_file_of_the_host(
         srv: ParleyServer, tmp_path: Path) -> None:
-    """Served by `parley web`, the form says 'its id' (no 'your own file's path', no picker) and a path typed is refused unread: nothing sent, no class opened."""
+    """Served by `parley web`, the form offers the bundled ids (no file's path, no picker) and a path typed is refused unread: nothing sent, no class opened."""
     secret = tmp_path / "secret.yaml"
     secret.write_text("instructor key: do-not-send-me\n", encoding="utf-8")
     app = ParleyApp(server=srv.url, role="facilitator", config_file=tmp_path / "client.json",

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Static
+from textual.containers import VerticalScroll
+from textual.widgets import Input, Static
 
 from client.app import ParleyApp
 from client_helpers import wait_until
@@ -27,8 +28,8 @@ async def test_a_console_resumed_with_its_token_shows_the_token_in_its_header(
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_until(pilot, lambda: type(app.screen).__name__ == "ConsoleScreen", what="the console")
         header = app.screen.query_one("#class-header", Static)
-        await wait_until(pilot, lambda: "token hidden (K shows it)" in str(header.render()),
-                         what="the hidden token in the header: " + str(header.render()))
+        await wait_until(pilot, lambda: "K shows the token" in str(header.render()),
+                         what="the token hidden: " + str(header.render()))
         assert opened.facilitator_token not in str(header.render())
         await pilot.press("K")
         await wait_until(pilot, lambda: opened.facilitator_token in str(header.render()),
@@ -36,3 +37,28 @@ async def test_a_console_resumed_with_its_token_shows_the_token_in_its_header(
         await pilot.press("K")
         await wait_until(pilot, lambda: opened.facilitator_token not in str(header.render()),
                          what="the token hidden again: " + str(header.render()))
+
+
+async def test_the_setup_form_takes_bots_by_name_and_shows_its_problems_at_80x24(
+        srv: ParleyServer, tmp_path: Path) -> None:
+    """Bots typed as a teacher names them ("Atlantis" is refused, the problem scrolled into view at
+    80x24, no class opened; "Russia, turkey" opens a class whose Russia and Turkey are bots)."""
+    app = ParleyApp(server=srv.url, role="facilitator", config_file=tmp_path / "client.json",
+                    key=srv.instructor_key)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = app.screen
+        form.query_one("#scenario", Input).value = "istanbul-2022"
+        bots = form.query_one("#bots", Input)
+        bots.value = "Atlantis"
+        await pilot.press("enter")  # in the scenario box: opens the class
+        problem = form.query_one("#problem", Static)
+        await wait_until(pilot, lambda: "Atlantis" in str(problem.render()), what="the refusal")
+        assert "Russian Federation (russia)" in str(problem.render()) and not srv.runtime.rooms
+        await wait_until(pilot, lambda: form.query_one(VerticalScroll).scroll_offset.y > 0
+                         and problem.region.bottom <= 24, what="the problem scrolled into view")
+        bots.value = "Russia, turkey"
+        form.query_one("#scenario", Input).focus()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "ConsoleScreen", what="the console")
+    (room,) = srv.runtime.rooms.values()
+    assert sorted(room.bots) == ["russia", "turkey"]

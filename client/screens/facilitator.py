@@ -38,15 +38,15 @@ class FacilitatorSetupScreen(Screen[None]):
             yield Label("Server")
             yield Input(app.server, id="server", compact=True)
             # served to browsers, the host's folders are not the teacher's: ids only, no picker
-            yield Label(f"Scenario: its id ({', '.join(BUNDLED)})"
-                        + ("" if app.web_url else " or your own file's path"))
+            yield Label(f"Scenario ({', '.join(BUNDLED)}"
+                        + (")" if app.web_url else ", or a file's path)"))
             with Horizontal(classes="field-row"):
                 yield Input("tutorial", id="scenario", compact=True)
                 if not app.web_url:
                     yield Button("Choose a file…", id="choose-file", compact=True)
             yield Label("Rooms (one per group of students)")
             yield Input("1", id="rooms", type="integer", compact=True)
-            yield Label("Bots: none, all, or delegation ids separated by commas")
+            yield Label("Bots: none, all, or the delegations they play (Russia, Turkey)")
             yield Input("none", id="bots", compact=True)
             yield Label("Time scale (1 = the scenario's timings; 0.5 = twice as fast)")
             yield Input("1", id="time_scale", type="number", compact=True)
@@ -125,7 +125,10 @@ class FacilitatorSetupScreen(Screen[None]):
         self.post_message(ShowScreen(ConsoleScreen(), switch=True))
 
     def _problem(self, text: str) -> None:
-        self.query_one("#problem", Static).update(text)
+        problem = self.query_one("#problem", Static)
+        problem.update(text)
+        # At 80x24 the line is under the fold: a teacher pressing Enter saw nothing happen.
+        self.call_after_refresh(problem.scroll_visible, animate=False)
 
 
 class ConsoleScreen(Screen[None]):
@@ -243,7 +246,7 @@ class ConsoleScreen(Screen[None]):
         self.query_one("#class-header", Static).update(
             f"[b]Class {cls.class_id}[/b] · scenario {cls.scenario} · {plural(len(cls.rooms), 'room')} · "
             f"{fmt.connection_mark(cls.connection, cls.connection_detail)} · "
-            + (f"token [dim]{cls.token or ''}[/] (K hides it)" if self.token_shown else "token hidden (K shows it)"))
+            + (f"token [dim]{cls.token or ''}[/] (K hides it)" if self.token_shown else "K shows the token"))
         self._fill_rooms(cls)
         self._fill_room(self.selected_room())
         self._refresh_footer()
@@ -337,6 +340,9 @@ class ConsoleScreen(Screen[None]):
             else:
                 presence = "yes" if seat.connected else "no"
             label = fmt.delegation_name(view, d) if view else d  # people see names, never ids
+            # cut, so that the code and the player fit beside it at 80 columns (the rooms table
+            # and the codes screen give the whole name)
+            label = label if len(label) <= SEAT_LABEL else label[:SEAT_LABEL - 1] + "…"
             ready = "✔" if view and d in view.ready else ""
             members = seat.members
             for m in members:  # a team: a row per member, its head starred
@@ -581,6 +587,8 @@ class ConsoleScreen(Screen[None]):
 
 
 CLASS_BURST, CLASS_PACE = 30, 0.06  # the server lets one connection send 40 at once, then 20 a second
+SEAT_LABEL = 20  # characters of a delegation's name in the seats table
+
 KEYS_LINE = ("[dim]e +1 min · n next phase · i inject · x end · b/h bot/human seat · j seat absent · f fresh code · "
              "v view as · l review · t report · ? guide · Q debrief with own questions · k close reflections · "
              "S code slips · K facilitator token · "

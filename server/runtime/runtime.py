@@ -55,6 +55,7 @@ from server.runtime.interning import ScenarioCache
 from server.runtime.limits import JoinGuard, ReadLimits, SeatLimits
 from server.runtime.room import Room, SeatSlot, game_status
 from server.runtime.tokens import code_key, new_code, new_id, new_token, token_hash
+from server.scenario.model import Scenario
 from server.scenario.reflection import reflection_questions
 from server.store import ClassInfo, EventRow, SeatRecord, Store, StoredEventError
 
@@ -363,20 +364,12 @@ class Runtime:
             except ScheduleError as exc:
                 raise Refusal("bad_schedule", f"The schedule does not fit {scenario.id}: {exc}") from None
         seated = [d.id for d in scenario.delegations if not d.absent]
-        bot_seats = list(seated if bots == "all" else bots)
-        unknown = [b for b in bot_seats if b not in seated]
-        if unknown:
-            raise Refusal("unknown_delegation", f"No seated delegation {unknown[0]!r} in {scenario.id} "
-                                                f"(seated: {', '.join(seated)}).")
+        bot_seats = seated if bots == "all" else [seated_id(scenario, b) for b in bots]
         if teams and team_size != 1:
             raise Refusal("bad_message", f"Give team_size (members of every delegation) or teams (members of "
                                          f"some, by id), not both: team_size {team_size} and teams for "
                                          f"{', '.join(sorted(teams))[:80]}.")
-        teams = dict(teams or {})
-        unknown = [d for d in teams if d not in seated]
-        if unknown:
-            raise Refusal("unknown_delegation", f"No seated delegation {unknown[0]!r} in {scenario.id} "
-                                                f"(seated: {', '.join(seated)}).")
+        teams = {seated_id(scenario, d): n for d, n in (teams or {}).items()}
         botted = [d for d in bot_seats if teams.get(d, 1) > 1]
         if botted:
             raise Refusal("team_with_bot", f"A bot plays {botted[0]}: bots never join a team with humans, "
@@ -519,3 +512,15 @@ async def _stop_bot(handle: Any) -> None:
 
 
 __all__ = ["CATCHUP_LIMIT", "ClassRecord", "Refusal", "Room", "RuleViolation", "Runtime", "SeatInfo"]
+
+
+def seated_id(scenario: Scenario, given: str) -> str:
+    """The id of the seated delegation `given` names: its id, or its id or name in any case
+    ("Russia", "russian federation"), as a teacher types it in the console's form."""
+    seated = [d for d in scenario.delegations if not d.absent]
+    wanted = given.strip().casefold()
+    for d in seated:
+        if given == d.id or wanted in (d.id.casefold(), d.name.casefold()):
+            return d.id
+    raise Refusal("unknown_delegation", f"No seated delegation {quote(given)} in {scenario.id}; seated: "
+                                        + ", ".join(f"{d.name} ({d.id})" for d in seated) + ".")
