@@ -14,6 +14,7 @@ from client.state import ClientState
 from client.widgets.brief import brief_text
 from client.widgets.footer import KeysFooter
 from client.widgets.status import StatusBar
+from client.widgets.text import Hanging
 
 
 class LobbyScreen(Screen[None]):
@@ -50,9 +51,9 @@ class LobbyScreen(Screen[None]):
              else "Waiting for the facilitator to start the game…") + (f"\n{note}" if note else "")
             + "\nYour own brief, red lines and points table follow the briefing: "
               "PageDown, the arrows or the wheel scroll.")
-        self.query_one("#briefing", Static).update(
+        self.query_one("#briefing", Static).update(Hanging(
             f"[b]{escape(view.scenario.title)}[/b]\n\n{escape(fmt.reflow(view.scenario.briefing))}"
-            f"\n\n{brief_text(view, state.delegation, False, None if state.is_head else state.head_name)}")
+            f"\n\n{brief_text(view, state.delegation, False, None if state.is_head else state.head_name)}"))
         self.query_one("#seats", Static).update(seats_text(state))
 
 

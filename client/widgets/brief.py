@@ -15,6 +15,7 @@ from textual.widgets import Static
 
 from client import format as fmt
 from client.state import ClientState
+from client.widgets.text import Hanging
 from server.figures import number
 from server.protocol import wire
 
@@ -83,4 +84,4 @@ class BriefPanel(VerticalScroll, can_focus=True):
         if getattr(self, "_shown", None) == key:
             return
         self._shown = key
-        self.query_one("#brief-text", Static).update(brief_text(view, state.delegation, head=head))
+        self.query_one("#brief-text", Static).update(Hanging(brief_text(view, state.delegation, head=head)))

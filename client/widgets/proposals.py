@@ -21,6 +21,7 @@ from client import worth
 from client.messages import Ask
 from client.state import ClientState
 from client.widgets.kept_table import KeptTable
+from client.widgets.text import Hanging
 from server.protocol import wire
 
 COLUMNS = ("id", "by", "rd", "worth to you", "status", "you", "supporters")
@@ -137,7 +138,7 @@ class Proposals(Vertical):
             # as tall as the space under the table (the CSS's min-height), so a text shorter
             # than that space keeps the height: a layout costs two frames, the second for the
             # scroll area's new size.
-            detail.update(text, layout=False)
+            detail.update(Hanging(text), layout=False)
             width, shown = detail.content_region.width, detail.content_region.height
             floor = detail.parent.scrollable_content_region.height if isinstance(detail.parent, Widget) else 0
             needed = detail.get_content_height(detail.size, detail.size, width) if width else 0
