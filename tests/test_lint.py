@@ -33,9 +33,10 @@ def test_ruff_catches_what_it_is_configured_for(tmp_path: Path) -> None:
 
 # Called by a framework, never by name in our code: Textual's handlers, actions and hooks
 # (`compose`, `on_*`, `action_*`, `watch_*`, a command palette's `discover`, a DirectoryTree's
-# `filter_paths`, a Footer's `bindings_changed`) and html.parser's `handle_*` in the tests.
+# `filter_paths`, a Footer's `bindings_changed`, a Visual's `get_optimal_width`) and html.parser's
+# `handle_*` in the tests.
 FRAMEWORK_NAMES = ["compose", "on_*", "_on_*", "action_*", "watch_*", "validate_*", "compute_*", "render", "render_line",
-                   "check_action", "discover", "filter_paths", "bindings_changed", "handle_*"]
+                   "check_action", "discover", "filter_paths", "bindings_changed", "get_optimal_width", "handle_*"]
 # Registered by a decorator, not called by name: engine rules (singledispatch), Textual's @on
 # handlers and workers, pydantic validators, pytest fixtures.
 FRAMEWORK_DECORATORS = ["@*.register", "@on", "@work", "@*validator", "@*.setter", "@pytest.fixture"]
