@@ -194,7 +194,7 @@ async def test_a_room_delivers_a_commit_in_the_callback_that_settles_it(tmp_path
         delivered_in: list[tuple[int, object]] = []  # (the room's seq, the task running) at each delivery
 
         class Watching:
-            def deliver(self, events: list[Any]) -> None:
+            def deliver(self, events: list[Any], reply: Any = None) -> None:
                 delivered_in.append((room.seq, asyncio.current_task()))
 
             def connected(self, delegation: str, member: int | None = None) -> bool:

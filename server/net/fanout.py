@@ -22,7 +22,7 @@ from server.engine import FACILITATOR
 from server.engine.events import EventBase, HeadChanged
 from server.engine.views import Seat
 from server.protocol.wire import PresenceChanged, TeamIntent, encode
-from server.runtime.room import Room, SeatUpdate
+from server.runtime.room import Reply, Room, SeatUpdate
 
 _ROSTER_EVENTS = frozenset({"member_joined", "head_changed"})
 
@@ -35,8 +35,9 @@ class Subscriber(Protocol):
 
     def deliver(self, frame: bytes) -> None: ...
 
-    def send_update(self, update: SeatUpdate) -> None:
-        """Write `update` to the connection (it frames it)."""
+    def send_update(self, update: SeatUpdate, reply: str | None = None) -> None:
+        """Write `update` to the connection (it frames it), and `reply` (the answer to this
+        connection's command that made it) after it in the same write."""
 
     def evict(self, code: str, message: str) -> None:
         """This connection no longer holds its seat: tell it why (an error `code`) and close it."""
@@ -62,13 +63,20 @@ class RoomAudience:
 
     # ------------------------------------------------------------ the fan-out
 
-    def deliver(self, events: list[EventBase]) -> None:
-        """A committed batch: each seat with connections gets what it may know of it; then
-        presence and intents follow a change of a team's roster or head."""
+    def deliver(self, events: list[EventBase], reply: Reply | None = None) -> None:
+        """A committed batch: each seat with connections gets what it may know of it (and the
+        connection whose command it was, its answer in the same write); then presence and
+        intents follow a change of a team's roster or head."""
+        roster = any(e.type in _ROSTER_EVENTS for e in events)
+        # Not when presence or intents follow: the answer comes after those too (the session writes it).
+        origin, answer = (reply.origin, reply.frame) if reply is not None and not roster else (None, None)
         for seat, update in self.room.seat_updates(list(self._by_seat), events):
             for sub in self._by_seat[seat]:
-                sub.send_update(update)
-        if any(e.type in _ROSTER_EVENTS for e in events):  # presence shows who leads each team
+                if sub is origin:
+                    sub.send_update(update, answer)
+                else:
+                    sub.send_update(update)
+        if roster:  # presence shows who leads each team
             self.announce_presence()
         for e in events:
             if isinstance(e, HeadChanged):  # an intent shared as (or to) the old head no longer holds

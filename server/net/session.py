@@ -65,17 +65,23 @@ class Outbox:
     """This connection as a room's subscriber (server/net/fanout.py): its seat, a synchronous
     write, and its eviction."""
 
-    __slots__ = ("ws", "seat", "_on_evict", "held", "member")  # one per connection: no __dict__
+    __slots__ = ("ws", "seat", "_on_evict", "held", "member", "replied")  # one per connection: no __dict__
 
     def __init__(self, ws: ServerConnection, seat: str | None, on_evict: Callable[[str, str], None],
                  held: frames.HeldViews, member: int = 1) -> None:
         self.ws, self.seat, self._on_evict, self.held, self.member = ws, seat, on_evict, held, member
+        self.replied: str | None = None  # the last answer written with an update (see `send_update`)
 
     def deliver(self, frame: bytes) -> None:
         sockets.write(self.ws, (frame,))
 
-    def send_update(self, update: SeatUpdate) -> None:
-        sockets.write(self.ws, self.held.update_frames(update))  # a catch-up's pages: one write
+    def send_update(self, update: SeatUpdate, reply: str | None = None) -> None:
+        frames_ = self.held.update_frames(update)  # a catch-up's pages: one write
+        if reply is None:
+            sockets.write(self.ws, frames_)
+        else:  # this connection's command made it: its answer goes in the same write, after it
+            sockets.write(self.ws, (*frames_, reply.encode()))
+            self.replied = reply
 
     def evict(self, code: str, message: str) -> None:
         self._on_evict(code, message)
@@ -356,7 +362,12 @@ class Session:
         self.access.check_events(room)
         member = self.member if self.seat is not None else None
         command = self.runtime.complete_command(room, actor, m.command, self.member)
-        return [await room.command(actor, m.id, command, member)]
+        origin = self.outbox
+        answer = await room.command(actor, m.id, command, member, origin)
+        if origin is not None and origin.replied is answer:  # already written, after its update
+            origin.replied = None
+            return []
+        return [answer]
 
     async def on_set_team_size(self, m: w.SetTeamSize) -> list[Step]:
         room = self._facilitated_room(m.room)

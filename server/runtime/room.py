@@ -25,7 +25,9 @@ room's.
 `command(actor, id, command)` wraps `submit` for the network: it answers with an encoded
 `Ack` or `Error` and remembers the answer per (actor, id), so a command re-sent after a
 reconnect is applied once and answered the same way again. Acks are stored in the same
-transaction as their events, which makes that hold across a server restart too.
+transaction as their events, which makes that hold across a server restart too. Given the
+connection the command came from (`origin`), the audience writes the Ack in the same socket
+write as that connection's update, right after it (`Reply`), instead of a loop pass later.
 """
 
 from __future__ import annotations
@@ -84,7 +86,9 @@ class Audience(Protocol):
     """Who is connected to a room (the network adapter's, server/net/fanout.py): told of each
     committed batch, asked who is connected, told to close a seat's connections."""
 
-    def deliver(self, events: list[EventBase]) -> None: ...
+    def deliver(self, events: list[EventBase], reply: Reply | None = None) -> None:
+        """Tell each connection what it may know of a committed batch; `reply`'s connection
+        (the one whose command made the batch) gets its answer in the same write, after it."""
 
     def connected(self, delegation: str, member: int | None = None) -> bool: ...
 
@@ -96,7 +100,7 @@ class Audience(Protocol):
 class Nobody:
     """The audience of a room nobody has connected to."""
 
-    def deliver(self, events: list[EventBase]) -> None:
+    def deliver(self, events: list[EventBase], reply: Reply | None = None) -> None:
         pass
 
     def connected(self, delegation: str, member: int | None = None) -> bool:
@@ -107,6 +111,16 @@ class Nobody:
 
     def announce_presence(self) -> None:
         pass
+
+
+@dataclass(frozen=True)
+class Reply:
+    """The answer to a command (its encoded Ack) and the connection that sent it (`origin`:
+    the network adapter's own object, opaque here), for the audience to write right after
+    that connection's update: one socket write, not two a loop pass apart."""
+
+    origin: object
+    frame: str
 
 
 @dataclass
@@ -133,6 +147,7 @@ class Decision:
     ack: str | None
     replier: str = ""  # whose reply it is (a team member's own: see `reply_key`); "": the actor's
     ack_seq: int | None = None  # the number `ack` gives (what the room remembers of it)
+    origin: object = None  # the connection the command came from (see `Reply`), if told
 
 
 def game_status(game: Game) -> GameStatus:
@@ -185,9 +200,9 @@ class Room:
         return (await self._submit(actor, command, at, command_id, member)).events
 
     async def _submit(self, actor: str, command: CommandBase, at: float | None,
-                      command_id: str | None, member: int | None = None) -> Decision:
+                      command_id: str | None, member: int | None = None, origin: object = None) -> Decision:
         async with self._lock:
-            decision = self._decide(actor, command, at, command_id, member)
+            decision = self._decide(actor, command, at, command_id, member, origin)
             if decision.events:
                 await self._commit(decision)
             return decision
@@ -245,12 +260,13 @@ class Room:
             return events
 
     def _decide(self, actor: str, command: CommandBase, at: float | None, command_id: str | None,
-                member: int | None = None) -> Decision:
+                member: int | None = None, origin: object = None) -> Decision:
         """What the command makes happen (the game moves on; nothing is stored or told yet)."""
         events = self.game.handle(command, actor, self._clock() if at is None else at, member)
-        return self._decision(actor, command_id, events, self.reply_key(actor, member))
+        return self._decision(actor, command_id, events, self.reply_key(actor, member), origin)
 
-    def _decision(self, actor: str, command_id: str | None, events: list[EventBase], replier: str = "") -> Decision:
+    def _decision(self, actor: str, command_id: str | None, events: list[EventBase], replier: str = "",
+                  origin: object = None) -> Decision:
         last = self.game.state.seq
         rows = [EventRow(last - len(events) + 1 + i, e) for i, e in enumerate(events)]
         seq: int | None = None
@@ -258,7 +274,7 @@ class Room:
         if command_id is not None:
             seq = self.streams.count_after(actor, events)
             ack = encode(Ack(reply_to=command_id, seq=seq))
-        return Decision(actor, command_id, events, rows, ack, replier, seq)
+        return Decision(actor, command_id, events, rows, ack, replier, seq, origin)
 
     def reply_key(self, actor: str, member: int | None) -> str:
         """Whose command ids these are: the actor's, or a team member's own (the members of a
@@ -292,13 +308,17 @@ class Room:
         events = decision.events
         self.log.extend(events, [row.payload for row in decision.rows], self.game.state.notes)
         self.streams.extend(events)
-        self.audience.deliver(events)
+        origin, ack = decision.origin, decision.ack
+        self.audience.deliver(events, Reply(origin, ack) if origin is not None and ack is not None else None)
         self._notify(events)
         self.timer.reschedule()
 
-    async def command(self, actor: str, command_id: str, command: CommandBase, member: int | None = None) -> str:
+    async def command(self, actor: str, command_id: str, command: CommandBase, member: int | None = None,
+                      origin: object = None) -> str:
         """Submit a client's command once per (actor, id) — per team member, for a team's
-        members (`member`); the encoded Ack or Error."""
+        members (`member`); the encoded Ack or Error. With `origin` (the connection it came
+        from), the audience may write the Ack with that connection's update (`Reply`): the
+        very string returned is the one handed to it."""
         key = self.reply_key(actor, member)
         seen = self._replies.setdefault(key, {})
         earlier = seen.get(command_id)
@@ -309,7 +329,7 @@ class Room:
         pending: asyncio.Future[str] = asyncio.get_running_loop().create_future()
         self._remember(seen, command_id, pending)
         try:
-            frame, seq = await self._answer(actor, command_id, command, member)
+            frame, seq = await self._answer(actor, command_id, command, member, origin)
         except BaseException as exc:
             seen.pop(command_id, None)  # not answered: a retry may try again
             pending.set_exception(exc)
@@ -320,11 +340,11 @@ class Room:
         return frame
 
     async def _answer(self, actor: str, command_id: str, command: CommandBase,
-                      member: int | None) -> tuple[str, int | None]:
+                      member: int | None, origin: object = None) -> tuple[str, int | None]:
         """The encoded answer, and the number it acknowledges (None for a refusal)."""
         key = self.reply_key(actor, member)
         try:
-            decision = await self._submit(actor, command, None, command_id, member)
+            decision = await self._submit(actor, command, None, command_id, member, origin)
         except RuleViolation as exc:
             frame = encode(Error(reply_to=command_id, code=exc.code, message=exc.message))
             self._store.record_reply(self.id, key, command_id, frame).add_done_callback(_log_failure)
