@@ -20,6 +20,13 @@ or clicked for `PAUSE`, `collect_in_pause` collects if anything reached the old 
 the last full pass. Typing without a pause is still collected, after `FULL_PASS_AFTER` young
 passes (about ten seconds of keys), so memory stays bounded.
 
+Young passes (Python's generations 0 and 1, 0.3-5 ms each) came inside the keys too: a tab
+key makes a few thousand objects that live on (the lines it renders are kept), so Python made
+three or four young passes during each, 2-5 ms of its 40-60. So at the table Python's own wait
+for `YOUNG_AFTER` new objects instead of 700, and the table screen calls `collect_young` once
+each frame is painted: the young pass Python would have made during the next key, if as many
+objects are new as Python waits for, made while nothing is waiting to be shown.
+
 `parley play` and `parley demo` ask for all this (`ParleyApp(quiet_collector=True)`); tests,
 which run many apps in one process, do not.
 """
@@ -30,6 +37,7 @@ import gc
 
 PAUSE = 1.0  # seconds without a key or a click: a full pass then is no key's wait
 FULL_PASS_AFTER = 100  # generation-1 passes before Python makes a full pass itself (its default: 10)
+YOUNG_AFTER = 20_000  # new objects before Python makes a young pass itself (its default: 700)
 _thresholds: tuple[int, int, int] | None = None  # Python's own, while ours are set
 
 
@@ -41,7 +49,7 @@ def freeze_survivors() -> None:
     gc.freeze()
     if _thresholds is None:
         _thresholds = gc.get_threshold()
-        gc.set_threshold(_thresholds[0], _thresholds[1], FULL_PASS_AFTER)
+        gc.set_threshold(YOUNG_AFTER, _thresholds[1], FULL_PASS_AFTER)
 
 
 def collect_in_pause() -> bool:
@@ -50,6 +58,19 @@ def collect_in_pause() -> bool:
     if gc.get_count()[2] == 0:
         return False
     gc.collect()
+    return True
+
+
+def collect_young() -> bool:
+    """After a frame: a young pass if Python's own threshold has been passed, of the generation
+    Python would have chosen (the middle one every tenth pass); nothing unless the table is up
+    (`freeze_survivors`). Whether it ran."""
+    if _thresholds is None:
+        return False
+    young, middle, _ = gc.get_count()
+    if young < _thresholds[0]:
+        return False
+    gc.collect(1 if middle >= _thresholds[1] else 0)
     return True
 
 

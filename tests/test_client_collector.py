@@ -74,3 +74,32 @@ async def test_full_passes_wait_for_a_pause_in_the_keys(srv: ParleyServer, tmp_p
     finally:
         gc.callbacks.remove(seen)
     assert gc.get_threshold() == python_thresholds and gc.get_freeze_count() == 0
+
+
+async def test_young_passes_come_after_a_frame_not_inside_the_keys(srv: ParleyServer, tmp_path: Path,
+                                                                   monkeypatch: Any) -> None:
+    """At the table Python's own young passes wait for YOUNG_AFTER new objects; once 700 are new, the pass comes after the next frame."""
+    gc.unfreeze()
+    python_thresholds = gc.get_threshold()
+    made: list[bool] = []
+    collect_young = collector.collect_young
+
+    def counted() -> bool:
+        made.append(collect_young())
+        return made[-1]
+    monkeypatch.setattr(collector, "collect_young", counted)
+    room, codes = await open_room(srv)
+    await to_phase(room, "negotiation")
+    app = ParleyApp(Connection(srv.url, backoff=(0.1,)), code=codes["upland"], name="Ann",
+                    config_file=tmp_path / "client.json", quiet_collector=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_until(pilot, lambda: gc.get_freeze_count() > 0, what="the frozen table")
+        assert gc.get_threshold()[0] == collector.YOUNG_AFTER  # Python's own wait longer
+        gc.collect(0)
+        made.clear()
+        new = [[] for _ in range(python_thresholds[0] + 100)]  # as many new objects as Python waits for
+        await pilot.press("3")
+        await wait_until(pilot, lambda: True in made, what="a young pass after the frame")
+        assert gc.get_count()[0] < len(new)  # it walked them
+        assert made[0] is True  # the first frame after them
+    assert gc.get_threshold() == python_thresholds

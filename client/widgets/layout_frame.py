@@ -28,6 +28,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
 
+from client import collector
+
 
 def hidden(widget: Widget) -> bool:
     """Whether `widget` is not displayed (it, or a container of it, has `display: none`): the
@@ -62,6 +64,9 @@ class LaidOutOnce(Screen[None]):
             self._laying_out = False
 
     def _compositor_refresh(self) -> None:
+        # Once this frame is painted and the app has nothing waiting, the young pass the next
+        # key would have made (client.collector: a no-op unless the player's client asked for it).
+        self.app.call_next(collector.collect_young)
         if not self._laying_out:
             super()._compositor_refresh()
             return
