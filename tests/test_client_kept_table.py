@@ -85,3 +85,27 @@ async def test_a_new_theme_renders_the_cells_again() -> None:
         await pilot.pause()
         assert lines(kept) != before
         assert lines(kept) == lines(stock)
+
+
+async def test_a_new_size_renders_the_cells_while_shown_not_at_the_next_showing() -> None:
+    """Resized while shown, the table renders its cells again then, so showing its tab again renders none."""
+    app = Twins()
+    async with app.run_test(size=(60, 40)) as pilot:
+        kept = app.query_one("#kept", KeptTable)
+        kept.focus()
+        await pilot.pause()
+        width = kept.size.width
+        await pilot.resize_terminal(70, 40)
+        await pilot.pause()
+        await pilot.pause()
+        assert kept.size.width != width  # a new size: DataTable dropped what it had rendered
+        rendered = counting_cells(kept)
+        tabs = app.query_one(TabbedContent)
+        tabs.active = "other"
+        app.query_one("#elsewhere", Input).focus()
+        await pilot.pause()
+        tabs.active = "tables"
+        kept.focus()
+        await pilot.pause()
+        await pilot.pause()
+        assert rendered[0] == 0  # rendered at the new size while shown, kept since

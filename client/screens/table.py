@@ -46,6 +46,7 @@ from client.widgets.agenda import Agenda
 from client.widgets.brief import BriefPanel
 from client.widgets.composer import Composer
 from client.widgets.footer import KeysFooter
+from client.widgets.kept_blank import KeptBlank
 from client.widgets.layout_frame import LaidOutOnce
 from client.widgets.messages import MessageBox, MessagesPanel
 from client.widgets.pressure import PressurePanel
@@ -63,7 +64,7 @@ WRITE_KEY = "m"
 WHILE_WRITING = {"leave_text"}  # the only screen keys on while the message box has the focus
 
 
-class TableTabs(TabbedContent):
+class TableTabs(KeptBlank, TabbedContent):
     """The table's tabs, following a focus only while it is still inside the tab.
 
     Textual's TabbedContent shows the pane of any widget focused in code, when the focus
@@ -75,6 +76,10 @@ class TableTabs(TabbedContent):
         if focused is None or event.tab_pane not in focused.ancestors_with_self:
             event.stop()
             event.prevent_default()  # stale: TabbedContent's own handler would switch the tab
+
+
+class Pane(KeptBlank, TabPane):
+    """A tab's pane: shown again, it keeps its blank lines (see KeptBlank)."""
 
 
 class TableScreen(LaidOutOnce):
@@ -109,17 +114,17 @@ class TableScreen(LaidOutOnce):
         yield StatusBar()
         with Horizontal(id="table-body"):
             with TableTabs(id="tabs", initial="agenda"):
-                with TabPane("1 Agenda", id="agenda"):
+                with Pane("1 Agenda", id="agenda"):
                     yield Agenda(id="agenda-table")
-                with TabPane("2 Compose", id="compose"):
+                with Pane("2 Compose", id="compose"):
                     yield Composer(id="composer")
-                with TabPane("3 Proposals", id="proposals"):
+                with Pane("3 Proposals", id="proposals"):
                     yield Proposals(id="proposal-list")
-                with TabPane("4 Pressure", id="pressure"):
+                with Pane("4 Pressure", id="pressure"):
                     yield PressurePanel(id="pressure-panel")
-                with TabPane("5 Messages", id="messages"):
+                with Pane("5 Messages", id="messages"):
                     yield MessagesPanel(id="messages-panel")
-                with TabPane("6 Brief", id="brief"):
+                with Pane("6 Brief", id="brief"):
                     yield BriefPanel(id="brief-panel")
             with Vertical(id="sidebar"):  # a text per part: a new unread count repaints only its own
                 for part in SIDEBAR_PARTS:
@@ -135,6 +140,7 @@ class TableScreen(LaidOutOnce):
         super().__init__()
         self._rendered: dict[str, Any] = {}  # tab -> the state it last showed
         self._log_kept: Any = None  # the state the messages log was last brought up to, hidden
+        self._shown: tuple[Any, str, bool] | None = None  # (state, tab, wide) last shown whole
         self._write_asked = False  # the write key was pressed; the box is about to get the focus
 
     def on_mount(self) -> None:
@@ -163,6 +169,10 @@ class TableScreen(LaidOutOnce):
         if not state.view:
             return
         active = self.active_tab
+        wide = self.has_class("-wide")
+        if self._shown is not None and self._shown[0] is state and self._shown[1:] == (active, wide):
+            return  # shown as it is (a tab key shows the tab, then its TabActivated asks again)
+        self._shown = (state, active, wide)
         if self._rendered.get(active) is not state:  # states are immutable: same object, same picture
             self._rendered[active] = state
             self._panel(active).show(state)

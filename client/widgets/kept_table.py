@@ -26,22 +26,47 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import DataTable
 
+from client.widgets.kept_blank import Mixin
+
 Look = tuple[Style, tuple[Style, ...]]
 
 
-def same_size_kept(widget: Widget, event: events.Resize | None) -> None:
+def same_size_kept(widget: Widget, event: events.Resize | None) -> bool:
     """Call from a widget's `_on_resize`: a Resize to the size already laid out is not passed on
     to the handler of the Textual widget it extends (DataTable's, OptionList's), which drops
     every line it rendered. Textual sends one to every widget its tab shows again, at the size
-    it had when hidden."""
+    it had when hidden. Whether it was kept (not passed on)."""
     if event is None:
-        return
-    if event.size == getattr(widget, "_kept_size", None):
+        return False
+    kept = event.size == getattr(widget, "_kept_size", None)
+    if kept:
         event.prevent_default()  # the handlers of the classes below are not called
     widget._kept_size = event.size  # type: ignore[attr-defined]
+    return kept
 
 
-class KeptTable(DataTable[Any]):
+class StyleOncePerRender(Mixin):
+    """Mix into a widget whose lines each ask for its `rich_style` (DataTable, RichLog do): it is
+    worked out once per `render_lines`, not once per line. Textual's walks every ancestor's
+    styles each time it is read (about half of a DataTable's full repaint); they cannot change
+    while the widget renders. A mixin, first among the bases (see kept_blank.Mixin)."""
+
+    _render_style: Style | None = None  # while render_lines runs
+
+    @property
+    def rich_style(self) -> Style:
+        return self._render_style if self._render_style is not None else super().rich_style
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._render_style = None
+        self._render_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._render_style = None
+
+
+class KeptTable(StyleOncePerRender, DataTable[Any]):
     # Home and End go to the first and last row (a player's tables have a row cursor): DataTable's
     # own scrolled the table sideways, hiding the proposals' ids while the cursor stayed put.
     BINDINGS = [Binding("home", "scroll_top", "First row", show=False),
@@ -54,7 +79,11 @@ class KeptTable(DataTable[Any]):
         self._looks: dict[object, Look] = {}  # pseudo-classes -> the look the caches hold for them
 
     def _on_resize(self, event: events.Resize) -> None:
-        same_size_kept(self, event)
+        if not same_size_kept(self, event):
+            # A new size: DataTable's handler (next) drops every cell rendered, after the frame
+            # that laid the table out at that size. Rendered again now, while the table is shown
+            # (at startup the table gets two sizes), not at its next showing: a key's time.
+            self.refresh()
 
     def notify_style_update(self) -> None:
         Widget.notify_style_update(self)  # not DataTable's: see render_lines

@@ -27,7 +27,7 @@ from textual.widgets.option_list import Option
 from client import format as fmt
 from client.messages import Act, Happened
 from client.state import PUBLIC, TEAM, ChannelRead, ClientState
-from client.widgets.kept_table import same_size_kept
+from client.widgets.kept_table import StyleOncePerRender, same_size_kept
 from client.widgets.layout_frame import hidden
 from server.protocol import wire
 from server.protocol.wire import TEXT_CHARS
@@ -64,8 +64,9 @@ class MessageBox(Input):
         self.post_message(self.Left())
 
 
-class ChannelLog(RichLog):
-    """The channel's log; a line written while its tab is hidden lays nothing out.
+class ChannelLog(StyleOncePerRender, RichLog):
+    """The channel's log; a line written while its tab is hidden lays nothing out; its style is
+    worked out once a repaint, not once a line (StyleOncePerRender).
 
     The log appends each message as it comes, shown or not. RichLog's new length asks for a
     layout of the whole screen, which a hidden log does not need: showing its tab lays the
