@@ -45,6 +45,17 @@ def counting_cells(table: DataTable[Any]) -> list[int]:
     return rendered
 
 
+async def show_again(app: Twins, pilot: Any, kept: KeptTable) -> None:
+    """Show the other tab, then the tables' tab again with the kept table focused, as a player's keys do."""
+    tabs = app.query_one(TabbedContent)
+    tabs.active = "other"
+    app.query_one("#elsewhere", Input).focus()
+    await pilot.pause()
+    tabs.active = "tables"
+    kept.focus()
+    await pilot.pause()
+    await pilot.pause()
+
 async def test_a_tab_shown_again_renders_no_cell_again_and_looks_like_the_stock_table() -> None:
     """Hidden and shown again (focus gone and back), no cell is rendered again; every look matches DataTable's."""
     app = Twins()
@@ -61,14 +72,7 @@ async def test_a_tab_shown_again_renders_no_cell_again_and_looks_like_the_stock_
         kept.focus()
         await pilot.pause()
         rendered = counting_cells(kept)
-        tabs = app.query_one(TabbedContent)
-        tabs.active = "other"
-        app.query_one("#elsewhere", Input).focus()
-        await pilot.pause()
-        tabs.active = "tables"
-        kept.focus()
-        await pilot.pause()
-        await pilot.pause()
+        await show_again(app, pilot, kept)
         assert lines(kept) == focused
         assert rendered[0] == 0  # every cell came from the cache
 
@@ -100,12 +104,5 @@ async def test_a_new_size_renders_the_cells_while_shown_not_at_the_next_showing(
         await pilot.pause()
         assert kept.size.width != width  # a new size: DataTable dropped what it had rendered
         rendered = counting_cells(kept)
-        tabs = app.query_one(TabbedContent)
-        tabs.active = "other"
-        app.query_one("#elsewhere", Input).focus()
-        await pilot.pause()
-        tabs.active = "tables"
-        kept.focus()
-        await pilot.pause()
-        await pilot.pause()
+        await show_again(app, pilot, kept)
         assert rendered[0] == 0  # rendered at the new size while shown, kept since

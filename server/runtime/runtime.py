@@ -511,16 +511,17 @@ async def _stop_bot(handle: Any) -> None:
         log.exception("a bot failed to stop")
 
 
-__all__ = ["CATCHUP_LIMIT", "ClassRecord", "Refusal", "Room", "RuleViolation", "Runtime", "SeatInfo"]
-
-
 def seated_id(scenario: Scenario, given: str) -> str:
     """The id of the seated delegation `given` names: its id, or its id or name in any case
     ("Russia", "russian federation"), as a teacher types it in the console's form."""
     seated = [d for d in scenario.delegations if not d.absent]
     wanted = given.strip().casefold()
     for d in seated:
-        if given == d.id or wanted in (d.id.casefold(), d.name.casefold()):
+        if wanted in (d.id.casefold(), d.name.casefold()):
             return d.id
     raise Refusal("unknown_delegation", f"No seated delegation {quote(given)} in {scenario.id}; seated: "
                                         + ", ".join(f"{d.name} ({d.id})" for d in seated) + ".")
+
+
+__all__ = ["CATCHUP_LIMIT", "ClassRecord", "Refusal", "Room", "RuleViolation", "Runtime", "SeatInfo"]
+
